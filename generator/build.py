@@ -1,0 +1,175 @@
+"""The orchestrator: load -> validate -> history -> derive views -> plan pages and files.
+
+Read it top to bottom: ``plan_site`` is the whole build, minus the engine that turns page specs
+into HTML (MkDocs today, through ``mkdocs_engine``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from . import history, load, validate
+from .model import Site, SiteConfig
+from .outputs import ical, jsondata, rss
+from .pages import events, home, news, orgs, subscribe
+from .plan import FileSpec, PageSpec, Plan, check_output_path, find_conflicts
+from .problems import ContentError, Origin, Problem, problem
+from .views import Views, derive_views
+
+KIND_FOLDERS = ("news", "events", "branches", "clubs", "venues", "timeline")
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What a run of the core needs besides the content: the plugin's options."""
+
+    root: Path
+    content_dir: str = "content"
+    site_name: str = "党群服务中心"
+    site_url: str = ""
+    timezone: str = "Asia/Shanghai"
+    language: str = "zh"
+    drafts: bool = False
+    strict: bool = False
+    git_history: bool = True
+    horizon_days: int = 365
+    news_per_page: int = 20
+
+
+def build_clock(now: datetime | None = None) -> datetime:
+    """The build's instant: SOURCE_DATE_EPOCH when set (reproducible builds), else the clock."""
+    if now is not None:
+        return now.astimezone(UTC)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return datetime.now(UTC)
+
+
+def site_config(options: BuildOptions, now: datetime | None = None) -> SiteConfig:
+    clock = build_clock(now)
+    try:
+        zone = ZoneInfo(options.timezone)
+    except (KeyError, ValueError):
+        zone = ZoneInfo("UTC")
+    today: date = clock.astimezone(zone).date()
+    site_url = options.site_url or "http://localhost:8000/"
+    if not site_url.endswith("/"):
+        site_url += "/"
+    return SiteConfig(
+        site_name=options.site_name,
+        site_url=site_url,
+        timezone=options.timezone,
+        language="en" if options.language.startswith("en") else "zh",
+        today=today,
+        build_time=clock,
+        horizon_days=options.horizon_days,
+        drafts=options.drafts,
+        news_per_page=options.news_per_page,
+    )
+
+
+@dataclass(frozen=True)
+class Checked:
+    site: Site
+    warnings: tuple[Problem, ...]
+
+
+def load_site(options: BuildOptions, now: datetime | None = None) -> Checked:
+    """Content folder -> validated Site with history. Raises ContentError with every problem
+    (warnings count as errors under ``strict``)."""
+    config = site_config(options, now)
+    problems: list[Problem] = []
+    if options.timezone and validate.resolve_zone(options.timezone) is None:
+        problems.append(
+            problem(Origin("mkdocs.yml"), "field.timezone", "timezone", value=options.timezone)
+        )
+    loaded = load.load_content(options.root, options.content_dir)
+    problems.extend(loaded.problems)
+    site, found = validate.validate(loaded.documents, config)
+    problems.extend(found)
+    events_dir = f"{options.content_dir}/events"
+    event_history, found = history.derive_history(
+        options.root, events_dir, site, options.git_history
+    )
+    problems.extend(found)
+    site = replace(site, history=event_history)
+    errors = [p for p in problems if p.severity == "error" or options.strict]
+    if errors:
+        raise ContentError(problems, config.language)
+    return Checked(site, tuple(p for p in problems if p.severity == "warning"))
+
+
+def plan_site(site: Site) -> Plan:
+    """Site -> every page and file. Raises ContentError when two outputs claim one path."""
+    views = derive_views(site)
+    pages = tuple(collect_pages(site, views))
+    files = tuple(collect_files(site, views))
+    for page in pages:
+        check_output_path(page.src_uri)
+    for file in files:
+        check_output_path(file.path)
+    conflicts = find_conflicts(pages, files)
+    if conflicts:
+        raise ContentError(
+            [
+                problem(
+                    Origin(second if "/" in second else "content"),
+                    "url.conflict",
+                    "",
+                    value=out,
+                    other=first,
+                )
+                for out, first, second in conflicts
+            ],
+            site.config.language,
+        )
+    return Plan(pages, files)
+
+
+def collect_pages(site: Site, views: Views) -> list[PageSpec]:
+    found: list[PageSpec] = []
+    for family in (home, news, events, orgs, subscribe):
+        found.extend(family.pages(site, views))
+    return found
+
+
+def collect_files(site: Site, views: Views) -> list[FileSpec]:
+    found: list[FileSpec] = []
+    for output in (rss, ical, jsondata):
+        found.extend(output.files(site, views))
+    found.extend(history.redirect_files(site))
+    return found
+
+
+def options_from_mapping(root: Path, config: Mapping[str, Any], **overrides: Any) -> BuildOptions:
+    """BuildOptions from a ``mkdocs.yml`` mapping (its ``yizhan`` plugin options included)."""
+    plugin: dict[str, Any] = {}
+    for entry in config.get("plugins") or []:
+        if isinstance(entry, dict) and "yizhan" in entry:
+            plugin = entry["yizhan"] or {}
+    theme = config.get("theme") or {}
+    language = theme.get("language", "zh") if isinstance(theme, dict) else "zh"
+    values: dict[str, Any] = {
+        "root": root,
+        "content_dir": str(config.get("docs_dir") or "content"),
+        "site_name": str(config.get("site_name") or "党群服务中心"),
+        "site_url": str(config.get("site_url") or ""),
+        "language": str(language or "zh"),
+        "timezone": str(plugin.get("timezone", "Asia/Shanghai")),
+        "git_history": bool(plugin.get("git_history", True)),
+        "horizon_days": int(plugin.get("horizon_days", 365)),
+        "news_per_page": int(plugin.get("news_per_page", 20)),
+    }
+    values.update(overrides)
+    return BuildOptions(**values)
+
+
+def read_options(config_file: Path, **overrides: Any) -> BuildOptions:
+    return options_from_mapping(config_file.parent, load.read_config_file(config_file), **overrides)

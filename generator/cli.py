@@ -1,0 +1,145 @@
+"""``yizhan build | serve | check | new | materialise``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import build as core
+from . import scaffold
+from .plan import check_output_path
+from .problems import ContentError, format_problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):
+        parser.print_help()
+        return 2
+    return int(args.run(args))
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="yizhan", description="党群服务中心静态网站生成器")
+    parser.add_argument(
+        "-f", "--config-file", type=Path, default=Path("mkdocs.yml"), help="mkdocs.yml 的路径"
+    )
+    sub = parser.add_subparsers(metavar="COMMAND")
+
+    p = sub.add_parser("build", help="生成网站")
+    p.add_argument("-d", "--site-dir", type=Path, help="输出目录（默认 mkdocs.yml 的 site_dir）")
+    p.add_argument("--strict", action="store_true", help="警告也视为错误")
+    p.add_argument("--drafts", action="store_true", help="包含草稿")
+    p.set_defaults(run=run_build)
+
+    p = sub.add_parser("serve", help="本地预览（包含草稿，保存即刷新）")
+    p.add_argument("-a", "--dev-addr", help="地址:端口，默认 127.0.0.1:8000")
+    p.add_argument("-o", "--open", action="store_true", help="打开浏览器")
+    p.set_defaults(run=run_serve)
+
+    p = sub.add_parser("check", help="检查全部内容，列出所有问题")
+    p.add_argument("--strict", action="store_true", help="（默认即如此）警告也会导致失败")
+    p.add_argument("--drafts", action="store_true", help="同时检查草稿的发布状态")
+    p.set_defaults(run=run_check)
+
+    p = sub.add_parser("new", help="新建一篇内容")
+    p.add_argument("kind", choices=sorted(scaffold.KINDS))
+    p.add_argument("title")
+    p.set_defaults(run=run_new)
+
+    p = sub.add_parser("materialise", help="把网站计划（页面与订阅源）写到目录，供其他引擎使用")
+    p.add_argument("directory", type=Path)
+    p.add_argument("--drafts", action="store_true")
+    p.set_defaults(run=run_materialise)
+    return parser
+
+
+def run_build(args: argparse.Namespace) -> int:
+    from .mkdocs_engine import run
+
+    return 0 if run.build(args.config_file, args.site_dir, args.strict, args.drafts) else 1
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from .mkdocs_engine import run
+
+    run.serve(args.config_file, args.dev_addr, args.open)
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """Validate everything; exit 0 only when there is no problem at all, warnings included."""
+    options = core.read_options(args.config_file, drafts=args.drafts)
+    try:
+        checked = core.load_site(options)
+        core.plan_site(checked.site)
+    except ContentError as error:
+        print(format_problems(error.problems, options.language), file=sys.stderr)
+        print(summary(error.problems, options.language), file=sys.stderr)
+        return 1
+    if checked.warnings:
+        print(format_problems(checked.warnings, options.language), file=sys.stderr)
+        print(summary(checked.warnings, options.language), file=sys.stderr)
+        return 1
+    print("内容检查通过，没有发现问题。" if options.language == "zh" else "Content is clean.")
+    return 0
+
+
+def summary(problems: tuple, language: str) -> str:
+    errors = sum(1 for p in problems if p.severity == "error")
+    warnings = len(problems) - errors
+    if language.startswith("en"):
+        return f"{errors} error(s), {warnings} warning(s)"
+    return f"共 {errors} 个错误，{warnings} 个警告"
+
+
+def run_new(args: argparse.Namespace) -> int:
+    options = core.read_options(args.config_file)
+    config = core.site_config(options)
+    try:
+        path = scaffold.write_new(
+            options.root / options.content_dir, args.kind, args.title, config.today
+        )
+    except FileExistsError as error:
+        print(f"文件已存在：{error}", file=sys.stderr)
+        return 1
+    print(path.relative_to(options.root).as_posix())
+    return 0
+
+
+def run_materialise(args: argparse.Namespace) -> int:
+    """Write the engine-independent plan: each page as Markdown with JSON front matter."""
+    options = core.read_options(args.config_file, drafts=args.drafts)
+    try:
+        plan = core.plan_site(core.load_site(options).site)
+    except ContentError as error:
+        print(format_problems(error.problems, options.language), file=sys.stderr)
+        return 1
+    out = args.directory
+    for page in plan.pages:
+        meta = {"template": page.template, "title": page.title, "description": page.description,
+                "source": page.source, "yz": page.data}  # fmt: skip
+        text = (
+            "---\n"
+            + json.dumps(meta, ensure_ascii=False, indent=1, sort_keys=True)
+            + "\n---\n"
+            + page.markdown
+        )
+        write(out, page.src_uri, text.encode("utf-8"))
+    for file in plan.files:
+        write(out, file.path, file.content)
+    print(f"{len(plan.pages)} pages, {len(plan.files)} files -> {out}")
+    return 0
+
+
+def write(root: Path, rel: str, content: bytes) -> None:
+    target = root / check_output_path(rel)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(content)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,87 @@
+"""Dates and labels for readers, in Chinese (default) or English, through babel."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from babel.dates import format_date
+
+LOCALES = {"zh": "zh_CN", "en": "en"}
+
+# Patterns chosen so a date never reads as an ambiguous abbreviation like "CST".
+DATE_PATTERNS = {"zh": "y年M月d日 EEE", "en": "EEE, d MMM y"}
+MONTH_PATTERNS = {"zh": "y年M月", "en": "MMMM y"}
+SHORT_DATE_PATTERNS = {"zh": "M月d日 EEE", "en": "EEE d MMM"}
+
+
+def lang_key(language: str) -> str:
+    return "en" if language.startswith("en") else "zh"
+
+
+def read_date(value: date, language: str = "zh") -> str:
+    """``2026年4月28日 周二``."""
+    if isinstance(value, datetime):
+        value = value.date()
+    key = lang_key(language)
+    return format_date(value, DATE_PATTERNS[key], locale=LOCALES[key])
+
+
+def read_short_date(value: date, language: str = "zh") -> str:
+    """``4月28日 周二``: for lists grouped under a year or month heading."""
+    if isinstance(value, datetime):
+        value = value.date()
+    key = lang_key(language)
+    return format_date(value, SHORT_DATE_PATTERNS[key], locale=LOCALES[key])
+
+
+def read_time(value: datetime) -> str:
+    return f"{value.hour:02d}:{value.minute:02d}"
+
+
+def read_datetime(value: datetime | date, language: str = "zh") -> str:
+    """``2026年4月28日 周二 14:00`` (a date alone reads without a time)."""
+    if isinstance(value, datetime):
+        return f"{read_date(value, language)} {read_time(value)}"
+    return read_date(value, language)
+
+
+def read_month(year: int, month: int, language: str = "zh") -> str:
+    key = lang_key(language)
+    return format_date(date(year, month, 1), MONTH_PATTERNS[key], locale=LOCALES[key])
+
+
+def read_span(start: datetime | date, end: datetime | date | None, language: str = "zh") -> str:
+    """A start–end span read naturally: the end's date is left out when it is the same day.
+
+    For all-day spans ``end`` is the last day, inclusive.
+    """
+    first = read_datetime(start, language)
+    if end is None or end == start:
+        return first
+    if isinstance(start, datetime) and isinstance(end, datetime):
+        if end.date() == start.date():
+            return f"{first}–{read_time(end)}"
+        return f"{first} – {read_datetime(end, language)}"
+    return f"{first} – {read_datetime(end, language)}"
+
+
+LABELS: dict[str, tuple[str, str]] = {
+    "home": ("首页", "Home"),
+    "news": ("新闻动态", "News"),
+    "events": ("近期活动", "Upcoming activities"),
+    "events_past": ("往期活动", "Past activities"),
+    "branches": ("党组织", "Branches"),
+    "clubs": ("社团", "Clubs"),
+    "venues": ("阵地", "Venues"),
+    "timeline": ("大事记", "Milestones"),
+    "subscribe": ("订阅", "Subscribe"),
+    "status_confirmed": ("", ""),
+    "status_tentative": ("待定", "Tentative"),
+    "status_cancelled": ("已取消", "Cancelled"),
+    "status_postponed": ("已延期", "Postponed"),
+}
+
+
+def label(key: str, language: str = "zh") -> str:
+    zh, en = LABELS[key]
+    return en if lang_key(language) == "en" else zh

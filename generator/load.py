@@ -1,0 +1,314 @@
+"""content/ -> documents: walk the tree, decode, split front matter, YAML with positions.
+
+YAML is composed with the *base* resolver, so every scalar stays the text the editor typed:
+``14:00`` is never the sexagesimal 840 and ``no`` never becomes ``False``. Typing happens in
+``validate``, field by field, where the line of each key is still known.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from .problems import Origin, Problem, problem
+
+Kind = Literal["news", "event", "branch", "club", "venue", "timeline"]
+KIND_DIRS: dict[str, Kind] = {
+    "news": "news",
+    "events": "event",
+    "branches": "branch",
+    "clubs": "club",
+    "venues": "venue",
+    "timeline": "timeline",
+}
+# A YAML alias bomb expands exponentially; no real front matter comes near this many nodes.
+MAX_NODES = 50_000
+
+
+@dataclass(frozen=True)
+class Scalar:
+    value: str
+    line: int
+    col: int
+
+
+@dataclass(frozen=True)
+class Seq:
+    items: tuple[Node, ...]
+    line: int
+    col: int
+
+
+@dataclass(frozen=True)
+class Key:
+    name: str
+    line: int
+    col: int
+
+
+@dataclass(frozen=True)
+class Map:
+    entries: tuple[tuple[Key, Node], ...]
+    line: int
+    col: int
+
+    def get(self, name: str) -> Node | None:
+        for key, value in self.entries:
+            if key.name == name:
+                return value
+        return None
+
+    def key(self, name: str) -> Key | None:
+        for key, _ in self.entries:
+            if key.name == name:
+                return key
+        return None
+
+
+Node = Scalar | Seq | Map
+
+
+@dataclass(frozen=True)
+class Document:
+    """One content file, split but not yet typed."""
+
+    path: str
+    """Relative to the site root, POSIX separators (``content/events/salon.md``)."""
+    kind: Kind | None
+    """``None`` for free pages and the home text."""
+    id: str
+    front: Map | None
+    front_line: int
+    """Line of the opening ``---`` (1), where problems of the whole front matter point."""
+    body: str
+    body_line: int
+    data: Seq | None = None
+    """For timeline files: the YAML list."""
+
+
+@dataclass(frozen=True)
+class Loaded:
+    documents: tuple[Document, ...]
+    problems: tuple[Problem, ...]
+
+
+def load_content(root: Path, content_dir: str = "content") -> Loaded:
+    """Read every content file below ``root/content_dir``; report every problem found."""
+    documents: list[Document] = []
+    problems: list[Problem] = []
+    base = root / content_dir
+    for path in walk(base):
+        rel = path.relative_to(root).as_posix()
+        parts = path.relative_to(base).parts
+        kind = KIND_DIRS.get(parts[0]) if len(parts) > 1 else None
+        if kind == "timeline" and path.suffix in (".yml", ".yaml"):
+            doc, found = load_timeline(path, rel)
+        elif path.suffix == ".md" and (kind not in (None, "timeline") or parts == ("index.md",)):
+            doc, found = load_markdown(path, rel, kind if kind != "timeline" else None)
+        else:
+            continue
+        problems.extend(found)
+        if doc is not None:
+            documents.append(doc)
+    return Loaded(tuple(documents), tuple(problems))
+
+
+def walk(base: Path) -> Iterator[Path]:
+    """Files below ``base`` in a stable order, skipping hidden ones and never following links
+    out of the tree."""
+    if not base.is_dir():
+        return
+    for dirpath, dirnames, filenames in os.walk(base):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            path = Path(dirpath) / name
+            if path.is_symlink() and not path.resolve().is_relative_to(base.resolve()):
+                continue
+            yield path
+
+
+def read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
+    """Decode a file as UTF-8 (BOM allowed), normalising CRLF; GBK or binary is a problem."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [problem(Origin(rel), "file.unreadable", error=exc.strerror)]
+    return decode_text(raw, rel)
+
+
+def decode_text(raw: bytes, rel: str) -> tuple[str | None, list[Problem]]:
+    if b"\x00" in raw:
+        return None, [problem(Origin(rel), "file.binary")]
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [problem(Origin(rel, line), "file.encoding")]
+    return text.replace("\r\n", "\n").replace("\r", "\n"), []
+
+
+def split_front_matter(text: str) -> tuple[str | None, str, int]:
+    """Return (front matter text or None, body, body's first line). None also when unclosed:
+    the caller tells the two apart by the leading fence."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        return None, text, 1
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            front = "\n".join(lines[1:index])
+            body = "\n".join(lines[index + 1 :])
+            return front, body, index + 2
+    return None, text, 1
+
+
+def parse_front_matter(text: str, rel: str) -> tuple[Map | None, str, int, list[Problem]]:
+    """Split and compose the front matter of a Markdown file's text.
+
+    Returns (front matter mapping or None, body, body line, problems). Lines are lines of the
+    file: the opening fence is line 1, so YAML line 0 is file line 2.
+    """
+    front, body, body_line = split_front_matter(text)
+    if front is None:
+        if text.split("\n", 1)[0].rstrip() == "---":
+            return None, body, body_line, [problem(Origin(rel, 1), "frontmatter.unclosed")]
+        return None, body, body_line, []
+    node, problems = compose(front, rel, line_offset=2)
+    if node is None:
+        return Map((), 1, 1), body, body_line, problems
+    if not isinstance(node, Map):
+        return (
+            None,
+            body,
+            body_line,
+            [*problems, problem(Origin(rel, node.line), "yaml.not-mapping")],
+        )
+    return node, body, body_line, problems
+
+
+def load_markdown(path: Path, rel: str, kind: Kind | None) -> tuple[Document | None, list[Problem]]:
+    text, problems = read_text(path, rel)
+    if text is None:
+        return None, problems
+    front, body, body_line, found = parse_front_matter(text, rel)
+    problems.extend(found)
+    if front is None and kind is not None and not found:
+        problems.append(problem(Origin(rel, 1), "frontmatter.missing"))
+    if any(p.severity == "error" for p in found) and kind is not None:
+        return None, problems
+    return Document(rel, kind, path.stem, front, 1, body, body_line), problems
+
+
+def load_timeline(path: Path, rel: str) -> tuple[Document | None, list[Problem]]:
+    text, problems = read_text(path, rel)
+    if text is None:
+        return None, problems
+    node, found = compose(text, rel, line_offset=1)
+    problems.extend(found)
+    if found:
+        return None, problems
+    if node is None:
+        node = Seq((), 1, 1)
+    if not isinstance(node, Seq):
+        return None, [*problems, problem(Origin(rel, node.line), "yaml.not-list")]
+    return Document(rel, "timeline", path.stem, None, 1, "", 1, data=node), problems
+
+
+def compose(text: str, rel: str, line_offset: int) -> tuple[Node | None, list[Problem]]:
+    """Compose YAML text into position-carrying nodes, every scalar kept as a string."""
+    try:
+        root = yaml.compose(text, Loader=yaml.BaseLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + line_offset) if mark else line_offset
+        col = (mark.column + 1) if mark else 0
+        detail = exc.problem or exc.context or "?"
+        return None, [problem(Origin(rel, line, col), "yaml.syntax", error=detail)]
+    except yaml.YAMLError as exc:
+        return None, [problem(Origin(rel, line_offset), "yaml.syntax", error=str(exc))]
+    if root is None:
+        return None, []
+    problems: list[Problem] = []
+    budget = [MAX_NODES]
+    try:
+        return convert(root, rel, line_offset, problems, budget), problems
+    except RecursionError:
+        return None, [problem(Origin(rel, line_offset), "yaml.syntax", error="nesting too deep")]
+
+
+def convert(
+    node: yaml.Node, rel: str, offset: int, problems: list[Problem], budget: list[int]
+) -> Node:
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise RecursionError
+    line, col = node.start_mark.line + offset, node.start_mark.column + 1
+    if isinstance(node, yaml.ScalarNode):
+        return Scalar(str(node.value), line, col)
+    if isinstance(node, yaml.SequenceNode):
+        return Seq(tuple(convert(n, rel, offset, problems, budget) for n in node.value), line, col)
+    assert isinstance(node, yaml.MappingNode)
+    entries: list[tuple[Key, Node]] = []
+    seen: set[str] = set()
+    for key_node, value_node in node.value:
+        key_line = key_node.start_mark.line + offset
+        name = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
+        if name in seen:
+            problems.append(problem(Origin(rel, key_line), "yaml.duplicate-key", name))
+            continue
+        seen.add(name)
+        key = Key(name, key_line, key_node.start_mark.column + 1)
+        entries.append((key, convert(value_node, rel, offset, problems, budget)))
+    return Map(tuple(entries), line, col)
+
+
+def to_plain(node: Node | None) -> Any:
+    """Nodes as plain str / list / dict, for callers that need no positions (history diffs)."""
+    if node is None:
+        return None
+    if isinstance(node, Scalar):
+        return node.value
+    if isinstance(node, Seq):
+        return [to_plain(n) for n in node.items]
+    return {key.name: to_plain(value) for key, value in node.entries}
+
+
+class ConfigLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml safely: ``!ENV`` is honoured, any other tag (``!!python/name:``) is
+    ignored instead of run."""
+
+
+def _construct_env(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        names, default = [loader.construct_scalar(node)], None
+    else:
+        values = loader.construct_sequence(node)  # type: ignore[arg-type]
+        names, default = [str(v) for v in values[:-1]], values[-1]
+    for name in names:
+        if os.environ.get(str(name)):
+            return os.environ[str(name)]
+    return default
+
+
+def _ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> None:
+    return None
+
+
+ConfigLoader.add_constructor("!ENV", _construct_env)
+ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", _ignore_tag)
+ConfigLoader.add_multi_constructor("!", _ignore_tag)
+
+
+def read_config_file(path: Path) -> dict[str, Any]:
+    """The mapping of ``mkdocs.yml`` (safe: no tag can run code)."""
+    with path.open(encoding="utf-8-sig") as handle:
+        data = yaml.load(handle, Loader=ConfigLoader)
+    return data if isinstance(data, dict) else {}

@@ -1,0 +1,1 @@
+"""The MkDocs engine: the only package that imports mkdocs."""

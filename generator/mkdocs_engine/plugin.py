@@ -1,0 +1,195 @@
+"""The MkDocs adapter: runs the core once per build and hands its plan to MkDocs.
+
+Each hook is short: guard, delegate to the core, return. Generated pages are virtual files
+(``File.generated``) kept out of the navigation, so a page's HTML does not grow with the site.
+Builds go to a temporary sibling folder that replaces the output only after success: a failed
+build leaves the previous site exactly as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options as opt
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+from ..build import KIND_FOLDERS, BuildOptions, load_site, plan_site
+from ..plan import PageSpec, Plan
+from ..problems import ContentError
+from . import output
+
+log = get_plugin_logger(__name__)
+
+# Sections shown in the navigation when mkdocs.yml has no ``nav``: (zh, en, path).
+DEFAULT_NAV = (
+    ("首页", "Home", "index.md"),
+    ("新闻动态", "News", "news/index.md"),
+    ("活动", "Activities", "events/index.md"),
+    ("党组织", "Branches", "branches/index.md"),
+    ("社团", "Clubs", "clubs/index.md"),
+    ("阵地", "Venues", "venues/index.md"),
+    ("大事记", "Milestones", "timeline/index.md"),
+    ("订阅", "Subscribe", "subscribe/index.md"),
+)
+
+
+class YizhanConfig(Config):
+    timezone = opt.Type(str, default="Asia/Shanghai")
+    """Time zone of times written without an offset."""
+    horizon_days = opt.Type(int, default=365)
+    """How far ahead recurring activities are listed on pages."""
+    drafts = opt.Type(bool, default=False)
+    """Include ``draft: true`` content (always on in ``serve``)."""
+    git_history = opt.Type(bool, default=True)
+    """Derive calendar UID/SEQUENCE/LAST-MODIFIED from git; false to opt out (e.g. no history)."""
+    news_per_page = opt.Type(int, default=20)
+
+
+class WarningCounter(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+class YizhanPlugin(BasePlugin[YizhanConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.command = "build"
+        self.plan: Plan | None = None
+        self.by_uri: dict[str, PageSpec] = {}
+        self.final_site_dir: str | None = None
+        self.temp_dir = ""
+        self.counter = WarningCounter()
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        options = self.build_options(config)
+        try:
+            checked = load_site(options)
+            for warning in checked.warnings:
+                log.warning(warning.format(options.language))
+            self.plan = plan_site(checked.site)
+        except ContentError as error:
+            raise PluginError(str(error)) from None
+        self.by_uri = {page.src_uri: page for page in self.plan.pages}
+        if config.nav is None:
+            config.nav = default_nav(options.language, config.docs_dir)
+        if self.command == "build":
+            self.redirect_output(config)
+        return config
+
+    def build_options(self, config: MkDocsConfig) -> BuildOptions:
+        language = str(config.theme.get("language") or "zh")
+        return BuildOptions(
+            root=Path(config.config_file_path).parent,
+            content_dir=Path(config.docs_dir)
+            .relative_to(Path(config.config_file_path).parent)
+            .as_posix(),
+            site_name=config.site_name,
+            site_url=config.site_url or "",
+            timezone=self.config.timezone,
+            language=language,
+            drafts=self.config.drafts or self.command == "serve",
+            strict=bool(config.strict),
+            git_history=self.config.git_history,
+            horizon_days=self.config.horizon_days,
+            news_per_page=self.config.news_per_page,
+        )
+
+    def redirect_output(self, config: MkDocsConfig) -> None:
+        final = Path(config.site_dir)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        self.final_site_dir = str(final)
+        self.temp_dir = tempfile.mkdtemp(prefix=f".{final.name}.building-", dir=final.parent)
+        config.site_dir = self.temp_dir
+        if config.strict:
+            logging.getLogger("mkdocs").addHandler(self.counter)
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        assert self.plan is not None
+        for file in list(files):
+            if is_content_source(file.src_uri) and not file.generated_by:
+                files.remove(file)
+        for page in self.plan.pages:
+            existing = files.get_file_from_path(page.src_uri)
+            if existing is not None:
+                files.remove(existing)
+            generated = File.generated(config, page.src_uri, content=page.markdown)
+            if page.src_uri not in NAV_URIS:
+                generated.inclusion = InclusionLevel.NOT_IN_NAV
+            files.append(generated)
+        return files
+
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        spec = self.by_uri.get(page.file.src_uri)
+        if spec is not None:
+            page.meta["template"] = spec.template
+            page.meta.setdefault("title", spec.title)
+            if spec.description:
+                page.meta.setdefault("description", spec.description)
+        return markdown
+
+    def on_page_context(
+        self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any
+    ) -> dict[str, Any]:
+        spec = self.by_uri.get(page.file.src_uri)
+        context["yz"] = spec.data if spec is not None else {}
+        return context
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        assert self.plan is not None
+        output.write_files(Path(config.site_dir), self.plan.files)
+        logging.getLogger("mkdocs").removeHandler(self.counter)
+        if self.final_site_dir is None:
+            return
+        if self.counter.count:
+            # --strict: MkDocs aborts right after this hook; keep the previous site.
+            return
+        output.swap_in(Path(config.site_dir), Path(self.final_site_dir))
+        config.site_dir = self.final_site_dir
+        self.final_site_dir = None
+        self.temp_dir = ""
+
+    def on_build_error(self, *, error: Exception) -> None:
+        logging.getLogger("mkdocs").removeHandler(self.counter)
+        if self.temp_dir:
+            shutil.rmtree(self.temp_dir, ignore_errors=True)
+        self.final_site_dir = None
+        self.temp_dir = ""
+
+
+NAV_URIS = {uri for _, _, uri in DEFAULT_NAV}
+
+
+def is_content_source(src_uri: str) -> bool:
+    """Editors' entity files and the home text: the core renders them, MkDocs must not."""
+    top = src_uri.split("/", 1)[0]
+    if src_uri == "index.md":
+        return True
+    return top in KIND_FOLDERS and (src_uri.endswith((".md", ".yml", ".yaml")))
+
+
+def default_nav(language: str, docs_dir: str) -> list[Any]:
+    english = language.startswith("en")
+    nav: list[Any] = [{(en if english else zh): path} for zh, en, path in DEFAULT_NAV]
+    for page in sorted(Path(docs_dir).glob("*.md")):
+        if page.name != "index.md":
+            nav.append(page.name)
+    return nav

@@ -1,0 +1,61 @@
+"""Programmatic MkDocs build and serve, for the ``yizhan`` command line."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mkdocs.commands import build as mkdocs_build
+from mkdocs.commands import serve as mkdocs_serve
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort, ConfigurationError
+
+
+class ShortFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        prefix = "" if record.levelno < logging.WARNING else f"{record.levelname}: "
+        return f"{prefix}{record.getMessage()}"
+
+
+def setup_logging(verbose: bool = False) -> None:
+    logger = logging.getLogger("mkdocs")
+    if not any(getattr(h, "_yizhan", False) for h in logger.handlers):
+        handler = logging.StreamHandler()
+        handler.setFormatter(ShortFormatter())
+        handler._yizhan = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG if verbose else logging.INFO)
+    logger.propagate = False
+
+
+def build(config_file: Path, site_dir: Path | None, strict: bool, drafts: bool) -> bool:
+    """Build once; True on success. Messages go to the log (problems included)."""
+    setup_logging()
+    overrides: dict[str, object] = {"strict": strict}
+    if site_dir is not None:
+        overrides["site_dir"] = str(site_dir.resolve())
+    try:
+        config = load_config(str(config_file), **overrides)  # type: ignore[arg-type]
+        set_drafts(config, drafts)
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            mkdocs_build.build(config)
+        finally:
+            config.plugins.on_shutdown()
+    except (Abort, ConfigurationError) as error:
+        logging.getLogger("mkdocs").error(str(error))
+        return False
+    return True
+
+
+def set_drafts(config: object, drafts: bool) -> None:
+    plugin = config.plugins.get("yizhan")  # type: ignore[attr-defined]
+    if plugin is not None and drafts:
+        plugin.config.drafts = True
+
+
+def serve(config_file: Path, dev_addr: str | None, open_browser: bool) -> None:
+    setup_logging()
+    mkdocs_serve.serve(
+        str(config_file), dev_addr=dev_addr, open_in_browser=open_browser, livereload=True
+    )

@@ -1,0 +1,620 @@
+"""iCalendar feeds (RFC 5545): the whole site, each branch, club, venue and category, each activity.
+
+Written with ``icalendar`` (the only module importing it). Each activity's VEVENTs (master and
+RECURRENCE-ID overrides) are built and serialised once and their bytes shared by every feed that
+includes them, so a site with thousands of activities stays fast. Every field is pinned (UID,
+DTSTAMP, SEQUENCE from ``EventHistory``), so the same content gives byte-identical feeds.
+
+VTIMEZONEs are built here from the zone database as RRULE-based observances: ``icalendar``'s
+``Timezone.from_tzinfo`` writes long RDATE lists, which Mozilla's ical.js (Thunderbird) read one
+hour off in European summer time.
+"""
+
+from __future__ import annotations
+
+import calendar as stdcal
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Timezone, TimezoneDaylight, TimezoneStandard, vRecur
+from icalendar import Event as VEvent
+
+from .. import i18n, urls
+from ..history import default_history
+from ..model import Event, EventHistory, Override, Site
+from ..plan import FileSpec
+from ..views import Views
+from ..views.calendar import (
+    as_day,
+    occurrence_length,
+    original_starts,
+    resolve_overrides,
+    to_rule_time,
+)
+
+PRODID = "-//yizhan//yizhan static site generator//ZH"
+REFRESH = timedelta(hours=6)
+"""How often subscribed calendars are asked to fetch the feed again."""
+DESCRIPTION_CHARS = 600
+"""Feed text is cut by characters (Chinese has no spaces to cut at)."""
+
+STATUS_MAP = {
+    "confirmed": "CONFIRMED",
+    "tentative": "TENTATIVE",
+    # iCalendar has no "postponed": the old date no longer holds, but the activity is not
+    # called off either, so it stays visible as tentative with a note in its summary.
+    "postponed": "TENTATIVE",
+    "cancelled": "CANCELLED",
+}
+
+LABELS = {
+    "zh": {
+        "all": "全部活动",
+        "organiser": "主办",
+        "place": "地点",
+        "online": "线上参加",
+        "registration": "报名",
+        "deadline": "截止",
+        "capacity": "名额",
+        "contact": "联系",
+        "details": "详情",
+        "postponed": "【已延期】",
+        "cancelled": "【已取消】",
+        "tentative": "【待定】",
+    },
+    "en": {
+        "all": "All activities",
+        "organiser": "Organiser",
+        "place": "Place",
+        "online": "Online",
+        "registration": "Registration",
+        "deadline": "deadline",
+        "capacity": "places",
+        "contact": "Contact",
+        "details": "Details",
+        "postponed": "[Postponed] ",
+        "cancelled": "[Cancelled] ",
+        "tentative": "[Tentative] ",
+    },
+}
+
+
+def text(key: str, language: str) -> str:
+    return LABELS[i18n.lang_key(language)][key]
+
+
+# --- feeds -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Feed:
+    """One calendar file: its path, its name, and the activities it carries."""
+
+    path: str
+    name: str
+    event_ids: tuple[str, ...]
+    source: str = ""
+
+
+def feeds(site: Site) -> list[Feed]:
+    """Every feed of SPEC's URL table, in a stable order."""
+    lang = site.config.language
+    events = site.events
+    out = [
+        Feed(
+            urls.calendar(), f"{site.config.site_name} · {text('all', lang)}", tuple(sorted(events))
+        )
+    ]
+    for branch_id in sorted(site.branches):
+        branch = site.branches[branch_id]
+        ids = tuple(i for i in sorted(events) if branch_id in events[i].branches)
+        out.append(
+            Feed(f"{urls.branch(branch.slug)}calendar.ics", branch.name, ids, branch.source.path)
+        )
+    for club_id in sorted(site.clubs):
+        club = site.clubs[club_id]
+        ids = tuple(i for i in sorted(events) if club_id in events[i].clubs)
+        out.append(Feed(f"{urls.club(club.slug)}calendar.ics", club.name, ids, club.source.path))
+    for venue_id in sorted(site.venues):
+        venue = site.venues[venue_id]
+        ids = tuple(i for i in sorted(events) if takes_place_at(events[i], venue_id))
+        out.append(
+            Feed(f"{urls.venue(venue.slug)}calendar.ics", venue.name, ids, venue.source.path)
+        )
+    categories: dict[str, list[str]] = defaultdict(list)
+    for event_id in sorted(events):
+        for category in events[event_id].categories:
+            categories[category].append(event_id)
+    for category in sorted(categories):
+        out.append(Feed(urls.event_category_ics(category), category, tuple(categories[category])))
+    for event_id in sorted(events):
+        event = events[event_id]
+        out.append(Feed(urls.event_ics(event.slug), event.title, (event_id,), event.source.path))
+    return out
+
+
+def takes_place_at(event: Event, venue_id: str) -> bool:
+    return event.venue == venue_id or any(o.venue == venue_id for o in event.overrides)
+
+
+def files(site: Site, views: Views) -> Iterator[FileSpec]:
+    writer = FeedWriter(site)
+    for feed in feeds(site):
+        yield FileSpec(feed.path, writer.render(feed), feed.source)
+
+
+class FeedWriter:
+    """Renders feeds, caching each activity's serialised VEVENTs and each zone's VTIMEZONE."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self.event_bytes: dict[str, bytes] = {}
+        self.zone_bytes: dict[str, bytes] = {}
+        self.first_year = zone_first_years(site)
+
+    def render(self, feed: Feed) -> bytes:
+        cfg = self.site.config
+        cal = Calendar()
+        cal.add("prodid", PRODID)
+        cal.add("version", "2.0")
+        cal.add("calscale", "GREGORIAN")
+        cal.add("method", "PUBLISH")
+        name = feed.name if feed.path == urls.calendar() else f"{feed.name} · {cfg.site_name}"
+        cal.add("x-wr-calname", name)
+        cal.add("name", name)
+        cal.add("x-wr-timezone", cfg.timezone)
+        cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+        cal.add("x-published-ttl", REFRESH)
+        cal.add("source", urls.absolute(cfg.site_url, feed.path), parameters={"VALUE": "URI"})
+        cal.add("url", urls.absolute(cfg.site_url, urls.home()))
+        head = cal.to_ical()
+        footer = b"END:VCALENDAR\r\n"
+        assert head.endswith(footer)
+        parts = [head[: -len(footer)]]
+        for zone in sorted(self.zones_of(feed)):
+            parts.append(self.vtimezone(zone))
+        parts.extend(self.vevents(event_id) for event_id in feed.event_ids)
+        parts.append(footer)
+        return b"".join(parts)
+
+    def zones_of(self, feed: Feed) -> set[str]:
+        """Every TZID the feed's events use (always the site zone: X-WR-TIMEZONE names it)."""
+        zones = {self.site.config.timezone}
+        for event_id in feed.event_ids:
+            event = self.site.events[event_id]
+            if not event.all_day:
+                zones.add(event.timezone)
+        return zones
+
+    def vtimezone(self, zone: str) -> bytes:
+        if zone not in self.zone_bytes:
+            first = self.first_year.get(zone, self.site.config.today.year)
+            last = max(self.site.config.today.year, first) + 2
+            self.zone_bytes[zone] = build_vtimezone(zone, first - 1, last).to_ical()
+        return self.zone_bytes[zone]
+
+    def vevents(self, event_id: str) -> bytes:
+        if event_id not in self.event_bytes:
+            event = self.site.events[event_id]
+            history = self.site.history.get(event_id) or default_history(
+                event_id, self.site.config.site_url
+            )
+            self.event_bytes[event_id] = b"".join(
+                c.to_ical() for c in build_vevents(self.site, event, history)
+            )
+        return self.event_bytes[event_id]
+
+
+def zone_first_years(site: Site) -> dict[str, int]:
+    """Earliest year each zone is used in, so each VTIMEZONE covers every activity."""
+    years: dict[str, int] = {}
+    for event in site.events.values():
+        if event.all_day:
+            continue
+        values = [event.start, *event.rdates, *(o.start for o in event.overrides if o.start)]
+        year = min(v.year for v in values)
+        years[event.timezone] = min(year, years.get(event.timezone, year))
+    return years
+
+
+# --- events ----------------------------------------------------------------------------------
+
+
+def build_vevents(site: Site, event: Event, history: EventHistory) -> list[VEvent]:
+    """The master VEVENT of an activity and one VEVENT per override (RECURRENCE-ID)."""
+    cfg = site.config
+    stamp = history.last_modified or build_day_stamp(site)
+    page_url = urls.absolute(cfg.site_url, urls.event(event.slug))
+    master = VEvent()
+    master.add("uid", history.uid)
+    master.add("dtstamp", utc(stamp))
+    if history.last_modified:
+        master.add("last-modified", utc(history.last_modified))
+    master.add("sequence", history.sequence)
+    master.add("summary", summary(event.title, event.status, cfg.language))
+    add_times(master, event, event.start, event_end(event, event.start))
+    if event.rrule:
+        master.add("rrule", vRecur.from_ical(event.rrule))
+    exdates = exclusions(event)
+    if exdates:
+        master.add("exdate", exdates)
+    rdates = [ical_time(event, value) for value in event.rdates]
+    if rdates:
+        master.add("rdate", rdates)
+    master.add("status", STATUS_MAP[event.status])
+    place = location_text(site, event.venue, event.location, event.online)
+    if place:
+        master.add("location", place)
+    master.add("description", description(site, event, page_url))
+    master.add("url", page_url)
+    if event.categories:
+        master.add("categories", list(event.categories))
+    organiser = organiser_of(site, event)
+    master.add("organizer", organiser[1], parameters={"CN": organiser[0]})
+    if event.contact:
+        master.add("contact", event.contact)
+    out = [master]
+    for override, original in sorted(
+        resolve_overrides(event).values(), key=lambda x: sort_key(x[1])
+    ):
+        out.append(build_override(site, event, history, override, original, page_url, stamp))
+    return out
+
+
+def build_override(
+    site: Site,
+    event: Event,
+    history: EventHistory,
+    override: Override,
+    original: datetime | date,
+    page_url: str,
+    stamp: datetime,
+) -> VEvent:
+    cfg = site.config
+    start = override.start if override.start is not None else original
+    if override.end is not None:
+        end: datetime | date | None = override.end
+        if event.all_day:
+            end = as_day(end) + timedelta(days=1)
+    else:
+        end = event_end(event, start)
+    status = override.status or event.status
+    item = VEvent()
+    item.add("uid", history.uid)
+    item.add("dtstamp", utc(stamp))
+    if history.last_modified:
+        item.add("last-modified", utc(history.last_modified))
+    item.add("sequence", history.sequence)
+    item.add("recurrence-id", ical_time(event, original))
+    item.add("summary", summary(override.title or event.title, status, cfg.language))
+    add_times(item, event, start, end)
+    item.add("status", STATUS_MAP[status])
+    venue, location = event.venue, event.location
+    if override.venue is not None:
+        venue, location = override.venue, override.location or ""
+    elif override.location is not None:
+        venue, location = None, override.location
+    place = location_text(site, venue, location, event.online)
+    if place:
+        item.add("location", place)
+    item.add("description", description(site, event, page_url))
+    item.add("url", page_url)
+    if event.categories:
+        item.add("categories", list(event.categories))
+    organiser = organiser_of(site, event)
+    item.add("organizer", organiser[1], parameters={"CN": organiser[0]})
+    return item
+
+
+def add_times(
+    item: VEvent, event: Event, start: datetime | date, end: datetime | date | None
+) -> None:
+    """DTSTART/DTEND: in the activity's zone with a TZID, or VALUE=DATE with an exclusive end."""
+    item.add("dtstart", ical_time(event, start))
+    if end is not None:
+        item.add("dtend", ical_time(event, end))
+
+
+def event_end(event: Event, start: datetime | date) -> datetime | date | None:
+    """The iCalendar DTEND of an occurrence starting at ``start`` (all-day: exclusive)."""
+    if event.all_day:
+        return as_day(start) + occurrence_length(event) + timedelta(days=1)
+    if event.end is None:
+        return None
+    return start + occurrence_length(event)
+
+
+def ical_time(event: Event, value: datetime | date) -> datetime | date:
+    if event.all_day:
+        return as_day(value)
+    return to_rule_time(event, value)
+
+
+def exclusions(event: Event) -> list[datetime | date]:
+    """EXDATE values; a bare date on a timed rule becomes that day's occurrence(s)."""
+    out: list[datetime | date] = []
+    zone = ZoneInfo(event.timezone)
+    for value in event.exdates:
+        if event.all_day or isinstance(value, datetime):
+            out.append(ical_time(event, value))
+            continue
+        # The rule without this exclusion, asked for that one day.
+        plain = Event(**{**event.__dict__, "exdates": ()})
+        for start in original_starts(plain, value - timedelta(days=1), value + timedelta(days=1)):
+            if isinstance(start, datetime) and start.astimezone(zone).date() == value:
+                out.append(start)
+    return sorted(set(out), key=sort_key)
+
+
+def sort_key(value: datetime | date) -> datetime:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC)
+    return datetime.combine(value, time(), tzinfo=UTC)
+
+
+def summary(title: str, status: str, language: str) -> str:
+    if status in ("postponed", "cancelled"):
+        return text(status, language) + title
+    return title
+
+
+def organiser_of(site: Site, event: Event) -> tuple[str, str]:
+    """ORGANIZER: the first organising branch or club (name, page URL), else the site itself."""
+    base = site.config.site_url
+    for branch_id in event.branches:
+        branch = site.branches.get(branch_id)
+        if branch:
+            return branch.name, urls.absolute(base, urls.branch(branch.slug))
+    for club_id in event.clubs:
+        club = site.clubs.get(club_id)
+        if club:
+            return club.name, urls.absolute(base, urls.club(club.slug))
+    return site.config.site_name, base
+
+
+def organiser_names(site: Site, event: Event) -> list[str]:
+    names = [site.branches[b].name for b in event.branches if b in site.branches]
+    return names + [site.clubs[c].name for c in event.clubs if c in site.clubs]
+
+
+def location_text(site: Site, venue_id: str | None, location: str, online: str) -> str:
+    parts = []
+    venue = site.venues.get(venue_id) if venue_id else None
+    if venue is not None:
+        parts.append(f"{venue.name}（{venue.address}）" if venue.address else venue.name)
+    if location:
+        parts.append(location)
+    if online:
+        parts.append(online)
+    return "；".join(parts) if site.config.language != "en" else "; ".join(parts)
+
+
+def description(site: Site, event: Event, page_url: str) -> str:
+    """Plain text: summary or body excerpt, organisers, registration, and the page URL."""
+    lang = site.config.language
+    lines = []
+    intro = event.summary or plain_text(event.body, site.config.site_url, page_url)
+    if intro:
+        lines.append(cut(intro, DESCRIPTION_CHARS))
+    names = organiser_names(site, event)
+    sep = "：" if i18n.lang_key(lang) == "zh" else ": "
+    if names:
+        lines.append(f"{text('organiser', lang)}{sep}{'、'.join(names)}")
+    if event.online:
+        lines.append(f"{text('online', lang)}{sep}{event.online}")
+    reg = event.registration
+    if reg is not None and (reg.url or reg.deadline or reg.capacity):
+        bits = [reg.url] if reg.url else []
+        if reg.capacity:
+            bits.append(f"{text('capacity', lang)} {reg.capacity}")
+        if reg.deadline:
+            bits.append(f"{text('deadline', lang)} {i18n.read_datetime(reg.deadline, lang)}")
+        lines.append(f"{text('registration', lang)}{sep}{'，'.join(bits)}")
+    if event.contact:
+        lines.append(f"{text('contact', lang)}{sep}{event.contact}")
+    lines.append(f"{text('details', lang)}{sep}{page_url}")
+    return "\n".join(lines)
+
+
+MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+MD_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
+MD_MARKS = re.compile(r"(^|\s)[#>*+-]+\s|[*_`]{1,3}", re.MULTILINE)
+
+
+def plain_text(markdown: str, site_url: str, page_url: str) -> str:
+    """Markdown body as plain text; links keep their target, made absolute under ``site_url``."""
+
+    def link(match: re.Match[str]) -> str:
+        target = match.group(2)
+        return f"{match.group(1)} ({absolute_link(target, site_url, page_url)})"
+
+    out = MD_IMAGE.sub(r"\1", markdown)
+    out = MD_LINK.sub(link, out)
+    out = MD_MARKS.sub(r"\1", out)
+    out = re.sub(r"\n{3,}", "\n\n", out)
+    return out.strip()
+
+
+def absolute_link(target: str, site_url: str, page_url: str) -> str:
+    """An absolute URL for a link in an event body (written relative to content/events/)."""
+    if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.IGNORECASE):
+        return target
+    if target.startswith("/"):
+        return urls.absolute(site_url, target.lstrip("/"))
+    path, _, anchor = target.partition("#")
+    if path.endswith(".md"):
+        path = path[:-3] + "/"
+        path = re.sub(r"(^|/)index/$", r"\1", path)
+    # Links in a body resolve against the Markdown file's folder, content/events/.
+    resolved = urls.absolute(urls.absolute(site_url, "events/"), path)
+    return resolved + (f"#{anchor}" if anchor else "")
+
+
+def cut(value: str, limit: int) -> str:
+    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
+
+
+def utc(value: datetime) -> datetime:
+    return value.astimezone(UTC)
+
+
+def build_day_stamp(site: Site) -> datetime:
+    """DTSTAMP when history says nothing: midnight of the build day (site zone), never the clock."""
+    midnight = datetime.combine(site.config.today, time(), tzinfo=ZoneInfo(site.config.timezone))
+    return midnight.astimezone(UTC)
+
+
+# --- VTIMEZONE -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Transition:
+    at: datetime
+    """UTC instant of the change."""
+    before: timedelta
+    after: timedelta
+    dst: bool
+    """Whether the new offset is daylight saving time."""
+
+    @property
+    def wall(self) -> datetime:
+        """The local (naive) time of the change, read on the clock before it (RFC 5545 3.6.5)."""
+        return (self.at + self.before).replace(tzinfo=None)
+
+    @property
+    def kind(self) -> tuple[timedelta, timedelta, bool]:
+        return (self.before, self.after, self.dst)
+
+
+@lru_cache(maxsize=64)
+def zone_transitions(zone_name: str, first_year: int, last_year: int) -> tuple[Transition, ...]:
+    """Offset changes of a zone from ``first_year`` to the end of ``last_year``, to the second."""
+    zone = ZoneInfo(zone_name)
+    step = timedelta(days=1)
+    moment = datetime(first_year, 1, 1, tzinfo=UTC)
+    end = datetime(last_year + 1, 1, 1, tzinfo=UTC)
+    out = []
+    offset = moment.astimezone(zone).utcoffset()
+    while moment < end:
+        ahead = moment + step
+        new = ahead.astimezone(zone).utcoffset()
+        if new != offset:
+            low, high = moment, ahead
+            while high - low > timedelta(seconds=1):
+                mid = low + (high - low) / 2
+                if mid.astimezone(zone).utcoffset() == offset:
+                    low = mid
+                else:
+                    high = mid
+            local = high.astimezone(zone)
+            assert offset is not None and new is not None
+            out.append(Transition(high, offset, new, bool(local.dst())))
+            offset = new
+        moment = ahead
+    return tuple(out)
+
+
+def yearly_pattern(items: list[Transition]) -> dict[str, object] | None:
+    """The RRULE shared by yearly transitions (same month, weekday, time), or None."""
+    first = items[0].wall
+    candidates: set[int] | None = None
+    for item in items:
+        wall = item.wall
+        if (wall.month, wall.weekday(), wall.time()) != (
+            first.month,
+            first.weekday(),
+            first.time(),
+        ):
+            return None
+        nth = {(wall.day - 1) // 7 + 1}
+        if wall.day + 7 > stdcal.monthrange(wall.year, wall.month)[1]:
+            nth.add(-1)
+        candidates = nth if candidates is None else candidates & nth
+        if not candidates:
+            return None
+    years = [i.wall.year for i in items]
+    if years != list(range(years[0], years[0] + len(years))):
+        return None
+    assert candidates
+    # Prefer "last" (-1) when it fits: it is how most zones are written (EU: last Sunday).
+    nth_value = -1 if -1 in candidates else min(candidates)
+    weekday = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")[first.weekday()]
+    return {"FREQ": "YEARLY", "BYMONTH": first.month, "BYDAY": f"{nth_value}{weekday}"}
+
+
+def split_rule_tail(
+    changes: tuple[Transition, ...],
+) -> tuple[list[Transition], dict[tuple[timedelta, timedelta, bool], list[Transition]]]:
+    """Split transitions into one-off ones and the yearly rule the zone follows at the end."""
+    if not changes:
+        return [], {}
+    last_year = changes[-1].at.year
+    tail_kinds = {c.kind for c in changes if c.at.year == last_year}
+    tail: dict[tuple[timedelta, timedelta, bool], list[Transition]] = defaultdict(list)
+    cut_index = len(changes)
+    # Walk back while every transition is of a tail kind with one per kind per year.
+    for index in range(len(changes) - 1, -1, -1):
+        item = changes[index]
+        group = tail.get(item.kind, [])
+        if item.kind not in tail_kinds or (group and group[0].wall.year != item.wall.year + 1):
+            break
+        trial = [item, *group]
+        if yearly_pattern(trial) is None:
+            break
+        tail[item.kind] = trial
+        cut_index = index
+    # Keep whole years only: the rule's first year must have every tail kind.
+    if tail and len({g[0].wall.year for g in tail.values()}) > 1:
+        start_year = max(g[0].wall.year for g in tail.values())
+        for kind in list(tail):
+            tail[kind] = [t for t in tail[kind] if t.wall.year >= start_year]
+        cut_index = min(changes.index(g[0]) for g in tail.values())
+    if any(len(g) < 2 for g in tail.values()):
+        return list(changes), {}
+    return list(changes[:cut_index]), dict(tail)
+
+
+def build_vtimezone(zone_name: str, first_year: int, last_year: int) -> Timezone:
+    """A VTIMEZONE valid from ``first_year`` on: one-off observances, then yearly RRULEs.
+
+    Without TZNAME: abbreviations like ``CST`` are ambiguous and no client needs them.
+    """
+    zone = ZoneInfo(zone_name)
+    changes = zone_transitions(zone_name, first_year, last_year)
+    one_off, rules = split_rule_tail(changes)
+    tz = Timezone()
+    tz.add("tzid", zone_name)
+    opening = datetime(first_year, 1, 1).replace(tzinfo=zone)
+    offset = opening.utcoffset()
+    assert offset is not None
+    tz.add_component(observance(bool(opening.dst()), opening.replace(tzinfo=None), offset, offset))
+    for change in one_off:
+        tz.add_component(observance(change.dst, change.wall, change.before, change.after))
+    for kind in sorted(rules, key=lambda k: rules[k][0].at):
+        first = rules[kind][0]
+        sub = observance(first.dst, first.wall, first.before, first.after)
+        pattern = yearly_pattern(rules[kind])
+        assert pattern is not None
+        sub.add("rrule", pattern)
+        tz.add_component(sub)
+    return tz
+
+
+def observance(
+    dst: bool, wall: datetime, before: timedelta, after: timedelta
+) -> TimezoneStandard | TimezoneDaylight:
+    sub = TimezoneDaylight() if dst else TimezoneStandard()
+    sub.add("dtstart", wall)
+    sub.add("tzoffsetfrom", before)
+    sub.add("tzoffsetto", after)
+    return sub
+
+
+def feed_paths(site: Site) -> Iterable[tuple[str, str]]:
+    """(path, name) of every calendar feed, for the subscribe page."""
+    return [(feed.path, feed.name) for feed in feeds(site) if not feed.path.endswith("event.ics")]

@@ -1,0 +1,81 @@
+"""The build plan: every page and file of the site, independent of any rendering engine."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Any
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One HTML page: an engine renders ``markdown`` and wraps it in ``template`` with ``data``.
+
+    ``path`` is the page's URL path relative to ``site_url`` with a trailing slash
+    (``events/salon/``), or ``""`` for the home page. ``data`` holds only JSON values, already
+    formatted for reading, so templates stay dumb and the plan can be written to disk.
+    """
+
+    path: str
+    template: str
+    title: str
+    markdown: str = ""
+    data: Mapping[str, Any] = field(default_factory=dict)
+    description: str = ""
+    source: str = ""
+    """Content file the page was made from (relative to the site root), if any."""
+
+    @property
+    def src_uri(self) -> str:
+        """The virtual source file name an engine with directory URLs maps to ``path``."""
+        return f"{self.path}index.md"
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    """One non-HTML output (a feed, a redirect stub, JSON), written as it is."""
+
+    path: str
+    content: bytes
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Plan:
+    pages: tuple[PageSpec, ...]
+    files: tuple[FileSpec, ...]
+
+
+def check_output_path(path: str) -> str:
+    """Return ``path`` if it stays inside the output folder; raise ValueError otherwise.
+
+    Every output path comes from slugs that are already restricted, but this is the last line
+    of defence: no content may make the build write outside the output folder.
+    """
+    pure = PurePosixPath(path)
+    if (
+        pure.is_absolute()
+        or "\\" in path
+        or any(part in ("..", ".") for part in pure.parts)
+        or ":" in path
+        or "\x00" in path
+    ):
+        raise ValueError(f"unsafe output path: {path!r}")
+    return path
+
+
+def find_conflicts(
+    pages: Iterable[PageSpec], files: Iterable[FileSpec]
+) -> list[tuple[str, str, str]]:
+    """Output paths claimed twice, as (output path, first source, second source)."""
+    seen: dict[str, str] = {}
+    conflicts = []
+    outputs = [(p.src_uri, p.source or p.path) for p in pages]
+    outputs += [(f.path, f.source or f.path) for f in files]
+    for out, src in outputs:
+        if out in seen:
+            conflicts.append((out, seen[out], src))
+        else:
+            seen[out] = src
+    return conflicts

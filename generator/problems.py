@@ -1,0 +1,206 @@
+"""Problems in content as values: where, what code, which field, and a message in zh or en."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+# code -> (Chinese, English). Parameters are filled with str.format(**params).
+MESSAGES: dict[str, tuple[str, str]] = {
+    "file.encoding": (
+        "文件不是 UTF-8 编码（可能是 GBK），请用 UTF-8 重新保存",
+        "file is not UTF-8 (perhaps GBK); save it again as UTF-8",
+    ),
+    "file.binary": ("文件不是文本文件", "file is not a text file"),
+    "file.unreadable": ("无法读取文件：{error}", "cannot read file: {error}"),
+    "frontmatter.unclosed": (
+        "front matter 缺少结尾的 ---",
+        "front matter has no closing ---",
+    ),
+    "frontmatter.missing": (
+        "缺少 front matter（文件应以 --- 开头）",
+        "no front matter (the file should start with ---)",
+    ),
+    "yaml.syntax": ("YAML 语法错误：{error}", "YAML syntax error: {error}"),
+    "yaml.not-mapping": ("应为“键: 值”形式的映射", "expected a mapping of key: value"),
+    "yaml.not-list": ("大事记文件应为列表（每项以 - 开头）", "a timeline file must be a YAML list"),
+    "yaml.duplicate-key": ("键重复出现", "key appears twice"),
+    "field.required": ("缺少必填字段", "required field is missing"),
+    "field.unknown": ("未知字段{hint}", "unknown field{hint}"),
+    "field.type-text": ("应为文本", "expected text"),
+    "field.type-list": ("应为文本或文本列表", "expected text or a list of text"),
+    "field.type-mapping": ("应为映射（键: 值）", "expected a mapping (key: value)"),
+    "field.empty": ("不能为空", "must not be empty"),
+    "field.bool": ("应为 true 或 false，而不是“{value}”", "expected true or false, not “{value}”"),
+    "field.int": ("应为非负整数，而不是“{value}”", "expected a whole number ≥ 0, not “{value}”"),
+    "field.number": ("应为数字，而不是“{value}”", "expected a number, not “{value}”"),
+    "field.date": (
+        "无法识别的日期“{value}”（应为 YYYY-MM-DD 或 YYYY-MM-DD HH:MM）",
+        "unrecognised date “{value}” (expected YYYY-MM-DD or YYYY-MM-DD HH:MM)",
+    ),
+    "field.partial-date": (
+        "无法识别的日期“{value}”（应为 YYYY、YYYY-MM 或 YYYY-MM-DD）",
+        "unrecognised date “{value}” (expected YYYY, YYYY-MM or YYYY-MM-DD)",
+    ),
+    "field.duration": (
+        "无法识别的时长“{value}”（例如 2h30m、90m）",
+        "unrecognised duration “{value}” (e.g. 2h30m, 90m)",
+    ),
+    "field.timezone": ("未知的时区“{value}”", "unknown time zone “{value}”"),
+    "field.url": ("应为 http(s) 网址，而不是“{value}”", "expected an http(s) URL, not “{value}”"),
+    "field.choice": (
+        "“{value}”不是允许的值（可选：{choices}）",
+        "“{value}” is not allowed (choose from: {choices})",
+    ),
+    "field.slug": (
+        "slug“{value}”只能包含小写字母、数字和连字符",
+        "slug “{value}” may only contain lowercase letters, digits and hyphens",
+    ),
+    "field.lat-lon": ("坐标超出范围", "coordinate out of range"),
+    "field.rrule": ("重复规则无法解析：{error}", "recurrence rule does not parse: {error}"),
+    "event.end-before-start": ("结束时间必须晚于开始时间", "end must be after start"),
+    "event.end-and-duration": (
+        "end 和 duration 只能写一个",
+        "give either end or duration, not both",
+    ),
+    "event.all-day-time": (
+        "全天活动的日期不应包含时间",
+        "an all-day activity takes dates without a time",
+    ),
+    "event.override-date": (
+        "调整的日期 {value} 不是该活动的一次重复",
+        "override date {value} is not an occurrence of this activity",
+    ),
+    "event.override-needs-rule": (
+        "只有重复活动才能写 overrides",
+        "overrides need a recurring activity (rrule or rdate)",
+    ),
+    "ref.unknown": ("引用的{kind}“{value}”不存在{hint}", "unknown {kind} “{value}”{hint}"),
+    "ref.parent-loop": (
+        "上级组织形成循环：{chain}",
+        "parent chain loops: {chain}",
+    ),
+    "id.duplicate": (
+        "编号“{value}”与 {other} 重复",
+        "id “{value}” is also used by {other}",
+    ),
+    "url.conflict": (
+        "网址 {value} 与 {other} 冲突",
+        "URL {value} is also claimed by {other}",
+    ),
+    "history.shallow": (
+        "Git 仓库是浅克隆，无法计算日历的 SEQUENCE/UID；请完整克隆（GitHub Actions 中设 fetch-depth: 0），"
+        "或在 mkdocs.yml 中设置 git_history: false",
+        "the Git checkout is shallow, so calendar SEQUENCE/UID cannot be derived; fetch full "
+        "history (fetch-depth: 0 in GitHub Actions) or set git_history: false in mkdocs.yml",
+    ),
+    "config.site-url": (
+        "mkdocs.yml 缺少 site_url（订阅源需要绝对网址）",
+        "mkdocs.yml has no site_url (feeds need absolute URLs)",
+    ),
+}
+
+KIND_NAMES: dict[str, tuple[str, str]] = {
+    "branch": ("党组织", "branch"),
+    "club": ("社团", "club"),
+    "venue": ("阵地", "venue"),
+    "news": ("新闻", "news article"),
+    "event": ("活动", "activity"),
+    "link": ("新闻或活动", "news article or activity"),
+}
+
+
+@dataclass(frozen=True, order=True)
+class Origin:
+    """Where a problem is: a path relative to the site root, 1-based line and column."""
+
+    path: str
+    line: int = 1
+    col: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in content. ``params`` fill the message template of ``code``."""
+
+    origin: Origin
+    code: str
+    field: str
+    params: tuple[tuple[str, str], ...] = ()
+    severity: Severity = "error"
+
+    def message(self, language: str = "zh") -> str:
+        zh, en = MESSAGES[self.code]
+        template = en if language.startswith("en") else zh
+        return template.format(**dict(self.params))
+
+    def format(self, language: str = "zh") -> str:
+        label = (
+            ("警告" if self.severity == "warning" else "错误")
+            if not language.startswith("en")
+            else self.severity
+        )
+        where = f"{self.origin}: {self.field}" if self.field else f"{self.origin}:"
+        return f"{where}: {self.message(language)} [{label} {self.code}]"
+
+
+def problem(
+    origin: Origin,
+    code: str,
+    field: str = "",
+    severity: Severity = "error",
+    **params: object,
+) -> Problem:
+    """Build a Problem; params are kept as sorted string pairs so problems stay hashable."""
+    return Problem(
+        origin, code, field, tuple(sorted((k, str(v)) for k, v in params.items())), severity
+    )
+
+
+def kind_name(kind: str, language: str = "zh") -> str:
+    zh, en = KIND_NAMES.get(kind, (kind, kind))
+    return en if language.startswith("en") else zh
+
+
+@dataclass
+class ProblemLog:
+    """Collects problems while a stage runs; every stage reports all it finds, then fails once."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def add(self, item: Problem) -> None:
+        self.items.append(item)
+
+    def extend(self, items: Iterable[Problem]) -> None:
+        self.items.extend(items)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == "warning"]
+
+
+class ContentError(Exception):
+    """Raised when content has errors; carries every problem of the run, sorted by place."""
+
+    def __init__(self, problems: Iterable[Problem], language: str = "zh") -> None:
+        self.problems = tuple(sorted(problems, key=sort_key))
+        self.language = language
+        super().__init__(format_problems(self.problems, language))
+
+
+def sort_key(p: Problem) -> tuple[str, int, int, str]:
+    return (p.origin.path, p.origin.line, p.origin.col, p.code)
+
+
+def format_problems(problems: Iterable[Problem], language: str = "zh") -> str:
+    return "\n".join(p.format(language) for p in sorted(problems, key=sort_key))

@@ -1,0 +1,124 @@
+"""Public URLs, one function per page kind (SPEC "Public URLs"); paths relative to site_url."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin
+
+from pypinyin import Style, lazy_pinyin
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def slugify(text: str) -> str:
+    """ASCII slug of any text: Chinese becomes pinyin, other letters lowercase, the rest '-'.
+
+    Always returns a non-empty ``[a-z0-9-]`` string, so a slug can never hold ``..``, ``/`` or
+    spaces.
+    """
+    words = lazy_pinyin(text, style=Style.NORMAL, errors="default")
+    raw = "-".join(w for w in words if w)
+    slug = re.sub(r"[^a-z0-9]+", "-", raw.lower()).strip("-")
+    return slug or "x"
+
+
+def is_valid_slug(text: str) -> bool:
+    return bool(SLUG_RE.match(text))
+
+
+def home() -> str:
+    return ""
+
+
+def news_index(page: int = 1) -> str:
+    return "news/" if page <= 1 else f"news/page/{page}/"
+
+
+def news(slug: str) -> str:
+    return f"news/{slug}/"
+
+
+def news_tag(tag: str) -> str:
+    return f"news/tags/{slugify(tag)}/"
+
+
+def events_index() -> str:
+    return "events/"
+
+
+def events_past() -> str:
+    return "events/past/"
+
+
+def events_month(year: int, month: int) -> str:
+    return f"events/{year:04d}/{month:02d}/"
+
+
+def event(slug: str) -> str:
+    return f"events/{slug}/"
+
+
+def event_ics(slug: str) -> str:
+    return f"events/{slug}/event.ics"
+
+
+def event_category(category: str) -> str:
+    return f"events/categories/{slugify(category)}/"
+
+
+def event_category_ics(category: str) -> str:
+    return f"{event_category(category)}calendar.ics"
+
+
+def branches_index() -> str:
+    return "branches/"
+
+
+def branch(slug: str) -> str:
+    return f"branches/{slug}/"
+
+
+def clubs_index() -> str:
+    return "clubs/"
+
+
+def club(slug: str) -> str:
+    return f"clubs/{slug}/"
+
+
+def venues_index() -> str:
+    return "venues/"
+
+
+def venue(slug: str) -> str:
+    return f"venues/{slug}/"
+
+
+def timeline() -> str:
+    return "timeline/"
+
+
+def subscribe() -> str:
+    return "subscribe/"
+
+
+def rss() -> str:
+    return "rss.xml"
+
+
+def calendar() -> str:
+    return "calendar.ics"
+
+
+def events_json() -> str:
+    return "events.json"
+
+
+def absolute(site_url: str, path: str) -> str:
+    """Absolute URL of a site path (``site_url`` ends with '/')."""
+    return urljoin(site_url, path)
+
+
+def webcal(url: str) -> str:
+    """The ``webcal://`` form of an http(s) feed URL, which calendar apps open as a subscription."""
+    return re.sub(r"^https?://", "webcal://", url)

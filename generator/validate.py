@@ -1,0 +1,998 @@
+"""documents -> Site, or every problem: typing each field, references, loops, uniqueness.
+
+Loose editor input is normalised once per field type (text, lists, dates, durations …), then
+checked; every check runs even after an earlier one failed, so an editor sees all problems of a
+push at once.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta, timezone
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dateutil.rrule import rrulestr
+
+from . import urls
+from .load import Document, Key, Map, Node, Scalar, Seq
+from .model import (
+    EVENT_STATUSES,
+    Branch,
+    Club,
+    Event,
+    EventStatus,
+    Milestone,
+    NewsItem,
+    Override,
+    PartialDate,
+    Registration,
+    Room,
+    Site,
+    SiteConfig,
+    Source,
+    Venue,
+)
+from .problems import Origin, Problem, kind_name, problem
+
+FIELDS: dict[str, tuple[str, ...]] = {
+    "news": ("title", "date", "branch", "club", "tags", "author", "summary", "image", "draft", "slug"),
+    "event": (
+        "title", "start", "end", "duration", "all_day", "timezone", "venue", "location", "online",
+        "branch", "club", "categories", "status", "rrule", "exdate", "rdate", "overrides",
+        "registration", "contact", "summary", "image", "draft", "slug",
+    ),
+    "branch": (
+        "name", "kind", "parent", "founded", "members", "secretary", "contact", "address",
+        "summary", "image", "slug",
+    ),
+    "club": (
+        "name", "category", "branch", "venue", "founded", "leader", "contact", "join", "summary",
+        "image", "slug",
+    ),
+    "venue": ("name", "address", "hours", "rooms", "lat", "lon", "contact", "summary", "image", "slug"),
+    "milestone": ("date", "title", "branch", "club", "link", "body"),
+    "room": ("name", "capacity", "facilities"),
+    "registration": ("url", "capacity", "deadline"),
+    "override": ("date", "start", "end", "venue", "location", "status", "title"),
+    "page": ("title", "description", "template", "hide", "tags", "search", "status", "subtitle", "icon"),
+}  # fmt: skip
+REQUIRED = {
+    "news": ("title", "date"),
+    "event": ("title", "start"),
+    "branch": ("name",),
+    "club": ("name",),
+    "venue": ("name",),
+    "milestone": ("date", "title"),
+    "room": ("name",),
+    "override": ("date",),
+}
+TRUE_WORDS = {"true", "yes", "on", "y", "是", "1"}
+FALSE_WORDS = {"false", "no", "off", "n", "否", "0"}
+
+DATE_RE = re.compile(
+    r"^(?P<y>\d{4})[-/](?P<m>\d{1,2})[-/](?P<d>\d{1,2})"
+    r"(?:(?:[ T]+)(?P<H>\d{1,2})[:：](?P<M>\d{2})(?:[:：](?P<S>\d{2})(?:\.\d+)?)?)?"
+    r"\s*(?P<tz>Z|[+-]\d{2}:?\d{2})?$"
+)
+CN_DATE_RE = re.compile(
+    r"^(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]"
+    r"(?:\s*(?P<H>\d{1,2})\s*[:：点时]\s*(?P<M>\d{2})?\s*分?)?$"
+)
+TIME_RE = re.compile(r"^(?P<H>\d{1,2})[:：](?P<M>\d{2})(?:[:：](?P<S>\d{2}))?$")
+PARTIAL_RE = re.compile(r"^(?P<y>\d{4})(?:[-/.](?P<m>\d{1,2})(?:[-/.](?P<d>\d{1,2}))?)?$")
+CN_PARTIAL_RE = re.compile(
+    r"^(?P<y>\d{4})\s*年(?:\s*(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*[日号])?)?$"
+)
+DURATION_RE = re.compile(
+    r"^(?:(?P<d>\d+)\s*(?:d|天))?\s*(?:(?P<h>\d+(?:\.\d+)?)\s*(?:h|hr|hours?|小时))?"
+    r"\s*(?:(?P<m>\d+)\s*(?:m|min|mins|minutes?|分钟?))?$",
+    re.IGNORECASE,
+)
+ISO_DURATION_RE = re.compile(r"^P(?:(?P<d>\d+)D)?(?:T(?:(?P<h>\d+)H)?(?:(?P<m>\d+)M)?)?$")
+URL_RE = re.compile(r"^https?://[^\s<>\"]+$")
+Moment = datetime | date
+
+
+@dataclass
+class Checker:
+    """Types the fields of one mapping, collecting problems against its file."""
+
+    path: str
+    node: Map
+    kind: str
+    problems: list[Problem]
+    prefix: str = ""
+    used: set[str] = field(default_factory=set)
+
+    def origin(self, at: Key | Node | None = None) -> Origin:
+        target = at or self.node
+        return Origin(self.path, target.line, target.col)
+
+    def name(self, key: str) -> str:
+        return f"{self.prefix}{key}"
+
+    def report(self, at: Key | Node | None, code: str, key: str, **params: object) -> None:
+        self.problems.append(problem(self.origin(at), code, self.name(key), **params))
+
+    def raw(self, key: str) -> Node | None:
+        return self.node.get(key)
+
+    def check_keys(self) -> None:
+        allowed = FIELDS[self.kind]
+        for key, _ in self.node.entries:
+            if key.name not in allowed:
+                close = difflib.get_close_matches(key.name, allowed, n=1, cutoff=0.6)
+                hint = f"（是否想写 {close[0]}？）" if close else ""
+                self.problems.append(
+                    problem(
+                        self.origin(key), "field.unknown", self.name(key.name), "warning", hint=hint
+                    )
+                )
+        for key in REQUIRED.get(self.kind, ()):
+            value = self.node.get(key)
+            if value is None:
+                self.report(None, "field.required", key)
+
+    def text(self, key: str, default: str = "") -> str:
+        node = self.raw(key)
+        if node is None:
+            return default
+        if not isinstance(node, Scalar):
+            self.report(node, "field.type-text", key)
+            return default
+        value = node.value.strip()
+        if not value and key in REQUIRED.get(self.kind, ()):
+            self.report(node, "field.empty", key)
+        return value
+
+    def text_list(self, key: str) -> tuple[str, ...]:
+        node = self.raw(key)
+        if node is None:
+            return ()
+        items = node.items if isinstance(node, Seq) else (node,)
+        values: list[str] = []
+        for item in items:
+            if not isinstance(item, Scalar):
+                self.report(item, "field.type-list", key)
+                continue
+            value = item.value.strip()
+            if value and value not in values:
+                values.append(value)
+        return tuple(values)
+
+    def boolean(self, key: str) -> bool:
+        node = self.raw(key)
+        if node is None:
+            return False
+        if isinstance(node, Scalar):
+            word = node.value.strip().lower()
+            if word in TRUE_WORDS:
+                return True
+            if word in FALSE_WORDS or word == "":
+                return False
+        self.report(node, "field.bool", key, value=shown(node))
+        return False
+
+    def count(self, key: str) -> int | None:
+        node = self.raw(key)
+        if node is None:
+            return None
+        if isinstance(node, Scalar) and re.fullmatch(r"\d+", node.value.strip()):
+            return int(node.value.strip())
+        self.report(node, "field.int", key, value=shown(node))
+        return None
+
+    def number(self, key: str, low: float, high: float) -> float | None:
+        node = self.raw(key)
+        if node is None:
+            return None
+        try:
+            value = float(node.value) if isinstance(node, Scalar) else None
+        except ValueError:
+            value = None
+        if value is None:
+            self.report(node, "field.number", key, value=shown(node))
+            return None
+        if not low <= value <= high:
+            self.report(node, "field.lat-lon", key)
+            return None
+        return value
+
+    def url(self, key: str) -> str:
+        value = self.text(key)
+        if value and not URL_RE.match(value):
+            self.report(self.raw(key), "field.url", key, value=value)
+            return ""
+        return value
+
+    def choice(self, key: str, choices: tuple[str, ...], default: str) -> str:
+        value = self.text(key, default).lower()
+        if value not in choices:
+            self.report(self.raw(key), "field.choice", key, value=value, choices=", ".join(choices))
+            return default
+        return value
+
+    def moment(self, key: str, zone: ZoneInfo) -> Moment | None:
+        node = self.raw(key)
+        if node is None:
+            return None
+        if isinstance(node, Scalar):
+            value = parse_moment(node.value, zone)
+            if value is not None:
+                return value
+        self.report(node, "field.date", key, value=shown(node))
+        return None
+
+    def moments(self, key: str, zone: ZoneInfo) -> tuple[Moment, ...]:
+        node = self.raw(key)
+        if node is None:
+            return ()
+        items = node.items if isinstance(node, Seq) else (node,)
+        values: list[Moment] = []
+        for item in items:
+            value = parse_moment(item.value, zone) if isinstance(item, Scalar) else None
+            if value is None:
+                self.report(item, "field.date", key, value=shown(item))
+            elif value not in values:
+                values.append(value)
+        return tuple(values)
+
+    def partial_date(self, key: str) -> PartialDate | None:
+        node = self.raw(key)
+        if node is None:
+            return None
+        value = parse_partial_date(node.value) if isinstance(node, Scalar) else None
+        if value is None:
+            self.report(node, "field.partial-date", key, value=shown(node))
+        return value
+
+    def slug(self, default_id: str) -> str:
+        node = self.raw("slug")
+        if node is None:
+            return default_id if urls.is_valid_slug(default_id) else urls.slugify(default_id)
+        value = node.value.strip() if isinstance(node, Scalar) else ""
+        if not urls.is_valid_slug(value):
+            self.report(node, "field.slug", "slug", value=shown(node))
+            return urls.slugify(default_id)
+        return value
+
+    def mapping(self, key: str, kind: str) -> Checker | None:
+        node = self.raw(key)
+        if node is None:
+            return None
+        if not isinstance(node, Map):
+            self.report(node, "field.type-mapping", key)
+            return None
+        sub = Checker(self.path, node, kind, self.problems, prefix=f"{self.name(key)}.")
+        sub.check_keys()
+        return sub
+
+    def mappings(self, key: str, kind: str) -> list[Checker]:
+        node = self.raw(key)
+        if node is None:
+            return []
+        items = node.items if isinstance(node, Seq) else (node,)
+        found = []
+        for index, item in enumerate(items):
+            if not isinstance(item, Map):
+                self.report(item, "field.type-mapping", key)
+                continue
+            sub = Checker(
+                self.path, item, kind, self.problems, prefix=f"{self.name(key)}[{index}]."
+            )
+            sub.check_keys()
+            found.append(sub)
+        return found
+
+
+def shown(node: Node) -> str:
+    if isinstance(node, Scalar):
+        return node.value
+    return "…"
+
+
+def parse_moment(text: str, zone: ZoneInfo) -> Moment | None:
+    """A date, or an aware datetime in ``zone`` (an explicit offset is kept as that instant)."""
+    text = text.strip()
+    match = DATE_RE.match(text) or CN_DATE_RE.match(text)
+    if not match:
+        return None
+    parts = match.groupdict()
+    try:
+        day = date(int(parts["y"]), int(parts["m"]), int(parts["d"]))
+        if parts.get("H") is None:
+            return day
+        clock = time(int(parts["H"]), int(parts.get("M") or 0), int(parts.get("S") or 0))
+    except ValueError:
+        return None
+    offset = parts.get("tz")
+    if offset:
+        fixed = UTC if offset == "Z" else parse_offset(offset)
+        return datetime.combine(day, clock, fixed).astimezone(zone)
+    return datetime.combine(day, clock, zone)
+
+
+def parse_offset(text: str) -> timezone:
+    sign = -1 if text[0] == "-" else 1
+    digits = text[1:].replace(":", "")
+    return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+
+
+def parse_partial_date(text: str) -> PartialDate | None:
+    text = text.strip()
+    match = PARTIAL_RE.match(text) or CN_PARTIAL_RE.match(text)
+    if not match:
+        return None
+    year = int(match["y"])
+    month = int(match["m"]) if match["m"] else None
+    day = int(match["d"]) if match["d"] else None
+    try:
+        date(year, month or 1, day or 1)
+    except ValueError:
+        return None
+    return PartialDate(year, month, day)
+
+
+def parse_duration(text: str) -> timedelta | None:
+    text = text.strip().replace(" ", "")
+    match = ISO_DURATION_RE.match(text.upper()) or DURATION_RE.match(text)
+    if not match or not any(match.groupdict().values()):
+        return None
+    parts = match.groupdict()
+    value = timedelta(
+        days=int(parts["d"] or 0), hours=float(parts["h"] or 0), minutes=int(parts["m"] or 0)
+    )
+    return value if value > timedelta(0) else None
+
+
+def resolve_zone(name: str) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+@dataclass
+class Context:
+    """Shared state of one validation run."""
+
+    config: SiteConfig
+    problems: list[Problem]
+    site_zone: ZoneInfo
+
+
+def validate(documents: Iterable[Document], config: SiteConfig) -> tuple[Site, list[Problem]]:
+    """Type and cross-check every document. Returns the site (drafts and future news left out
+    unless asked) and every problem; callers fail when any problem is an error."""
+    problems: list[Problem] = []
+    zone = resolve_zone(config.timezone) or ZoneInfo("UTC")
+    ctx = Context(config, problems, zone)
+    docs = list(documents)
+    by_kind: dict[str, list[Document]] = {}
+    for doc in docs:
+        by_kind.setdefault(doc.kind or "page", []).append(doc)
+    for doc in by_kind.get("page", []):
+        if doc.front is not None:
+            checker = Checker(doc.path, doc.front, "page", problems)
+            checker.check_keys()
+
+    venues = build_unique(ctx, by_kind.get("venue", []), "venue", make_venue)
+    branches = build_unique(ctx, by_kind.get("branch", []), "branch", make_branch)
+    clubs = build_unique(ctx, by_kind.get("club", []), "club", make_club)
+    events = build_unique(ctx, by_kind.get("event", []), "event", make_event)
+    news = build_unique(ctx, by_kind.get("news", []), "news", make_news)
+    milestones = [m for doc in by_kind.get("timeline", []) for m in make_milestones(ctx, doc)]
+
+    refs = References(
+        {"branch": set(branches), "club": set(clubs), "venue": set(venues), "event": set(events),
+         "news": set(news)},
+        {"branch": slugs_of(branches), "club": slugs_of(clubs), "venue": slugs_of(venues),
+         "event": slugs_of(events), "news": slugs_of(news)},
+        config.language,
+        key_lines(docs),
+    )  # fmt: skip
+    branches = {k: resolve_branch(refs, b, problems) for k, b in branches.items()}
+    check_parent_loops(branches, problems, refs.lines)
+    clubs = {k: resolve_club(refs, c, problems) for k, c in clubs.items()}
+    events = {k: resolve_event(refs, e, problems) for k, e in events.items()}
+    news = {k: resolve_news(refs, n, problems) for k, n in news.items()}
+    milestones = [resolve_milestone(refs, m, problems) for m in milestones]
+
+    published_events = {k: e for k, e in events.items() if config.drafts or not e.draft}
+    published_news = [
+        n
+        for n in news.values()
+        if (config.drafts or not n.draft) and (config.drafts or n.date.date() <= config.today)
+    ]
+    published_news.sort(key=lambda n: (n.date, n.id), reverse=True)
+    milestones = [drop_hidden_link(m, published_events, published_news) for m in milestones]
+    milestones.sort(key=lambda m: (m.date.sort_key(), m.source.path, m.source.line))
+    home = next((d for d in by_kind.get("page", []) if d.path.endswith("/index.md") and
+                 d.path.count("/") == 1), None)  # fmt: skip
+
+    site = Site(
+        config=config,
+        branches=dict(sorted(branches.items())),
+        clubs=dict(sorted(clubs.items())),
+        venues=dict(sorted(venues.items())),
+        events=dict(sorted(published_events.items())),
+        news=tuple(published_news),
+        milestones=tuple(milestones),
+        home_text=home.body if home else "",
+    )
+    return site, problems
+
+
+def key_lines(docs: list[Document]) -> dict[tuple[str, str], int]:
+    return {(d.path, k.name): k.line for d in docs if d.front for k, _ in d.front.entries}
+
+
+def slugs_of(entities: dict[str, Any]) -> dict[str, str]:
+    return {e.slug: key for key, e in entities.items()}
+
+
+def build_unique(
+    ctx: Context,
+    docs: list[Document],
+    kind: str,
+    make: Callable[[Context, Document, Checker], Any],
+) -> dict[str, Any]:
+    """Make one entity per document; a second id or slug of the same kind is a problem."""
+    found: dict[str, Any] = {}
+    by_slug: dict[str, str] = {}
+    for doc in sorted(docs, key=lambda d: d.path):
+        assert doc.front is not None or kind in ("news", "event", "branch", "club", "venue")
+        front = doc.front or Map((), doc.front_line, 1)
+        checker = Checker(doc.path, front, kind, ctx.problems)
+        checker.check_keys()
+        entity = make(ctx, doc, checker)
+        origin = Origin(doc.path, doc.front_line)
+        if doc.id in found:
+            other = found[doc.id].source.path
+            ctx.problems.append(problem(origin, "id.duplicate", "", value=doc.id, other=other))
+            continue
+        if entity.slug in by_slug:
+            other = found[by_slug[entity.slug]].source.path
+            at = front.get("slug") or origin
+            path = f"/{kind_dir(kind)}/{entity.slug}/"
+            ctx.problems.append(
+                problem(Origin(doc.path, at.line), "url.conflict", "slug", value=path, other=other)
+            )
+            continue
+        found[doc.id] = entity
+        by_slug[entity.slug] = doc.id
+    return found
+
+
+def kind_dir(kind: str) -> str:
+    return {"news": "news", "event": "events", "branch": "branches", "club": "clubs",
+            "venue": "venues"}[kind]  # fmt: skip
+
+
+def source(doc: Document) -> Source:
+    return Source(doc.path, doc.front_line)
+
+
+def make_venue(ctx: Context, doc: Document, c: Checker) -> Venue:
+    rooms = []
+    for room in c.mappings("rooms", "room"):
+        capacity = room.count("capacity")
+        rooms.append(Room(room.text("name"), capacity, room.text_list("facilities")))
+    return Venue(
+        id=doc.id,
+        slug=c.slug(doc.id),
+        name=c.text("name"),
+        source=source(doc),
+        address=c.text("address"),
+        hours=c.text("hours"),
+        rooms=tuple(rooms),
+        lat=c.number("lat", -90, 90),
+        lon=c.number("lon", -180, 180),
+        contact=c.text("contact"),
+        summary=c.text("summary"),
+        image=c.text("image"),
+        body=doc.body,
+    )
+
+
+def make_branch(ctx: Context, doc: Document, c: Checker) -> Branch:
+    return Branch(
+        id=doc.id,
+        slug=c.slug(doc.id),
+        name=c.text("name"),
+        source=source(doc),
+        kind=c.text("kind"),
+        parent=c.text("parent") or None,
+        founded=c.partial_date("founded"),
+        members=c.count("members"),
+        secretary=c.text("secretary"),
+        contact=c.text("contact"),
+        address=c.text("address"),
+        summary=c.text("summary"),
+        image=c.text("image"),
+        body=doc.body,
+    )
+
+
+def make_club(ctx: Context, doc: Document, c: Checker) -> Club:
+    return Club(
+        id=doc.id,
+        slug=c.slug(doc.id),
+        name=c.text("name"),
+        source=source(doc),
+        category=c.text("category"),
+        branch=c.text("branch") or None,
+        venue=c.text("venue") or None,
+        founded=c.partial_date("founded"),
+        leader=c.text("leader"),
+        contact=c.text("contact"),
+        join=c.text("join"),
+        summary=c.text("summary"),
+        image=c.text("image"),
+        body=doc.body,
+    )
+
+
+def make_news(ctx: Context, doc: Document, c: Checker) -> NewsItem:
+    when = c.moment("date", ctx.site_zone)
+    if isinstance(when, date) and not isinstance(when, datetime):
+        when = datetime.combine(when, time(0), ctx.site_zone)
+    return NewsItem(
+        id=doc.id,
+        slug=c.slug(doc.id),
+        title=c.text("title"),
+        date=when or datetime(1970, 1, 1, tzinfo=ctx.site_zone),
+        source=source(doc),
+        branches=c.text_list("branch"),
+        clubs=c.text_list("club"),
+        tags=c.text_list("tags"),
+        author=c.text("author"),
+        summary=c.text("summary"),
+        image=c.text("image"),
+        draft=c.boolean("draft"),
+        body=doc.body,
+    )
+
+
+def make_event(ctx: Context, doc: Document, c: Checker) -> Event:
+    zone_name = c.text("timezone") or ctx.config.timezone
+    zone = resolve_zone(zone_name)
+    if zone is None:
+        c.report(c.raw("timezone"), "field.timezone", "timezone", value=zone_name)
+        zone, zone_name = ctx.site_zone, ctx.config.timezone
+    start = c.moment("start", zone)
+    all_day = c.boolean("all_day") if c.raw("all_day") is not None else is_plain_date(start)
+    if all_day and isinstance(start, datetime):
+        c.report(c.raw("start"), "event.all-day-time", "start")
+        start = start.date()
+    if not all_day and start is not None and is_plain_date(start):
+        start = datetime.combine(start, time(0), zone)
+    end = event_end(c, start, all_day, zone)
+    status: EventStatus = c.choice("status", EVENT_STATUSES, "confirmed")  # type: ignore[assignment]
+    rrule = normalise_rrule(c, start, all_day, zone)
+    exdates = tuple(as_kind(v, all_day, zone, keep_dates=True) for v in c.moments("exdate", zone))
+    rdates = tuple(as_kind(v, all_day, zone, keep_dates=False) for v in c.moments("rdate", zone))
+    overrides = make_overrides(c, start, end, all_day, zone, rrule, exdates, rdates)
+    registration = None
+    if (reg := c.mapping("registration", "registration")) is not None:
+        registration = Registration(
+            url=reg.url("url"),
+            capacity=reg.count("capacity"),
+            deadline=reg.moment("deadline", zone),
+        )
+    return Event(
+        id=doc.id,
+        slug=c.slug(doc.id),
+        title=c.text("title"),
+        start=start or date(1970, 1, 1),
+        source=source(doc),
+        end=end,
+        all_day=all_day,
+        timezone=zone_name,
+        venue=c.text("venue") or None,
+        location=c.text("location"),
+        online=c.url("online"),
+        branches=c.text_list("branch"),
+        clubs=c.text_list("club"),
+        categories=c.text_list("categories"),
+        status=status,
+        rrule=rrule,
+        exdates=exdates,
+        rdates=rdates,
+        overrides=overrides,
+        registration=registration,
+        contact=c.text("contact"),
+        summary=c.text("summary"),
+        image=c.text("image"),
+        draft=c.boolean("draft"),
+        body=doc.body,
+    )
+
+
+def is_plain_date(value: object) -> bool:
+    return isinstance(value, date) and not isinstance(value, datetime)
+
+
+def as_kind(value: Moment, all_day: bool, zone: ZoneInfo, keep_dates: bool) -> Moment:
+    """Fit an exdate/rdate to its activity: dates for all-day ones, aware datetimes otherwise
+    (a date alone on a timed rule stays a date when ``keep_dates``: it cancels that day)."""
+    if all_day:
+        return value.date() if isinstance(value, datetime) else value
+    if is_plain_date(value) and not keep_dates:
+        return datetime.combine(value, time(0), zone)
+    return value
+
+
+def event_end(c: Checker, start: Moment | None, all_day: bool, zone: ZoneInfo) -> Moment | None:
+    """The end as the model keeps it: exclusive instant when timed, last day when all-day."""
+    end_node, duration_node = c.raw("end"), c.raw("duration")
+    if end_node is not None and duration_node is not None:
+        c.report(duration_node, "event.end-and-duration", "duration")
+    end: Moment | None = None
+    if end_node is not None:
+        text = end_node.value.strip() if isinstance(end_node, Scalar) else ""
+        clock = TIME_RE.match(text)
+        if clock and isinstance(start, datetime):
+            try:
+                at = time(int(clock["H"]), int(clock["M"]), int(clock["S"] or 0))
+                end = datetime.combine(start.date(), at, start.tzinfo)
+            except ValueError:
+                c.report(end_node, "field.date", "end", value=text)
+        else:
+            end = c.moment("end", zone)
+    elif duration_node is not None:
+        text = duration_node.value if isinstance(duration_node, Scalar) else ""
+        length = parse_duration(text)
+        if length is None:
+            c.report(duration_node, "field.duration", "duration", value=text)
+        elif start is not None:
+            if all_day:
+                return start + timedelta(days=max(1, length.days) - 1)
+            return start + length
+    if end is None or start is None:
+        return end
+    if all_day:
+        end = end.date() if isinstance(end, datetime) else end
+        if end < start:
+            c.report(end_node, "event.end-before-start", "end")
+            return None
+        return end
+    if is_plain_date(end):
+        # A timed activity with an end date only: it ends at the end of that day.
+        end = datetime.combine(end + timedelta(days=1), time(0), zone)
+    assert isinstance(end, datetime) and isinstance(start, datetime)
+    if end <= start:
+        c.report(end_node, "event.end-before-start", "end")
+        return None
+    return end
+
+
+def normalise_rrule(c: Checker, start: Moment | None, all_day: bool, zone: ZoneInfo) -> str | None:
+    """Check the RRULE parses, and write UNTIL the way RFC 5545 wants it for this DTSTART."""
+    node = c.raw("rrule")
+    if node is None:
+        return None
+    if not isinstance(node, Scalar):
+        c.report(node, "field.type-text", "rrule")
+        return None
+    text = re.sub(r"^RRULE:", "", node.value.strip(), flags=re.IGNORECASE).strip().rstrip(";")
+    parts: list[tuple[str, str]] = []
+    for part in filter(None, text.split(";")):
+        name, _, value = part.partition("=")
+        name, value = name.strip().upper(), value.strip().upper()
+        if name == "UNTIL":
+            value = normalise_until(value, all_day, zone) or value
+        parts.append((name, value))
+    rule = ";".join(f"{k}={v}" for k, v in parts)
+    if start is None:
+        return rule
+    try:
+        dtstart = start if isinstance(start, datetime) else datetime.combine(start, time(0))
+        rrulestr(rule, dtstart=dtstart)
+        if "FREQ" not in dict(parts):
+            raise ValueError("FREQ is missing")
+    except (ValueError, TypeError, OverflowError) as exc:
+        c.report(node, "field.rrule", "rrule", error=str(exc))
+        return None
+    return rule
+
+
+def normalise_until(value: str, all_day: bool, zone: ZoneInfo) -> str | None:
+    match = re.fullmatch(r"(\d{4})-?(\d{2})-?(\d{2})(?:T(\d{2}):?(\d{2}):?(\d{2})(Z)?)?", value)
+    if not match:
+        return None
+    y, m, d, hh, mm, ss, utc = match.groups()
+    try:
+        day = date(int(y), int(m), int(d))
+    except ValueError:
+        return None
+    if all_day:
+        return day.strftime("%Y%m%d")
+    if hh is None:
+        local = datetime.combine(day, time(23, 59, 59), zone)
+    else:
+        local = datetime.combine(day, time(int(hh), int(mm), int(ss)), UTC if utc else zone)
+    return local.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def make_overrides(
+    c: Checker,
+    start: Moment | None,
+    end: Moment | None,
+    all_day: bool,
+    zone: ZoneInfo,
+    rrule: str | None,
+    exdates: tuple[Moment, ...],
+    rdates: tuple[Moment, ...],
+) -> tuple[Override, ...]:
+    checkers = c.mappings("overrides", "override")
+    if not checkers:
+        return ()
+    if rrule is None and not rdates:
+        c.report(c.raw("overrides"), "event.override-needs-rule", "overrides")
+        return ()
+    found: list[Override] = []
+    for sub in checkers:
+        original = sub.moment("date", zone)
+        if original is None or start is None:
+            continue
+        recurrence_id = match_occurrence(original, start, all_day, rrule, rdates)
+        if recurrence_id is None:
+            sub.report(sub.raw("date"), "event.override-date", "date", value=shown(sub.raw("date")))  # type: ignore[arg-type]
+            continue
+        new_start = sub.moment("start", zone)
+        new_end: Moment | None = None
+        end_node = sub.raw("end")
+        if isinstance(end_node, Scalar) and (clock := TIME_RE.match(end_node.value.strip())):
+            base = new_start if isinstance(new_start, datetime) else recurrence_id
+            if isinstance(base, datetime):
+                new_end = base.replace(hour=int(clock["H"]), minute=int(clock["M"]))
+        else:
+            new_end = sub.moment("end", zone)
+        if not all_day and new_start is not None and is_plain_date(new_start):
+            new_start = datetime.combine(new_start, time(0), zone)
+        if new_end is not None and not all_day and is_plain_date(new_end):
+            new_end = datetime.combine(new_end + timedelta(days=1), time(0), zone)
+        status = sub.text("status").lower() or None
+        if status is not None and status not in EVENT_STATUSES:
+            sub.report(sub.raw("status"), "field.choice", "status", value=status,
+                       choices=", ".join(EVENT_STATUSES))  # fmt: skip
+            status = None
+        if new_end is not None:
+            effective = new_start or recurrence_id
+            if type(effective) is type(new_end) and new_end < effective:  # type: ignore[operator]
+                sub.report(end_node, "event.end-before-start", "end")
+                new_end = None
+        found.append(
+            Override(
+                recurrence_id=recurrence_id,
+                start=new_start,
+                end=new_end,
+                venue=sub.text("venue") or None,
+                location=sub.text("location") or None,
+                status=status,  # type: ignore[arg-type]
+                title=sub.text("title") or None,
+                line=sub.node.line,
+            )
+        )
+    return tuple(found)
+
+
+def match_occurrence(
+    original: Moment, start: Moment, all_day: bool, rrule: str | None, rdates: tuple[Moment, ...]
+) -> Moment | None:
+    """The occurrence an override names: its exact start, or the one on that day."""
+    day = original.date() if isinstance(original, datetime) else original
+    candidates: list[Moment] = [start, *rdates]
+    if rrule:
+        if isinstance(start, datetime):
+            lo = datetime.combine(day, time(0), start.tzinfo)
+            hi = lo + timedelta(days=1)
+            rule = rrulestr(rrule, dtstart=start)
+            candidates += rule.between(lo, hi, inc=True)  # type: ignore[union-attr]
+        else:
+            rule = rrulestr(rrule, dtstart=datetime.combine(start, time(0)))
+            lo = datetime.combine(day, time(0))
+            candidates += [d.date() for d in rule.between(lo, lo + timedelta(days=1), inc=True)]  # type: ignore[union-attr]
+    for candidate in candidates:
+        if isinstance(original, datetime) and isinstance(candidate, datetime):
+            if candidate == original:
+                return candidate
+        elif isinstance(candidate, datetime):
+            if candidate.date() == day:
+                return candidate
+        elif candidate == day:
+            return candidate
+    return None
+
+
+def make_milestones(ctx: Context, doc: Document) -> list[Milestone]:
+    assert doc.data is not None
+    found = []
+    for item in doc.data.items:
+        if not isinstance(item, Map):
+            ctx.problems.append(problem(Origin(doc.path, item.line), "yaml.not-mapping"))
+            continue
+        c = Checker(doc.path, item, "milestone", ctx.problems)
+        c.check_keys()
+        when = c.partial_date("date")
+        if when is None:
+            continue
+        found.append(
+            Milestone(
+                date=when,
+                title=c.text("title"),
+                source=Source(doc.path, item.line),
+                branches=c.text_list("branch"),
+                clubs=c.text_list("club"),
+                link=c.text("link") or None,
+                body=c.text("body"),
+            )
+        )
+    return found
+
+
+@dataclass(frozen=True)
+class References:
+    ids: dict[str, set[str]]
+    slugs: dict[str, dict[str, str]]
+    language: str
+    lines: dict[tuple[str, str], int]
+    """(path, key) -> line of that key, so reference problems point at the right line."""
+
+    def line(self, src: Source, key: str) -> int:
+        return self.lines.get((src.path, key), src.line)
+
+    def resolve(
+        self, kind: str, value: str, path: str, line: int, field: str, problems: list[Problem]
+    ) -> str | None:
+        """The id a reference names (by id, or by slug for convenience); reports unknown ones."""
+        if value in self.ids[kind]:
+            return value
+        if value in self.slugs[kind]:
+            return self.slugs[kind][value]
+        close = difflib.get_close_matches(value, sorted(self.ids[kind]), n=1, cutoff=0.6)
+        hint = ""
+        if close:
+            hint = (
+                f"（是否想写 {close[0]}？）"
+                if not self.language.startswith("en")
+                else f" (did you mean {close[0]}?)"
+            )
+        problems.append(
+            problem(Origin(path, line), "ref.unknown", field, kind=kind_name(kind, self.language),
+                    value=value, hint=hint)
+        )  # fmt: skip
+        return None
+
+    def many(
+        self,
+        kind: str,
+        values: tuple[str, ...],
+        path: str,
+        line: int,
+        field: str,
+        problems: list[Problem],
+    ) -> tuple[str, ...]:
+        resolved = (self.resolve(kind, v, path, line, field, problems) for v in values)
+        return tuple(dict.fromkeys(r for r in resolved if r is not None))
+
+
+def resolve_branch(refs: References, b: Branch, problems: list[Problem]) -> Branch:
+    if b.parent is None:
+        return b
+    parent = refs.resolve(
+        "branch", b.parent, b.source.path, refs.line(b.source, "parent"), "parent", problems
+    )
+    return replace(b, parent=parent)
+
+
+def resolve_club(refs: References, c: Club, problems: list[Problem]) -> Club:
+    p = c.source.path
+    branch = (
+        refs.resolve("branch", c.branch, p, refs.line(c.source, "branch"), "branch", problems)
+        if c.branch
+        else None
+    )
+    venue = (
+        refs.resolve("venue", c.venue, p, refs.line(c.source, "venue"), "venue", problems)
+        if c.venue
+        else None
+    )
+    return replace(c, branch=branch, venue=venue)
+
+
+def resolve_event(refs: References, e: Event, problems: list[Problem]) -> Event:
+    p = e.source.path
+    venue = (
+        refs.resolve("venue", e.venue, p, refs.line(e.source, "venue"), "venue", problems)
+        if e.venue
+        else None
+    )
+    overrides = []
+    for o in e.overrides:
+        if o.venue:
+            o = replace(
+                o, venue=refs.resolve("venue", o.venue, p, o.line, "overrides.venue", problems)
+            )
+        overrides.append(o)
+    return replace(
+        e,
+        venue=venue,
+        branches=refs.many(
+            "branch", e.branches, p, refs.line(e.source, "branch"), "branch", problems
+        ),
+        clubs=refs.many("club", e.clubs, p, refs.line(e.source, "club"), "club", problems),
+        overrides=tuple(overrides),
+    )
+
+
+def resolve_news(refs: References, n: NewsItem, problems: list[Problem]) -> NewsItem:
+    p = n.source.path
+    return replace(
+        n,
+        branches=refs.many(
+            "branch", n.branches, p, refs.line(n.source, "branch"), "branch", problems
+        ),
+        clubs=refs.many("club", n.clubs, p, refs.line(n.source, "club"), "club", problems),
+    )
+
+
+def resolve_milestone(refs: References, m: Milestone, problems: list[Problem]) -> Milestone:
+    p, line = m.source.path, m.source.line
+    link, link_kind = m.link, None
+    if link is not None:
+        if URL_RE.match(link):
+            link_kind = "url"
+        elif link in refs.ids["news"] or link in refs.slugs["news"]:
+            link, link_kind = refs.resolve("news", link, p, line, "link", problems), "news"
+        elif link in refs.ids["event"] or link in refs.slugs["event"]:
+            link, link_kind = refs.resolve("event", link, p, line, "link", problems), "event"
+        else:
+            problems.append(
+                problem(Origin(p, line), "ref.unknown", "link", kind=kind_name("link", refs.language),
+                        value=link, hint="")
+            )  # fmt: skip
+            link = None
+    return replace(
+        m,
+        branches=refs.many("branch", m.branches, p, line, "branch", problems),
+        clubs=refs.many("club", m.clubs, p, line, "club", problems),
+        link=link,
+        link_kind=link_kind,  # type: ignore[arg-type]
+    )
+
+
+def drop_hidden_link(m: Milestone, events: dict[str, Event], news: list[NewsItem]) -> Milestone:
+    """A milestone linking to a draft or scheduled item keeps its text but loses the link."""
+    if m.link_kind == "event" and m.link not in events:
+        return replace(m, link=None, link_kind=None)
+    if m.link_kind == "news" and m.link not in {n.id for n in news}:
+        return replace(m, link=None, link_kind=None)
+    return m
+
+
+def check_parent_loops(
+    branches: dict[str, Branch], problems: list[Problem], lines: dict[tuple[str, str], int]
+) -> None:
+    reported: set[str] = set()
+    for start in sorted(branches):
+        chain = [start]
+        current = branches[start].parent
+        while current is not None and current in branches:
+            if current in chain:
+                loop = [*chain[chain.index(current) :], current]
+                if not reported.intersection(loop):
+                    b = branches[start]
+                    problems.append(
+                        problem(Origin(b.source.path, lines.get((b.source.path, "parent"), b.source.line)), "ref.parent-loop",
+                                "parent", chain=" → ".join(loop))
+                    )  # fmt: skip
+                reported.update(loop)
+                break
+            chain.append(current)
+            current = branches[current].parent

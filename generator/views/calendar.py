@@ -1,0 +1,368 @@
+"""Calendar views: occurrences of activities (recurrences expanded), upcoming, past, months.
+
+Owned by the calendar work; the ``Occurrence`` shape and ``CalendarViews.upcoming`` are the
+interface other page families use (home, branch, club and venue pages).
+
+Recurrences are expanded with python-dateutil's ``rruleset`` over a bounded window (one year
+back, ``horizon_days`` ahead), iterating lazily so a rule without an end never makes a build
+slow. iCalendar feeds do not use this expansion: they keep the rule (see ``outputs/ical.py``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from dateutil.rrule import rruleset, rrulestr
+
+from ..model import Event, EventStatus, Override, Site
+
+PAST_DAYS = 366
+"""How far back recurring activities are expanded for the past-activities page and month grids."""
+
+MAX_ITERATIONS = 20_000
+"""Safety stop for one rule's expansion (a FREQ=MINUTELY rule would otherwise run for long)."""
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One occurrence of an activity, with any override already applied."""
+
+    event_id: str
+    start: datetime | date
+    end: datetime | date | None
+    """Exclusive end for timed occurrences; last day (inclusive) for all-day ones."""
+    title: str
+    status: EventStatus
+    venue: str | None
+    location: str
+    recurrence_id: datetime | date | None = None
+    """Original start, for occurrences of a recurring activity."""
+    all_day: bool = False
+    overridden: bool = False
+    """True when an editor's override changed this occurrence."""
+
+    def sort_key(self, zone: ZoneInfo | None = None) -> tuple[datetime, str]:
+        """Soonest first; an all-day occurrence counts from midnight in ``zone``."""
+        return (instant(self.start, zone), self.event_id)
+
+    def days(self, zone: ZoneInfo) -> list[date]:
+        """The days (in ``zone``) this occurrence touches, for month grids."""
+        first = local_day(self.start, zone)
+        last = last_day(self, zone)
+        span = (last - first).days
+        return [first + timedelta(days=i) for i in range(max(span, 0) + 1)]
+
+
+@dataclass(frozen=True)
+class CalendarViews:
+    upcoming: tuple[Occurrence, ...] = ()
+    """Occurrences ending on or after the build day, within the horizon, soonest first."""
+    past: tuple[Occurrence, ...] = ()
+    """Occurrences that ended before the build day, most recent first."""
+    by_event: dict[str, tuple[Occurrence, ...]] = field(default_factory=dict)
+    """Every expanded occurrence of each activity (past window and horizon), soonest first."""
+    months: tuple[tuple[int, int], ...] = ()
+    """(year, month) of every month grid, a contiguous range, oldest first."""
+    by_month: dict[tuple[int, int], tuple[Occurrence, ...]] = field(default_factory=dict)
+    """Occurrences touching each month (multi-day ones in every month they touch)."""
+    categories: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Category name -> ids of the activities carrying it (names sorted)."""
+    zone: str = "Asia/Shanghai"
+    today: date = date(1970, 1, 1)
+
+    def next_occurrences(self, event_id: str, limit: int | None = None) -> tuple[Occurrence, ...]:
+        """The upcoming occurrences of one activity, soonest first."""
+        items = tuple(o for o in self.upcoming if o.event_id == event_id)
+        return items if limit is None else items[:limit]
+
+    def upcoming_where(self, event_ids: set[str] | frozenset[str]) -> tuple[Occurrence, ...]:
+        """Upcoming occurrences of the given activities (for branch, club, category pages)."""
+        return tuple(o for o in self.upcoming if o.event_id in event_ids)
+
+    def past_where(self, event_ids: set[str] | frozenset[str]) -> tuple[Occurrence, ...]:
+        return tuple(o for o in self.past if o.event_id in event_ids)
+
+    def upcoming_at_venue(self, venue_id: str) -> tuple[Occurrence, ...]:
+        """Upcoming occurrences taking place at a venue (an override may move one elsewhere)."""
+        return tuple(o for o in self.upcoming if o.venue == venue_id)
+
+
+def derive(site: Site) -> CalendarViews:
+    cfg = site.config
+    zone = ZoneInfo(cfg.timezone)
+    window_start = cfg.today - timedelta(days=PAST_DAYS)
+    window_end = cfg.today + timedelta(days=cfg.horizon_days)
+
+    def order(occ: Occurrence) -> tuple[datetime, str]:
+        return occ.sort_key(zone)
+
+    by_event: dict[str, tuple[Occurrence, ...]] = {}
+    upcoming: list[Occurrence] = []
+    past: list[Occurrence] = []
+    for event_id in sorted(site.events):
+        event = site.events[event_id]
+        occs = tuple(sorted(expand(event, window_start, window_end), key=order))
+        by_event[event_id] = occs
+        for occ in occs:
+            if last_day(occ, zone) >= cfg.today:
+                upcoming.append(occ)
+            else:
+                past.append(occ)
+    upcoming.sort(key=order)
+    past.sort(key=order, reverse=True)
+
+    by_month: dict[tuple[int, int], list[Occurrence]] = defaultdict(list)
+    for occ in sorted(upcoming + past, key=order):
+        seen: set[tuple[int, int]] = set()
+        for day in occ.days(zone):
+            key = (day.year, day.month)
+            if key not in seen:
+                seen.add(key)
+                by_month[key].append(occ)
+    months = month_range(set(by_month) | {(cfg.today.year, cfg.today.month)})
+
+    categories: dict[str, list[str]] = defaultdict(list)
+    for event_id in sorted(site.events):
+        for category in site.events[event_id].categories:
+            categories[category].append(event_id)
+
+    return CalendarViews(
+        upcoming=tuple(upcoming),
+        past=tuple(past),
+        by_event=by_event,
+        months=months,
+        by_month={k: tuple(v) for k, v in sorted(by_month.items())},
+        categories={k: tuple(categories[k]) for k in sorted(categories)},
+        zone=cfg.timezone,
+        today=cfg.today,
+    )
+
+
+def month_range(keys: set[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    """Every month from the first to the last of ``keys``, so grids link month to month."""
+    if not keys:
+        return ()
+    (y, m), last = min(keys), max(keys)
+    out = []
+    while (y, m) <= last:
+        out.append((y, m))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return tuple(out)
+
+
+# --- expansion -------------------------------------------------------------------------------
+
+
+def expand(event: Event, window_start: date, window_end: date) -> Iterator[Occurrence]:
+    """Occurrences of one activity touching [window_start, window_end] (days, inclusive).
+
+    A single activity always yields its one occurrence, however old, so the past page lists it.
+    """
+    if not event.recurring:
+        yield base_occurrence(event, event.start, None)
+        return
+    overrides = resolve_overrides(event)
+    for original in original_starts(event, window_start, window_end):
+        override = overrides.get(key_of(original))
+        if override is None:
+            yield base_occurrence(event, original, original)
+        else:
+            yield apply_override(event, original, override)
+
+
+def original_starts(
+    event: Event, window_start: date | None = None, window_end: date | None = None
+) -> Iterator[datetime | date]:
+    """The original starts of a recurring activity's occurrences, in order, within a window.
+
+    Without a window the expansion stops after ``MAX_ITERATIONS`` items: callers wanting every
+    occurrence of an endless rule must give one.
+    """
+    duration = occurrence_length(event)
+    rules = build_ruleset(event)
+    day_exdates = day_exclusions(event)
+    low = to_rule_time(event, window_start) - duration if window_start else None
+    high = to_rule_time(event, window_end + timedelta(days=1)) if window_end else None
+    for count, value in enumerate(rules):
+        if count >= MAX_ITERATIONS or (high is not None and value >= high):
+            return
+        if low is not None and value < low:
+            continue
+        start = from_rule_time(event, value)
+        if isinstance(start, datetime) and start.date() in day_exdates:
+            continue
+        yield start
+
+
+def build_ruleset(event: Event) -> rruleset:
+    """The dateutil rule set of an activity: rule, DTSTART (always the first instance, as in
+    RFC 5545 and every client), extra dates and excluded dates."""
+    dtstart = to_rule_time(event, event.start)
+    if event.rrule:
+        rules = rrulestr(event.rrule, dtstart=dtstart, forceset=True)
+        assert isinstance(rules, rruleset)
+    else:
+        rules = rruleset()
+    rules.rdate(dtstart)
+    for extra in event.rdates:
+        rules.rdate(to_rule_time(event, extra))
+    for excluded in event.exdates:
+        # A bare date on a timed rule removes that whole day: handled by day_exclusions.
+        if event.all_day or isinstance(excluded, datetime):
+            rules.exdate(to_rule_time(event, excluded))
+    return rules
+
+
+def day_exclusions(event: Event) -> frozenset[date]:
+    if event.all_day:
+        return frozenset()
+    return frozenset(x for x in event.exdates if not isinstance(x, datetime))
+
+
+def to_rule_time(event: Event, value: date) -> datetime:
+    """The datetime dateutil works with: aware in the event's zone, or naive for all-day rules."""
+    if event.all_day:
+        day = value.date() if isinstance(value, datetime) else value
+        return datetime.combine(day, time())
+    zone = ZoneInfo(event.timezone)
+    if isinstance(value, datetime):
+        return value.astimezone(zone) if value.tzinfo else value.replace(tzinfo=zone)
+    # A bare date on a timed activity (an rdate or a window edge): at the activity's own time.
+    assert isinstance(event.start, datetime)
+    return datetime.combine(value, event.start.astimezone(zone).time(), tzinfo=zone)
+
+
+def from_rule_time(event: Event, value: datetime) -> datetime | date:
+    return value.date() if event.all_day else value
+
+
+def occurrence_length(event: Event) -> timedelta:
+    """How long each occurrence lasts: end - start (all-day: number of days - 1)."""
+    if event.end is None:
+        return timedelta(0)
+    if event.all_day:
+        return as_day(event.end) - as_day(event.start)
+    assert isinstance(event.start, datetime) and isinstance(event.end, datetime)
+    return event.end - event.start
+
+
+def key_of(value: datetime | date) -> datetime | date:
+    """Comparable key of an original start: UTC instant for timed, the date for all-day."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC)
+    return value
+
+
+def resolve_overrides(event: Event) -> dict[datetime | date, tuple[Override, datetime | date]]:
+    """Overrides keyed by their occurrence's original start, with that start resolved.
+
+    An override written with a date alone on a timed rule means that day's occurrence; it is
+    resolved to the occurrence's exact original start (needed for RECURRENCE-ID).
+    """
+    out: dict[datetime | date, tuple[Override, datetime | date]] = {}
+    for override in event.overrides:
+        original = resolve_recurrence_id(event, override.recurrence_id)
+        if original is not None:
+            out[key_of(original)] = (override, original)
+    return out
+
+
+def resolve_recurrence_id(event: Event, value: datetime | date) -> datetime | date | None:
+    """The exact original start an override's ``date`` names, or None if it names none."""
+    if event.all_day:
+        return as_day(value)
+    if isinstance(value, datetime):
+        return to_rule_time(event, value)
+    zone = ZoneInfo(event.timezone)
+    for start in original_starts(event, value - timedelta(days=1), value + timedelta(days=1)):
+        assert isinstance(start, datetime)
+        if start.astimezone(zone).date() == value:
+            return start
+    return None
+
+
+def base_occurrence(
+    event: Event, start: datetime | date, recurrence_id: datetime | date | None
+) -> Occurrence:
+    length = occurrence_length(event)
+    end: datetime | date | None = None
+    if event.end is not None:
+        end = start + length
+    return Occurrence(
+        event_id=event.id,
+        start=start,
+        end=end,
+        title=event.title,
+        status=event.status,
+        venue=event.venue,
+        location=event.location,
+        recurrence_id=recurrence_id,
+        all_day=event.all_day,
+    )
+
+
+def apply_override(
+    event: Event, original: datetime | date, entry: tuple[Override, datetime | date]
+) -> Occurrence:
+    override, _ = entry
+    base = base_occurrence(event, original, original)
+    start = override.start if override.start is not None else base.start
+    if override.end is not None:
+        end: datetime | date | None = override.end
+    elif base.end is not None:
+        end = start + occurrence_length(event)
+    else:
+        end = None
+    venue, location = base.venue, base.location
+    if override.venue is not None:
+        venue, location = override.venue, override.location or ""
+    elif override.location is not None:
+        venue, location = None, override.location
+    return Occurrence(
+        event_id=event.id,
+        start=start,
+        end=end,
+        title=override.title or base.title,
+        status=override.status or base.status,
+        venue=venue,
+        location=location,
+        recurrence_id=original,
+        all_day=event.all_day,
+        overridden=True,
+    )
+
+
+# --- day arithmetic --------------------------------------------------------------------------
+
+
+def as_day(value: datetime | date) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def instant(value: datetime | date, zone: ZoneInfo | None = None) -> datetime:
+    """A UTC instant to sort by: an all-day date counts from midnight (site zone, or UTC)."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC)
+    midnight = datetime.combine(value, time(), tzinfo=zone or UTC)
+    return midnight.astimezone(UTC)
+
+
+def local_day(value: datetime | date, zone: ZoneInfo) -> date:
+    return value.astimezone(zone).date() if isinstance(value, datetime) else value
+
+
+def last_day(occ: Occurrence, zone: ZoneInfo) -> date:
+    """The last day (in ``zone``) an occurrence touches; a timed end at midnight is exclusive."""
+    end = occ.end
+    if end is None:
+        return local_day(occ.start, zone)
+    if isinstance(end, datetime):
+        assert isinstance(occ.start, datetime)
+        if end > occ.start:
+            end = end - timedelta(microseconds=1)
+        return max(end.astimezone(zone).date(), local_day(occ.start, zone))
+    return end

@@ -1,0 +1,290 @@
+"""Editor Markdown as readers outside the page see it: HTML for feeds, plain text, cut summaries.
+
+Chinese has no spaces, so text is cut and counted by characters, never by words. Feeds are read
+away from the site, so every relative link of a body is made absolute under ``site_url``.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from collections.abc import Callable, Mapping
+from html.parser import HTMLParser
+from posixpath import dirname, normpath
+from urllib.parse import urljoin, urlsplit
+
+import markdown
+from pymdownx.slugs import slugify
+
+# The Markdown dialect of the site. mkdocs.yml lists the same extensions, so a body reads the
+# same in a feed as on its page. The Unicode slugify keeps Chinese headings as anchors
+# (#活动简介); python-markdown's default would give #_1.
+MARKDOWN_EXTENSIONS: tuple[str, ...] = (
+    "abbr",
+    "admonition",
+    "attr_list",
+    "def_list",
+    "footnotes",
+    "md_in_html",
+    "tables",
+    "toc",
+    "pymdownx.details",
+    "pymdownx.superfences",
+    "pymdownx.tilde",
+    "pymdownx.tasklist",
+)
+MARKDOWN_CONFIG: dict[str, dict[str, object]] = {
+    "toc": {"slugify": slugify(case="lower")},
+}
+
+# Reading speeds for the "x 分钟" hint: about 400 Chinese characters or 200 other words a minute.
+HAN_PER_MINUTE = 400
+WORDS_PER_MINUTE = 200
+
+HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
+WORD_RE = re.compile(r"[A-Za-z0-9À-ɏ]+(?:['’.-][A-Za-z0-9À-ɏ]+)*")
+SPACE_RE = re.compile(r"\s+")
+LINE_IN_HAN_RE = re.compile(rf"(?<={HAN_RE.pattern})[ \t]*\r?\n\s*(?={HAN_RE.pattern})")
+# Characters XML 1.0 forbids (C0 controls but tab/LF/CR, surrogates, U+FFFE/U+FFFF).
+XML_ILLEGAL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Where a cut summary may end naturally: after a Chinese or Western sentence or clause mark.
+BREAK_MARKS = "。！？；!?;…"
+SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+def render_html(text: str) -> str:
+    """HTML of a Markdown body, with the site's extensions (a fresh converter per call)."""
+    converter = markdown.Markdown(
+        extensions=list(MARKDOWN_EXTENSIONS), extension_configs=MARKDOWN_CONFIG
+    )
+    return converter.convert(text)
+
+
+class TextExtractor(HTMLParser):
+    """Collects the visible text of an HTML fragment; block ends become spaces."""
+
+    SKIP = frozenset({"script", "style", "template"})
+    BLOCKS = frozenset(
+        {
+            "p",
+            "div",
+            "li",
+            "br",
+            "tr",
+            "td",
+            "th",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "blockquote",
+            "pre",
+            "dd",
+            "dt",
+            "figcaption",
+            "summary",
+        }
+    )
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.SKIP:
+            self.skipping += 1
+        elif tag in self.BLOCKS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.SKIP:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in self.BLOCKS:
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.parts.append(data)
+
+
+def html_to_text(fragment: str) -> str:
+    extractor = TextExtractor()
+    extractor.feed(fragment)
+    extractor.close()
+    return collapse_spaces("".join(extractor.parts))
+
+
+def collapse_spaces(text: str) -> str:
+    """One space between runs; a line break inside a Chinese sentence joins without a space."""
+    text = LINE_IN_HAN_RE.sub("", text)
+    return SPACE_RE.sub(" ", text).strip()
+
+
+def plain_text(body: str) -> str:
+    """The readable text of a Markdown body, on one line."""
+    return html_to_text(render_html(body))
+
+
+def cut(text: str, limit: int) -> str:
+    """``text`` shortened to at most ``limit`` characters, ending with '…' when cut.
+
+    Prefers to end at a sentence or clause mark in the last third, so a summary does not stop
+    in the middle of a phrase when a natural end is near.
+    """
+    text = collapse_spaces(text)
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    floor = (limit * 2) // 3
+    natural = max(head.rfind(mark) for mark in BREAK_MARKS)
+    if natural >= floor:
+        return head[: natural + 1].rstrip() + ("" if head[natural] == "…" else "…")
+    return head.rstrip(" ，,、：:（(“\"'") + "…"
+
+
+def reading_minutes(text: str) -> int:
+    """Minutes to read ``text``: Chinese characters and other words counted separately."""
+    han = len(HAN_RE.findall(text))
+    words = len(WORD_RE.findall(HAN_RE.sub(" ", text)))
+    return max(1, math.ceil(han / HAN_PER_MINUTE + words / WORDS_PER_MINUTE))
+
+
+def xml_safe(text: str) -> str:
+    """``text`` without the control characters XML 1.0 cannot carry (a pasted \\x0b, \\x1f …)."""
+    return XML_ILLEGAL_RE.sub("", text)
+
+
+def docs_path(source_path: str) -> str:
+    """A content file's path inside the docs folder (``content/news/a.md`` -> ``news/a.md``)."""
+    return source_path.split("/", 1)[1] if source_path.startswith("content/") else source_path
+
+
+def page_path_of_markdown(docs_relative: str) -> str:
+    """The page a Markdown file becomes with directory URLs: ``about.md`` -> ``about/``."""
+    stem = docs_relative[: -len(".md")]
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
+
+
+def absolute_url(
+    url: str,
+    site_url: str,
+    source_path: str,
+    page_path: str,
+    pages_by_source: Mapping[str, str] | None = None,
+) -> str:
+    """Where a link written in ``source_path`` (site-root relative) leads, as an absolute URL.
+
+    Relative links resolve against the content file's folder, as MkDocs resolves them;
+    ``/images/a.png`` means the site's root (a site may live under ``/repo/``); a link to another
+    ``.md`` file becomes that page's URL; ``#anchor`` stays on the page.
+    """
+    url = url.strip()
+    if not url or SCHEME_RE.match(url) or url.startswith("//"):
+        return url
+    if url.startswith("#"):
+        return urljoin(site_url, page_path) + url
+    parts = urlsplit(url)
+    target = parts.path
+    if target.startswith("/"):
+        resolved = normpath(target.lstrip("/")) if target.strip("/") else ""
+    else:
+        folder = dirname(docs_path(source_path))
+        resolved = normpath(f"{folder}/{target}" if folder else target)
+        if resolved.startswith(".."):
+            resolved = ""  # above the site root: the best reading is the root itself
+    if resolved == ".":
+        resolved = ""
+    if resolved.endswith(".md"):
+        known = (pages_by_source or {}).get(resolved)
+        resolved = known if known is not None else page_path_of_markdown(resolved)
+    elif target.endswith("/") and resolved:
+        resolved += "/"
+    result = urljoin(site_url, resolved)
+    if parts.query:
+        result += "?" + parts.query
+    if parts.fragment:
+        result += "#" + parts.fragment
+    return result
+
+
+class LinkRewriter(HTMLParser):
+    """Copies HTML as it is, re-writing only start tags whose URL attributes change."""
+
+    URL_ATTRS = frozenset({"href", "src", "poster", "cite"})
+
+    def __init__(self, rewrite: Callable[[str], str]) -> None:
+        super().__init__(convert_charrefs=False)
+        self.rewrite = rewrite
+        self.out: list[str] = []
+
+    def starttag(self, tag: str, attrs: list[tuple[str, str | None]], closing: str) -> None:
+        raw = self.get_starttag_text() or ""
+        if not any(name in self.URL_ATTRS and value for name, value in attrs):
+            self.out.append(raw)
+            return
+        parts = [tag]
+        for name, value in attrs:
+            if value is None:
+                parts.append(name)
+                continue
+            if name in self.URL_ATTRS:
+                value = self.rewrite(value)
+            parts.append(f'{name}="{html.escape(value, quote=True)}"')
+        self.out.append("<" + " ".join(parts) + closing + ">")
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.starttag(tag, attrs, "")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.starttag(tag, attrs, " /")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.out.append(f"</{tag}>")
+
+    def handle_data(self, data: str) -> None:
+        self.out.append(data)
+
+    def handle_entityref(self, name: str) -> None:
+        self.out.append(f"&{name};")
+
+    def handle_charref(self, name: str) -> None:
+        self.out.append(f"&#{name};")
+
+    def handle_comment(self, data: str) -> None:
+        self.out.append(f"<!--{data}-->")
+
+    def handle_decl(self, decl: str) -> None:
+        self.out.append(f"<!{decl}>")
+
+    def handle_pi(self, data: str) -> None:
+        self.out.append(f"<?{data}>")
+
+    def unknown_decl(self, data: str) -> None:
+        self.out.append(f"<![{data}]>")
+
+
+def absolutize_links(
+    fragment: str,
+    site_url: str,
+    source_path: str,
+    page_path: str,
+    pages_by_source: Mapping[str, str] | None = None,
+) -> str:
+    """``fragment`` with every href/src made absolute (see ``absolute_url``).
+
+    Parsed, not matched with a pattern: a title like ``x src='y'`` inside an ``alt`` stays text.
+    """
+    rewriter = LinkRewriter(
+        lambda url: absolute_url(url, site_url, source_path, page_path, pages_by_source)
+    )
+    rewriter.feed(fragment)
+    rewriter.close()
+    return "".join(rewriter.out)
