@@ -90,6 +90,8 @@ def load_site(options: BuildOptions, now: datetime | None = None) -> Checked:
         problems.append(
             problem(Origin("mkdocs.yml"), "field.timezone", "timezone", value=options.timezone)
         )
+    if not options.site_url:
+        problems.append(problem(Origin("mkdocs.yml"), "config.site-url", "site_url", "warning"))
     loaded = load.load_content(options.root, options.content_dir)
     problems.extend(loaded.problems)
     site, found = validate.validate(loaded.documents, config)

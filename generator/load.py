@@ -183,7 +183,7 @@ def parse_front_matter(text: str, rel: str) -> tuple[Map | None, str, int, list[
         return None, body, body_line, []
     node, problems = compose(front, rel, line_offset=2)
     if node is None:
-        return Map((), 1, 1), body, body_line, problems
+        return (None if problems else Map((), 1, 1)), body, body_line, problems
     if not isinstance(node, Map):
         return (
             None,
@@ -202,7 +202,7 @@ def load_markdown(path: Path, rel: str, kind: Kind | None) -> tuple[Document | N
     problems.extend(found)
     if front is None and kind is not None and not found:
         problems.append(problem(Origin(rel, 1), "frontmatter.missing"))
-    if any(p.severity == "error" for p in found) and kind is not None:
+    if front is None and found and kind is not None:
         return None, problems
     return Document(rel, kind, path.stem, front, 1, body, body_line), problems
 

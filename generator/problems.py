@@ -136,9 +136,20 @@ class Problem:
     severity: Severity = "error"
 
     def message(self, language: str = "zh") -> str:
+        english = language.startswith("en")
         zh, en = MESSAGES[self.code]
-        template = en if language.startswith("en") else zh
-        return template.format(**dict(self.params))
+        params = dict(self.params)
+        # Words that depend on the language are filled in here, not where the problem is found.
+        if "kind" in params:
+            params["kind"] = kind_name(params["kind"], language)
+        suggestion = params.pop("suggestion", "")
+        if suggestion:
+            params["hint"] = (
+                f" (did you mean {suggestion}?)" if english else f"（是否想写 {suggestion}？）"
+            )
+        else:
+            params.setdefault("hint", "")
+        return (en if english else zh).format(**params)
 
     def format(self, language: str = "zh") -> str:
         label = (
@@ -146,7 +157,7 @@ class Problem:
             if not language.startswith("en")
             else self.severity
         )
-        where = f"{self.origin}: {self.field}" if self.field else f"{self.origin}:"
+        where = f"{self.origin}: {self.field}" if self.field else str(self.origin)
         return f"{where}: {self.message(language)} [{label} {self.code}]"
 
 

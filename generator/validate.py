@@ -36,7 +36,7 @@ from .model import (
     Source,
     Venue,
 )
-from .problems import Origin, Problem, kind_name, problem
+from .problems import Origin, Problem, problem
 
 FIELDS: dict[str, tuple[str, ...]] = {
     "news": ("title", "date", "branch", "club", "tags", "author", "summary", "image", "draft", "slug"),
@@ -126,12 +126,13 @@ class Checker:
         for key, _ in self.node.entries:
             if key.name not in allowed:
                 close = difflib.get_close_matches(key.name, allowed, n=1, cutoff=0.6)
-                hint = f"（是否想写 {close[0]}？）" if close else ""
+                suggestion = close[0] if close else ""
                 self.problems.append(
                     problem(
-                        self.origin(key), "field.unknown", self.name(key.name), "warning", hint=hint
+                        self.origin(key), "field.unknown", self.name(key.name), "warning",
+                        suggestion=suggestion,
                     )
-                )
+                )  # fmt: skip
         for key in REQUIRED.get(self.kind, ()):
             value = self.node.get(key)
             if value is None:
@@ -428,7 +429,13 @@ def validate(documents: Iterable[Document], config: SiteConfig) -> tuple[Site, l
 
 
 def key_lines(docs: list[Document]) -> dict[tuple[str, str], int]:
-    return {(d.path, k.name): k.line for d in docs if d.front for k, _ in d.front.entries}
+    """(path, key) -> line of the key; timeline items use (path, "<item line>:<key>")."""
+    lines = {(d.path, k.name): k.line for d in docs if d.front for k, _ in d.front.entries}
+    for doc in docs:
+        for item in doc.data.items if doc.data else ():
+            if isinstance(item, Map):
+                lines.update({(doc.path, f"{item.line}:{k.name}"): k.line for k, _ in item.entries})
+    return lines
 
 
 def slugs_of(entities: dict[str, Any]) -> dict[str, str]:
@@ -856,16 +863,9 @@ class References:
         if value in self.slugs[kind]:
             return self.slugs[kind][value]
         close = difflib.get_close_matches(value, sorted(self.ids[kind]), n=1, cutoff=0.6)
-        hint = ""
-        if close:
-            hint = (
-                f"（是否想写 {close[0]}？）"
-                if not self.language.startswith("en")
-                else f" (did you mean {close[0]}?)"
-            )
         problems.append(
-            problem(Origin(path, line), "ref.unknown", field, kind=kind_name(kind, self.language),
-                    value=value, hint=hint)
+            problem(Origin(path, line), "ref.unknown", field, kind=kind, value=value,
+                    suggestion=close[0] if close else "")
         )  # fmt: skip
         return None
 
@@ -943,25 +943,31 @@ def resolve_news(refs: References, n: NewsItem, problems: list[Problem]) -> News
 
 
 def resolve_milestone(refs: References, m: Milestone, problems: list[Problem]) -> Milestone:
-    p, line = m.source.path, m.source.line
+    p = m.source.path
+
+    def line(key: str) -> int:
+        return refs.lines.get((p, f"{m.source.line}:{key}"), m.source.line)
+
     link, link_kind = m.link, None
     if link is not None:
         if URL_RE.match(link):
             link_kind = "url"
         elif link in refs.ids["news"] or link in refs.slugs["news"]:
-            link, link_kind = refs.resolve("news", link, p, line, "link", problems), "news"
+            link, link_kind = refs.resolve("news", link, p, line("link"), "link", problems), "news"
         elif link in refs.ids["event"] or link in refs.slugs["event"]:
-            link, link_kind = refs.resolve("event", link, p, line, "link", problems), "event"
+            link, link_kind = (
+                refs.resolve("event", link, p, line("link"), "link", problems),
+                "event",
+            )
         else:
             problems.append(
-                problem(Origin(p, line), "ref.unknown", "link", kind=kind_name("link", refs.language),
-                        value=link, hint="")
+                problem(Origin(p, line("link")), "ref.unknown", "link", kind="link", value=link)
             )  # fmt: skip
             link = None
     return replace(
         m,
-        branches=refs.many("branch", m.branches, p, line, "branch", problems),
-        clubs=refs.many("club", m.clubs, p, line, "club", problems),
+        branches=refs.many("branch", m.branches, p, line("branch"), "branch", problems),
+        clubs=refs.many("club", m.clubs, p, line("club"), "club", problems),
         link=link,
         link_kind=link_kind,  # type: ignore[arg-type]
     )

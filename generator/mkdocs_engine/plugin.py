@@ -135,6 +135,12 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
             files.append(generated)
         return files
 
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        # Our templates render editor data: escape it. Material's own templates insert
+        # pre-rendered HTML and are written for autoescape off, so they keep it off.
+        env.autoescape = autoescape_ours
+        return env
+
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
@@ -173,6 +179,10 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
             shutil.rmtree(self.temp_dir, ignore_errors=True)
         self.final_site_dir = None
         self.temp_dir = ""
+
+
+def autoescape_ours(template_name: str | None) -> bool:
+    return template_name is not None and template_name.startswith(("yizhan/", "partials/yz-"))
 
 
 NAV_URIS = {uri for _, _, uri in DEFAULT_NAV}

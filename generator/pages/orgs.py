@@ -1,13 +1,357 @@
-"""Placeholder page family (to be written)."""
+"""Pages of organisations and places: branches (as a tree), clubs, venues, and the 大事记."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
-from ..model import Site
+from .. import i18n, urls
+from ..model import Branch, Club, Milestone, PartialDate, Site, Venue
 from ..plan import PageSpec
 from ..views import Views
+from ..views.orgs import BranchNode
+from ..views.text import render_html
+from .events import occurrence_card
+from .news import asset_url, news_card
+
+NEWS_ON_PAGE = 10
+EVENTS_ON_PAGE = 20
+
+LABELS: dict[str, tuple[str, str]] = {
+    "kind": ("组织类型", "Type"),
+    "parent": ("上级组织", "Parent"),
+    "founded": ("成立时间", "Founded"),
+    "members": ("党员人数", "Members"),
+    "members_value": ("{n} 名", "{n}"),
+    "secretary": ("书记", "Secretary"),
+    "contact": ("联系方式", "Contact"),
+    "address": ("地址", "Address"),
+    "category": ("类别", "Category"),
+    "sponsor": ("指导党组织", "Sponsoring branch"),
+    "venue": ("活动场地", "Venue"),
+    "leader": ("负责人", "Leader"),
+    "join": ("如何加入", "How to join"),
+    "hours": ("开放时间", "Opening hours"),
+    "children": ("下属组织", "Sub-branches"),
+    "clubs": ("社团", "Clubs"),
+    "news": ("新闻动态", "News"),
+    "upcoming": ("近期活动", "Upcoming activities"),
+    "milestones": ("大事记", "Milestones"),
+    "rooms": ("功能室", "Rooms"),
+    "room": ("名称", "Room"),
+    "capacity": ("容纳人数", "Capacity"),
+    "facilities": ("设施", "Facilities"),
+    "map": ("在地图上查看", "View on a map"),
+    "subscribe": ("订阅", "Subscribe"),
+    "rss": ("新闻 RSS", "News RSS"),
+    "ics": ("活动日历（iCal）", "Activity calendar (iCal)"),
+    "none_upcoming": ("暂无近期活动。", "No upcoming activities."),
+    "none": ("暂无。", "None yet."),
+    "branches_intro": ("共 {n} 个党组织，{m} 名党员。", "{n} branches, {m} members."),
+    "clubs_intro": ("共 {n} 个社团。", "{n} clubs."),
+    "venues_intro": ("共 {n} 处阵地。", "{n} venues."),
+    "uncategorised": ("其他", "Other"),
+    "more_news": ("全部新闻", "All news"),
+}
+
+
+def say(key: str, language: str, **params: object) -> str:
+    zh, en = LABELS[key]
+    return (en if language == "en" else zh).format(**params)
+
+
+def labels(language: str) -> dict[str, str]:
+    return {key: say(key, language, n="{n}", m="{m}") for key in LABELS}
 
 
 def pages(site: Site, views: Views) -> Iterator[PageSpec]:
-    yield from ()
+    yield branches_index(site, views)
+    yield from (branch_page(site, views, b) for b in site.branches.values())
+    yield clubs_index(site, views)
+    yield from (club_page(site, views, c) for c in site.clubs.values())
+    yield venues_index(site, views)
+    yield from (venue_page(site, views, v) for v in site.venues.values())
+    yield timeline_page(site, views)
+
+
+def read_partial_date(value: PartialDate | None, language: str) -> str:
+    if value is None:
+        return ""
+    if language == "en":
+        return value.iso()
+    text = f"{value.year}年"
+    if value.month:
+        text += f"{value.month}月"
+        if value.day:
+            text += f"{value.day}日"
+    return text
+
+
+def fact(key: str, value: str, language: str, url: str = "") -> dict[str, str] | None:
+    if not value:
+        return None
+    return {"label": say(key, language), "value": value, "url": url}
+
+
+def facts(*items: dict[str, str] | None) -> list[dict[str, str]]:
+    return [item for item in items if item]
+
+
+def link(name: str, url: str, **extra: str) -> dict[str, str]:
+    return {"name": name, "url": url, **extra}
+
+
+def branch_link(site: Site, branch_id: str) -> dict[str, str]:
+    b = site.branches[branch_id]
+    return link(b.name, urls.branch(b.slug), kind=b.kind, summary=b.summary)
+
+
+def club_link(site: Site, club_id: str) -> dict[str, str]:
+    c = site.clubs[club_id]
+    return link(c.name, urls.club(c.slug), category=c.category, summary=c.summary)
+
+
+def feeds(site: Site, base: str, rss: bool = True) -> dict[str, str]:
+    ics = f"{base}calendar.ics"
+    found = {"ics": ics, "webcal": urls.webcal(urls.absolute(site.config.site_url, ics))}
+    if rss:
+        found["rss"] = f"{base}rss.xml"
+    return found
+
+
+def milestone_item(site: Site, m: Milestone) -> dict[str, Any]:
+    url = ""
+    if m.link_kind == "url" and m.link:
+        url = m.link
+    elif m.link_kind == "news" and m.link:
+        item = next((n for n in site.news if n.id == m.link), None)
+        url = urls.news(item.slug) if item else ""
+    elif m.link_kind == "event" and m.link in site.events:
+        url = urls.event(site.events[m.link].slug)
+    lang = site.config.language
+    return {
+        "date": read_partial_date(m.date, lang),
+        "iso": m.date.iso(),
+        "title": m.title,
+        "url": url,
+        "external": m.link_kind == "url",
+        "body_html": render_html(m.body) if m.body else "",
+        "organisers": [branch_link(site, b) for b in m.branches]
+        + [club_link(site, c) for c in m.clubs],
+    }
+
+
+def activity_cards(site: Site, occurrences: Iterable[Any]) -> list[dict[str, Any]]:
+    return [occurrence_card(site, occ) for occ in list(occurrences)[:EVENTS_ON_PAGE]]
+
+
+def tree_item(site: Site, node: BranchNode) -> dict[str, Any]:
+    b = site.branches[node.id]
+    members = (
+        say("members_value", site.config.language, n=b.members) if b.members is not None else ""
+    )
+    return {
+        **branch_link(site, node.id),
+        "members": members,
+        "children": [tree_item(site, child) for child in node.children],
+    }
+
+
+def branches_index(site: Site, views: Views) -> PageSpec:
+    lang = site.config.language
+    return PageSpec(
+        path=urls.branches_index(),
+        template="yizhan/branches.html",
+        title=i18n.label("branches", lang),
+        data={
+            "intro": say("branches_intro", lang, n=len(site.branches), m=views.orgs.members_total),
+            "tree": [tree_item(site, node) for node in views.orgs.tree],
+            "labels": labels(lang),
+        },
+    )
+
+
+def branch_page(site: Site, views: Views, b: Branch) -> PageSpec:
+    lang = site.config.language
+    parent = site.branches.get(b.parent) if b.parent else None
+    events = views.orgs.events_by_branch.get(b.id, frozenset())
+    members = say("members_value", lang, n=b.members) if b.members is not None else ""
+    return PageSpec(
+        path=urls.branch(b.slug),
+        template="yizhan/branch.html",
+        title=b.name,
+        markdown=b.body,
+        description=b.summary,
+        source=b.source.path,
+        data={
+            "name": b.name,
+            "summary": b.summary,
+            "image": asset_url(site, b.source.path, b.image),
+            "facts": facts(
+                fact("kind", b.kind, lang),
+                fact(
+                    "parent",
+                    parent.name if parent else "",
+                    lang,
+                    urls.branch(parent.slug) if parent else "",
+                ),
+                fact("founded", read_partial_date(b.founded, lang), lang),
+                fact("members", members, lang),
+                fact("secretary", b.secretary, lang),
+                fact("contact", b.contact, lang),
+                fact("address", b.address, lang),
+            ),
+            "children": [branch_link(site, c) for c in views.orgs.children.get(b.id, ())],
+            "clubs": [club_link(site, c) for c in views.orgs.clubs_by_branch.get(b.id, ())],
+            "news": [news_card(site, n) for n in views.news.for_branch(b.id)[:NEWS_ON_PAGE]],
+            "upcoming": activity_cards(site, views.calendar.upcoming_where(events)),
+            "milestones": [
+                milestone_item(site, m) for m in views.orgs.milestones_by_branch.get(b.id, ())
+            ],
+            "feeds": feeds(site, urls.branch(b.slug)),
+            "labels": labels(lang),
+        },
+    )
+
+
+def clubs_index(site: Site, views: Views) -> PageSpec:
+    lang = site.config.language
+    groups: dict[str, list[dict[str, str]]] = {}
+    for club in sorted(site.clubs.values(), key=lambda c: (c.name, c.id)):
+        groups.setdefault(club.category or say("uncategorised", lang), []).append(
+            club_link(site, club.id)
+        )
+    return PageSpec(
+        path=urls.clubs_index(),
+        template="yizhan/clubs.html",
+        title=i18n.label("clubs", lang),
+        data={
+            "intro": say("clubs_intro", lang, n=len(site.clubs)),
+            "groups": [{"name": name, "clubs": items} for name, items in sorted(groups.items())],
+            "labels": labels(lang),
+        },
+    )
+
+
+def club_page(site: Site, views: Views, c: Club) -> PageSpec:
+    lang = site.config.language
+    branch = site.branches.get(c.branch) if c.branch else None
+    venue = site.venues.get(c.venue) if c.venue else None
+    events = views.orgs.events_by_club.get(c.id, frozenset())
+    return PageSpec(
+        path=urls.club(c.slug),
+        template="yizhan/club.html",
+        title=c.name,
+        markdown=c.body,
+        description=c.summary,
+        source=c.source.path,
+        data={
+            "name": c.name,
+            "summary": c.summary,
+            "image": asset_url(site, c.source.path, c.image),
+            "facts": facts(
+                fact("category", c.category, lang),
+                fact(
+                    "sponsor",
+                    branch.name if branch else "",
+                    lang,
+                    urls.branch(branch.slug) if branch else "",
+                ),
+                fact(
+                    "venue",
+                    venue.name if venue else "",
+                    lang,
+                    urls.venue(venue.slug) if venue else "",
+                ),
+                fact("founded", read_partial_date(c.founded, lang), lang),
+                fact("leader", c.leader, lang),
+                fact("contact", c.contact, lang),
+            ),
+            "join": c.join,
+            "news": [news_card(site, n) for n in views.news.for_club(c.id)[:NEWS_ON_PAGE]],
+            "upcoming": activity_cards(site, views.calendar.upcoming_where(events)),
+            "milestones": [
+                milestone_item(site, m) for m in views.orgs.milestones_by_club.get(c.id, ())
+            ],
+            "feeds": feeds(site, urls.club(c.slug)),
+            "labels": labels(lang),
+        },
+    )
+
+
+def venue_link(site: Site, v: Venue) -> dict[str, str]:
+    return link(v.name, urls.venue(v.slug), address=v.address, hours=v.hours, summary=v.summary)
+
+
+def venues_index(site: Site, views: Views) -> PageSpec:
+    lang = site.config.language
+    return PageSpec(
+        path=urls.venues_index(),
+        template="yizhan/venues.html",
+        title=i18n.label("venues", lang),
+        data={
+            "intro": say("venues_intro", lang, n=len(site.venues)),
+            "venues": [
+                venue_link(site, v)
+                for v in sorted(site.venues.values(), key=lambda v: (v.name, v.id))
+            ],
+            "labels": labels(lang),
+        },
+    )
+
+
+def venue_page(site: Site, views: Views, v: Venue) -> PageSpec:
+    lang = site.config.language
+    map_url = ""
+    if v.lat is not None and v.lon is not None:
+        # A plain link (no embedded map): pages must not load anything from third-party hosts.
+        map_url = f"https://www.openstreetmap.org/?mlat={v.lat}&mlon={v.lon}#map=17/{v.lat}/{v.lon}"
+    return PageSpec(
+        path=urls.venue(v.slug),
+        template="yizhan/venue.html",
+        title=v.name,
+        markdown=v.body,
+        description=v.summary,
+        source=v.source.path,
+        data={
+            "name": v.name,
+            "summary": v.summary,
+            "image": asset_url(site, v.source.path, v.image),
+            "facts": facts(
+                fact("address", v.address, lang),
+                fact("hours", v.hours, lang),
+                fact("contact", v.contact, lang),
+            ),
+            "map_url": map_url,
+            "rooms": [
+                {
+                    "name": r.name,
+                    "capacity": "" if r.capacity is None else str(r.capacity),
+                    "facilities": "、".join(r.facilities)
+                    if lang == "zh"
+                    else ", ".join(r.facilities),
+                }
+                for r in v.rooms
+            ],
+            "clubs": [club_link(site, c) for c in views.orgs.clubs_by_venue.get(v.id, ())],
+            "upcoming": activity_cards(site, views.calendar.upcoming_at_venue(v.id)),
+            "feeds": feeds(site, urls.venue(v.slug), rss=False),
+            "labels": labels(lang),
+        },
+    )
+
+
+def timeline_page(site: Site, views: Views) -> PageSpec:
+    lang = site.config.language
+    return PageSpec(
+        path=urls.timeline(),
+        template="yizhan/timeline.html",
+        title=i18n.label("timeline", lang),
+        data={
+            "years": [
+                {"year": str(year), "items": [milestone_item(site, m) for m in items]}
+                for year, items in views.orgs.milestone_years
+            ],
+            "labels": labels(lang),
+        },
+    )

@@ -1,0 +1,252 @@
+"""Loader and validator: every SPEC rule, checked on content an editor could write."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from generator import load, validate
+from generator.problems import MESSAGES, format_problems
+from sitetools import SHANGHAI, config, load_tree, site_from
+
+BROKEN = Path(__file__).parent / "fixtures" / "broken"
+# Codes covered by other test modules (history, build) rather than the broken content tree.
+ELSEWHERE = {"history.shallow", "file.unreadable", "config.site-url"}
+
+
+def test_broken_tree_reports_every_problem_with_path_line_and_message() -> None:
+    site, problems = load_tree(BROKEN)
+    expected = (BROKEN / "expected.txt").read_text(encoding="utf-8").splitlines()
+    assert format_problems(problems).splitlines() == expected
+
+
+def test_broken_tree_has_one_case_per_problem_code() -> None:
+    _, problems = load_tree(BROKEN)
+    assert {p.code for p in problems} | ELSEWHERE == set(MESSAGES)
+
+
+def test_messages_in_english_when_site_language_is_en() -> None:
+    _, problems = load_tree(BROKEN)
+    text = format_problems(problems, "en")
+    assert "content/events/fields.md:9: venue: unknown venue “nowhere” [error ref.unknown]" in text
+    assert "content/events/no-start.md:3: satus: unknown field (did you mean status?) [warning field.unknown]" in text
+    assert "content/news/gbk.md:2: file is not UTF-8 (perhaps GBK); save it again as UTF-8" in text
+
+
+def test_unknown_key_is_a_warning_with_suggestion(tmp_path: Path) -> None:
+    _, problems = site_from(tmp_path, {"content/events/a.md": "---\ntitle: 甲\nstart: 2026-12-01 14:00\nsatus: cancelled\n---\n"})
+    assert [(p.code, p.severity, p.origin.line, p.field) for p in problems] == [("field.unknown", "warning", 4, "satus")]
+    assert "status" in problems[0].message()
+
+
+def test_yaml_11_traps_never_reach_the_model(tmp_path: Path) -> None:
+    site, problems = site_from(
+        tmp_path,
+        {
+            "content/events/a.md": """
+                ---
+                title: no
+                start: 2026-12-01 14:00
+                end: 16:30
+                location: on
+                categories: yes
+                ---
+            """,
+            "content/branches/b.md": "---\nname: 1e3\nmembers: 012\nsecretary: 0x1F\n---\n",
+        },
+    )
+    assert problems == []
+    event = site.events["a"]
+    assert event.title == "no"
+    assert event.end == datetime(2026, 12, 1, 16, 30, tzinfo=SHANGHAI)
+    assert event.location == "on"
+    assert event.categories == ("yes",)
+    branch = site.branches["b"]
+    assert (branch.name, branch.members, branch.secretary) == ("1e3", 12, "0x1F")
+
+
+@pytest.mark.parametrize(
+    "written, expected",
+    [
+        ("2026-04-28", date(2026, 4, 28)),
+        ("2026-04-28 14:00", datetime(2026, 4, 28, 14, 0, tzinfo=SHANGHAI)),
+        ("2026-04-28T14:00", datetime(2026, 4, 28, 14, 0, tzinfo=SHANGHAI)),
+        ("2026-04-28T14:00:30", datetime(2026, 4, 28, 14, 0, 30, tzinfo=SHANGHAI)),
+        ("2026年4月28日 14:00", datetime(2026, 4, 28, 14, 0, tzinfo=SHANGHAI)),
+        ("2026年4月28日", date(2026, 4, 28)),
+        ("2026-04-28T06:00:00Z", datetime(2026, 4, 28, 14, 0, tzinfo=SHANGHAI)),
+        ("2026-04-28 08:00+02:00", datetime(2026, 4, 28, 14, 0, tzinfo=SHANGHAI)),
+    ],
+)
+def test_every_spec_date_form_is_read(written: str, expected: object) -> None:
+    value = validate.parse_moment(written, SHANGHAI)
+    assert value == expected
+    assert type(value) is type(expected)
+
+
+@pytest.mark.parametrize(
+    "written, minutes",
+    [("2h30m", 150), ("90m", 90), ("1h", 60), ("2小时30分钟", 150), ("PT1H15M", 75), ("1.5h", 90)],
+)
+def test_durations(written: str, minutes: int) -> None:
+    assert validate.parse_duration(written) == timedelta(minutes=minutes)
+
+
+def test_event_times_end_duration_and_all_day(tmp_path: Path) -> None:
+    site, problems = site_from(
+        tmp_path,
+        {
+            "content/events/timed.md": "---\ntitle: 甲\nstart: 2026-12-01 14:00\nduration: 2h30m\n---\n",
+            "content/events/days.md": "---\ntitle: 乙\nstart: 2026-11-05\nend: 2026-11-07\n---\n",
+            "content/events/paris.md": "---\ntitle: 丙\nstart: 2026-07-01 19:00\ntimezone: Europe/Paris\n---\n",
+            "content/events/night.md": "---\ntitle: 丁\nstart: 2026-12-31 21:00\nend: 2027-01-01 00:30\n---\n",
+        },
+    )
+    assert problems == []
+    assert site.events["timed"].end == datetime(2026, 12, 1, 16, 30, tzinfo=SHANGHAI)
+    days = site.events["days"]
+    assert (days.all_day, days.start, days.end) == (True, date(2026, 11, 5), date(2026, 11, 7))
+    paris = site.events["paris"]
+    assert paris.timezone == "Europe/Paris"
+    assert paris.start.utcoffset() == timedelta(hours=2)  # type: ignore[union-attr]
+    assert site.events["night"].end == datetime(2027, 1, 1, 0, 30, tzinfo=SHANGHAI)
+
+
+def test_recurrence_fields_are_normalised(tmp_path: Path) -> None:
+    site, problems = site_from(
+        tmp_path,
+        {
+            "content/events/r.md": """
+                ---
+                title: 接待日
+                start: 2026-09-02 09:00
+                end: 11:30
+                rrule: "RRULE:freq=weekly;byday=WE;until=20270630"
+                exdate: 2026-10-07
+                rdate: [2026-10-09 09:00]
+                overrides:
+                  - date: 2026-09-09
+                    start: 2026-09-10 09:00
+                    status: tentative
+                ---
+            """
+        },
+    )
+    assert problems == []
+    event = site.events["r"]
+    # UNTIL of a date alone means the end of that day, written in UTC as RFC 5545 requires.
+    assert event.rrule == "FREQ=WEEKLY;BYDAY=WE;UNTIL=20270630T155959Z"
+    assert event.exdates == (date(2026, 10, 7),)
+    assert event.rdates == (datetime(2026, 10, 9, 9, 0, tzinfo=SHANGHAI),)
+    (override,) = event.overrides
+    assert override.recurrence_id == datetime(2026, 9, 9, 9, 0, tzinfo=SHANGHAI)
+    assert override.start == datetime(2026, 9, 10, 9, 0, tzinfo=SHANGHAI)
+    assert override.status == "tentative"
+
+
+def test_lists_may_be_single_values_and_references_resolve_by_id_or_slug(tmp_path: Path) -> None:
+    site, problems = site_from(
+        tmp_path,
+        {
+            "content/branches/律师行业党支部.md": "---\nname: 律师行业党支部\n---\n",
+            "content/branches/top.md": "---\nname: 党工委\nslug: dang-gong-wei\n---\n",
+            "content/news/n.md": "---\ntitle: 新闻\ndate: 2026-11-01\nbranch: 律师行业党支部\ntags: 法律\n---\n",
+            "content/events/e.md": "---\ntitle: 活动\nstart: 2026-12-01 14:00\nbranch: [dang-gong-wei, 律师行业党支部]\n---\n",
+        },
+    )
+    assert problems == []
+    assert site.branches["律师行业党支部"].slug == "lv-shi-hang-ye-dang-zhi-bu"
+    assert site.branches["top"].slug == "dang-gong-wei"
+    assert site.news[0].branches == ("律师行业党支部",)
+    assert site.news[0].tags == ("法律",)
+    assert site.events["e"].branches == ("top", "律师行业党支部")
+
+
+def test_bom_and_crlf_files_load_with_correct_lines(tmp_path: Path) -> None:
+    text = "---\r\ntitle: 甲\r\nstart: 2026-12-01 14:00\r\nvenue: nowhere\r\n---\r\n正文\r\n"
+    _, problems = site_from(tmp_path, {"content/events/a.md": b"\xef\xbb\xbf" + text.encode()})
+    assert [(p.code, p.origin.line) for p in problems] == [("ref.unknown", 4)]
+
+
+def test_drafts_and_future_news_are_left_out_unless_asked(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "content/news/old.md": "---\ntitle: 旧\ndate: 2026-11-01\n---\n",
+        "content/news/today.md": "---\ntitle: 今天\ndate: 2026-11-22 23:00\n---\n",
+        "content/news/later.md": "---\ntitle: 以后\ndate: 2026-11-23\n---\n",
+        "content/news/draft.md": "---\ntitle: 草稿\ndate: 2026-11-02\ndraft: true\n---\n",
+        "content/events/d.md": "---\ntitle: 草稿活动\nstart: 2026-12-01 14:00\ndraft: yes\n---\n",
+    }
+    site, problems = site_from(tmp_path, files)
+    assert problems == []
+    assert [n.id for n in site.news] == ["today", "old"]
+    assert site.events == {}
+    site, _ = load_tree(tmp_path, drafts=True)
+    assert sorted(n.id for n in site.news) == ["draft", "later", "old", "today"]
+    assert list(site.events) == ["d"]
+
+
+def test_milestone_dates_and_links(tmp_path: Path) -> None:
+    site, problems = site_from(
+        tmp_path,
+        {
+            "content/news/n.md": "---\ntitle: 新闻\ndate: 2026-11-01\n---\n",
+            "content/timeline/t.yml": """
+                - date: "2014-10"
+                  title: 成立
+                  link: n
+                - date: 2012
+                  title: 起步
+                - date: 2015-03-01
+                  title: 外链
+                  link: https://example.org/x
+            """,
+        },
+    )
+    assert problems == []
+    assert [(m.date.iso(), m.link_kind) for m in site.milestones] == [
+        ("2012", None),
+        ("2014-10", "news"),
+        ("2015-03-01", "url"),
+    ]
+
+
+def test_yaml_alias_bomb_is_a_problem_not_a_hang(tmp_path: Path) -> None:
+    bomb = "---\n" + "a: &a [x, x, x, x, x, x, x, x, x]\n"
+    for i in range(1, 9):
+        bomb += f"{chr(97 + i)}: &{chr(97 + i)} [*{chr(96 + i)}, *{chr(96 + i)}, *{chr(96 + i)}, *{chr(96 + i)}, *{chr(96 + i)}, *{chr(96 + i)}, *{chr(96 + i)}, *{chr(96 + i)}, *{chr(96 + i)}]\n"
+    bomb += "title: x\nstart: 2026-12-01\n---\n"
+    _, problems = site_from(tmp_path, {"content/events/bomb.md": bomb})
+    assert any(p.code == "yaml.syntax" for p in problems)
+
+
+def test_yaml_tags_cannot_run_code(tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    text = f"---\ntitle: !!python/object/apply:os.system [touch {marker}]\nstart: 2026-12-01\n---\n"
+    _, problems = site_from(tmp_path, {"content/events/x.md": text})
+    # The base loader builds no Python object: the tag is inert and the value is a plain list.
+    assert not marker.exists()
+    assert [(p.code, p.field) for p in problems] == [("field.type-text", "title")]
+
+
+def test_config_file_is_read_safely(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: 驿站\nsite_url: !ENV [SITE_URL, 'https://fallback.example/']\n"
+        "x: !!python/name:os.system\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("SITE_URL", "https://org.github.io/repo/")
+    data = load.read_config_file(tmp_path / "mkdocs.yml")
+    assert data == {"site_name": "驿站", "site_url": "https://org.github.io/repo/", "x": None}
+
+
+def test_site_zone_applies_to_times_without_offset(tmp_path: Path) -> None:
+    site, _ = site_from(
+        tmp_path,
+        {"content/events/a.md": "---\ntitle: 甲\nstart: 2026-12-01 14:00\n---\n"},
+        timezone="Europe/Paris",
+    )
+    assert site.events["a"].start == datetime(2026, 12, 1, 14, 0, tzinfo=ZoneInfo("Europe/Paris"))
+    assert config().timezone == "Asia/Shanghai"
