@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from . import history, load, validate
+from .links import rebase_markdown
 from .model import Site, SiteConfig
 from .outputs import ical, jsondata, rss
 from .pages import events, home, news, orgs, subscribe
@@ -72,6 +73,7 @@ def site_config(options: BuildOptions, now: datetime | None = None) -> SiteConfi
         horizon_days=options.horizon_days,
         drafts=options.drafts,
         news_per_page=options.news_per_page,
+        content_dir=options.content_dir,
     )
 
 
@@ -111,7 +113,7 @@ def load_site(options: BuildOptions, now: datetime | None = None) -> Checked:
 def plan_site(site: Site) -> Plan:
     """Site -> every page and file. Raises ContentError when two outputs claim one path."""
     views = derive_views(site)
-    pages = tuple(collect_pages(site, views))
+    pages = rebase_links(collect_pages(site, views), site.config.content_dir)
     files = tuple(collect_files(site, views))
     for page in pages:
         check_output_path(page.src_uri)
@@ -140,6 +142,20 @@ def collect_pages(site: Site, views: Views) -> list[PageSpec]:
     for family in (home, news, events, orgs, subscribe):
         found.extend(family.pages(site, views))
     return found
+
+
+def rebase_links(pages: list[PageSpec], content_dir: str) -> tuple[PageSpec, ...]:
+    """Keep editors' relative links working from the URL their page is published at."""
+    prefix = content_dir.strip("/") + "/"
+    moved = {p.source.removeprefix(prefix): p.src_uri for p in pages if p.source.startswith(prefix)}
+    return tuple(
+        replace(
+            p, markdown=rebase_markdown(p.markdown, p.source.removeprefix(prefix), p.src_uri, moved)
+        )
+        if p.markdown and p.source.startswith(prefix)
+        else p
+        for p in pages
+    )
 
 
 def collect_files(site: Site, views: Views) -> list[FileSpec]:

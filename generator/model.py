@@ -40,6 +40,8 @@ class SiteConfig:
     """How far ahead recurring activities are expanded on pages."""
     drafts: bool = False
     news_per_page: int = 20
+    content_dir: str = "content"
+    """The docs folder, relative to the site root (where ``Source.path`` values start)."""
 
 
 @dataclass(frozen=True)

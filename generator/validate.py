@@ -116,7 +116,7 @@ class Checker:
         return f"{self.prefix}{key}"
 
     def report(self, at: Key | Node | None, code: str, key: str, **params: object) -> None:
-        self.problems.append(problem(self.origin(at), code, self.name(key), **params))
+        self.problems.append(problem(self.origin(at), code, self.name(key), "error", **params))
 
     def raw(self, key: str) -> Node | None:
         return self.node.get(key)
@@ -133,10 +133,9 @@ class Checker:
                         suggestion=suggestion,
                     )
                 )  # fmt: skip
-        for key in REQUIRED.get(self.kind, ()):
-            value = self.node.get(key)
-            if value is None:
-                self.report(None, "field.required", key)
+        for name in REQUIRED.get(self.kind, ()):
+            if self.node.get(name) is None:
+                self.report(None, "field.required", name)
 
     def text(self, key: str, default: str = "") -> str:
         node = self.raw(key)
@@ -771,7 +770,7 @@ def make_overrides(
             status = None
         if new_end is not None:
             effective = new_start or recurrence_id
-            if type(effective) is type(new_end) and new_end < effective:  # type: ignore[operator]
+            if type(effective) is type(new_end) and new_end < effective:
                 sub.report(end_node, "event.end-before-start", "end")
                 new_end = None
         found.append(
@@ -781,7 +780,7 @@ def make_overrides(
                 end=new_end,
                 venue=sub.text("venue") or None,
                 location=sub.text("location") or None,
-                status=status,  # type: ignore[arg-type]
+                status=status,
                 title=sub.text("title") or None,
                 line=sub.node.line,
             )
@@ -800,11 +799,11 @@ def match_occurrence(
             lo = datetime.combine(day, time(0), start.tzinfo)
             hi = lo + timedelta(days=1)
             rule = rrulestr(rrule, dtstart=start)
-            candidates += rule.between(lo, hi, inc=True)  # type: ignore[union-attr]
+            candidates += rule.between(lo, hi, inc=True)
         else:
             rule = rrulestr(rrule, dtstart=datetime.combine(start, time(0)))
             lo = datetime.combine(day, time(0))
-            candidates += [d.date() for d in rule.between(lo, lo + timedelta(days=1), inc=True)]  # type: ignore[union-attr]
+            candidates += [d.date() for d in rule.between(lo, lo + timedelta(days=1), inc=True)]
     for candidate in candidates:
         if isinstance(original, datetime) and isinstance(candidate, datetime):
             if candidate == original:

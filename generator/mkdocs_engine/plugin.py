@@ -20,7 +20,9 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from ..build import KIND_FOLDERS, BuildOptions, load_site, plan_site
 from ..plan import PageSpec, Plan
@@ -153,10 +155,10 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         return markdown
 
     def on_page_context(
-        self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any
-    ) -> dict[str, Any]:
+        self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
         spec = self.by_uri.get(page.file.src_uri)
-        context["yz"] = spec.data if spec is not None else {}
+        context["yz"] = spec.data if spec is not None else {}  # type: ignore[typeddict-unknown-key]
         return context
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:

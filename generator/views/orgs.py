@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from ..model import Milestone, Site
@@ -55,24 +55,24 @@ def derive(site: Site) -> OrgViews:
 
 def by_name(site: Site, ids: list[str], kind: str = "branch") -> list[str]:
     table = site.branches if kind == "branch" else site.clubs
-    return sorted(ids, key=lambda i: (table[i].name, i))  # type: ignore[attr-defined]
+    return sorted(ids, key=lambda i: (table[i].name, i))
 
 
-def group(pairs, site: Site, kind: str) -> dict[str, tuple[str, ...]]:  # type: ignore[no-untyped-def]
+def group(pairs: Iterable[tuple[str, str]], site: Site, kind: str) -> dict[str, tuple[str, ...]]:
     found: dict[str, list[str]] = {}
     for key, value in pairs:
         found.setdefault(key, []).append(value)
     return {k: tuple(by_name(site, v, kind)) for k, v in sorted(found.items())}
 
 
-def invert(pairs) -> dict[str, frozenset[str]]:  # type: ignore[no-untyped-def]
+def invert(pairs: Iterable[tuple[str, str]]) -> dict[str, frozenset[str]]:
     found: dict[str, set[str]] = {}
     for key, value in pairs:
         found.setdefault(key, set()).add(value)
     return {k: frozenset(v) for k, v in found.items()}
 
 
-def collect(pairs) -> dict[str, tuple[Milestone, ...]]:  # type: ignore[no-untyped-def]
+def collect(pairs: Iterable[tuple[str, Milestone]]) -> dict[str, tuple[Milestone, ...]]:
     found: dict[str, list[Milestone]] = {}
     for key, value in pairs:
         found.setdefault(key, []).append(value)

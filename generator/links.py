@@ -1,0 +1,50 @@
+"""Relative links in editors' Markdown, moved with the page they are in.
+
+An article written at ``content/news/2026/x.md`` is published at ``news/x/``; a link it holds to
+``../../about.md`` or ``../../events/salon.md`` must keep pointing at the same thing. Links to
+other entity files are turned into links to the pages made from them.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Mapping
+
+# [text](url "title"), ![alt](url), and <a href="…"> / <img src="…"> in raw HTML.
+INLINE_LINK = re.compile(r"(!?\[[^\]\n]*\]\(\s*<?)([^)\s>]+)(>?(?:\s+[\"'(][^)\n]*)?\s*\))")
+REFERENCE_LINK = re.compile(r"^( {0,3}\[[^\]\n]+\]:\s*<?)(\S+?)(>?(?:\s+.*)?)$", re.M)
+HTML_ATTRIBUTE = re.compile(r"(\b(?:href|src)=[\"'])([^\"']+)([\"'])")
+SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+def is_relative(url: str) -> bool:
+    return not (url.startswith(("/", "#", "?")) or SCHEME.match(url) or url.startswith("//"))
+
+
+def rebase_url(url: str, source: str, target: str, moved: Mapping[str, str]) -> str:
+    """``url`` as written in docs file ``source``, rewritten for a page whose file is ``target``.
+
+    ``moved`` maps docs paths of editors' entity files to the src_uri of their pages.
+    """
+    if not is_relative(url):
+        return url
+    cut = min((i for i in (url.find("#"), url.find("?")) if i >= 0), default=len(url))
+    path, rest = url[:cut], url[cut:]
+    if not path:
+        return url
+    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(source), path))
+    if resolved.startswith("../") or resolved == "..":
+        return url
+    resolved = moved.get(resolved, resolved)
+    new = posixpath.relpath(resolved, posixpath.dirname(target) or ".")
+    return f"{new}{rest}"
+
+
+def rebase_markdown(markdown: str, source: str, target: str, moved: Mapping[str, str]) -> str:
+    def swap(match: re.Match[str]) -> str:
+        return match.group(1) + rebase_url(match.group(2), source, target, moved) + match.group(3)
+
+    for pattern in (INLINE_LINK, REFERENCE_LINK, HTML_ATTRIBUTE):
+        markdown = pattern.sub(swap, markdown)
+    return markdown

@@ -1,0 +1,56 @@
+"""Helpers for tests that build whole sites with the real command line and MkDocs."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+FIXTURE_SITE = Path(__file__).parent / "fixtures" / "site"
+REPO = Path(__file__).parent.parent
+# 2026-11-22 10:00 Asia/Shanghai: every fixture build sees the same day.
+EPOCH = "1795312800"
+
+
+def copy_site(source: Path, target: Path) -> Path:
+    """Copy a fixture site out of the repository (so git history does not apply) and point its
+    theme at the repository's theme/."""
+    shutil.copytree(source, target, dirs_exist_ok=True)
+    config = target / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8").replace("custom_dir: ../../../theme", f"custom_dir: {REPO / 'theme'}")
+    config.write_text(text, encoding="utf-8")
+    return target
+
+
+def env(**extra: str) -> dict[str, str]:
+    values = dict(os.environ)
+    values.update({"SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1", "PYTHONHASHSEED": "0"})
+    values.pop("SITE_URL", None)
+    values.update(extra)
+    return values
+
+
+def run(args: list[str], cwd: Path, **extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        args, cwd=cwd, env=env(**extra), capture_output=True, text=True, timeout=600, check=False
+    )
+
+
+def yizhan(cwd: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
+    return run([sys.executable, "-m", "generator.cli", *args], cwd, **extra)
+
+
+def mkdocs(cwd: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
+    return run([sys.executable, "-m", "mkdocs", *args], cwd, **extra)
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    """Every file below root with the SHA-256 of its bytes."""
+    return {
+        path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }

@@ -1,0 +1,181 @@
+"""Whole builds through the command line and through `mkdocs build`: the site, its safety and
+its reproducibility."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from buildtools import FIXTURE_SITE, copy_site, mkdocs, tree_digest, yizhan
+
+EXPECTED_PAGES = [
+    "index.html",
+    "news/index.html",
+    "news/garbage/index.html",
+    "news/tags/la-ji-fen-lei/index.html",
+    "events/index.html",
+    "events/past/index.html",
+    "events/salon/index.html",
+    "events/2026/12/index.html",
+    "events/categories/wen-ti-huo-dong/index.html",
+    "branches/index.html",
+    "branches/caizhi/index.html",
+    "branches/lv-shi-hang-ye-dang-zhi-bu/index.html",
+    "clubs/index.html",
+    "clubs/guangying/index.html",
+    "venues/index.html",
+    "venues/yizhan/index.html",
+    "timeline/index.html",
+    "subscribe/index.html",
+    "about/index.html",
+    "rss.xml",
+    "calendar.ics",
+    "events/salon/event.ics",
+    "branches/caizhi/calendar.ics",
+    "events.json",
+    "images/dot.svg",
+]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    site = copy_site(FIXTURE_SITE, tmp_path_factory.mktemp("fixture"))
+    result = yizhan(site, "build", "--strict")
+    assert result.returncode == 0, result.stderr
+    return site / "site"
+
+
+def test_every_public_url_is_built(built: Path) -> None:
+    missing = [p for p in EXPECTED_PAGES if not (built / p).is_file()]
+    assert missing == []
+
+
+def test_editor_sources_are_not_published_as_pages(built: Path) -> None:
+    # content/news/garbage.md is rendered at /news/garbage/, never at its folder's path twice,
+    # and timeline YAML is data, not a download.
+    assert not (built / "timeline" / "main.yml").exists()
+    assert not (built / "events" / "2026" / "sports" / "index.html").exists()
+    assert (built / "events" / "sports" / "index.html").is_file()
+
+
+def test_drafts_and_future_news_are_not_built(built: Path) -> None:
+    assert not (built / "news" / "draft").exists()
+    assert not (built / "news" / "future").exists()
+
+
+def test_pages_show_the_data(built: Path) -> None:
+    branch = (built / "branches" / "caizhi" / "index.html").read_text(encoding="utf-8")
+    assert "财智行业社团党支部" in branch
+    assert "38 名" in branch
+    assert "测试商务区党工委" in branch  # parent
+    assert "光影社" in branch  # its club
+    assert "白领沙龙" in branch  # its upcoming activity
+    assert "垃圾分类进楼宇" in branch  # its news
+    venue = (built / "venues" / "yizhan" / "index.html").read_text(encoding="utf-8")
+    assert "多功能厅" in venue and "120" in venue and "投影、音响" in venue
+    timeline = (built / "timeline" / "index.html").read_text(encoding="utf-8")
+    assert timeline.index("2026") < timeline.index("2014") < timeline.index("2012")
+    assert "<strong>30</strong>" in timeline
+
+
+def test_editor_text_is_escaped_in_pages(built: Path) -> None:
+    html = (built / "news" / "escape" / "index.html").read_text(encoding="utf-8")
+    assert "<img src=x onerror" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt; &amp; 标题" in html
+
+
+def test_leaf_pages_stay_out_of_the_navigation(built: Path) -> None:
+    html = (built / "about" / "index.html").read_text(encoding="utf-8")
+    nav = re.search(r'<nav class="md-nav md-nav--primary".*?</nav>', html, re.S)
+    assert nav is not None
+    assert "白领沙龙" not in nav.group(0)
+    assert "新闻" in nav.group(0)
+
+
+def test_no_request_to_third_party_hosts_in_html(built: Path) -> None:
+    pattern = re.compile(r'(?:src|href)="(https?:)?//(?!example\.org)[^"]+"')
+    offenders = set()
+    for page in built.rglob("*.html"):
+        for match in pattern.finditer(page.read_text(encoding="utf-8")):
+            tag_start = page.read_text(encoding="utf-8").rfind("<", 0, match.start())
+            tag = page.read_text(encoding="utf-8")[tag_start : match.start()]
+            # Plain links (<a href>) are fine; anything the browser loads by itself is not.
+            if not tag.startswith("<a"):
+                offenders.add((page.relative_to(built).as_posix(), match.group(0)))
+    assert offenders == set()
+
+
+def test_mkdocs_build_gives_the_same_site(built: Path, tmp_path: Path) -> None:
+    site = copy_site(FIXTURE_SITE, tmp_path / "mk")
+    result = mkdocs(site, "build", "--strict", "-q")
+    assert result.returncode == 0, result.stderr
+    assert tree_digest(site / "site") == tree_digest(built)
+
+
+def test_builds_are_reproducible(built: Path, tmp_path: Path) -> None:
+    site = copy_site(FIXTURE_SITE, tmp_path / "again")
+    assert yizhan(site, "build").returncode == 0
+    assert tree_digest(site / "site") == tree_digest(built)
+
+
+def test_failed_build_leaves_previous_site_byte_for_byte(tmp_path: Path) -> None:
+    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    assert yizhan(site, "build").returncode == 0
+    before = tree_digest(site / "site")
+    (site / "content" / "events" / "broken.md").write_text("---\ntitle: 坏\nstart: 明天\nvenue: nowhere\n---\n", encoding="utf-8")
+    result = yizhan(site, "build")
+    assert result.returncode != 0
+    assert "content/events/broken.md:3: start:" in result.stderr
+    assert "content/events/broken.md:4: venue:" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert tree_digest(site / "site") == before
+    assert [p.name for p in site.iterdir() if p.name.startswith(".site")] == []
+
+
+def test_strict_build_fails_on_warnings_and_keeps_site(tmp_path: Path) -> None:
+    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    assert yizhan(site, "build").returncode == 0
+    before = tree_digest(site / "site")
+    path = site / "content" / "events" / "salon.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("title:", "satus: cancelled\ntitle:", 1), encoding="utf-8")
+    assert yizhan(site, "build").returncode == 0  # a warning alone does not fail a normal build
+    assert yizhan(site, "build", "--strict").returncode != 0
+    result = yizhan(site, "check")
+    assert result.returncode == 1
+    assert "content/events/salon.md:2: satus:" in result.stderr
+
+
+def test_check_is_clean_on_the_fixture_and_new_files_pass_it(tmp_path: Path) -> None:
+    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    assert yizhan(site, "check").returncode == 0
+    for kind, title in [("news", "新春走访慰问"), ("event", "读书会·三月"), ("branch", "人力资源党支部"), ("club", "瑜伽社"), ("venue", "楼宇服务站")]:
+        result = yizhan(site, "new", kind, title)
+        assert result.returncode == 0, result.stderr
+        created = site / result.stdout.strip()
+        assert created.is_file()
+        assert re.fullmatch(r"[a-z0-9-]+\.md", created.name)
+    assert (site / "content/news/xin-chun-zou-fang-wei-wen.md").read_text(encoding="utf-8").startswith('---\ntitle: "新春走访慰问"\ndate: 2026-11-22')
+    result = yizhan(site, "check")
+    assert result.returncode == 0, result.stderr
+    assert yizhan(site, "new", "news", "新春走访慰问").returncode == 1  # never overwrites
+
+
+def test_output_never_escapes_site_folder(tmp_path: Path) -> None:
+    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    evil = site / "content" / "news" / "evil.md"
+    evil.write_text("---\ntitle: x\ndate: 2026-11-01\nslug: ../../etc\ntags: [../../x]\n---\n", encoding="utf-8")
+    result = yizhan(site, "build")
+    assert result.returncode != 0
+    assert "content/news/evil.md:4: slug:" in result.stderr
+    assert not (tmp_path / "etc").exists()
+
+
+def test_materialise_writes_the_plan(tmp_path: Path) -> None:
+    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    result = yizhan(site, "materialise", str(tmp_path / "plan"))
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "plan" / "events" / "salon" / "index.md").read_text(encoding="utf-8")
+    assert '"template": "yizhan/event.html"' in page
+    assert (tmp_path / "plan" / "calendar.ics").is_file()
