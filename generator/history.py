@@ -1,21 +1,352 @@
-"""Placeholder: git-derived activity history (to be written by the calendar work)."""
+"""What the Git history says of each activity: a stable UID, SEQUENCE, LAST-MODIFIED, old slugs.
+
+Subscribed calendars only update an activity when its SEQUENCE rises (RFC 5545 3.8.7.4), and
+they match it by UID. Editors should not have to maintain either, so both come from the
+repository: ONE ``git log`` over the events folder (renames followed) and ONE ``git cat-file
+--batch`` for the old file contents, however many activities there are.
+
+- UID: ``<first id>@<site host>``, from the first file name of the activity's line of renames.
+- SEQUENCE: how many commits changed its time, place, status or rule (+1 when the working
+  tree differs in those fields from the last commit, so a preview shows the coming change).
+- LAST-MODIFIED: the commit time of the last such change (of its creation if none).
+- former slugs: slugs of earlier file names, for redirect pages.
+
+Without Git, outside a repository or for an uncommitted file: UID from the current id,
+SEQUENCE 0. A shallow checkout is a problem (``history.shallow``) unless history is switched off:
+it would silently reset every SEQUENCE, and calendars would ignore the next change.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
+import html
+import os
+import subprocess
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+from urllib.parse import quote, urlsplit
 
+from . import urls
 from .model import EventHistory, Site
 from .plan import FileSpec
-from .problems import Problem
+from .problems import Origin, Problem, problem
+
+SIGNIFICANT_FIELDS = (
+    "start",
+    "end",
+    "duration",
+    "all_day",
+    "timezone",
+    "venue",
+    "location",
+    "online",
+    "status",
+    "rrule",
+    "exdate",
+    "rdate",
+    "overrides",
+)
+"""Front matter keys whose change must reach subscribed calendars (time, place, status, rule)."""
+
+RawFields = Mapping[str, object]
+FrontMatterParser = Callable[[str, str], tuple[RawFields, object]]
+
+
+def default_uid(event_id: str, site_url: str) -> str:
+    """``<id>@<host>``; a Chinese id is percent-encoded so the UID stays ASCII for every client."""
+    host = urlsplit(site_url).hostname or "localhost"
+    return f"{quote(event_id, safe='-._~')}@{host}"
+
+
+def default_history(event_id: str, site_url: str) -> EventHistory:
+    return EventHistory(uid=default_uid(event_id, site_url))
+
+
+def read_front_matter(text: str, path: str) -> tuple[RawFields, object]:
+    """Old front matter as plain values, through the loader (the only module reading YAML)."""
+    from .load import parse_front_matter, to_plain
+
+    front, _body, _line, problems = parse_front_matter(text, path)
+    plain = to_plain(front)
+    return (plain if isinstance(plain, dict) else {}), problems
 
 
 def derive_history(
-    root: Path, events_dir: str, site: Site, enabled: bool
+    root: Path,
+    events_dir: str,
+    site: Site,
+    enabled: bool = True,
+    parse: FrontMatterParser = read_front_matter,
 ) -> tuple[dict[str, EventHistory], list[Problem]]:
-    host = site.config.site_url.split("//", 1)[-1].split("/", 1)[0]
-    return {eid: EventHistory(uid=f"{eid}@{host}") for eid in site.events}, []
+    """Histories of every activity of ``site``, from the Git repository holding ``root``.
+
+    ``events_dir`` is the activities folder relative to ``root`` (``content/events``); ``parse``
+    reads an old version's front matter into raw values. Returns histories and problems.
+    """
+    site_url = site.config.site_url
+    defaults = {i: default_history(i, site_url) for i in site.events}
+    if not enabled:
+        return defaults, []
+    git = GitRunner(root)
+    if not git.available():
+        return defaults, []
+    if git.is_shallow():
+        return defaults, [problem(Origin("mkdocs.yml", 1), "history.shallow", "git_history")]
+    lineages = read_lineages(git, events_dir.strip("/"))
+    blobs = git.read_blobs({v.blob for lin in lineages for v in lin.versions})
+
+    def fields_of(text: str | None, path: str) -> tuple[tuple[str, str], ...] | None:
+        if text is None:
+            return None
+        try:
+            raw, _ = parse(text, path)
+        except Exception:  # an old unreadable version counts as "unknown", not a crash
+            return None
+        return significant(raw)
+
+    by_path = {lin.path: lin for lin in lineages if lin.alive}
+    out = dict(defaults)
+    current_slugs = {e.slug for e in site.events.values()}
+    for event_id, event in site.events.items():
+        repo_path = git.prefix + event.source.path
+        lineage = by_path.get(repo_path)
+        if lineage is None:
+            continue  # not committed yet
+        sequence, last = 0, lineage.versions[0].time
+        previous = fields_of(blobs.get(lineage.versions[0].blob), repo_path)
+        for version in lineage.versions[1:]:
+            now = fields_of(blobs.get(version.blob), version.path)
+            if now is not None and previous is not None and now != previous:
+                sequence += 1
+                last = version.time
+            previous = now if now is not None else previous
+        working = root / event.source.path
+        if working.is_file():
+            text = working.read_bytes().decode("utf-8-sig", errors="replace")
+            now = fields_of(text, repo_path)
+            if now is not None and previous is not None and now != previous:
+                sequence += 1
+                last = max(last, build_stamp(site))
+        former = []
+        for old_path, old_text in lineage.names(blobs):
+            slug = slug_for(PurePosixPath(old_path).stem, old_text, parse, old_path)
+            if slug and slug != event.slug and slug not in current_slugs and slug not in former:
+                former.append(slug)
+        first_id = PurePosixPath(lineage.versions[0].path).stem
+        out[event_id] = EventHistory(
+            uid=default_uid(first_id, site_url),
+            sequence=sequence,
+            last_modified=last,
+            former_slugs=tuple(former),
+        )
+    return out, []
+
+
+def significant(raw: RawFields) -> tuple[tuple[str, str], ...]:
+    """The values of the fields that matter to calendars, comparable across versions."""
+    return tuple(
+        (k, repr(raw[k])) for k in SIGNIFICANT_FIELDS if k in raw and raw[k] not in ("", None)
+    )
+
+
+def build_stamp(site: Site) -> datetime:
+    """The instant of an uncommitted change: the build's own time if known, else its day."""
+    if site.config.build_time is not None:
+        return site.config.build_time.astimezone(UTC)
+    return datetime(
+        site.config.today.year, site.config.today.month, site.config.today.day, tzinfo=UTC
+    )
+
+
+def slug_for(stem: str, text: str | None, parse: FrontMatterParser, path: str) -> str:
+    """The slug an old version of a file had: its ``slug:`` field, its id, or pinyin."""
+    if text is not None:
+        try:
+            raw, _ = parse(text, path)
+            value = raw.get("slug")
+            if isinstance(value, str) and urls.is_valid_slug(value.strip()):
+                return value.strip()
+        except Exception:
+            pass
+    return stem if urls.is_valid_slug(stem) else urls.slugify(stem)
+
+
+# --- git -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Version:
+    commit: str
+    time: datetime
+    path: str
+    blob: str
+
+
+@dataclass
+class Lineage:
+    """One activity file through its renames, oldest version first."""
+
+    versions: list[Version]
+    alive: bool = True
+
+    @property
+    def path(self) -> str:
+        return self.versions[-1].path
+
+    def names(self, blobs: Mapping[str, str]) -> Iterable[tuple[str, str | None]]:
+        """Each earlier path with the content it had last under that path."""
+        last_by_path: dict[str, str] = {}
+        for version in self.versions:
+            last_by_path[version.path] = version.blob
+        current = self.path
+        return [(p, blobs.get(b)) for p, b in last_by_path.items() if p != current]
+
+
+class GitRunner:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.prefix = ""
+
+    def run(self, *args: str, stdin: bytes | None = None) -> bytes | None:
+        env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
+        try:
+            done = subprocess.run(
+                ["git", "-c", "core.quotepath=off", *args],
+                cwd=self.root,
+                input=stdin,
+                capture_output=True,
+                env=env,
+                check=False,
+            )
+        except OSError:
+            return None
+        return done.stdout if done.returncode == 0 else None
+
+    def available(self) -> bool:
+        prefix = self.run("rev-parse", "--show-prefix")
+        if prefix is None or self.run("rev-parse", "--verify", "-q", "HEAD") is None:
+            return False
+        self.prefix = prefix.decode("utf-8").strip()
+        return True
+
+    def is_shallow(self) -> bool:
+        out = self.run("rev-parse", "--is-shallow-repository")
+        return out is not None and out.strip() == b"true"
+
+    def log(self, folder: str) -> bytes:
+        out = self.run(
+            "log",
+            "--reverse",
+            "--first-parent",
+            "--diff-merges=first-parent",
+            "-M",
+            "--raw",
+            "--no-abbrev",
+            "-z",
+            "--format=%x1e%H %ct",
+            "--",
+            folder,
+        )
+        return out or b""
+
+    def read_blobs(self, shas: Iterable[str]) -> dict[str, str]:
+        """Contents of many blobs through one ``git cat-file --batch`` process."""
+        wanted = sorted(set(shas))
+        if not wanted:
+            return {}
+        out = self.run("cat-file", "--batch", stdin="".join(s + "\n" for s in wanted).encode())
+        if out is None:
+            return {}
+        blobs: dict[str, str] = {}
+        pos = 0
+        while pos < len(out):
+            eol = out.index(b"\n", pos)
+            header = out[pos:eol].split()
+            pos = eol + 1
+            if len(header) < 3 or header[1] != b"blob":
+                continue  # "<sha> missing"
+            size = int(header[2])
+            blobs[header[0].decode()] = out[pos : pos + size].decode("utf-8-sig", errors="replace")
+            pos += size + 1
+        return blobs
+
+
+def read_lineages(git: GitRunner, folder: str) -> list[Lineage]:
+    """Follow every Markdown file under ``folder`` through adds, edits, renames and deletes."""
+    live: dict[str, Lineage] = {}
+    every: list[Lineage] = []
+    for chunk in git.log(folder).split(b"\x1e"):
+        if not chunk.strip():
+            continue
+        header, _, rest = chunk.partition(b"\0")
+        commit, _, stamp = header.decode().partition(" ")
+        when = datetime.fromtimestamp(int(stamp), tz=UTC)
+        tokens = rest.lstrip(b"\n").split(b"\0")
+        index = 0
+        while index < len(tokens):
+            meta = tokens[index].decode()
+            if not meta.startswith(":"):
+                index += 1
+                continue
+            fields = meta[1:].split()
+            new_blob, status = fields[3], fields[4][0]
+            if status in "RC":
+                old, new = tokens[index + 1].decode(), tokens[index + 2].decode()
+                index += 3
+            else:
+                old = new = tokens[index + 1].decode()
+                index += 2
+            if not new.endswith(".md"):
+                continue
+            if status == "D":
+                gone = live.pop(old, None)
+                if gone is not None:
+                    gone.alive = False
+                continue
+            lineage = live.pop(old, None) if status == "R" else live.get(new)
+            if lineage is None:
+                lineage = Lineage([])
+                every.append(lineage)
+            lineage.versions.append(Version(commit, when, new, new_blob))
+            displaced = live.get(new)
+            if displaced is not None and displaced is not lineage:
+                displaced.alive = False
+            live[new] = lineage
+    return every
+
+
+# --- redirects -------------------------------------------------------------------------------
 
 
 def redirect_files(site: Site) -> Iterator[FileSpec]:
-    yield from ()
+    """``events/<old-slug>/index.html`` for every former slug: a meta refresh to the new page
+    (relative, so it works under any base path) and a canonical link to it."""
+    taken = {e.slug for e in site.events.values()}
+    written: set[str] = set()
+    for event_id in sorted(site.events):
+        event = site.events[event_id]
+        history = site.history.get(event_id)
+        if history is None:
+            continue
+        target = urls.event(event.slug)
+        canonical = html.escape(urls.absolute(site.config.site_url, target), quote=True)
+        relative = html.escape(f"../{event.slug}/", quote=True)
+        title = html.escape(event.title)
+        for old in history.former_slugs:
+            if old in taken or old in written or not urls.is_valid_slug(old):
+                continue
+            written.add(old)
+            lang = "en" if site.config.language.startswith("en") else "zh-CN"
+            page = (
+                "<!doctype html>\n"
+                f'<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+                f"<title>{title}</title>\n"
+                f'<link rel="canonical" href="{canonical}">\n'
+                '<meta name="robots" content="noindex">\n'
+                f'<meta http-equiv="refresh" content="0; url={relative}">\n'
+                "</head>\n<body>\n"
+                f'<p><a href="{relative}">{title}</a></p>\n'
+                "</body>\n</html>\n"
+            )
+            yield FileSpec(f"{urls.event(old)}index.html", page.encode("utf-8"), event.source.path)

@@ -15,13 +15,13 @@ from __future__ import annotations
 import calendar as stdcal
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Timezone, TimezoneDaylight, TimezoneStandard, vRecur
+from icalendar import Calendar, Timezone, TimezoneDaylight, TimezoneStandard, vDuration, vRecur
 from icalendar import Event as VEvent
 
 from .. import i18n, urls
@@ -30,7 +30,9 @@ from ..model import Event, EventHistory, Override, Site
 from ..plan import FileSpec
 from ..views import Views
 from ..views.calendar import (
+    Feed,
     as_day,
+    calendar_feeds,
     occurrence_length,
     original_starts,
     resolve_overrides,
@@ -91,60 +93,9 @@ def text(key: str, language: str) -> str:
 # --- feeds -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Feed:
-    """One calendar file: its path, its name, and the activities it carries."""
-
-    path: str
-    name: str
-    event_ids: tuple[str, ...]
-    source: str = ""
-
-
-def feeds(site: Site) -> list[Feed]:
-    """Every feed of SPEC's URL table, in a stable order."""
-    lang = site.config.language
-    events = site.events
-    out = [
-        Feed(
-            urls.calendar(), f"{site.config.site_name} · {text('all', lang)}", tuple(sorted(events))
-        )
-    ]
-    for branch_id in sorted(site.branches):
-        branch = site.branches[branch_id]
-        ids = tuple(i for i in sorted(events) if branch_id in events[i].branches)
-        out.append(
-            Feed(f"{urls.branch(branch.slug)}calendar.ics", branch.name, ids, branch.source.path)
-        )
-    for club_id in sorted(site.clubs):
-        club = site.clubs[club_id]
-        ids = tuple(i for i in sorted(events) if club_id in events[i].clubs)
-        out.append(Feed(f"{urls.club(club.slug)}calendar.ics", club.name, ids, club.source.path))
-    for venue_id in sorted(site.venues):
-        venue = site.venues[venue_id]
-        ids = tuple(i for i in sorted(events) if takes_place_at(events[i], venue_id))
-        out.append(
-            Feed(f"{urls.venue(venue.slug)}calendar.ics", venue.name, ids, venue.source.path)
-        )
-    categories: dict[str, list[str]] = defaultdict(list)
-    for event_id in sorted(events):
-        for category in events[event_id].categories:
-            categories[category].append(event_id)
-    for category in sorted(categories):
-        out.append(Feed(urls.event_category_ics(category), category, tuple(categories[category])))
-    for event_id in sorted(events):
-        event = events[event_id]
-        out.append(Feed(urls.event_ics(event.slug), event.title, (event_id,), event.source.path))
-    return out
-
-
-def takes_place_at(event: Event, venue_id: str) -> bool:
-    return event.venue == venue_id or any(o.venue == venue_id for o in event.overrides)
-
-
 def files(site: Site, views: Views) -> Iterator[FileSpec]:
     writer = FeedWriter(site)
-    for feed in feeds(site):
+    for feed in calendar_feeds(site):
         yield FileSpec(feed.path, writer.render(feed), feed.source)
 
 
@@ -156,31 +107,41 @@ class FeedWriter:
         self.event_bytes: dict[str, bytes] = {}
         self.zone_bytes: dict[str, bytes] = {}
         self.first_year = zone_first_years(site)
+        self.head_bytes: bytes | None = None
 
     def render(self, feed: Feed) -> bytes:
         cfg = self.site.config
-        cal = Calendar()
-        cal.add("prodid", PRODID)
-        cal.add("version", "2.0")
-        cal.add("calscale", "GREGORIAN")
-        cal.add("method", "PUBLISH")
-        name = feed.name if feed.path == urls.calendar() else f"{feed.name} · {cfg.site_name}"
-        cal.add("x-wr-calname", name)
-        cal.add("name", name)
-        cal.add("x-wr-timezone", cfg.timezone)
-        cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-        cal.add("x-published-ttl", REFRESH)
-        cal.add("source", urls.absolute(cfg.site_url, feed.path), parameters={"VALUE": "URI"})
-        cal.add("url", urls.absolute(cfg.site_url, urls.home()))
-        head = cal.to_ical()
-        footer = b"END:VCALENDAR\r\n"
-        assert head.endswith(footer)
-        parts = [head[: -len(footer)]]
-        for zone in sorted(self.zones_of(feed)):
-            parts.append(self.vtimezone(zone))
+        if feed.kind == "all":
+            name = f"{cfg.site_name} · {text('all', cfg.language)}"
+        else:
+            name = f"{feed.name} · {cfg.site_name}"
+        named = Calendar()
+        named.add("name", name)
+        named.add("x-wr-calname", name)
+        named.add("source", urls.absolute(cfg.site_url, feed.path), parameters={"VALUE": "URI"})
+        parts = [self.head(), inner_lines(named)]
+        parts.extend(self.vtimezone(zone) for zone in sorted(self.zones_of(feed)))
         parts.extend(self.vevents(event_id) for event_id in feed.event_ids)
-        parts.append(footer)
+        parts.append(FOOTER)
         return b"".join(parts)
+
+    def head(self) -> bytes:
+        """The calendar properties every feed shares, serialised once."""
+        if self.head_bytes is None:
+            cfg = self.site.config
+            cal = Calendar()
+            cal.add("prodid", PRODID)
+            cal.add("version", "2.0")
+            cal.add("calscale", "GREGORIAN")
+            cal.add("method", "PUBLISH")
+            cal.add("x-wr-timezone", cfg.timezone)
+            cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+            cal.add("x-published-ttl", vDuration(REFRESH))
+            cal.add("url", urls.absolute(cfg.site_url, urls.home()))
+            whole = cal.to_ical()
+            assert whole.endswith(FOOTER)
+            self.head_bytes = whole[: -len(FOOTER)]
+        return self.head_bytes
 
     def zones_of(self, feed: Feed) -> set[str]:
         """Every TZID the feed's events use (always the site zone: X-WR-TIMEZONE names it)."""
@@ -208,6 +169,17 @@ class FeedWriter:
                 c.to_ical() for c in build_vevents(self.site, event, history)
             )
         return self.event_bytes[event_id]
+
+
+FOOTER = b"END:VCALENDAR\r\n"
+
+
+def inner_lines(component: Calendar) -> bytes:
+    """A component's property lines without its BEGIN/END lines."""
+    whole = component.to_ical()
+    begin = b"BEGIN:VCALENDAR\r\n"
+    assert whole.startswith(begin) and whole.endswith(FOOTER)
+    return whole[len(begin) : -len(FOOTER)]
 
 
 def zone_first_years(site: Site) -> dict[str, int]:
@@ -277,10 +249,9 @@ def build_override(
 ) -> VEvent:
     cfg = site.config
     start = override.start if override.start is not None else original
+    end: datetime | date | None
     if override.end is not None:
-        end: datetime | date | None = override.end
-        if event.all_day:
-            end = as_day(end) + timedelta(days=1)
+        end = as_day(override.end) + timedelta(days=1) if event.all_day else override.end
     else:
         end = event_end(event, start)
     status = override.status or event.status
@@ -344,7 +315,7 @@ def exclusions(event: Event) -> list[datetime | date]:
             out.append(ical_time(event, value))
             continue
         # The rule without this exclusion, asked for that one day.
-        plain = Event(**{**event.__dict__, "exdates": ()})
+        plain = replace(event, exdates=())
         for start in original_starts(plain, value - timedelta(days=1), value + timedelta(days=1)):
             if isinstance(start, datetime) and start.astimezone(zone).date() == value:
                 out.append(start)
@@ -613,8 +584,3 @@ def observance(
     sub.add("tzoffsetfrom", before)
     sub.add("tzoffsetto", after)
     return sub
-
-
-def feed_paths(site: Site) -> Iterable[tuple[str, str]]:
-    """(path, name) of every calendar feed, for the subscribe page."""
-    return [(feed.path, feed.name) for feed in feeds(site) if not feed.path.endswith("event.ics")]

@@ -1,13 +1,126 @@
-"""Placeholder output (to be written)."""
+"""/events.json: every activity as JSON for other programs (SPEC "Public URLs").
+
+Times are ISO 8601 with their offset (``2026-04-28T14:00:00+08:00``); all-day activities give
+dates, with ``end`` the last day (inclusive, as editors write it) and ``end_exclusive`` the day
+after (as iCalendar has it). URLs are absolute. Keys and order are stable, so a deploy's diff
+shows only what editors changed.
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from typing import Any
 
-from ..model import Site
+from .. import urls
+from ..history import default_history
+from ..model import Event, Site
 from ..plan import FileSpec
 from ..views import Views
+from ..views.calendar import Occurrence, as_day
+
+FORMAT_VERSION = 1
+UPCOMING_PER_EVENT = 50
+
+
+def iso(value: datetime | date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def occurrence_json(site: Site, occ: Occurrence) -> dict[str, Any]:
+    venue = site.venues.get(occ.venue) if occ.venue else None
+    return {
+        "start": iso(occ.start),
+        "end": iso(occ.end),
+        "title": occ.title,
+        "status": occ.status,
+        "venue": occ.venue if venue else None,
+        "location": occ.location,
+        "recurrence_id": iso(occ.recurrence_id),
+        "changed": occ.overridden,
+    }
+
+
+def event_json(site: Site, views: Views, event: Event) -> dict[str, Any]:
+    base = site.config.site_url
+    venue = site.venues.get(event.venue) if event.venue else None
+    history = site.history.get(event.id) or default_history(event.id, base)
+    end_exclusive = None
+    if event.all_day:
+        end_exclusive = as_day(event.end or event.start) + timedelta(days=1)
+    upcoming = views.calendar.next_occurrences(event.id, UPCOMING_PER_EVENT)
+    reg = event.registration
+    return {
+        "id": event.id,
+        "slug": event.slug,
+        "uid": history.uid,
+        "sequence": history.sequence,
+        "last_modified": iso(history.last_modified),
+        "title": event.title,
+        "summary": event.summary,
+        "status": event.status,
+        "all_day": event.all_day,
+        "timezone": event.timezone,
+        "start": iso(event.start),
+        "end": iso(event.end),
+        "end_exclusive": iso(end_exclusive),
+        "rrule": event.rrule,
+        "exdates": [iso(x) for x in event.exdates],
+        "rdates": [iso(x) for x in event.rdates],
+        "upcoming": [occurrence_json(site, o) for o in upcoming],
+        "venue": (
+            {
+                "id": venue.id,
+                "name": venue.name,
+                "address": venue.address,
+                "lat": venue.lat,
+                "lon": venue.lon,
+                "url": urls.absolute(base, urls.venue(venue.slug)),
+            }
+            if venue
+            else None
+        ),
+        "location": event.location,
+        "online": event.online,
+        "branches": [
+            {
+                "id": b,
+                "name": site.branches[b].name,
+                "url": urls.absolute(base, urls.branch(site.branches[b].slug)),
+            }
+            for b in event.branches
+            if b in site.branches
+        ],
+        "clubs": [
+            {
+                "id": c,
+                "name": site.clubs[c].name,
+                "url": urls.absolute(base, urls.club(site.clubs[c].slug)),
+            }
+            for c in event.clubs
+            if c in site.clubs
+        ],
+        "categories": list(event.categories),
+        "registration": (
+            {"url": reg.url, "capacity": reg.capacity, "deadline": iso(reg.deadline)}
+            if reg
+            else None
+        ),
+        "contact": event.contact,
+        "url": urls.absolute(base, urls.event(event.slug)),
+        "ics": urls.absolute(base, urls.event_ics(event.slug)),
+    }
 
 
 def files(site: Site, views: Views) -> Iterator[FileSpec]:
-    yield from ()
+    cfg = site.config
+    data = {
+        "version": FORMAT_VERSION,
+        "site": {"name": cfg.site_name, "url": cfg.site_url, "timezone": cfg.timezone},
+        "today": cfg.today.isoformat(),
+        "calendar": urls.absolute(cfg.site_url, urls.calendar()),
+        "events": [event_json(site, views, site.events[i]) for i in sorted(site.events)],
+    }
+    text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    yield FileSpec(urls.events_json(), text.encode("utf-8"))

@@ -1,13 +1,672 @@
-"""Placeholder page family (to be written)."""
+"""Activity pages: upcoming, past, month grids, categories, and one page per activity.
+
+Also ``occurrence_card``: the one shape of an activity in a list, used by the home page and the
+branch, club and venue pages too. All text is formatted here; templates only place it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import calendar as stdcal
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
-from ..model import Site
+from .. import i18n, urls
+from ..model import Event, Site
 from ..plan import PageSpec
 from ..views import Views
+from ..views.calendar import Occurrence, as_day, local_day
+
+NEXT_ON_EVENT_PAGE = 20
+PAST_ON_CATEGORY_PAGE = 50
+PAST_PAGE_LIMIT = 500
+DEFAULT_LENGTH = timedelta(hours=1)
+"""Length given to "add to calendar" links of an activity without an end."""
+
+TEXT: dict[str, tuple[str, str]] = {
+    "events": ("近期活动", "Upcoming activities"),
+    "events_past": ("往期活动", "Past activities"),
+    "month": ("活动月历", "Activity calendar"),
+    "category": ("活动分类：{name}", "Activities: {name}"),
+    "today": ("今天", "Today"),
+    "tomorrow": ("明天", "Tomorrow"),
+    "ongoing": ("进行中", "Ongoing"),
+    "none_upcoming": ("暂无近期活动。", "No upcoming activities."),
+    "none_past": ("暂无往期活动。", "No past activities."),
+    "none_month": ("本月没有活动。", "No activities this month."),
+    "prev_month": ("上个月", "Previous month"),
+    "next_month": ("下个月", "Next month"),
+    "this_month": ("本月日历", "This month"),
+    "all_upcoming": ("全部近期活动", "All upcoming activities"),
+    "past": ("往期活动", "Past activities"),
+    "categories": ("活动分类", "Categories"),
+    "subscribe": ("订阅日历", "Subscribe"),
+    "subscribe_help": ("订阅方法", "How to subscribe"),
+    "download_ics": ("下载 .ics 文件", "Download .ics"),
+    "webcal": ("订阅此活动", "Subscribe to this activity"),
+    "webcal_all": ("订阅全部活动", "Subscribe to all activities"),
+    "google": ("添加到 Google 日历", "Add to Google Calendar"),
+    "outlook": ("添加到 Outlook", "Add to Outlook"),
+    "add_to_calendar": ("加入日历", "Add to calendar"),
+    "when": ("时间", "When"),
+    "next_times": ("接下来的场次", "Next dates"),
+    "where": ("地点", "Where"),
+    "online": ("线上参加", "Join online"),
+    "organisers": ("主办", "Organisers"),
+    "status": ("状态", "Status"),
+    "registration": ("报名", "Registration"),
+    "register": ("报名链接", "Register"),
+    "capacity": ("名额 {n} 人", "{n} places"),
+    "deadline": ("报名截止：{when}", "Registration closes {when}"),
+    "closed": ("报名已截止", "Registration closed"),
+    "contact": ("联系方式", "Contact"),
+    "rule": ("重复", "Repeats"),
+    "moved": ("时间或地点有调整", "changed"),
+    "more_dates": ("另有 {n} 场，见月历", "{n} more, see the calendar"),
+    "ended": ("本活动已结束", "This activity has ended"),
+    "all_day": ("全天", "all day"),
+    "continues": ("续", "cont."),
+    "weekdays": ("一二三四五六日", "MTWTFSS"),
+    "weekday_names": (
+        "周一,周二,周三,周四,周五,周六,周日",
+        "Monday,Tuesday,Wednesday,Thursday,Friday,Saturday,Sunday",
+    ),
+    "local_zone": ("（{zone} 当地时间）", " ({zone} time)"),
+    "count": ("共 {n} 场", "{n} in all"),
+    "until": ("至 {when}", "until {when}"),
+    "every_day": ("每天", "Every day"),
+    "every_n_days": ("每 {n} 天", "Every {n} days"),
+    "every_week": ("每周", "Every week"),
+    "every_n_weeks": ("每 {n} 周", "Every {n} weeks"),
+    "every_month": ("每月", "Every month"),
+    "every_n_months": ("每 {n} 个月", "Every {n} months"),
+    "every_year": ("每年", "Every year"),
+    "nth": ("第{n}个", "the {n}th "),
+    "last": ("最后一个", "the last "),
+    "month_day": ("{n}日", "day {n}"),
+    "plus_dates": ("另加指定日期", "plus extra dates"),
+    "in_list_label": ("活动列表", "Activity list"),
+}
+
+
+def say(key: str, language: str, **params: object) -> str:
+    zh, en = TEXT[key]
+    return (en if i18n.lang_key(language) == "en" else zh).format(**params)
+
+
+def labels(language: str) -> dict[str, str]:
+    return {
+        key: say(key, language, n="{n}", name="{name}", when="{when}", zone="{zone}")
+        for key in TEXT
+    }
+
+
+# --- cards -----------------------------------------------------------------------------------
+
+
+def occurrence_card(site: Site, occ: Occurrence) -> dict[str, Any]:
+    """One occurrence as lists show it (home, branch, club, venue and activity pages)."""
+    event = site.events[occ.event_id]
+    lang = site.config.language
+    venue = site.venues.get(occ.venue) if occ.venue else None
+    place = venue.name if venue else occ.location
+    if not place and event.online:
+        place = say("online", lang)
+    return {
+        "event_id": event.id,
+        "title": occ.title,
+        "url": urls.event(event.slug),
+        "when": when_text(site, event, occ),
+        "time": time_text(site, event, occ),
+        "date": i18n.read_date(local_day(occ.start, zone_of(event)), lang),
+        "iso": occ.start.isoformat(),
+        "status": occ.status,
+        "status_label": i18n.label(f"status_{occ.status}", lang),
+        "place": place,
+        "place_url": urls.venue(venue.slug) if venue else "",
+        "online": bool(event.online),
+        "all_day": occ.all_day,
+        "recurring": event.recurring,
+        "changed": occ.overridden,
+        "categories": list(event.categories),
+    }
+
+
+def zone_of(event: Event) -> ZoneInfo:
+    return ZoneInfo(event.timezone)
+
+
+def when_text(site: Site, event: Event, occ: Occurrence) -> str:
+    """``2026年4月28日 周二 14:00–16:00``, in the activity's own zone (named if not the site's)."""
+    lang = site.config.language
+    if occ.all_day:
+        end = occ.end if occ.end != occ.start else None
+        return i18n.read_span(occ.start, end, lang)
+    zone = zone_of(event)
+    assert isinstance(occ.start, datetime)
+    start = occ.start.astimezone(zone)
+    end = occ.end.astimezone(zone) if isinstance(occ.end, datetime) else None
+    text = i18n.read_span(start, end, lang)
+    if event.timezone != site.config.timezone:
+        text += say("local_zone", lang, zone=event.timezone)
+    return text
+
+
+def time_text(site: Site, event: Event, occ: Occurrence) -> str:
+    """``14:00–16:00`` or ``全天``: for lists already grouped by day."""
+    if occ.all_day:
+        return say("all_day", site.config.language)
+    zone = zone_of(event)
+    assert isinstance(occ.start, datetime)
+    start = i18n.read_time(occ.start.astimezone(zone))
+    if isinstance(occ.end, datetime):
+        end = occ.end.astimezone(zone)
+        if end.date() == occ.start.astimezone(zone).date():
+            return f"{start}–{i18n.read_time(end)}"
+        return f"{start}–{i18n.read_short_date(end, site.config.language)} {i18n.read_time(end)}"
+    return start
+
+
+# --- pages -----------------------------------------------------------------------------------
 
 
 def pages(site: Site, views: Views) -> Iterator[PageSpec]:
-    yield from ()
+    cal = views.calendar
+    yield upcoming_page(site, cal.upcoming)
+    yield past_page(site, cal.past)
+    for index, (year, month) in enumerate(cal.months):
+        prev_month = cal.months[index - 1] if index > 0 else None
+        next_month = cal.months[index + 1] if index + 1 < len(cal.months) else None
+        yield month_page(site, views, year, month, prev_month, next_month)
+    for category, event_ids in cal.categories.items():
+        yield category_page(site, views, category, frozenset(event_ids))
+    for event_id in sorted(site.events):
+        yield event_page(site, views, site.events[event_id])
+
+
+def common(site: Site) -> dict[str, Any]:
+    """Links every activity page shows: this month's grid, past, subscribe, the whole feed."""
+    today = site.config.today
+    feed = urls.absolute(site.config.site_url, urls.calendar())
+    return {
+        "labels": labels(site.config.language),
+        "links": {
+            "upcoming": urls.events_index(),
+            "past": urls.events_past(),
+            "month": urls.events_month(today.year, today.month),
+            "subscribe": urls.subscribe(),
+            "ics": urls.calendar(),
+            "webcal": urls.webcal(feed),
+        },
+    }
+
+
+def day_groups(
+    site: Site, occurrences: Iterable[Occurrence], clamp_to_today: bool
+) -> list[dict[str, Any]]:
+    """Occurrences grouped by their day (site zone); ongoing ones sit under today."""
+    zone = ZoneInfo(site.config.timezone)
+    lang = site.config.language
+    today = site.config.today
+    groups: dict[date, list[dict[str, Any]]] = {}
+    for occ in occurrences:
+        day = local_day(occ.start, zone)
+        if clamp_to_today and day < today:
+            day = today
+        groups.setdefault(day, []).append(occurrence_card(site, occ))
+    out = []
+    for day, cards in groups.items():
+        note = ""
+        if day == today:
+            note = say("today", lang)
+        elif day == today + timedelta(days=1):
+            note = say("tomorrow", lang)
+        out.append(
+            {
+                "date": i18n.read_date(day, lang),
+                "iso": day.isoformat(),
+                "note": note,
+                "entries": cards,
+            }
+        )
+    return out
+
+
+def upcoming_page(site: Site, upcoming: tuple[Occurrence, ...]) -> PageSpec:
+    lang = site.config.language
+    data = common(site)
+    data["days"] = day_groups(site, upcoming, clamp_to_today=True)
+    data["categories"] = category_links(site)
+    return PageSpec(
+        path=urls.events_index(),
+        template="yizhan/events.html",
+        title=say("events", lang),
+        data=data,
+        description=say("events", lang) + " · " + site.config.site_name,
+    )
+
+
+def past_page(site: Site, past: tuple[Occurrence, ...]) -> PageSpec:
+    lang = site.config.language
+    zone = ZoneInfo(site.config.timezone)
+    months: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    for occ in past[:PAST_PAGE_LIMIT]:
+        day = local_day(occ.start, zone)
+        months.setdefault((day.year, day.month), []).append(occurrence_card(site, occ))
+    data = common(site)
+    data["months"] = [
+        {"title": i18n.read_month(y, m, lang), "url": urls.events_month(y, m), "entries": cards}
+        for (y, m), cards in months.items()
+    ]
+    return PageSpec(
+        path=urls.events_past(),
+        template="yizhan/events_past.html",
+        title=say("events_past", lang),
+        data=data,
+    )
+
+
+def month_page(
+    site: Site,
+    views: Views,
+    year: int,
+    month: int,
+    prev_month: tuple[int, int] | None,
+    next_month: tuple[int, int] | None,
+) -> PageSpec:
+    """A month grid (weeks from Monday) plus the same activities as a day list for phones."""
+    lang = site.config.language
+    zone = ZoneInfo(site.config.timezone)
+    today = site.config.today
+    occurrences = views.calendar.by_month.get((year, month), ())
+    by_day: dict[date, list[dict[str, Any]]] = {}
+    for occ in occurrences:
+        event = site.events[occ.event_id]
+        first = local_day(occ.start, zone)
+        for day in occ.days(zone):
+            if (day.year, day.month) != (year, month):
+                continue
+            card = occurrence_card(site, occ)
+            card["continued"] = day != first
+            card["short_time"] = (
+                say("continues", lang) if day != first else card["time"].split("–")[0]
+            )
+            if occ.all_day and day == first:
+                card["short_time"] = say("all_day", lang)
+            card["recurring"] = event.recurring
+            by_day.setdefault(day, []).append(card)
+    first_day = date(year, month, 1)
+    days_in_month = stdcal.monthrange(year, month)[1]
+    grid_start = first_day - timedelta(days=first_day.weekday())
+    last = date(year, month, days_in_month)
+    grid_end = last + timedelta(days=6 - last.weekday())
+    weeks, week = [], []
+    names = say("weekday_names", lang).split(",")
+    day = grid_start
+    while day <= grid_end:
+        week.append(
+            {
+                "day": day.day,
+                "iso": day.isoformat(),
+                "label": i18n.read_date(day, lang),
+                "weekday": names[day.weekday()],
+                "in_month": day.month == month,
+                "today": day == today,
+                "past": day < today,
+                "entries": by_day.get(day, []) if day.month == month else [],
+            }
+        )
+        if len(week) == 7:
+            weeks.append(week)
+            week = []
+        day += timedelta(days=1)
+    # The phone list names a multi-day activity on its first day (or the month's, or today's),
+    # not on every day it spans.
+    agenda = []
+    for d in sorted(by_day):
+        shown = [c for c in by_day[d] if not c["continued"] or d in (today, first_day)]
+        if shown:
+            agenda.append(
+                {
+                    "date": i18n.read_date(d, lang),
+                    "iso": d.isoformat(),
+                    "today": d == today,
+                    "entries": shown,
+                }
+            )
+    data = common(site)
+    data.update(
+        {
+            "month_title": i18n.read_month(year, month, lang),
+            "weekdays": list(say("weekdays", lang)),
+            "weekday_names": names,
+            "weeks": weeks,
+            "agenda": agenda,
+            "prev": month_link(prev_month, lang),
+            "next": month_link(next_month, lang),
+            "is_current": (year, month) == (today.year, today.month),
+        }
+    )
+    return PageSpec(
+        path=urls.events_month(year, month),
+        template="yizhan/events_month.html",
+        title=f"{say('month', lang)} · {i18n.read_month(year, month, lang)}",
+        data=data,
+    )
+
+
+def month_link(value: tuple[int, int] | None, language: str) -> dict[str, str] | None:
+    if value is None:
+        return None
+    year, month = value
+    return {"url": urls.events_month(year, month), "title": i18n.read_month(year, month, language)}
+
+
+def category_links(site: Site) -> list[dict[str, str]]:
+    names = sorted({c for e in site.events.values() for c in e.categories})
+    return [{"name": name, "url": urls.event_category(name)} for name in names]
+
+
+def category_page(site: Site, views: Views, category: str, event_ids: frozenset[str]) -> PageSpec:
+    lang = site.config.language
+    cal = views.calendar
+    feed = urls.absolute(site.config.site_url, urls.event_category_ics(category))
+    data = common(site)
+    data.update(
+        {
+            "name": category,
+            "days": day_groups(site, cal.upcoming_where(event_ids), clamp_to_today=True),
+            "past": [
+                occurrence_card(site, o) for o in cal.past_where(event_ids)[:PAST_ON_CATEGORY_PAGE]
+            ],
+            "feed": {"ics": urls.event_category_ics(category), "webcal": urls.webcal(feed)},
+            "categories": category_links(site),
+        }
+    )
+    return PageSpec(
+        path=urls.event_category(category),
+        template="yizhan/events_category.html",
+        title=say("category", lang, name=category),
+        data=data,
+    )
+
+
+# --- one activity ----------------------------------------------------------------------------
+
+
+def event_page(site: Site, views: Views, event: Event) -> PageSpec:
+    lang = site.config.language
+    cal = views.calendar
+    upcoming = cal.next_occurrences(event.id)
+    every = cal.by_event.get(event.id, ())
+    shown = upcoming[:NEXT_ON_EVENT_PAGE]
+    # The occurrence the page leads with: the next one, else the last one that took place.
+    lead = upcoming[0] if upcoming else (every[-1] if every else None)
+    base = site.config.site_url
+    ics_url = urls.absolute(base, urls.event_ics(event.slug))
+    data = common(site)
+    data.update(
+        {
+            "status": event.status,
+            "status_label": i18n.label(f"status_{event.status}", lang),
+            "summary": event.summary,
+            "when": occurrence_card(site, lead)["when"] if lead else "",
+            "ended": not upcoming,
+            "recurring": event.recurring,
+            "rule": rule_text(event, lang) if event.recurring else "",
+            "dates": [occurrence_card(site, o) for o in shown],
+            "more_dates": max(len(upcoming) - len(shown), 0),
+            "place": place_data(site, event),
+            "organisers": organiser_links(site, event),
+            "categories": [{"name": c, "url": urls.event_category(c)} for c in event.categories],
+            "registration": registration_data(site, event),
+            "contact": event.contact,
+            "event_links": {
+                "ics": urls.event_ics(event.slug),
+                "webcal": urls.webcal(ics_url),
+                "google": google_link(site, event, lead) if lead and upcoming else "",
+                "outlook": outlook_link(site, event, lead) if lead and upcoming else "",
+            },
+            "jsonld": event_jsonld(site, event, lead),
+            "meta": {"type": "website", "image": event.image} if event.image else {},
+        }
+    )
+    return PageSpec(
+        path=urls.event(event.slug),
+        template="yizhan/event.html",
+        title=event.title,
+        markdown=event.body,
+        data=data,
+        description=event.summary,
+        source=event.source.path,
+    )
+
+
+def place_data(site: Site, event: Event) -> dict[str, Any]:
+    venue = site.venues.get(event.venue) if event.venue else None
+    return {
+        "venue": (
+            {"name": venue.name, "url": urls.venue(venue.slug), "address": venue.address}
+            if venue
+            else None
+        ),
+        "location": event.location,
+        "online": event.online,
+    }
+
+
+def organiser_links(site: Site, event: Event) -> list[dict[str, str]]:
+    out = []
+    for branch_id in event.branches:
+        branch = site.branches.get(branch_id)
+        if branch:
+            out.append({"name": branch.name, "url": urls.branch(branch.slug), "kind": branch.kind})
+    for club_id in event.clubs:
+        club = site.clubs.get(club_id)
+        if club:
+            out.append({"name": club.name, "url": urls.club(club.slug), "kind": club.category})
+    return out
+
+
+def registration_data(site: Site, event: Event) -> dict[str, Any] | None:
+    reg = event.registration
+    if reg is None or not (reg.url or reg.capacity or reg.deadline):
+        return None
+    lang = site.config.language
+    closed = False
+    deadline = ""
+    if reg.deadline is not None:
+        deadline = say("deadline", lang, when=i18n.read_datetime(reg.deadline, lang))
+        closed = as_day(reg.deadline) < site.config.today
+    return {
+        "url": reg.url,
+        "capacity": say("capacity", lang, n=reg.capacity) if reg.capacity else "",
+        "deadline": deadline,
+        "closed": closed,
+    }
+
+
+WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def rule_text(event: Event, language: str) -> str:
+    """A short reading of the rule (``每月最后一个周六，共 12 场``); the dates list is exact."""
+    if not event.rrule:
+        return say("plus_dates", language)
+    parts = dict(p.split("=", 1) for p in event.rrule.upper().split(";") if "=" in p)
+    freq = parts.get("FREQ", "")
+    interval = int(parts.get("INTERVAL", "1") or 1)
+    names = say("weekday_names", language).split(",")
+    base = {
+        "DAILY": ("every_day", "every_n_days"),
+        "WEEKLY": ("every_week", "every_n_weeks"),
+        "MONTHLY": ("every_month", "every_n_months"),
+        "YEARLY": ("every_year", "every_year"),
+    }.get(freq)
+    if base is None:
+        return ""
+    text = say(base[0] if interval == 1 else base[1], language, n=interval)
+    days = []
+    for code in filter(None, parts.get("BYDAY", "").split(",")):
+        prefix, wd = code[:-2], code[-2:]
+        if wd not in WEEKDAY_CODES:
+            continue
+        name = names[WEEKDAY_CODES.index(wd)]
+        if (prefix in ("", "+1") and freq == "WEEKLY") or prefix == "":
+            days.append(name)
+        elif prefix == "-1":
+            days.append(say("last", language) + name)
+        else:
+            days.append(say("nth", language, n=prefix.lstrip("+")) + name)
+    if days:
+        sep = "、" if i18n.lang_key(language) == "zh" else ", "
+        text += ("" if i18n.lang_key(language) == "zh" else " on ") + sep.join(days)
+    elif parts.get("BYMONTHDAY"):
+        text += say("month_day", language, n=parts["BYMONTHDAY"])
+    extra = []
+    if parts.get("COUNT"):
+        extra.append(say("count", language, n=parts["COUNT"]))
+    elif parts.get("UNTIL"):
+        until = parts["UNTIL"]
+        try:
+            day = date(int(until[:4]), int(until[4:6]), int(until[6:8]))
+            extra.append(say("until", language, when=i18n.read_date(day, language)))
+        except ValueError:
+            pass
+    sep = "，" if i18n.lang_key(language) == "zh" else ", "
+    return sep.join([text, *extra])
+
+
+# --- add-to-calendar links and JSON-LD ---------------------------------------------------------
+
+
+def span_for_links(event: Event, occ: Occurrence) -> tuple[datetime | date, datetime | date]:
+    """(start, exclusive end) of an occurrence; a timed one without an end lasts an hour."""
+    if occ.all_day:
+        last = occ.end if isinstance(occ.end, date) else occ.start
+        return as_day(occ.start), as_day(last) + timedelta(days=1)
+    assert isinstance(occ.start, datetime)
+    end = occ.end if isinstance(occ.end, datetime) else occ.start + DEFAULT_LENGTH
+    return occ.start, end
+
+
+def utc_stamp(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def link_details(site: Site, event: Event) -> str:
+    url = urls.absolute(site.config.site_url, urls.event(event.slug))
+    return f"{event.summary}\n{url}" if event.summary else url
+
+
+def link_location(site: Site, event: Event, occ: Occurrence) -> str:
+    venue = site.venues.get(occ.venue) if occ.venue else None
+    parts = [venue.name, venue.address] if venue else []
+    parts += [occ.location, event.online]
+    return " ".join(p for p in parts if p)
+
+
+def google_link(site: Site, event: Event, occ: Occurrence) -> str:
+    start, end = span_for_links(event, occ)
+    if isinstance(start, datetime) and isinstance(end, datetime):
+        dates = f"{utc_stamp(start)}/{utc_stamp(end)}"
+    else:
+        dates = f"{start:%Y%m%d}/{end:%Y%m%d}"
+    query = {
+        "action": "TEMPLATE",
+        "text": occ.title,
+        "dates": dates,
+        "details": link_details(site, event),
+        "location": link_location(site, event, occ),
+        "ctz": event.timezone,
+    }
+    return "https://calendar.google.com/calendar/render?" + urlencode(query)
+
+
+def outlook_link(site: Site, event: Event, occ: Occurrence) -> str:
+    start, end = span_for_links(event, occ)
+    query = {
+        "path": "/calendar/action/compose",
+        "rru": "addevent",
+        "subject": occ.title,
+        "startdt": start.isoformat(),
+        "enddt": end.isoformat(),
+        "allday": "true" if occ.all_day else "false",
+        "body": link_details(site, event),
+        "location": link_location(site, event, occ),
+    }
+    return "https://outlook.live.com/calendar/0/deeplink/compose?" + urlencode(query)
+
+
+SCHEMA_STATUS = {
+    "confirmed": "https://schema.org/EventScheduled",
+    "tentative": "https://schema.org/EventScheduled",
+    "postponed": "https://schema.org/EventPostponed",
+    "cancelled": "https://schema.org/EventCancelled",
+}
+
+
+def event_jsonld(site: Site, event: Event, occ: Occurrence | None) -> str:
+    """schema.org Event of the leading occurrence, as safe text for a <script> element."""
+    base = site.config.site_url
+    start: datetime | date = occ.start if occ else event.start
+    status = occ.status if occ else event.status
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": occ.title if occ else event.title,
+        "url": urls.absolute(base, urls.event(event.slug)),
+        "startDate": start.isoformat(),
+        "eventStatus": SCHEMA_STATUS[status],
+        "inLanguage": "en" if i18n.lang_key(site.config.language) == "en" else "zh-CN",
+    }
+    if occ is not None and occ.end is not None:
+        data["endDate"] = occ.end.isoformat()
+    if event.summary:
+        data["description"] = event.summary
+    places: list[dict[str, Any]] = []
+    venue_id = occ.venue if occ else event.venue
+    location = occ.location if occ else event.location
+    venue = site.venues.get(venue_id) if venue_id else None
+    if venue is not None:
+        place: dict[str, Any] = {"@type": "Place", "name": venue.name}
+        if venue.address:
+            place["address"] = venue.address
+        if venue.lat is not None and venue.lon is not None:
+            place["geo"] = {
+                "@type": "GeoCoordinates",
+                "latitude": venue.lat,
+                "longitude": venue.lon,
+            }
+        places.append(place)
+    elif location:
+        places.append({"@type": "Place", "name": location, "address": location})
+    if event.online:
+        places.append({"@type": "VirtualLocation", "url": event.online})
+    if places:
+        data["location"] = places[0] if len(places) == 1 else places
+        mode = "Mixed" if len(places) > 1 else ("Online" if event.online else "Offline")
+        data["eventAttendanceMode"] = f"https://schema.org/{mode}EventAttendanceMode"
+    organisers = [
+        {"@type": "Organization", "name": o["name"], "url": urls.absolute(base, o["url"])}
+        for o in organiser_links(site, event)
+    ]
+    data["organizer"] = organisers or {
+        "@type": "Organization",
+        "name": site.config.site_name,
+        "url": base,
+    }
+    if event.image:
+        data["image"] = urls.absolute(base, event.image)
+    if event.registration and event.registration.url:
+        data["offers"] = {"@type": "Offer", "url": event.registration.url}
+    return safe_json(data)
+
+
+def safe_json(value: Mapping[str, Any]) -> str:
+    """JSON that cannot end or confuse a <script> element: <, > and & are \\u escapes."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -1,13 +1,194 @@
-"""Placeholder page family (to be written)."""
+"""/subscribe/: every calendar and news feed, with its address to copy, a webcal:// link, a QR
+code (inline SVG from segno, no request to any other host), and how to subscribe on the phones
+and programs residents use. Google services are blocked in mainland China, so Google comes last.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
+import segno
+
+from .. import i18n, urls
 from ..model import Site
 from ..plan import PageSpec
 from ..views import Views
+from ..views.calendar import calendar_feeds
+
+TEXT: dict[str, tuple[str, str]] = {
+    "title": ("订阅", "Subscribe"),
+    "intro": (
+        "订阅后，活动会自动出现在手机或电脑的日历里；活动时间、地点有变化或取消时，日历会随之更新。"
+        "新闻可以用任何 RSS 阅读器订阅。",
+        "Subscribe once and activities appear in your calendar; when one is moved or cancelled, "
+        "your calendar follows. News can be followed in any RSS reader.",
+    ),
+    "calendars": ("活动日历（iCal）", "Activity calendars (iCal)"),
+    "news": ("新闻（RSS）", "News (RSS)"),
+    "all": ("全部活动", "All activities"),
+    "all_news": ("全部新闻", "All news"),
+    "branches": ("党组织", "Branches"),
+    "clubs": ("社团", "Clubs"),
+    "venues": ("阵地", "Venues"),
+    "categories": ("活动分类", "Categories"),
+    "copy_address": ("复制地址", "Copy address"),
+    "copied": ("已复制", "Copied"),
+    "webcal": ("一键订阅", "Subscribe"),
+    "qr": ("二维码", "QR code"),
+    "qr_alt": ("订阅地址的二维码：{url}", "QR code of the address {url}"),
+    "address": ("订阅地址", "Address"),
+    "howto": ("如何订阅", "How to subscribe"),
+    "json": ("给开发者：全部活动的 JSON 数据", "For developers: all activities as JSON"),
+}
+
+# (app, steps): short, in the words of each app's own menus.
+HOWTO_ZH: tuple[tuple[str, str], ...] = (
+    (
+        "iPhone / iPad",
+        "点“一键订阅”，在弹出的窗口中点“订阅”即可。也可以：打开“设置”→“日历”→“账户”→“添加账户”→"
+        "“其他”→“添加已订阅的日历”，粘贴订阅地址。",
+    ),
+    (
+        "华为手机（鸿蒙 / EMUI）",
+        "复制订阅地址，打开“日历”→ 右上角“⋮”或“我的”→“设置”→“日历账户”/“订阅日历”→“添加订阅”/“URL 订阅”，"
+        "粘贴地址。若没有该选项，可下载 .ics 文件后用“日历”打开导入（导入的活动不会自动更新）。",
+    ),
+    (
+        "小米手机（MIUI / 澎湃 OS）",
+        "复制订阅地址，打开“日历”→“设置”→“日历账户”/“订阅日历”→“添加订阅”，粘贴地址。"
+        "若没有该选项，可下载 .ics 文件后用“日历”打开导入（导入的活动不会自动更新）。",
+    ),
+    (
+        "Outlook",
+        "网页版或新版 Outlook：“日历”→“添加日历”→“从 Internet 订阅”，粘贴订阅地址；"
+        "Windows 经典版：“添加日历”→“从 Internet”。",
+    ),
+    (
+        "Thunderbird",
+        "“文件”→“新建”→“日历…”→“在网络上”，粘贴订阅地址（iCalendar / ICS），按提示完成。",
+    ),
+    (
+        "RSS 阅读器",
+        "复制新闻的 RSS 地址，粘贴到阅读器的“添加订阅”中（Inoreader、Feedly、NetNewsWire、Thunderbird 等均可）。",
+    ),
+    (
+        "Google 日历（在中国大陆通常无法使用）",
+        "电脑网页版：“其他日历”旁的“+”→“通过网址添加”，粘贴订阅地址。",
+    ),
+)
+HOWTO_EN: tuple[tuple[str, str], ...] = (
+    (
+        "iPhone / iPad",
+        "Tap “Subscribe”, then confirm. Or: Settings → Calendar → Accounts → Add "
+        "Account → Other → Add Subscribed Calendar, and paste the address.",
+    ),
+    (
+        "Huawei",
+        "Copy the address; Calendar → ⋮ → Settings → Calendar accounts / Subscribe → add a "
+        "URL subscription. Otherwise download the .ics file and open it with Calendar (no updates).",
+    ),
+    (
+        "Xiaomi",
+        "Copy the address; Calendar → Settings → Calendar accounts / Subscribe → add. "
+        "Otherwise download the .ics file and open it with Calendar (no updates).",
+    ),
+    ("Outlook", "Calendar → Add calendar → Subscribe from web, and paste the address."),
+    ("Thunderbird", "File → New → Calendar… → On the Network, and paste the address (iCalendar)."),
+    ("RSS readers", "Paste a news feed address into your reader's “add feed”."),
+    ("Google Calendar", "On a computer: Other calendars → + → From URL, and paste the address."),
+)
+
+
+def say(key: str, language: str, **params: object) -> str:
+    zh, en = TEXT[key]
+    return (en if i18n.lang_key(language) == "en" else zh).format(**params)
+
+
+def qr_svg(url: str, label: str) -> str:
+    """An accessible inline SVG QR code of ``url`` (deterministic; no external image)."""
+    code = segno.make(url, error="m", micro=False)
+    svg: str = code.svg_inline(
+        scale=3,
+        border=2,
+        dark="#000",
+        light="#fff",
+        svgclass="yz-qr",
+        lineclass=None,
+        omitsize=False,
+    )
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{escape_attr(label)}" ', 1)
+
+
+def escape_attr(value: str) -> str:
+    return (
+        value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+    )
+
+
+def entry(site: Site, name: str, path: str, calendar: bool) -> dict[str, Any]:
+    lang = site.config.language
+    absolute = urls.absolute(site.config.site_url, path)
+    return {
+        "name": name,
+        "path": path,
+        "url": absolute,
+        "webcal": urls.webcal(absolute) if calendar else "",
+        "qr": qr_svg(absolute, say("qr_alt", lang, url=absolute)),
+        "id": "yz-feed-" + path.replace("/", "-").replace(".", "-").strip("-"),
+    }
+
+
+def calendar_groups(site: Site) -> list[dict[str, Any]]:
+    lang = site.config.language
+    groups: dict[str, list[dict[str, Any]]] = {
+        "all": [],
+        "branches": [],
+        "clubs": [],
+        "venues": [],
+        "categories": [],
+    }
+    group_of = {"all": "all", "branch": "branches", "club": "clubs", "venue": "venues"}
+    for feed in calendar_feeds(site):
+        if feed.kind == "event":
+            continue
+        name = say("all", lang) if feed.kind == "all" else feed.name
+        groups[group_of.get(feed.kind, "categories")].append(entry(site, name, feed.path, True))
+    return [{"title": say(k, lang), "entries": v} for k, v in groups.items() if v]
+
+
+def news_groups(site: Site) -> list[dict[str, Any]]:
+    """The RSS feeds the news output writes: the whole site's, each branch's, each club's."""
+    lang = site.config.language
+    branches = [
+        entry(site, b.name, f"{urls.branch(b.slug)}rss.xml", False)
+        for b in sorted(site.branches.values(), key=lambda b: b.slug)
+    ]
+    clubs = [
+        entry(site, c.name, f"{urls.club(c.slug)}rss.xml", False)
+        for c in sorted(site.clubs.values(), key=lambda c: c.slug)
+    ]
+    groups = {
+        "all_news": [entry(site, say("all_news", lang), urls.rss(), False)],
+        "branches": branches,
+        "clubs": clubs,
+    }
+    return [{"title": say(k, lang), "entries": v} for k, v in groups.items() if v]
 
 
 def pages(site: Site, views: Views) -> Iterator[PageSpec]:
-    yield from ()
+    lang = site.config.language
+    howto = HOWTO_EN if i18n.lang_key(lang) == "en" else HOWTO_ZH
+    yield PageSpec(
+        path=urls.subscribe(),
+        template="yizhan/subscribe.html",
+        title=say("title", lang),
+        data={
+            "labels": {key: say(key, lang, url="") for key in TEXT},
+            "calendar_groups": calendar_groups(site),
+            "news_groups": news_groups(site),
+            "howto": [{"app": app, "steps": steps} for app, steps in howto],
+            "json": urls.events_json(),
+        },
+        description=say("intro", lang),
+    )

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rruleset, rrulestr
 
+from .. import urls
 from ..model import Event, EventStatus, Override, Site
 
 PAST_DAYS = 366
@@ -366,3 +367,63 @@ def last_day(occ: Occurrence, zone: ZoneInfo) -> date:
             end = end - timedelta(microseconds=1)
         return max(end.astimezone(zone).date(), local_day(occ.start, zone))
     return end
+
+
+# --- feeds -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Feed:
+    """One calendar file of SPEC's URL table: its path and the activities it carries."""
+
+    path: str
+    kind: str
+    """``all``, ``branch``, ``club``, ``venue``, ``category`` or ``event``."""
+    name: str
+    """The branch, club, venue, category or activity it is about ("" for the whole site)."""
+    event_ids: tuple[str, ...]
+    source: str = ""
+
+
+def calendar_feeds(site: Site) -> list[Feed]:
+    """Every iCalendar feed of the site, in a stable order (shared by ical and /subscribe/)."""
+    events = site.events
+    ids = sorted(events)
+    out = [Feed(urls.calendar(), "all", "", tuple(ids))]
+    for branch_id in sorted(site.branches):
+        branch = site.branches[branch_id]
+        chosen = tuple(i for i in ids if branch_id in events[i].branches)
+        path = f"{urls.branch(branch.slug)}calendar.ics"
+        out.append(Feed(path, "branch", branch.name, chosen, branch.source.path))
+    for club_id in sorted(site.clubs):
+        club = site.clubs[club_id]
+        chosen = tuple(i for i in ids if club_id in events[i].clubs)
+        out.append(
+            Feed(f"{urls.club(club.slug)}calendar.ics", "club", club.name, chosen, club.source.path)
+        )
+    for venue_id in sorted(site.venues):
+        venue = site.venues[venue_id]
+        chosen = tuple(i for i in ids if takes_place_at(events[i], venue_id))
+        path = f"{urls.venue(venue.slug)}calendar.ics"
+        out.append(Feed(path, "venue", venue.name, chosen, venue.source.path))
+    categories: dict[str, list[str]] = defaultdict(list)
+    for event_id in ids:
+        for category in events[event_id].categories:
+            categories[category].append(event_id)
+    for category in sorted(categories):
+        out.append(
+            Feed(
+                urls.event_category_ics(category), "category", category, tuple(categories[category])
+            )
+        )
+    for event_id in ids:
+        event = events[event_id]
+        out.append(
+            Feed(urls.event_ics(event.slug), "event", event.title, (event_id,), event.source.path)
+        )
+    return out
+
+
+def takes_place_at(event: Event, venue_id: str) -> bool:
+    """Whether an activity (or one of its changed occurrences) is held at a venue."""
+    return event.venue == venue_id or any(o.venue == venue_id for o in event.overrides)

@@ -1,0 +1,188 @@
+"""Activity pages, the subscribe page and /events.json, as page specs (no HTML rendering)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from calendar_sample import sample_site
+
+from generator.model import Site
+from generator.outputs import jsondata
+from generator.pages import events, subscribe
+from generator.plan import PageSpec
+from generator.views import derive_views
+
+
+@pytest.fixture(scope="module")
+def site() -> Site:
+    return sample_site()
+
+
+@pytest.fixture(scope="module")
+def specs(site: Site) -> dict[str, PageSpec]:
+    return {p.path: p for p in events.pages(site, derive_views(site))}
+
+
+def test_every_activity_url_exists(specs: dict[str, PageSpec]) -> None:
+    assert {
+        "events/",
+        "events/past/",
+        "events/2026/04/",
+        "events/2026/11/",
+        "events/categories/du-shu/",
+        "events/dushu-shalong/",
+        "events/yixiao/",
+    } <= set(specs)
+    for spec in specs.values():
+        json.dumps(spec.data)  # JSON-able only
+
+
+def test_occurrence_card_keys(site: Site) -> None:
+    views = derive_views(site)
+    card = events.occurrence_card(site, views.calendar.next_occurrences("taiji")[0])
+    assert {"title", "url", "when", "iso", "status", "status_label", "place"} <= set(card)
+    assert card["url"] == "events/taiji/"
+    assert card["when"] == "2026年4月21日 周二 07:00–08:00"
+
+
+def test_upcoming_grouped_by_day_with_badges(specs: dict[str, PageSpec]) -> None:
+    days = specs["events/"].data["days"]
+    assert days[0]["iso"] >= "2026-04-20"
+    cards = [c for d in days for c in d["entries"]]
+    cancelled = next(c for c in cards if c["event_id"] == "quxiao")
+    assert cancelled["status_label"] == "已取消"
+    assert next(d for d in days if d["iso"] == "2026-04-21")["note"] == "明天"
+
+
+def test_month_grid_marks_today_and_links_months(specs: dict[str, PageSpec]) -> None:
+    data = specs["events/2026/04/"].data
+    cells = [cell for week in data["weeks"] for cell in week]
+    assert len(cells) % 7 == 0
+    assert [c["iso"] for c in cells if c["today"]] == ["2026-04-20"]
+    assert data["prev"]["url"] == "events/2026/03/" and data["next"]["url"] == "events/2026/05/"
+    assert data["weekdays"] == list("一二三四五六日")
+    november = specs["events/2026/11/"].data
+    days = {c["iso"]: c for week in november["weeks"] for c in week}
+    # The three-day activity shows on each of its days in the grid, once in the phone list.
+    assert all(
+        any(e["event_id"] == "yixiao" for e in days[d]["entries"])
+        for d in ("2026-11-05", "2026-11-06", "2026-11-07")
+    )
+    listed = [e for d in november["agenda"] for e in d["entries"] if e["event_id"] == "yixiao"]
+    assert len(listed) == 1
+
+
+def test_event_page(specs: dict[str, PageSpec]) -> None:
+    spec = specs["events/dushu-shalong/"]
+    data = spec.data
+    assert spec.template == "yizhan/event.html" and spec.source == "content/events/dushu-shalong.md"
+    assert data["rule"] == "每月最后一个周六，共 12 场"
+    assert data["dates"][0]["iso"].startswith("2026-04-25T14:30")
+    assert any(d["status"] == "cancelled" for d in data["dates"])
+    assert data["place"]["venue"]["url"] == "venues/hong-e-fuwuzhan/"
+    assert [o["url"] for o in data["organisers"]] == ["branches/caizhi/", "clubs/dushu/"]
+    assert data["event_links"]["ics"] == "events/dushu-shalong/event.ics"
+    assert (
+        data["event_links"]["webcal"]
+        == "webcal://org.example.io/repo/events/dushu-shalong/event.ics"
+    )
+    google = parse_qs(urlsplit(data["event_links"]["google"]).query)
+    assert google["dates"] == ["20260425T063000Z/20260425T083000Z"]
+    outlook = parse_qs(urlsplit(data["event_links"]["outlook"]).query)
+    assert outlook["startdt"] == ["2026-04-25T14:30:00+08:00"]
+    assert data["registration"]["url"] == "https://example.org/reg"
+
+
+def test_all_day_links_use_dates(specs: dict[str, PageSpec]) -> None:
+    data = specs["events/yixiao/"].data
+    google = parse_qs(urlsplit(data["event_links"]["google"]).query)
+    assert google["dates"] == ["20261105/20261108"]
+    assert data["when"] == "2026年11月5日 周四 – 2026年11月7日 周六"
+
+
+def test_jsonld_is_safe_and_says_the_status(site: Site) -> None:
+    evil = replace(site.events["quxiao"], title="</script><script>alert(1)</script>&")
+    site = replace(site, events={**site.events, "quxiao": evil})
+    spec = next(p for p in events.pages(site, derive_views(site)) if p.path == "events/quxiao/")
+    text = spec.data["jsonld"]
+    assert "<" not in text and ">" not in text and "&" not in text
+    data = json.loads(text)
+    assert data["@type"] == "Event"
+    assert data["eventStatus"] == "https://schema.org/EventCancelled"
+    assert data["name"] == evil.title
+    assert data["startDate"] == "2026-05-01T09:00:00+08:00"
+
+
+def test_postponed_and_online_jsonld(specs: dict[str, PageSpec]) -> None:
+    data = json.loads(specs["events/bali-jiaoliu/"].data["jsonld"])
+    assert data["eventStatus"] == "https://schema.org/EventPostponed"
+    assert data["eventAttendanceMode"] == "https://schema.org/OnlineEventAttendanceMode"
+    assert specs["events/bali-jiaoliu/"].data["when"].endswith("（Europe/Paris 当地时间）")
+
+
+def test_past_event_page_has_no_add_links(specs: dict[str, PageSpec]) -> None:
+    data = specs["events/jiu-huodong/"].data
+    assert data["ended"] and data["event_links"]["google"] == ""
+    assert data["when"].startswith("2026年2月10日")
+
+
+def test_subscribe_lists_every_feed_with_qr_and_webcal(site: Site) -> None:
+    (spec,) = subscribe.pages(site, derive_views(site))
+    groups = {g["title"]: g["entries"] for g in spec.data["calendar_groups"]}
+    paths = {e["path"] for entries in groups.values() for e in entries}
+    assert {"calendar.ics", "branches/caizhi/calendar.ics", "clubs/dushu/calendar.ics"} <= paths
+    assert "venues/hong-e-fuwuzhan/calendar.ics" in paths
+    assert "events/categories/du-shu/calendar.ics" in paths
+    first = groups["全部活动"][0]
+    assert first["webcal"] == "webcal://org.example.io/repo/calendar.ics"
+    assert first["qr"].startswith("<svg ") and 'role="img"' in first["qr"]
+    news = {e["path"] for g in spec.data["news_groups"] for e in g["entries"]}
+    assert {"rss.xml", "branches/caizhi/rss.xml", "clubs/dushu/rss.xml"} <= news
+    apps = [h["app"] for h in spec.data["howto"]]
+    assert apps[0].startswith("iPhone") and "Google" in apps[-1]
+    assert any("华为" in a for a in apps) and any("小米" in a for a in apps)
+    assert "Outlook" in apps and "Thunderbird" in apps
+
+
+def test_events_json(site: Site) -> None:
+    (spec,) = jsondata.files(site, derive_views(site))
+    assert spec.path == "events.json"
+    data = json.loads(spec.content)
+    by_id = {e["id"]: e for e in data["events"]}
+    salon = by_id["dushu-shalong"]
+    assert salon["start"] == "2026-01-31T14:30:00+08:00"
+    assert salon["rrule"] == "FREQ=MONTHLY;BYDAY=-1SA;COUNT=12"
+    assert salon["upcoming"][0]["start"] == "2026-04-25T14:30:00+08:00"
+    assert salon["venue"]["url"] == "https://org.example.io/repo/venues/hong-e-fuwuzhan/"
+    assert salon["ics"] == "https://org.example.io/repo/events/dushu-shalong/event.ics"
+    assert salon["uid"] == "dushu-shalong@org.example.io" and salon["sequence"] == 2
+    fair = by_id["yixiao"]
+    assert (fair["all_day"], fair["start"], fair["end"], fair["end_exclusive"]) == (
+        True,
+        "2026-11-05",
+        "2026-11-07",
+        "2026-11-08",
+    )
+    assert spec.content == next(iter(jsondata.files(site, derive_views(site)))).content
+
+
+def shadowing_keys(value: object, where: str = "") -> list[str]:
+    """Keys Jinja would read as dict methods (``d.items`` is the method, not the value)."""
+    found = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in dir(dict):
+                found.append(f"{where}.{key}")
+            found += shadowing_keys(item, f"{where}.{key}")
+    elif isinstance(value, list):
+        for item in value:
+            found += shadowing_keys(item, where)
+    return found
+
+
+def test_no_data_key_shadows_a_dict_method(site: Site, specs: dict[str, PageSpec]) -> None:
+    all_specs = [*specs.values(), *subscribe.pages(site, derive_views(site))]
+    assert [k for spec in all_specs for k in shadowing_keys(dict(spec.data), spec.path)] == []

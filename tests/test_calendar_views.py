@@ -1,0 +1,192 @@
+"""Calendar views: expansion of rules, exclusions, extra dates and overrides; upcoming, past, months."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from calendar_sample import SH, TODAY, sample_site, sh
+
+from generator.model import Event, Override, Source
+from generator.views.calendar import MAX_ITERATIONS, derive, expand, month_range
+
+
+def starts(site_id: str, event_id: str = "") -> list[datetime | date]:
+    site = sample_site()
+    return [o.start for o in derive(site).by_event[event_id or site_id]]
+
+
+def test_monthly_last_saturday_with_exdate_and_cancelled_override() -> None:
+    views = derive(sample_site())
+    occs = views.by_event["dushu-shalong"]
+    assert [o.start for o in occs][:5] == [
+        sh(2026, 1, 31, 14, 30),
+        sh(2026, 2, 28, 14, 30),
+        sh(2026, 3, 28, 14, 30),
+        sh(2026, 4, 25, 14, 30),
+        sh(2026, 6, 27, 14, 30),
+    ]
+    assert len(occs) == 11
+    july = next(o for o in occs if o.start == sh(2026, 7, 25, 14, 30))
+    assert july.status == "cancelled" and july.overridden
+    assert july.recurrence_id == sh(2026, 7, 25, 14, 30)
+
+
+def test_date_exdate_and_moved_override_on_weekly_rule() -> None:
+    occs = derive(sample_site()).by_event["taiji"]
+    found = [o.start for o in occs]
+    assert sh(2026, 5, 5, 7, 0) not in found
+    assert sh(2026, 5, 12, 7, 0) not in found
+    moved = next(o for o in occs if o.start == sh(2026, 5, 13, 7, 30))
+    assert moved.end == sh(2026, 5, 13, 8, 30)
+    assert moved.location == "社区活动室" and moved.venue is None
+    assert moved.recurrence_id == sh(2026, 5, 12, 7, 0)
+    assert found[-1] == sh(2026, 6, 30, 7, 0)
+
+
+def test_upcoming_past_and_order() -> None:
+    views = derive(sample_site())
+    assert all(
+        a.sort_key(SH) <= b.sort_key(SH)
+        for a, b in zip(views.upcoming, views.upcoming[1:], strict=False)
+    )
+    assert all(
+        a.sort_key(SH) >= b.sort_key(SH) for a, b in zip(views.past, views.past[1:], strict=False)
+    )
+    assert views.upcoming[0].start >= sh(2026, 4, 20)
+    assert any(o.event_id == "jiu-huodong" for o in views.past)
+    assert not any(o.event_id == "jiu-huodong" for o in views.upcoming)
+    assert [o.start for o in views.next_occurrences("taiji", 2)] == [
+        sh(2026, 4, 21, 7),
+        sh(2026, 4, 28, 7),
+    ]
+
+
+def test_ongoing_multi_day_activity_is_upcoming_until_its_last_day() -> None:
+    views = derive(sample_site(today=date(2026, 11, 7)))
+    assert any(o.event_id == "yixiao" for o in views.upcoming)
+    views = derive(sample_site(today=date(2026, 11, 8)))
+    assert not any(o.event_id == "yixiao" for o in views.upcoming)
+
+
+def test_crossing_midnight_touches_two_days_and_two_months() -> None:
+    base = sample_site()
+    event = replace(base.events["guanxing"], start=sh(2026, 5, 31, 22), end=sh(2026, 6, 1, 1, 30))
+    site = replace(base, events={"guanxing": event})
+    views = derive(site)
+    (occ,) = views.by_event["guanxing"]
+    assert occ.days(ZoneInfo("Asia/Shanghai")) == [date(2026, 5, 31), date(2026, 6, 1)]
+    assert occ in views.by_month[(2026, 5)] and occ in views.by_month[(2026, 6)]
+
+
+def test_midnight_end_is_exclusive() -> None:
+    base = sample_site()
+    event = replace(base.events["guanxing"], start=sh(2026, 5, 16, 20), end=sh(2026, 5, 17, 0))
+    (occ,) = derive(replace(base, events={"guanxing": event})).by_event["guanxing"]
+    assert occ.days(ZoneInfo("Asia/Shanghai")) == [date(2026, 5, 16)]
+
+
+def test_months_are_contiguous_and_include_today() -> None:
+    views = derive(sample_site())
+    assert (2026, 4) in views.months and (2026, 11) in views.months
+    assert month_range({(2025, 11), (2026, 2)}) == ((2025, 11), (2025, 12), (2026, 1), (2026, 2))
+
+
+def test_endless_rule_is_bounded_and_fast() -> None:
+    site = sample_site()
+    began = time.perf_counter()
+    views = derive(site)
+    assert time.perf_counter() - began < 2
+    daily = views.by_event["meiri-daka"]
+    assert daily[0].start >= sh(2025, 4, 19)
+    assert daily[-1].start <= sh(2027, 4, 21, 23)
+    assert 700 < len(daily) < 740
+
+
+def test_minutely_rule_stops() -> None:
+    base = sample_site()
+    event = replace(base.events["meiri-daka"], rrule="FREQ=MINUTELY", start=sh(2026, 4, 1, 20))
+    began = time.perf_counter()
+    occs = list(expand(event, TODAY, TODAY + timedelta(days=365)))
+    assert time.perf_counter() - began < 5
+    assert len(occs) <= MAX_ITERATIONS  # cut by the iteration cap, not endless
+
+
+def test_rdate_and_start_off_rule_are_included() -> None:
+    event = Event(
+        id="x",
+        slug="x",
+        title="x",
+        start=sh(2026, 5, 4, 10),  # a Monday, the rule says Tuesdays
+        end=sh(2026, 5, 4, 11),
+        source=Source("content/events/x.md"),
+        rrule="FREQ=WEEKLY;BYDAY=TU;COUNT=2",
+        rdates=(sh(2026, 6, 1, 15), date(2026, 6, 3)),
+    )
+    found = [o.start for o in expand(event, date(2026, 1, 1), date(2027, 1, 1))]
+    assert found == [
+        sh(2026, 5, 4, 10),
+        sh(2026, 5, 5, 10),
+        sh(2026, 5, 12, 10),
+        sh(2026, 6, 1, 15),
+        sh(2026, 6, 3, 10),
+    ]
+
+
+def test_override_given_as_a_date_on_a_timed_rule() -> None:
+    base = sample_site().events["taiji"]
+    event = replace(
+        base, overrides=(Override(recurrence_id=date(2026, 4, 14), status="cancelled"),)
+    )
+    occs = list(expand(event, date(2026, 1, 1), date(2027, 1, 1)))
+    april = next(o for o in occs if o.start == sh(2026, 4, 14, 7))
+    assert april.status == "cancelled" and april.recurrence_id == sh(2026, 4, 14, 7)
+
+
+def test_all_day_rule_with_exdate_and_length() -> None:
+    event = Event(
+        id="fair",
+        slug="fair",
+        title="集市",
+        start=date(2026, 5, 1),
+        end=date(2026, 5, 2),
+        all_day=True,
+        source=Source("content/events/fair.md"),
+        rrule="FREQ=MONTHLY;COUNT=3",
+        exdates=(date(2026, 6, 1),),
+    )
+    occs = list(expand(event, date(2026, 1, 1), date(2027, 1, 1)))
+    assert [(o.start, o.end) for o in occs] == [
+        (date(2026, 5, 1), date(2026, 5, 2)),
+        (date(2026, 7, 1), date(2026, 7, 2)),
+    ]
+
+
+def test_paris_summer_wall_time_is_kept_across_dst() -> None:
+    paris = ZoneInfo("Europe/Paris")
+    event = Event(
+        id="p",
+        slug="p",
+        title="p",
+        start=datetime(2026, 3, 22, 18, tzinfo=paris),
+        end=datetime(2026, 3, 22, 20, tzinfo=paris),
+        timezone="Europe/Paris",
+        source=Source("content/events/p.md"),
+        rrule="FREQ=WEEKLY;COUNT=3",
+    )
+    occs = list(expand(event, date(2026, 1, 1), date(2027, 1, 1)))
+    assert [o.start.utcoffset() for o in occs] == [
+        timedelta(hours=1),
+        timedelta(hours=2),
+        timedelta(hours=2),
+    ]
+    assert all(o.start.hour == 18 for o in occs)  # type: ignore[union-attr]
+
+
+def test_venue_and_category_lookups() -> None:
+    views = derive(sample_site())
+    at_venue = views.upcoming_at_venue("hong-e-fuwuzhan")
+    assert {o.event_id for o in at_venue} == {"dushu-shalong", "yixiao", "quxiao"}
+    assert views.categories["读书"] == ("dushu-shalong",)
