@@ -7,7 +7,7 @@ into HTML (MkDocs today, through ``mkdocs_engine``).
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -144,10 +144,20 @@ def collect_pages(site: Site, views: Views) -> list[PageSpec]:
     return found
 
 
+def moved_sources(pages: Iterable[PageSpec], content_dir: str) -> dict[str, str]:
+    """Where links to generated pages should point: an editor file rendered by the core (by its
+    docs path) or a page's URL path (``subscribe/``) -> the file name of its page."""
+    prefix = content_dir.strip("/") + "/"
+    pages = list(pages)
+    moved = {p.path.rstrip("/"): p.src_uri for p in pages if p.path}
+    moved.update({p.source.removeprefix(prefix): p.src_uri for p in pages if p.source.startswith(prefix)})
+    return moved
+
+
 def rebase_links(pages: list[PageSpec], content_dir: str) -> tuple[PageSpec, ...]:
     """Keep editors' relative links working from the URL their page is published at."""
     prefix = content_dir.strip("/") + "/"
-    moved = {p.source.removeprefix(prefix): p.src_uri for p in pages if p.source.startswith(prefix)}
+    moved = moved_sources(pages, content_dir)
     return tuple(
         replace(
             p, markdown=rebase_markdown(p.markdown, p.source.removeprefix(prefix), p.src_uri, moved)

@@ -80,6 +80,16 @@ def test_pages_show_the_data(built: Path) -> None:
     assert "<strong>30</strong>" in timeline
 
 
+def test_relative_links_follow_pages_to_their_urls(built: Path) -> None:
+    about = (built / "about" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../events/salon/"' in about
+    assert 'href="../events/sports/"' in about
+    assert 'href="../subscribe/"' in about
+    article = (built / "news" / "garbage" / "index.html").read_text(encoding="utf-8")
+    assert 'src="../../images/dot.svg"' in article
+    assert 'href="../../about/"' in article
+
+
 def test_editor_text_is_escaped_in_pages(built: Path) -> None:
     html = (built / "news" / "escape" / "index.html").read_text(encoding="utf-8")
     assert "<img src=x onerror" not in html

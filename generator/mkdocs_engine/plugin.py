@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from markupsafe import escape
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -24,7 +25,8 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from ..build import KIND_FOLDERS, BuildOptions, load_site, plan_site
+from ..build import KIND_FOLDERS, BuildOptions, load_site, moved_sources, plan_site
+from ..links import rebase_markdown
 from ..plan import PageSpec, Plan
 from ..problems import ContentError
 from . import output
@@ -72,6 +74,7 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         self.command = "build"
         self.plan: Plan | None = None
         self.by_uri: dict[str, PageSpec] = {}
+        self.moved: dict[str, str] = {}
         self.final_site_dir: str | None = None
         self.temp_dir = ""
         self.counter = WarningCounter()
@@ -80,6 +83,8 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         self.command = command
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        # jieba (Material's Chinese search segmentation) reports its dictionary loading on stderr.
+        logging.getLogger("jieba").setLevel(logging.WARNING)
         options = self.build_options(config)
         try:
             checked = load_site(options)
@@ -89,6 +94,7 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         except ContentError as error:
             raise PluginError(str(error)) from None
         self.by_uri = {page.src_uri: page for page in self.plan.pages}
+        self.moved = moved_sources(self.plan.pages, options.content_dir)
         if config.nav is None:
             config.nav = default_nav(options.language, config.docs_dir)
         if self.command == "build":
@@ -149,10 +155,15 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         spec = self.by_uri.get(page.file.src_uri)
         if spec is not None:
             page.meta["template"] = spec.template
-            page.meta.setdefault("title", spec.title)
+            # Material's templates print titles unescaped; ours are editor text, so escape them once
+            # here (Markup is not escaped again by autoescaping templates).
+            page.meta["title"] = escape(spec.title)
             if spec.description:
-                page.meta.setdefault("description", spec.description)
-        return markdown
+                page.meta["description"] = escape(spec.description)
+            return markdown
+        # A free page (about.md …) may link to editors' entity files, now published elsewhere.
+        uri = page.file.src_uri
+        return rebase_markdown(markdown, uri, uri, self.moved)
 
     def on_page_context(
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation

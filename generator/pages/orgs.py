@@ -349,7 +349,7 @@ def timeline_page(site: Site, views: Views) -> PageSpec:
         title=i18n.label("timeline", lang),
         data={
             "years": [
-                {"year": str(year), "items": [milestone_item(site, m) for m in items]}
+                {"year": str(year), "entries": [milestone_item(site, m) for m in items]}
                 for year, items in views.orgs.milestone_years
             ],
             "labels": labels(lang),
