@@ -58,7 +58,6 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "room": ("name", "capacity", "facilities"),
     "registration": ("url", "capacity", "deadline"),
     "override": ("date", "start", "end", "venue", "location", "status", "title"),
-    "page": ("title", "description", "template", "hide", "tags", "search", "status", "subtitle", "icon"),
 }  # fmt: skip
 REQUIRED = {
     "news": ("title", "date"),
@@ -375,10 +374,6 @@ def validate(documents: Iterable[Document], config: SiteConfig) -> tuple[Site, l
     by_kind: dict[str, list[Document]] = {}
     for doc in docs:
         by_kind.setdefault(doc.kind or "page", []).append(doc)
-    for doc in by_kind.get("page", []):
-        if doc.front is not None:
-            checker = Checker(doc.path, doc.front, "page", problems)
-            checker.check_keys()
 
     venues = build_unique(ctx, by_kind.get("venue", []), "venue", make_venue)
     branches = build_unique(ctx, by_kind.get("branch", []), "branch", make_branch)
