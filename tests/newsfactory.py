@@ -32,12 +32,24 @@ def make_site(news: tuple[NewsItem, ...] = (), **config: object) -> Site:
     }
     settings.update(config)
     branches = {
-        "caizhi": Branch("caizhi", "caizhi", "财智行业社团党支部", Source("content/branches/caizhi.md"), members=38),
+        "caizhi": Branch(
+            "caizhi",
+            "caizhi",
+            "财智行业社团党支部",
+            Source("content/branches/caizhi.md"),
+            members=38,
+        ),
         "律师行业党支部": Branch(
-            "律师行业党支部", "lvshi", "律师行业党支部", Source("content/branches/律师行业党支部.md"), members=12
+            "律师行业党支部",
+            "lvshi",
+            "律师行业党支部",
+            Source("content/branches/律师行业党支部.md"),
+            members=12,
         ),
     }
-    clubs = {"yujia": Club("yujia", "yujia", "瑜伽社", Source("content/clubs/yujia.md"), branch="caizhi")}
+    clubs = {
+        "yujia": Club("yujia", "yujia", "瑜伽社", Source("content/clubs/yujia.md"), branch="caizhi")
+    }
     return Site(
         config=SiteConfig(**settings),  # type: ignore[arg-type]
         branches=branches,

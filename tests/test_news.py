@@ -114,7 +114,9 @@ def test_news_card_cuts_summary_by_characters(site):  # type: ignore[no-untyped-
 
 def test_cut_prefers_a_sentence_end_and_never_splits_by_spaces():
     text = "南部商务区打破条块分割。" * 3 + "统筹党建资源推动党员白领用脚投票"
-    assert cut(text, 40) == "南部商务区打破条块分割。南部商务区打破条块分割。南部商务区打破条块分割。…"
+    assert (
+        cut(text, 40) == "南部商务区打破条块分割。南部商务区打破条块分割。南部商务区打破条块分割。…"
+    )
     assert cut("短文。", 40) == "短文。"
     assert len(cut("一二三四五六七八九十" * 10, 15)) == 15
 
@@ -125,15 +127,20 @@ def test_reading_time_counts_chinese_characters():
     assert reading_minutes("字" * 2000) == 5
     assert reading_minutes("word " * 400) == 2
     page = next(
-        s for s in news_pages.pages(make_site((article("x", 1, body="字" * 1200),)), views_of(
-            make_site((article("x", 1, body="字" * 1200),))
-        )) if s.path == "news/x/"
+        s
+        for s in news_pages.pages(
+            make_site((article("x", 1, body="字" * 1200),)),
+            views_of(make_site((article("x", 1, body="字" * 1200),))),
+        )
+        if s.path == "news/x/"
     )
     assert page.data["reading"] == "约 3 分钟读完"
 
 
 def test_plain_text_drops_markup_and_joins_chinese_lines():
-    assert plain_text("# 标题\n\n垃圾\n分类 **宣传**，[链接](x.md)。") == "标题 垃圾分类 宣传，链接。"
+    assert (
+        plain_text("# 标题\n\n垃圾\n分类 **宣传**，[链接](x.md)。") == "标题 垃圾分类 宣传，链接。"
+    )
 
 
 def test_relative_links_resolve_like_mkdocs_under_a_base_path():

@@ -218,7 +218,7 @@ def index_page(site: Site, views: Views, page: NewsPage) -> PageSpec:
     data = {
         "kind": "news_index",
         "title": title,
-        "items": [news_card(site, item) for item in page.items],
+        "articles": [news_card(site, item) for item in page.items],
         "pagination": pagination(page),
         "tags": [
             {"name": tag.name, "url": tag.path, "count": len(tag.items)} for tag in views.news.tags
@@ -237,7 +237,7 @@ def tag_page(site: Site, tag: Tag) -> PageSpec:
         "title": title,
         "name": tag.name,
         "count": say("articles", language, n=len(tag.items)),
-        "items": [news_card(site, item) for item in tag.items],
+        "articles": [news_card(site, item) for item in tag.items],
         "index_url": urls.news_index(),
         "labels": labels(language),
     }

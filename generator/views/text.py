@@ -45,6 +45,7 @@ WORDS_PER_MINUTE = 200
 HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
 WORD_RE = re.compile(r"[A-Za-z0-9À-ɏ]+(?:['’.-][A-Za-z0-9À-ɏ]+)*")
 SPACE_RE = re.compile(r"\s+")
+BLOCK_BREAK = "\x00"
 LINE_IN_HAN_RE = re.compile(rf"(?<={HAN_RE.pattern})[ \t]*\r?\n\s*(?={HAN_RE.pattern})")
 # Characters XML 1.0 forbids (C0 controls but tab/LF/CR, surrogates, U+FFFE/U+FFFF).
 XML_ILLEGAL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -98,13 +99,13 @@ class TextExtractor(HTMLParser):
         if tag in self.SKIP:
             self.skipping += 1
         elif tag in self.BLOCKS:
-            self.parts.append(" ")
+            self.parts.append(BLOCK_BREAK)
 
     def handle_endtag(self, tag: str) -> None:
         if tag in self.SKIP:
             self.skipping = max(0, self.skipping - 1)
         elif tag in self.BLOCKS:
-            self.parts.append(" ")
+            self.parts.append(BLOCK_BREAK)
 
     def handle_data(self, data: str) -> None:
         if not self.skipping:
@@ -115,12 +116,12 @@ def html_to_text(fragment: str) -> str:
     extractor = TextExtractor()
     extractor.feed(fragment)
     extractor.close()
-    return collapse_spaces("".join(extractor.parts))
+    # Join lines first, so the break between two blocks is never taken for one inside a sentence.
+    text = LINE_IN_HAN_RE.sub("", "".join(extractor.parts))
+    return collapse_spaces(text.replace(BLOCK_BREAK, " "))
 
 
 def collapse_spaces(text: str) -> str:
-    """One space between runs; a line break inside a Chinese sentence joins without a space."""
-    text = LINE_IN_HAN_RE.sub("", text)
     return SPACE_RE.sub(" ", text).strip()
 
 

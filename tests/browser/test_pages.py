@@ -1,0 +1,187 @@
+"""Key pages in headless Chromium at 360 px and 1280 px: no request leaves 127.0.0.1, no script
+error, no serious or critical axe-core violation, nothing wider than a phone; Chinese search
+finds 分类 inside 垃圾分类; a missing page gets the styled 404 under the base path."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from conftest import AXE_JS, SCREENSHOTS, BuiltSite
+
+WIDTHS = (360, 1280)
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+LOCAL_SCHEMES = {"data", "blob", "about"}
+
+
+def first_page(site: BuiltSite, pattern: str) -> str:
+    """The site path of the first built page matching ``pattern`` (e.g. ``events/*/``)."""
+    found = sorted(p.parent for p in site.dir.glob(pattern + "index.html"))
+    assert found, f"no page matches {pattern}"
+    return found[0].relative_to(site.dir).as_posix() + "/"
+
+
+def article_about(site: BuiltSite, phrase: str) -> str:
+    for html in sorted(site.dir.glob("news/*/index.html")):
+        if phrase in html.read_text(encoding="utf-8").split("<h1", 1)[-1][:400]:
+            return html.parent.relative_to(site.dir).as_posix() + "/"
+    raise AssertionError(f"no article titled with {phrase}")
+
+
+def key_pages(site: BuiltSite) -> dict[str, str]:
+    return {
+        "home": "",
+        "news": "news/",
+        "article": article_about(site, "垃圾分类"),
+        "activity": first_page(site, "events/[a-z]*[a-z0-9]/"),
+        "month": first_page(site, "events/[0-9][0-9][0-9][0-9]/[0-9][0-9]/"),
+        "branch": first_page(site, "branches/*/"),
+        "subscribe": "subscribe/",
+    }
+
+
+def is_local(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in LOCAL_SCHEMES or (parts.hostname or "") in LOCAL_HOSTS
+
+
+class Visit:
+    """A browser context that records every request and aborts those to other hosts."""
+
+    def __init__(self, browser: Any, width: int) -> None:
+        self.context = browser.new_context(
+            viewport={"width": width, "height": 800},
+            locale="zh-CN",
+            timezone_id="Asia/Shanghai",
+            service_workers="block",
+        )
+        self.requests: list[str] = []
+        self.failed: list[str] = []
+        self.errors: list[str] = []
+        self.context.route("**/*", self.route)
+        self.context.on("request", lambda r: self.requests.append(r.url))
+        self.context.on(
+            "response",
+            lambda r: self.failed.append(f"{r.status} {r.url}") if r.status >= 400 else None,
+        )
+
+    def route(self, route: Any) -> None:
+        if is_local(route.request.url):
+            route.continue_()
+        else:
+            route.abort("blockedbyclient")
+
+    def open(self, url: str) -> Any:
+        page = self.context.new_page()
+        page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+        page.on(
+            "console",
+            lambda m: self.errors.append(f"console: {m.text}") if m.type == "error" else None,
+        )
+        page.goto(url, wait_until="networkidle", timeout=30_000)
+        return page
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def axe_serious(page: Any) -> list[str]:
+    page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['impact']} {v['id']}: {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.fixture(scope="module")
+def pages(built_site: BuiltSite) -> dict[str, str]:
+    return key_pages(built_site)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize(
+    "name", ["home", "news", "article", "activity", "month", "branch", "subscribe"]
+)
+def test_key_page_is_local_error_free_and_accessible(built_site, browser, pages, name, width):  # type: ignore[no-untyped-def]
+    visit = Visit(browser, width)
+    try:
+        page = visit.open(built_site.base_url + pages[name])
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
+        assert page.evaluate("document.documentElement.lang") == "zh-CN"
+        third_party = sorted({u for u in visit.requests if not is_local(u)})
+        assert not third_party, f"requests to other hosts: {third_party}"
+        assert not visit.failed, f"failed requests: {visit.failed}"
+        assert not visit.errors, f"script errors: {visit.errors}"
+        overflow = page.evaluate("document.documentElement.scrollWidth")
+        assert overflow <= width, f"page is {overflow}px wide in a {width}px window"
+        violations = axe_serious(page)
+        assert not violations, "\n".join(violations)
+    finally:
+        visit.close()
+
+
+def test_search_finds_a_word_inside_a_chinese_phrase(built_site, browser, pages):  # type: ignore[no-untyped-def]
+    visit = Visit(browser, 1280)
+    try:
+        page = visit.open(built_site.base_url)
+        box = page.locator("input.md-search__input")  # in the header from 1220 px
+        box.click()
+        box.fill("分类")
+        # Material reads the query on keyup; text entered like an IME commit sends none.
+        box.press("End")
+        # Results show jieba's segments joined by zero-width spaces: 垃圾\u200b分类.
+        result = page.locator(".md-search-result__item a", has_text=re.compile("垃圾\u200b?分类"))
+        result.first.wait_for(timeout=20_000)
+        hrefs = [result.nth(i).get_attribute("href") or "" for i in range(result.count())]
+        assert any(pages["article"] in href for href in hrefs), hrefs
+        page.screenshot(path=str(SCREENSHOTS / "search-1280.png"))
+        assert not [u for u in visit.requests if not is_local(u)]
+    finally:
+        visit.close()
+
+
+def test_missing_page_shows_the_styled_404_under_the_base_path(built_site, browser):  # type: ignore[no-untyped-def]
+    visit = Visit(browser, 360)
+    try:
+        page = visit.open(built_site.base_url + "no/such/page/")
+        assert "页面不存在" in page.inner_text("h1")
+        # Material's stylesheet loaded from /repo/: the header is laid out as a flex row.
+        display = page.evaluate(
+            "getComputedStyle(document.querySelector('.md-header__inner')).display"
+        )
+        assert display == "flex"
+        home = page.get_attribute(".yz-404__links a", "href") or ""
+        assert home.startswith("/repo/")
+        stylesheets_ok = [u for u in visit.requests if u.endswith(".css")]
+        assert stylesheets_ok and not [f for f in visit.failed if ".css" in f or ".js" in f]
+        page.screenshot(path=str(SCREENSHOTS / "404-360.png"))
+    finally:
+        visit.close()
+
+
+def test_article_carries_news_article_json_ld_and_open_graph(built_site, browser, pages):  # type: ignore[no-untyped-def]
+    visit = Visit(browser, 1280)
+    try:
+        page = visit.open(built_site.base_url + pages["article"])
+        raw = page.eval_on_selector("script[type='application/ld+json']", "e => e.textContent")
+        data = json.loads(raw)
+        assert data["@type"] == "NewsArticle"
+        assert data["mainEntityOfPage"] == built_site.base_url + pages["article"]
+        og = page.eval_on_selector("meta[property='og:type']", "e => e.content")
+        assert og == "article"
+        canonical = page.eval_on_selector("link[rel='canonical']", "e => e.href")
+        assert canonical == built_site.base_url + pages["article"]
+    finally:
+        visit.close()
+
+
+def test_screenshots_were_written(built_site, browser):  # type: ignore[no-untyped-def]
+    """Kept last so a reviewer finds them in one place: /tmp/yizhan-browser/*.png."""
+    assert Path(SCREENSHOTS).is_dir()

@@ -1,0 +1,97 @@
+"""The GitHub Pages workflow: valid YAML, the Pages artifact flow, tests before the build,
+full history, SITE_URL from Pages, and a daily rebuild at 00:10 Asia/Shanghai."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import yaml
+
+WORKFLOW = Path(__file__).resolve().parent.parent / ".github" / "workflows" / "pages.yml"
+
+
+@pytest.fixture(scope="module")
+def workflow() -> dict[Any, Any]:
+    data = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+def steps(workflow: dict[Any, Any], job: str) -> list[dict[str, Any]]:
+    return list(workflow["jobs"][job]["steps"])
+
+
+def step_using(workflow: dict[Any, Any], job: str, action: str) -> tuple[int, dict[str, Any]]:
+    for index, step in enumerate(steps(workflow, job)):
+        if str(step.get("uses", "")).split("@")[0] == action:
+            return index, step
+    raise AssertionError(f"no step uses {action} in job {job}")
+
+
+def step_running(workflow: dict[Any, Any], job: str, pattern: str) -> tuple[int, dict[str, Any]]:
+    for index, step in enumerate(steps(workflow, job)):
+        if re.search(pattern, str(step.get("run", ""))):
+            return index, step
+    raise AssertionError(f"no step runs {pattern!r} in job {job}")
+
+
+def test_triggers_push_manual_and_daily_at_0010_shanghai(workflow):  # type: ignore[no-untyped-def]
+    # YAML 1.1 reads the bare key `on` as the boolean true.
+    on = workflow.get("on", workflow.get(True))
+    assert on["push"]["branches"] == ["main"]
+    assert "workflow_dispatch" in on
+    crons = [entry["cron"] for entry in on["schedule"]]
+    assert len(crons) == 1
+    minute, hour, *rest = crons[0].split()
+    assert rest == ["*", "*", "*"]
+    # GitHub reads cron in UTC: the run must land at 00:10 in Shanghai.
+    run = datetime(2026, 4, 27, int(hour), int(minute), tzinfo=UTC)
+    local = run.astimezone(ZoneInfo("Asia/Shanghai"))
+    assert (local.hour, local.minute) == (0, 10)
+
+
+def test_permissions_for_pages_deployment(workflow):  # type: ignore[no-untyped-def]
+    assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    assert workflow["concurrency"]["group"] == "pages"
+
+
+def test_build_job_fetches_full_history(workflow):  # type: ignore[no-untyped-def]
+    index, checkout = step_using(workflow, "build", "actions/checkout")
+    assert index == 0
+    assert checkout["with"]["fetch-depth"] == 0
+
+
+def test_tests_run_before_the_build(workflow):  # type: ignore[no-untyped-def]
+    tests, _ = step_running(workflow, "build", r"\bpytest\b")
+    check, _ = step_running(workflow, "build", r"\byizhan check\b")
+    build, _ = step_running(workflow, "build", r"\byizhan build\b")
+    assert tests < build and check < build
+
+
+def test_pages_artifact_flow_with_site_url_from_pages(workflow):  # type: ignore[no-untyped-def]
+    configure, pages = step_using(workflow, "build", "actions/configure-pages")
+    build, build_step = step_running(workflow, "build", r"\byizhan build\b")
+    upload, upload_step = step_using(workflow, "build", "actions/upload-pages-artifact")
+    assert configure < build < upload
+    site_url = build_step["env"]["SITE_URL"]
+    assert site_url == "${{ steps." + pages["id"] + ".outputs.base_url }}/"
+    out = re.search(r"-d\s+(\S+)", build_step["run"])
+    assert out and upload_step["with"]["path"] == out.group(1)
+
+    deploy = workflow["jobs"]["deploy"]
+    assert deploy["needs"] == "build"
+    assert deploy["environment"]["name"] == "github-pages"
+    _, deploy_step = step_using(workflow, "deploy", "actions/deploy-pages")
+    assert deploy["environment"]["url"] == "${{ steps." + deploy_step["id"] + ".outputs.page_url }}"
+
+
+def test_actions_are_pinned_to_a_major_version(workflow):  # type: ignore[no-untyped-def]
+    for job in workflow["jobs"]:
+        for step in steps(workflow, job):
+            if "uses" in step:
+                assert re.fullmatch(r"[\w.-]+/[\w.-]+@v\d+", step["uses"]), step["uses"]
