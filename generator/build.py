@@ -150,7 +150,9 @@ def moved_sources(pages: Iterable[PageSpec], content_dir: str) -> dict[str, str]
     prefix = content_dir.strip("/") + "/"
     pages = list(pages)
     moved = {p.path.rstrip("/"): p.src_uri for p in pages if p.path}
-    moved.update({p.source.removeprefix(prefix): p.src_uri for p in pages if p.source.startswith(prefix)})
+    moved.update(
+        {p.source.removeprefix(prefix): p.src_uri for p in pages if p.source.startswith(prefix)}
+    )
     return moved
 
 

@@ -20,7 +20,9 @@ def copy_site(source: Path, target: Path) -> Path:
     theme at the repository's theme/."""
     shutil.copytree(source, target, dirs_exist_ok=True)
     config = target / "mkdocs.yml"
-    text = config.read_text(encoding="utf-8").replace("custom_dir: ../../../theme", f"custom_dir: {REPO / 'theme'}")
+    text = config.read_text(encoding="utf-8").replace(
+        "custom_dir: ../../../theme", f"custom_dir: {REPO / 'theme'}"
+    )
     config.write_text(text, encoding="utf-8")
     return target
 

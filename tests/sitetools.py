@@ -44,5 +44,7 @@ def load_tree(root: Path, **overrides: object) -> tuple[Site, list[Problem]]:
     return site, [*loaded.problems, *problems]
 
 
-def site_from(tmp_path: Path, files: dict[str, str | bytes], **overrides: object) -> tuple[Site, list[Problem]]:
+def site_from(
+    tmp_path: Path, files: dict[str, str | bytes], **overrides: object
+) -> tuple[Site, list[Problem]]:
     return load_tree(write_tree(tmp_path, files), **overrides)

@@ -35,12 +35,17 @@ def imports_of(path: Path) -> set[str]:
         elif isinstance(node, ast.ImportFrom):
             base = "." * node.level + (node.module or "")
             found.add(base)
-            found.update(f"{base}.{alias.name}" if base.endswith(".") is False else base + alias.name for alias in node.names)
+            found.update(
+                f"{base}.{alias.name}" if base.endswith(".") is False else base + alias.name
+                for alias in node.names
+            )
     return found
 
 
 def modules() -> list[tuple[str, set[str]]]:
-    return [(p.relative_to(PACKAGE).as_posix(), imports_of(p)) for p in sorted(PACKAGE.rglob("*.py"))]
+    return [
+        (p.relative_to(PACKAGE).as_posix(), imports_of(p)) for p in sorted(PACKAGE.rglob("*.py"))
+    ]
 
 
 def test_third_party_libraries_stay_in_their_module() -> None:

@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from buildtools import FIXTURE_SITE, copy_site, mkdocs, tree_digest, yizhan
 
 EXPECTED_PAGES = [
@@ -134,7 +133,9 @@ def test_failed_build_leaves_previous_site_byte_for_byte(tmp_path: Path) -> None
     site = copy_site(FIXTURE_SITE, tmp_path / "s")
     assert yizhan(site, "build").returncode == 0
     before = tree_digest(site / "site")
-    (site / "content" / "events" / "broken.md").write_text("---\ntitle: 坏\nstart: 明天\nvenue: nowhere\n---\n", encoding="utf-8")
+    (site / "content" / "events" / "broken.md").write_text(
+        "---\ntitle: 坏\nstart: 明天\nvenue: nowhere\n---\n", encoding="utf-8"
+    )
     result = yizhan(site, "build")
     assert result.returncode != 0
     assert "content/events/broken.md:3: start:" in result.stderr
@@ -146,12 +147,18 @@ def test_failed_build_leaves_previous_site_byte_for_byte(tmp_path: Path) -> None
 
 def test_strict_build_fails_on_warnings_and_keeps_site(tmp_path: Path) -> None:
     site = copy_site(FIXTURE_SITE, tmp_path / "s")
-    assert yizhan(site, "build").returncode == 0
-    before = tree_digest(site / "site")
     path = site / "content" / "events" / "salon.md"
-    path.write_text(path.read_text(encoding="utf-8").replace("title:", "satus: cancelled\ntitle:", 1), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("title:", "satus: cancelled\ntitle:", 1),
+        encoding="utf-8",
+    )
     assert yizhan(site, "build").returncode == 0  # a warning alone does not fail a normal build
+    before = tree_digest(site / "site")
+    (site / "content" / "news" / "garbage.md").write_text(
+        "---\ntitle: 改了\ndate: 2026-11-10\n---\n", encoding="utf-8"
+    )
     assert yizhan(site, "build", "--strict").returncode != 0
+    assert tree_digest(site / "site") == before
     result = yizhan(site, "check")
     assert result.returncode == 1
     assert "content/events/salon.md:2: satus:" in result.stderr
@@ -160,13 +167,23 @@ def test_strict_build_fails_on_warnings_and_keeps_site(tmp_path: Path) -> None:
 def test_check_is_clean_on_the_fixture_and_new_files_pass_it(tmp_path: Path) -> None:
     site = copy_site(FIXTURE_SITE, tmp_path / "s")
     assert yizhan(site, "check").returncode == 0
-    for kind, title in [("news", "新春走访慰问"), ("event", "读书会·三月"), ("branch", "人力资源党支部"), ("club", "瑜伽社"), ("venue", "楼宇服务站")]:
+    for kind, title in [
+        ("news", "新春走访慰问"),
+        ("event", "读书会·三月"),
+        ("branch", "人力资源党支部"),
+        ("club", "瑜伽社"),
+        ("venue", "楼宇服务站"),
+    ]:
         result = yizhan(site, "new", kind, title)
         assert result.returncode == 0, result.stderr
         created = site / result.stdout.strip()
         assert created.is_file()
         assert re.fullmatch(r"[a-z0-9-]+\.md", created.name)
-    assert (site / "content/news/xin-chun-zou-fang-wei-wen.md").read_text(encoding="utf-8").startswith('---\ntitle: "新春走访慰问"\ndate: 2026-11-22')
+    assert (
+        (site / "content/news/xin-chun-zou-fang-wei-wen.md")
+        .read_text(encoding="utf-8")
+        .startswith('---\ntitle: "新春走访慰问"\ndate: 2026-11-22')
+    )
     result = yizhan(site, "check")
     assert result.returncode == 0, result.stderr
     assert yizhan(site, "new", "news", "新春走访慰问").returncode == 1  # never overwrites
@@ -175,7 +192,9 @@ def test_check_is_clean_on_the_fixture_and_new_files_pass_it(tmp_path: Path) -> 
 def test_output_never_escapes_site_folder(tmp_path: Path) -> None:
     site = copy_site(FIXTURE_SITE, tmp_path / "s")
     evil = site / "content" / "news" / "evil.md"
-    evil.write_text("---\ntitle: x\ndate: 2026-11-01\nslug: ../../etc\ntags: [../../x]\n---\n", encoding="utf-8")
+    evil.write_text(
+        "---\ntitle: x\ndate: 2026-11-01\nslug: ../../etc\ntags: [../../x]\n---\n", encoding="utf-8"
+    )
     result = yizhan(site, "build")
     assert result.returncode != 0
     assert "content/news/evil.md:4: slug:" in result.stderr

@@ -51,7 +51,10 @@ def test_serve_shows_drafts_and_rebuilds_on_save(tmp_path: Path) -> None:
         base = f"http://127.0.0.1:{port}/repo/"
         assert wait_for(f"{base}news/draft/", "草稿新闻"), "draft not previewed"
         event = site / "content" / "events" / "salon.md"
-        event.write_text(event.read_text(encoding="utf-8").replace("title: 白领沙龙", "title: 白领沙龙（新版）"), encoding="utf-8")
+        event.write_text(
+            event.read_text(encoding="utf-8").replace("title: 白领沙龙", "title: 白领沙龙（新版）"),
+            encoding="utf-8",
+        )
         assert wait_for(f"{base}events/salon/", "白领沙龙（新版）"), "edit not rebuilt"
     finally:
         process.terminate()

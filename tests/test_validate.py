@@ -7,10 +7,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from sitetools import SHANGHAI, config, load_tree, site_from
 
 from generator import load, validate
 from generator.problems import MESSAGES, format_problems
-from sitetools import SHANGHAI, config, load_tree, site_from
 
 BROKEN = Path(__file__).parent / "fixtures" / "broken"
 # Codes covered by other test modules (history, build) rather than the broken content tree.
@@ -18,7 +18,7 @@ ELSEWHERE = {"history.shallow", "file.unreadable", "config.site-url"}
 
 
 def test_broken_tree_reports_every_problem_with_path_line_and_message() -> None:
-    site, problems = load_tree(BROKEN)
+    _, problems = load_tree(BROKEN)
     expected = (BROKEN / "expected.txt").read_text(encoding="utf-8").splitlines()
     assert format_problems(problems).splitlines() == expected
 
@@ -32,13 +32,21 @@ def test_messages_in_english_when_site_language_is_en() -> None:
     _, problems = load_tree(BROKEN)
     text = format_problems(problems, "en")
     assert "content/events/fields.md:9: venue: unknown venue “nowhere” [error ref.unknown]" in text
-    assert "content/events/no-start.md:3: satus: unknown field (did you mean status?) [warning field.unknown]" in text
+    assert (
+        "content/events/no-start.md:3: satus: unknown field (did you mean status?) [warning field.unknown]"
+        in text
+    )
     assert "content/news/gbk.md:2: file is not UTF-8 (perhaps GBK); save it again as UTF-8" in text
 
 
 def test_unknown_key_is_a_warning_with_suggestion(tmp_path: Path) -> None:
-    _, problems = site_from(tmp_path, {"content/events/a.md": "---\ntitle: 甲\nstart: 2026-12-01 14:00\nsatus: cancelled\n---\n"})
-    assert [(p.code, p.severity, p.origin.line, p.field) for p in problems] == [("field.unknown", "warning", 4, "satus")]
+    _, problems = site_from(
+        tmp_path,
+        {"content/events/a.md": "---\ntitle: 甲\nstart: 2026-12-01 14:00\nsatus: cancelled\n---\n"},
+    )
+    assert [(p.code, p.severity, p.origin.line, p.field) for p in problems] == [
+        ("field.unknown", "warning", 4, "satus")
+    ]
     assert "status" in problems[0].message()
 
 

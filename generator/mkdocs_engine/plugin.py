@@ -8,6 +8,7 @@ build leaves the previous site exactly as it was.
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import shutil
 import tempfile
@@ -93,6 +94,7 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
             self.plan = plan_site(checked.site)
         except ContentError as error:
             raise PluginError(str(error)) from None
+        warn_if_chinese_search_cannot_segment(config)
         self.by_uri = {page.src_uri: page for page in self.plan.pages}
         self.moved = moved_sources(self.plan.pages, options.content_dir)
         if config.nav is None:
@@ -192,6 +194,18 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
             shutil.rmtree(self.temp_dir, ignore_errors=True)
         self.final_site_dir = None
         self.temp_dir = ""
+
+
+def warn_if_chinese_search_cannot_segment(config: MkDocsConfig) -> None:
+    """Material segments Chinese only when jieba imports, and says nothing when it does not:
+    search for 分类 would then miss 垃圾分类."""
+    search = config.plugins.get("material/search") or config.plugins.get("search")
+    languages = getattr(search, "config", {}).get("lang") or []
+    if (
+        any(str(lang).startswith("zh") for lang in languages)
+        and importlib.util.find_spec("jieba") is None
+    ):
+        log.warning("搜索需要 jieba 才能切分中文（pip install jieba）/ Chinese search needs jieba")
 
 
 def autoescape_ours(template_name: str | None) -> bool:

@@ -19,10 +19,9 @@ from zoneinfo import ZoneInfo
 
 from .. import i18n, urls
 from ..model import NewsItem, Site
-from ..pages.news import asset_url, summary_of
 from ..plan import FileSpec
 from ..views import Views
-from ..views.text import absolutize_links, docs_path, render_html, xml_safe
+from ..views.text import absolutize_links, asset_url, docs_path, render_html, summary_of, xml_safe
 
 ATOM = "http://www.w3.org/2005/Atom"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
@@ -86,7 +85,7 @@ def pages_by_source(site: Site) -> dict[str, str]:
 def content_html(site: Site, item: NewsItem, links: Mapping[str, str]) -> str:
     """The article's full HTML with absolute links, its cover image first."""
     body = render_html(item.body)
-    image = asset_url(site, item.source.path, item.image)
+    image = asset_url(site.config.site_url, item.source.path, item.image)
     page = urls.news(item.slug)
     body = absolutize_links(body, site.config.site_url, item.source.path, page, links)
     if image:
@@ -157,7 +156,7 @@ def render_json_feed(site: Site, views: Views, bodies: Mapping[str, str]) -> byt
             "summary": xml_safe(summary_of(item, SUMMARY_CHARS)),
             "date_published": item.date.astimezone(ZoneInfo(site.config.timezone)).isoformat(),
         }
-        image = asset_url(site, item.source.path, item.image)
+        image = asset_url(site.config.site_url, item.source.path, item.image)
         if image:
             entry["image"] = urls.absolute(base, image)
         if item.author:

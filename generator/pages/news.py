@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
-from functools import lru_cache
 from typing import Any
 
 from .. import i18n, urls
@@ -16,7 +15,7 @@ from ..model import NewsItem, Site
 from ..plan import PageSpec
 from ..views import Views
 from ..views.news import NewsPage, Tag
-from ..views.text import absolute_url, cut, plain_text, reading_minutes
+from ..views.text import asset_url, body_text, reading_minutes, summary_of
 
 CARD_SUMMARY_CHARS = 100
 DESCRIPTION_CHARS = 150
@@ -48,36 +47,6 @@ def say(key: str, language: str, **params: object) -> str:
     return template.format(**params)
 
 
-@lru_cache(maxsize=8192)
-def body_text(body: str) -> str:
-    """Plain text of a body; cached because one article is listed on many pages."""
-    return plain_text(body)
-
-
-def summary_of(item: NewsItem, limit: int) -> str:
-    """The editor's ``summary``, or the body's text cut by characters."""
-    return cut(item.summary or body_text(item.body), limit)
-
-
-def asset_url(site: Site, source_path: str, value: str) -> str:
-    """Where a front-matter file reference (``image: images/a.jpg``) leads.
-
-    Editors name files from the content root (``images/a.jpg`` or ``/images/a.jpg``); only a
-    path starting with ``./`` or ``../`` is read relative to the content file. Returns a
-    site-relative path for the ``url`` filter, or the absolute URL an editor gave.
-    """
-    if not value:
-        return ""
-    if not value.startswith(("./", "../")):
-        value = "/" + value.lstrip("/")
-    resolved = absolute_url(value, site.config.site_url, source_path, "")
-    return site_relative(resolved, site.config.site_url)
-
-
-def site_relative(url: str, site_url: str) -> str:
-    return url[len(site_url) :] if url.startswith(site_url) else url
-
-
 def news_card(site: Site, item: NewsItem) -> dict[str, Any]:
     """One article as a list shows it: title, link, date, summary, cover image."""
     return {
@@ -86,7 +55,7 @@ def news_card(site: Site, item: NewsItem) -> dict[str, Any]:
         "date": i18n.read_date(item.date, site.config.language),
         "iso": item.date.isoformat(),
         "summary": summary_of(item, CARD_SUMMARY_CHARS),
-        "image": asset_url(site, item.source.path, item.image),
+        "image": asset_url(site.config.site_url, item.source.path, item.image),
     }
 
 
@@ -149,7 +118,7 @@ def article_page(
 ) -> PageSpec:
     language = site.config.language
     description = summary_of(item, DESCRIPTION_CHARS)
-    image = asset_url(site, item.source.path, item.image)
+    image = asset_url(site.config.site_url, item.source.path, item.image)
     data: dict[str, Any] = {
         "kind": "news",
         "title": item.title,

@@ -10,9 +10,9 @@ from ..model import Branch, Club, Milestone, PartialDate, Site, Venue
 from ..plan import PageSpec
 from ..views import Views
 from ..views.orgs import BranchNode
-from ..views.text import render_html
+from ..views.text import asset_url, render_html
 from .events import occurrence_card
-from .news import asset_url, news_card
+from .news import news_card
 
 NEWS_ON_PAGE = 10
 EVENTS_ON_PAGE = 20
@@ -186,7 +186,7 @@ def branch_page(site: Site, views: Views, b: Branch) -> PageSpec:
         data={
             "name": b.name,
             "summary": b.summary,
-            "image": asset_url(site, b.source.path, b.image),
+            "image": asset_url(site.config.site_url, b.source.path, b.image),
             "facts": facts(
                 fact("kind", b.kind, lang),
                 fact(
@@ -248,7 +248,7 @@ def club_page(site: Site, views: Views, c: Club) -> PageSpec:
         data={
             "name": c.name,
             "summary": c.summary,
-            "image": asset_url(site, c.source.path, c.image),
+            "image": asset_url(site.config.site_url, c.source.path, c.image),
             "facts": facts(
                 fact("category", c.category, lang),
                 fact(
@@ -316,7 +316,7 @@ def venue_page(site: Site, views: Views, v: Venue) -> PageSpec:
         data={
             "name": v.name,
             "summary": v.summary,
-            "image": asset_url(site, v.source.path, v.image),
+            "image": asset_url(site.config.site_url, v.source.path, v.image),
             "facts": facts(
                 fact("address", v.address, lang),
                 fact("hours", v.hours, lang),

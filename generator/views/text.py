@@ -10,11 +10,16 @@ import html
 import math
 import re
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 from html.parser import HTMLParser
 from posixpath import dirname, normpath
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 import markdown
+
+if TYPE_CHECKING:
+    from ..model import NewsItem
 from pymdownx.slugs import slugify
 
 # The Markdown dialect of the site. mkdocs.yml lists the same extensions, so a body reads the
@@ -54,12 +59,22 @@ BREAK_MARKS = "。！？；!?;…"
 SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
+@lru_cache(maxsize=8192)
 def render_html(text: str) -> str:
-    """HTML of a Markdown body, with the site's extensions (a fresh converter per call)."""
-    converter = markdown.Markdown(
+    """HTML of a Markdown body, with the site's extensions.
+
+    perf (issue 5): one converter, reset between bodies, instead of building a new one per call
+    (the extensions' set-up cost more than converting a short body); the same body is rendered
+    for its page, its feed entry and its summary, so results are memoised too.
+    """
+    return shared_converter().reset().convert(text)
+
+
+@lru_cache(maxsize=1)
+def shared_converter() -> markdown.Markdown:
+    return markdown.Markdown(
         extensions=list(MARKDOWN_EXTENSIONS), extension_configs=MARKDOWN_CONFIG
     )
-    return converter.convert(text)
 
 
 class TextExtractor(HTMLParser):
@@ -289,3 +304,33 @@ def absolutize_links(
     rewriter.feed(fragment)
     rewriter.close()
     return "".join(rewriter.out)
+
+
+@lru_cache(maxsize=8192)
+def body_text(body: str) -> str:
+    """Plain text of a body; cached because one article is listed on many pages."""
+    return plain_text(body)
+
+
+def summary_of(item: NewsItem, limit: int) -> str:
+    """The editor's ``summary``, or the body's text cut by characters."""
+    return cut(item.summary or body_text(item.body), limit)
+
+
+def asset_url(site_url: str, source_path: str, value: str) -> str:
+    """Where a front-matter file reference (``image: images/a.jpg``) leads.
+
+    Editors name files from the content root (``images/a.jpg`` or ``/images/a.jpg``); only a
+    path starting with ``./`` or ``../`` is read relative to the content file. Returns a
+    site-relative path for the ``url`` filter, or the absolute URL an editor gave.
+    """
+    if not value:
+        return ""
+    if not value.startswith(("./", "../")):
+        value = "/" + value.lstrip("/")
+    resolved = absolute_url(value, site_url, source_path, "")
+    return site_relative(resolved, site_url)
+
+
+def site_relative(url: str, site_url: str) -> str:
+    return url[len(site_url) :] if url.startswith(site_url) else url

@@ -119,7 +119,10 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltSite]:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium fonts-noto-cjk)")
+        # In CI a missing browser is a failure, never a quiet skip.
+        (pytest.fail if os.environ.get("CI") else pytest.skip)(
+            f"no Chromium at {CHROMIUM} (apt-get install chromium fonts-noto-cjk)"
+        )
     if not AXE_JS.is_file():
         pytest.fail(f"axe-core missing: run `npm ci --prefix {AXE_JS.parents[2]}`")
     from playwright.sync_api import sync_playwright
