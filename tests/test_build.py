@@ -208,3 +208,27 @@ def test_materialise_writes_the_plan(tmp_path: Path) -> None:
     page = (tmp_path / "plan" / "events" / "salon" / "index.md").read_text(encoding="utf-8")
     assert '"template": "yizhan/event.html"' in page
     assert (tmp_path / "plan" / "calendar.ics").is_file()
+
+
+def test_a_site_repository_with_only_content_and_the_plugin_builds(tmp_path: Path) -> None:
+    """Someone else's repository: no theme folder of ours, Chinese file names, few fields."""
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: 小区驿站\nsite_url: https://org.github.io/site/\ndocs_dir: docs\n"
+        "theme:\n  name: material\nplugins:\n  - yizhan\n",
+        encoding="utf-8",
+    )
+    files = {
+        "docs/events/一次活动.md": "---\ntitle: 唯一活动\nstart: 2026-12-01\n---\n",
+        "docs/branches/第一党支部.md": "---\nname: 第一党支部\n---\n",
+        "docs/news/通知.md": "---\ntitle: 通知\ndate: 2026年11月20日\nbranch: 第一党支部\n---\n正文\n",
+    }
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    result = mkdocs(tmp_path, "build", "--strict")
+    assert result.returncode == 0, result.stderr
+    site = tmp_path / "site"
+    assert (site / "events" / "yi-ci-huo-dong" / "index.html").is_file()
+    assert "第一党支部" in (site / "news" / "tong-zhi" / "index.html").read_text(encoding="utf-8")
+    assert (site / "assets" / "stylesheets" / "calendar.css").is_file()
+    assert (site / "branches" / "di-yi-dang-zhi-bu" / "calendar.ics").is_file()

@@ -99,6 +99,7 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         self.moved = moved_sources(self.plan.pages, options.content_dir)
         if config.nav is None:
             config.nav = default_nav(options.language, config.docs_dir)
+        add_package_theme(config)
         if self.command == "build":
             self.redirect_output(config)
         return config
@@ -194,6 +195,25 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
             shutil.rmtree(self.temp_dir, ignore_errors=True)
         self.final_site_dir = None
         self.temp_dir = ""
+
+
+THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
+STYLESHEETS = (
+    "assets/stylesheets/yizhan.css",
+    "assets/stylesheets/calendar.css",
+    "assets/stylesheets/orgs.css",
+)
+
+
+def add_package_theme(config: MkDocsConfig) -> None:
+    """Put yizhan's templates and stylesheets under the site's own ``custom_dir`` (which may
+    override any of them) and above Material's, so any site repository builds as it is."""
+    dirs = config.theme.dirs
+    if str(THEME_DIR) not in dirs:
+        custom = config.theme.custom_dir
+        dirs.insert(1 if custom and dirs and dirs[0] == custom else 0, str(THEME_DIR))
+    listed = [str(item) for item in config.extra_css]
+    config.extra_css[0:0] = [css for css in STYLESHEETS if css not in listed]
 
 
 def warn_if_chinese_search_cannot_segment(config: MkDocsConfig) -> None:
