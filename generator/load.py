@@ -225,7 +225,7 @@ def load_timeline(path: Path, rel: str) -> tuple[Document | None, list[Problem]]
 def compose(text: str, rel: str, line_offset: int) -> tuple[Node | None, list[Problem]]:
     """Compose YAML text into position-carrying nodes, every scalar kept as a string."""
     try:
-        root = yaml.compose(text, Loader=yaml.BaseLoader)
+        root = compose_fast(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + line_offset) if mark else line_offset
@@ -242,6 +242,20 @@ def compose(text: str, rel: str, line_offset: int) -> tuple[Node | None, list[Pr
         return convert(root, rel, line_offset, problems, budget), problems
     except RecursionError:
         return None, [problem(Origin(rel, line_offset), "yaml.syntax", error="nesting too deep")]
+
+
+# perf (issue 5): libyaml composes ~10x faster with the same nodes and marks; its error texts
+# differ, so a file it rejects is composed again by the pure-Python parser for the message.
+FAST_LOADER = getattr(yaml, "CBaseLoader", None)
+
+
+def compose_fast(text: str) -> yaml.Node | None:
+    if FAST_LOADER is not None:
+        try:
+            return yaml.compose(text, Loader=FAST_LOADER)
+        except yaml.YAMLError:
+            pass
+    return yaml.compose(text, Loader=yaml.BaseLoader)
 
 
 def convert(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from urllib.parse import urljoin
 
 from pypinyin import Style, lazy_pinyin
@@ -10,6 +11,7 @@ from pypinyin import Style, lazy_pinyin
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
+@cache  # perf (issue 5): pypinyin is slow and tags/names repeat thousands of times
 def slugify(text: str) -> str:
     """ASCII slug of any text: Chinese becomes pinyin, other letters lowercase, the rest '-'.
 
@@ -116,7 +118,15 @@ def events_json() -> str:
 
 def absolute(site_url: str, path: str) -> str:
     """Absolute URL of a site path (``site_url`` ends with '/')."""
+    if SIMPLE_PATH_RE.match(path) and site_url.endswith("/") and SIMPLE_BASE_RE.match(site_url):
+        # perf (issue 5): what urljoin returns for a plain relative path, without its parsing.
+        return site_url + path
     return urljoin(site_url, path)
+
+
+# A relative path urljoin would only append: no scheme, query, fragment, dot or empty segment.
+SIMPLE_PATH_RE = re.compile(r"^(?:[^/?#:\\.][^/?#:\\]*(?:/|$))*$")
+SIMPLE_BASE_RE = re.compile(r"^https?://[^/?#]+(?:/[^/?#]*)*$")
 
 
 def webcal(url: str) -> str:

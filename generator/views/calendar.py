@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rruleset, rrulestr
@@ -77,19 +78,46 @@ class CalendarViews:
 
     def next_occurrences(self, event_id: str, limit: int | None = None) -> tuple[Occurrence, ...]:
         """The upcoming occurrences of one activity, soonest first."""
-        items = tuple(o for o in self.upcoming if o.event_id == event_id)
+        items = tuple(self.upcoming[i] for i in self.upcoming_index.get(event_id, ()))
         return items if limit is None else items[:limit]
 
     def upcoming_where(self, event_ids: set[str] | frozenset[str]) -> tuple[Occurrence, ...]:
         """Upcoming occurrences of the given activities (for branch, club, category pages)."""
-        return tuple(o for o in self.upcoming if o.event_id in event_ids)
+        return pick(self.upcoming, self.upcoming_index, event_ids)
 
     def past_where(self, event_ids: set[str] | frozenset[str]) -> tuple[Occurrence, ...]:
-        return tuple(o for o in self.past if o.event_id in event_ids)
+        return pick(self.past, self.past_index, event_ids)
+
+    # perf (issue 5): positions of each activity's occurrences, so a per-activity or
+    # per-organiser lookup does not scan every occurrence of the site (O(N²) at district scale).
+    @cached_property
+    def upcoming_index(self) -> dict[str, tuple[int, ...]]:
+        return positions(self.upcoming)
+
+    @cached_property
+    def past_index(self) -> dict[str, tuple[int, ...]]:
+        return positions(self.past)
 
     def upcoming_at_venue(self, venue_id: str) -> tuple[Occurrence, ...]:
         """Upcoming occurrences taking place at a venue (an override may move one elsewhere)."""
         return tuple(o for o in self.upcoming if o.venue == venue_id)
+
+
+def positions(occurrences: tuple[Occurrence, ...]) -> dict[str, tuple[int, ...]]:
+    found: dict[str, list[int]] = defaultdict(list)
+    for i, occ in enumerate(occurrences):
+        found[occ.event_id].append(i)
+    return {k: tuple(v) for k, v in found.items()}
+
+
+def pick(
+    occurrences: tuple[Occurrence, ...],
+    index: dict[str, tuple[int, ...]],
+    event_ids: set[str] | frozenset[str],
+) -> tuple[Occurrence, ...]:
+    """The occurrences of ``event_ids``, in the order of ``occurrences``."""
+    chosen = sorted(i for event_id in event_ids for i in index.get(event_id, ()))
+    return tuple(occurrences[i] for i in chosen)
 
 
 def derive(site: Site) -> CalendarViews:
@@ -390,20 +418,32 @@ def calendar_feeds(site: Site) -> list[Feed]:
     events = site.events
     ids = sorted(events)
     out = [Feed(urls.calendar(), "all", "", tuple(ids))]
+    # perf (issue 5): one pass over the activities instead of one per branch, club and venue.
+    by_branch: dict[str, list[str]] = defaultdict(list)
+    by_club: dict[str, list[str]] = defaultdict(list)
+    at_venue: dict[str, list[str]] = defaultdict(list)
+    for i in ids:
+        for branch_id in dict.fromkeys(events[i].branches):
+            by_branch[branch_id].append(i)
+        for club_id in dict.fromkeys(events[i].clubs):
+            by_club[club_id].append(i)
+        for venue_id in dict.fromkeys([events[i].venue, *(o.venue for o in events[i].overrides)]):
+            if venue_id is not None:
+                at_venue[venue_id].append(i)
     for branch_id in sorted(site.branches):
         branch = site.branches[branch_id]
-        chosen = tuple(i for i in ids if branch_id in events[i].branches)
+        chosen = tuple(by_branch.get(branch_id, ()))
         path = f"{urls.branch(branch.slug)}calendar.ics"
         out.append(Feed(path, "branch", branch.name, chosen, branch.source.path))
     for club_id in sorted(site.clubs):
         club = site.clubs[club_id]
-        chosen = tuple(i for i in ids if club_id in events[i].clubs)
+        chosen = tuple(by_club.get(club_id, ()))
         out.append(
             Feed(f"{urls.club(club.slug)}calendar.ics", "club", club.name, chosen, club.source.path)
         )
     for venue_id in sorted(site.venues):
         venue = site.venues[venue_id]
-        chosen = tuple(i for i in ids if takes_place_at(events[i], venue_id))
+        chosen = tuple(at_venue.get(venue_id, ()))
         path = f"{urls.venue(venue.slug)}calendar.ics"
         out.append(Feed(path, "venue", venue.name, chosen, venue.source.path))
     categories: dict[str, list[str]] = defaultdict(list)
