@@ -232,3 +232,14 @@ def test_a_site_repository_with_only_content_and_the_plugin_builds(tmp_path: Pat
     assert "第一党支部" in (site / "news" / "tong-zhi" / "index.html").read_text(encoding="utf-8")
     assert (site / "assets" / "stylesheets" / "calendar.css").is_file()
     assert (site / "branches" / "di-yi-dang-zhi-bu" / "calendar.ics").is_file()
+
+
+def test_a_symlink_cannot_publish_files_from_outside_the_site(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("top secret", encoding="utf-8")
+    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    (site / "content" / "images" / "leak.txt").symlink_to(secret)
+    result = yizhan(site, "build")
+    assert result.returncode == 0, result.stderr
+    assert not (site / "site" / "images" / "leak.txt").exists()
+    assert "images/leak.txt" in result.stderr

@@ -133,8 +133,15 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.plan is not None
+        root = Path(config.config_file_path).resolve().parent
         for file in list(files):
             if is_content_source(file.src_uri) and not file.generated_by:
+                files.remove(file)
+            elif file.abs_src_path and not Path(file.abs_src_path).resolve().is_relative_to(root):
+                # MkDocs follows symbolic links; content must not publish files from elsewhere.
+                log.warning(
+                    f"{file.src_uri}: 链接指向网站仓库之外，已忽略 / links outside the site, skipped"
+                )
                 files.remove(file)
         for page in self.plan.pages:
             existing = files.get_file_from_path(page.src_uri)
