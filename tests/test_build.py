@@ -51,6 +51,14 @@ def test_every_public_url_is_built(built: Path) -> None:
     assert missing == []
 
 
+def test_every_local_stylesheet_and_script_a_page_names_is_built(built: Path) -> None:
+    html = (built / "events" / "salon" / "index.html").read_text(encoding="utf-8")
+    assets = re.findall(r'(?:href|src)="\.\./\.\./(assets/[^"]+\.(?:css|js))"', html)
+    assert any("javascripts/bundle" in a for a in assets)
+    assert "assets/stylesheets/calendar.css" in assets
+    assert [a for a in assets if not (built / a).is_file()] == []
+
+
 def test_editor_sources_are_not_published_as_pages(built: Path) -> None:
     # content/news/garbage.md is rendered at /news/garbage/, never at its folder's path twice,
     # and timeline YAML is data, not a download.

@@ -137,7 +137,9 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         for file in list(files):
             if is_content_source(file.src_uri) and not file.generated_by:
                 files.remove(file)
-            elif file.abs_src_path and not Path(file.abs_src_path).resolve().is_relative_to(root):
+            elif is_docs_file(file, config) and not Path(
+                file.abs_src_path or ""
+            ).resolve().is_relative_to(root):
                 # MkDocs follows symbolic links; content must not publish files from elsewhere.
                 log.warning(
                     f"{file.src_uri}: 链接指向网站仓库之外，已忽略 / links outside the site, skipped"
@@ -237,6 +239,11 @@ def warn_if_chinese_search_cannot_segment(config: MkDocsConfig) -> None:
 
 def autoescape_ours(template_name: str | None) -> bool:
     return template_name is not None and template_name.startswith(("yizhan/", "partials/yz-"))
+
+
+def is_docs_file(file: File, config: MkDocsConfig) -> bool:
+    """An editor's file (not a theme asset, not a generated page)."""
+    return bool(file.src_dir) and Path(file.src_dir).resolve() == Path(config.docs_dir).resolve()
 
 
 NAV_URIS = {uri for _, _, uri in DEFAULT_NAV}
