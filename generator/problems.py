@@ -91,6 +91,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "网址 {value} 与 {other} 冲突",
         "URL {value} is also claimed by {other}",
     ),
+    "url.reserved": (
+        "网址 {value} 是自动生成的页面，请给这个文件换一个名字",
+        "URL {value} belongs to a generated page; give this file another name",
+    ),
     "history.shallow": (
         "Git 仓库是浅克隆，无法计算日历的 SEQUENCE/UID；请完整克隆（GitHub Actions 中设 fetch-depth: 0），"
         "或在 mkdocs.yml 中设置 git_history: false",

@@ -251,3 +251,11 @@ def test_a_symlink_cannot_publish_files_from_outside_the_site(tmp_path: Path) ->
     assert result.returncode == 0, result.stderr
     assert not (site / "site" / "images" / "leak.txt").exists()
     assert "images/leak.txt" in result.stderr
+
+
+def test_a_free_page_cannot_take_a_generated_url(tmp_path: Path) -> None:
+    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    (site / "content" / "subscribe.md").write_text("# 我的订阅页\n", encoding="utf-8")
+    result = yizhan(site, "build")
+    assert result.returncode != 0
+    assert "content/subscribe.md:1: 网址 /subscribe/ 是自动生成的页面" in result.stderr

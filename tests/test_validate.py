@@ -14,7 +14,7 @@ from generator.problems import MESSAGES, format_problems
 
 BROKEN = Path(__file__).parent / "fixtures" / "broken"
 # Codes covered by other test modules (history, build) rather than the broken content tree.
-ELSEWHERE = {"history.shallow", "file.unreadable", "config.site-url"}
+ELSEWHERE = {"history.shallow", "file.unreadable", "config.site-url", "url.reserved"}
 
 
 def test_broken_tree_reports_every_problem_with_path_line_and_message() -> None:

@@ -29,7 +29,7 @@ from mkdocs.utils.templates import TemplateContext
 from ..build import KIND_FOLDERS, BuildOptions, load_site, moved_sources, plan_site
 from ..links import rebase_markdown
 from ..plan import PageSpec, Plan
-from ..problems import ContentError
+from ..problems import ContentError, Origin, format_problems, problem
 from . import output
 
 log = get_plugin_logger(__name__)
@@ -76,6 +76,7 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         self.plan: Plan | None = None
         self.by_uri: dict[str, PageSpec] = {}
         self.moved: dict[str, str] = {}
+        self.content_dir, self.language = "content", "zh"
         self.final_site_dir: str | None = None
         self.temp_dir = ""
         self.counter = WarningCounter()
@@ -96,6 +97,7 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
             raise PluginError(str(error)) from None
         warn_if_chinese_search_cannot_segment(config)
         self.by_uri = {page.src_uri: page for page in self.plan.pages}
+        self.content_dir, self.language = options.content_dir, options.language
         self.moved = moved_sources(self.plan.pages, options.content_dir)
         if config.nav is None:
             config.nav = default_nav(options.language, config.docs_dir)
@@ -145,14 +147,21 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
                     f"{file.src_uri}: 链接指向网站仓库之外，已忽略 / links outside the site, skipped"
                 )
                 files.remove(file)
+        taken = {f.dest_uri: f for f in files if is_docs_file(f, config)}
+        clashes = []
         for page in self.plan.pages:
-            existing = files.get_file_from_path(page.src_uri)
-            if existing is not None:
-                files.remove(existing)
             generated = File.generated(config, page.src_uri, content=page.markdown)
+            if generated.dest_uri in taken:
+                # An editor's free page where a generated one must be (content/subscribe.md …).
+                clash = taken[generated.dest_uri]
+                where = Origin(f"{self.content_dir}/{clash.src_uri}")
+                clashes.append(problem(where, "url.reserved", "", value=f"/{page.path}"))
+                continue
             if page.src_uri not in NAV_URIS:
                 generated.inclusion = InclusionLevel.NOT_IN_NAV
             files.append(generated)
+        if clashes:
+            raise PluginError(format_problems(clashes, self.language))
         return files
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
