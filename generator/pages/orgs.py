@@ -11,6 +11,7 @@ from ..plan import PageSpec
 from ..views import Views
 from ..views.orgs import BranchNode
 from ..views.text import asset_url, render_html
+from . import subscribe
 from .events import occurrence_card
 from .news import news_card
 
@@ -111,11 +112,12 @@ def club_link(site: Site, club_id: str) -> dict[str, str]:
     return link(c.name, urls.club(c.slug), category=c.category, summary=c.summary)
 
 
-def feeds(site: Site, base: str, rss: bool = True) -> dict[str, str]:
-    ics = f"{base}calendar.ics"
-    found = {"ics": ics, "webcal": urls.webcal(urls.absolute(site.config.site_url, ics))}
+def feeds(site: Site, base: str, name: str, rss: bool = True) -> list[dict[str, Any]]:
+    """This page's own feeds, each with its address, webcal:// link and QR code."""
+    lang = site.config.language
+    found = [subscribe.entry(site, f"{name} · {say('ics', lang)}", f"{base}calendar.ics", True)]
     if rss:
-        found["rss"] = f"{base}rss.xml"
+        found.append(subscribe.entry(site, f"{name} · {say('rss', lang)}", f"{base}rss.xml", False))
     return found
 
 
@@ -208,7 +210,8 @@ def branch_page(site: Site, views: Views, b: Branch) -> PageSpec:
             "milestones": [
                 milestone_item(site, m) for m in views.orgs.milestones_by_branch.get(b.id, ())
             ],
-            "feeds": feeds(site, urls.branch(b.slug)),
+            "feeds": feeds(site, urls.branch(b.slug), b.name),
+            "feed_labels": subscribe.labels(lang),
             "labels": labels(lang),
         },
     )
@@ -273,7 +276,8 @@ def club_page(site: Site, views: Views, c: Club) -> PageSpec:
             "milestones": [
                 milestone_item(site, m) for m in views.orgs.milestones_by_club.get(c.id, ())
             ],
-            "feeds": feeds(site, urls.club(c.slug)),
+            "feeds": feeds(site, urls.club(c.slug), c.name),
+            "feed_labels": subscribe.labels(lang),
             "labels": labels(lang),
         },
     )
@@ -335,7 +339,8 @@ def venue_page(site: Site, views: Views, v: Venue) -> PageSpec:
             ],
             "clubs": [club_link(site, c) for c in views.orgs.clubs_by_venue.get(v.id, ())],
             "upcoming": activity_cards(site, views.calendar.upcoming_at_venue(v.id)),
-            "feeds": feeds(site, urls.venue(v.slug), rss=False),
+            "feeds": feeds(site, urls.venue(v.slug), v.name, rss=False),
+            "feed_labels": subscribe.labels(lang),
             "labels": labels(lang),
         },
     )

@@ -40,6 +40,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "address": ("订阅地址", "Address"),
     "howto": ("如何订阅", "How to subscribe"),
     "json": ("给开发者：全部活动的 JSON 数据", "For developers: all activities as JSON"),
+    "see_pages": (
+        "共 {n} 个，每个页面底部都有它自己的订阅地址和二维码：",
+        "{n} in all; each page ends with its own feed addresses and QR codes:",
+    ),
 }
 
 # (app, steps): short, in the words of each app's own menus.
@@ -126,6 +130,12 @@ def escape_attr(value: str) -> str:
     )
 
 
+# Beyond this many feeds in one group (a district's 300 branches), the page lists the group's
+# directory instead: every branch, club and venue page carries its own feeds with QR codes, and
+# the subscribe page stays small enough for a phone.
+FULL_LIST_LIMIT = 30
+
+
 def entry(site: Site, name: str, path: str, calendar: bool) -> dict[str, Any]:
     lang = site.config.language
     absolute = urls.absolute(site.config.site_url, path)
@@ -139,41 +149,58 @@ def entry(site: Site, name: str, path: str, calendar: bool) -> dict[str, Any]:
     }
 
 
+def group(
+    site: Site, key: str, feeds: list[tuple[str, str]], calendar: bool, directory: str = ""
+) -> dict[str, Any]:
+    """One titled group of feeds, as (name, path) pairs; a long group points at its directory."""
+    lang = site.config.language
+    if directory and len(feeds) > FULL_LIST_LIMIT:
+        note = say("see_pages", lang, n=len(feeds))
+        return {"title": say(key, lang), "entries": [], "directory": directory, "note": note}
+    entries = [entry(site, name, path, calendar) for name, path in feeds]
+    return {"title": say(key, lang), "entries": entries, "directory": "", "note": ""}
+
+
 def calendar_groups(site: Site) -> list[dict[str, Any]]:
     lang = site.config.language
-    groups: dict[str, list[dict[str, Any]]] = {
-        "all": [],
-        "branches": [],
-        "clubs": [],
-        "venues": [],
-        "categories": [],
+    feeds: dict[str, list[tuple[str, str]]] = {
+        k: [] for k in ("all", "branches", "clubs", "venues", "categories")
     }
     group_of = {"all": "all", "branch": "branches", "club": "clubs", "venue": "venues"}
     for feed in calendar_feeds(site):
         if feed.kind == "event":
             continue
         name = say("all", lang) if feed.kind == "all" else feed.name
-        groups[group_of.get(feed.kind, "categories")].append(entry(site, name, feed.path, True))
-    return [{"title": say(k, lang), "entries": v} for k, v in groups.items() if v]
+        feeds[group_of.get(feed.kind, "categories")].append((name, feed.path))
+    directories = {
+        "branches": urls.branches_index(),
+        "clubs": urls.clubs_index(),
+        "venues": urls.venues_index(),
+    }
+    return [group(site, k, v, True, directories.get(k, "")) for k, v in feeds.items() if v]
 
 
 def news_groups(site: Site) -> list[dict[str, Any]]:
     """The RSS feeds the news output writes: the whole site's, each branch's, each club's."""
     lang = site.config.language
     branches = [
-        entry(site, b.name, f"{urls.branch(b.slug)}rss.xml", False)
+        (b.name, f"{urls.branch(b.slug)}rss.xml")
         for b in sorted(site.branches.values(), key=lambda b: b.slug)
     ]
     clubs = [
-        entry(site, c.name, f"{urls.club(c.slug)}rss.xml", False)
+        (c.name, f"{urls.club(c.slug)}rss.xml")
         for c in sorted(site.clubs.values(), key=lambda c: c.slug)
     ]
-    groups = {
-        "all_news": [entry(site, say("all_news", lang), urls.rss(), False)],
-        "branches": branches,
-        "clubs": clubs,
-    }
-    return [{"title": say(k, lang), "entries": v} for k, v in groups.items() if v]
+    groups = [
+        group(site, "all_news", [(say("all_news", lang), urls.rss())], False),
+        group(site, "branches", branches, False, urls.branches_index()),
+        group(site, "clubs", clubs, False, urls.clubs_index()),
+    ]
+    return [g for g in groups if g["entries"] or g["directory"]]
+
+
+def labels(language: str) -> dict[str, str]:
+    return {key: say(key, language, url="", n="") for key in TEXT}
 
 
 def pages(site: Site, views: Views) -> Iterator[PageSpec]:
@@ -184,7 +211,7 @@ def pages(site: Site, views: Views) -> Iterator[PageSpec]:
         template="yizhan/subscribe.html",
         title=say("title", lang),
         data={
-            "labels": {key: say(key, lang, url="") for key in TEXT},
+            "labels": labels(lang),
             "calendar_groups": calendar_groups(site),
             "news_groups": news_groups(site),
             "howto": [{"app": app, "steps": steps} for app, steps in howto],
