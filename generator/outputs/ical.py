@@ -38,6 +38,7 @@ from ..views.calendar import (
     resolve_overrides,
     to_rule_time,
 )
+from ..views.text import absolute_url, cut
 
 PRODID = "-//yizhan//yizhan static site generator//ZH"
 REFRESH = timedelta(hours=6)
@@ -369,7 +370,9 @@ def description(site: Site, event: Event, page_url: str) -> str:
     """Plain text: summary or body excerpt, organisers, registration, and the page URL."""
     lang = site.config.language
     lines = []
-    intro = event.summary or plain_text(event.body, site.config.site_url, page_url)
+    intro = event.summary or plain_text(
+        event.body, site.config.site_url, event.source.path, urls.event(event.slug)
+    )
     if intro:
         lines.append(cut(intro, DESCRIPTION_CHARS))
     names = organiser_names(site, event)
@@ -397,37 +400,19 @@ MD_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 MD_MARKS = re.compile(r"(^|\s)[#>*+-]+\s|[*_`]{1,3}", re.MULTILINE)
 
 
-def plain_text(markdown: str, site_url: str, page_url: str) -> str:
-    """Markdown body as plain text; links keep their target, made absolute under ``site_url``."""
+def plain_text(markdown: str, site_url: str, source_path: str, page_path: str) -> str:
+    """Markdown body as plain text; links keep their target, absolute under ``site_url`` and
+    resolved from the file the editor wrote (as pages and feeds resolve them)."""
 
     def link(match: re.Match[str]) -> str:
-        target = match.group(2)
-        return f"{match.group(1)} ({absolute_link(target, site_url, page_url)})"
+        target = absolute_url(match.group(2), site_url, source_path, page_path)
+        return f"{match.group(1)} ({target})"
 
     out = MD_IMAGE.sub(r"\1", markdown)
     out = MD_LINK.sub(link, out)
     out = MD_MARKS.sub(r"\1", out)
     out = re.sub(r"\n{3,}", "\n\n", out)
     return out.strip()
-
-
-def absolute_link(target: str, site_url: str, page_url: str) -> str:
-    """An absolute URL for a link in an event body (written relative to content/events/)."""
-    if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.IGNORECASE):
-        return target
-    if target.startswith("/"):
-        return urls.absolute(site_url, target.lstrip("/"))
-    path, _, anchor = target.partition("#")
-    if path.endswith(".md"):
-        path = path[:-3] + "/"
-        path = re.sub(r"(^|/)index/$", r"\1", path)
-    # Links in a body resolve against the Markdown file's folder, content/events/.
-    resolved = urls.absolute(urls.absolute(site_url, "events/"), path)
-    return resolved + (f"#{anchor}" if anchor else "")
-
-
-def cut(value: str, limit: int) -> str:
-    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
 
 
 def utc(value: datetime) -> datetime:
