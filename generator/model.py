@@ -20,6 +20,8 @@ class Source:
 
     path: str
     line: int = 1
+    docs_path: str = ""
+    """The same file inside the docs folder (``news/a.md``): where its relative links start."""
 
 
 @dataclass(frozen=True)

@@ -474,8 +474,8 @@ def kind_dir(kind: str) -> str:
             "venue": "venues"}[kind]  # fmt: skip
 
 
-def source(doc: Document) -> Source:
-    return Source(doc.path, doc.front_line)
+def source(doc: Document, content_dir: str) -> Source:
+    return Source(doc.path, doc.front_line, doc.path.removeprefix(content_dir.strip("/") + "/"))
 
 
 def make_venue(ctx: Context, doc: Document, c: Checker) -> Venue:
@@ -487,7 +487,7 @@ def make_venue(ctx: Context, doc: Document, c: Checker) -> Venue:
         id=doc.id,
         slug=c.slug(doc.id),
         name=c.text("name"),
-        source=source(doc),
+        source=source(doc, ctx.config.content_dir),
         address=c.text("address"),
         hours=c.text("hours"),
         rooms=tuple(rooms),
@@ -505,7 +505,7 @@ def make_branch(ctx: Context, doc: Document, c: Checker) -> Branch:
         id=doc.id,
         slug=c.slug(doc.id),
         name=c.text("name"),
-        source=source(doc),
+        source=source(doc, ctx.config.content_dir),
         kind=c.text("kind"),
         parent=c.text("parent") or None,
         founded=c.partial_date("founded"),
@@ -524,7 +524,7 @@ def make_club(ctx: Context, doc: Document, c: Checker) -> Club:
         id=doc.id,
         slug=c.slug(doc.id),
         name=c.text("name"),
-        source=source(doc),
+        source=source(doc, ctx.config.content_dir),
         category=c.text("category"),
         branch=c.text("branch") or None,
         venue=c.text("venue") or None,
@@ -547,7 +547,7 @@ def make_news(ctx: Context, doc: Document, c: Checker) -> NewsItem:
         slug=c.slug(doc.id),
         title=c.text("title"),
         date=when or datetime(1970, 1, 1, tzinfo=ctx.site_zone),
-        source=source(doc),
+        source=source(doc, ctx.config.content_dir),
         branches=c.text_list("branch"),
         clubs=c.text_list("club"),
         tags=c.text_list("tags"),
@@ -590,7 +590,7 @@ def make_event(ctx: Context, doc: Document, c: Checker) -> Event:
         slug=c.slug(doc.id),
         title=c.text("title"),
         start=start or date(1970, 1, 1),
-        source=source(doc),
+        source=source(doc, ctx.config.content_dir),
         end=end,
         all_day=all_day,
         timezone=zone_name,
@@ -827,7 +827,11 @@ def make_milestones(ctx: Context, doc: Document) -> list[Milestone]:
             Milestone(
                 date=when,
                 title=c.text("title"),
-                source=Source(doc.path, item.line),
+                source=Source(
+                    doc.path,
+                    item.line,
+                    doc.path.removeprefix(ctx.config.content_dir.strip("/") + "/"),
+                ),
                 branches=c.text_list("branch"),
                 clubs=c.text_list("club"),
                 link=c.text("link") or None,

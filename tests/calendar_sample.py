@@ -28,7 +28,7 @@ def sh(y: int, mo: int, d: int, h: int = 0, mi: int = 0) -> datetime:
 
 
 def src(name: str) -> Source:
-    return Source(f"content/events/{name}.md", 1)
+    return Source(f"content/events/{name}.md", 1, f"events/{name}.md")
 
 
 def sample_events() -> dict[str, Event]:
@@ -170,12 +170,15 @@ def sample_site(today: date = TODAY, history: bool = True) -> Site:
                 id="caizhi",
                 slug="caizhi",
                 name="财智党支部",
-                source=Source("content/branches/caizhi.md"),
+                source=Source("content/branches/caizhi.md", 1, "branches/caizhi.md"),
             )
         },
         clubs={
             "dushu": Club(
-                id="dushu", slug="dushu", name="读书会", source=Source("content/clubs/dushu.md")
+                id="dushu",
+                slug="dushu",
+                name="读书会",
+                source=Source("content/clubs/dushu.md", 1, "clubs/dushu.md"),
             )
         },
         venues={
@@ -183,7 +186,7 @@ def sample_site(today: date = TODAY, history: bool = True) -> Site:
                 id="hong-e-fuwuzhan",
                 slug="hong-e-fuwuzhan",
                 name="红E服务站",
-                source=Source("content/venues/hong-e-fuwuzhan.md"),
+                source=Source("content/venues/hong-e-fuwuzhan.md", 1, "venues/hong-e-fuwuzhan.md"),
                 address="新星路1号, 2楼",
             )
         },

@@ -17,7 +17,7 @@ def article(id_: str, day: int, **fields: object) -> NewsItem:
         "slug": id_,
         "title": f"文章 {id_}",
         "date": datetime(2026, 4, day, 9, 30, tzinfo=CST),
-        "source": Source(f"content/news/2026/{id_}.md"),
+        "source": Source(f"content/news/2026/{id_}.md", 1, f"news/2026/{id_}.md"),
         "body": f"正文{id_}。社区开展垃圾分类宣传活动。",
     }
     defaults.update(fields)
@@ -36,19 +36,25 @@ def make_site(news: tuple[NewsItem, ...] = (), **config: object) -> Site:
             "caizhi",
             "caizhi",
             "财智行业社团党支部",
-            Source("content/branches/caizhi.md"),
+            Source("content/branches/caizhi.md", 1, "branches/caizhi.md"),
             members=38,
         ),
         "律师行业党支部": Branch(
             "律师行业党支部",
             "lvshi",
             "律师行业党支部",
-            Source("content/branches/律师行业党支部.md"),
+            Source("content/branches/律师行业党支部.md", 1, "branches/律师行业党支部.md"),
             members=12,
         ),
     }
     clubs = {
-        "yujia": Club("yujia", "yujia", "瑜伽社", Source("content/clubs/yujia.md"), branch="caizhi")
+        "yujia": Club(
+            "yujia",
+            "yujia",
+            "瑜伽社",
+            Source("content/clubs/yujia.md", 1, "clubs/yujia.md"),
+            branch="caizhi",
+        )
     }
     return Site(
         config=SiteConfig(**settings),  # type: ignore[arg-type]

@@ -228,7 +228,8 @@ def test_a_site_repository_with_only_content_and_the_plugin_builds(tmp_path: Pat
     files = {
         "docs/events/一次活动.md": "---\ntitle: 唯一活动\nstart: 2026-12-01\n---\n",
         "docs/branches/第一党支部.md": "---\nname: 第一党支部\n---\n",
-        "docs/news/通知.md": "---\ntitle: 通知\ndate: 2026年11月20日\nbranch: 第一党支部\n---\n正文\n",
+        "docs/news/通知.md": "---\ntitle: 通知\ndate: 2026年11月20日\nbranch: 第一党支部\n---\n正文![图](../images/a.svg)\n",
+        "docs/images/a.svg": '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>',
     }
     for rel, text in files.items():
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -240,6 +241,10 @@ def test_a_site_repository_with_only_content_and_the_plugin_builds(tmp_path: Pat
     assert "第一党支部" in (site / "news" / "tong-zhi" / "index.html").read_text(encoding="utf-8")
     assert (site / "assets" / "stylesheets" / "calendar.css").is_file()
     assert (site / "branches" / "di-yi-dang-zhi-bu" / "calendar.ics").is_file()
+    # Feeds resolve links from the editor's file inside docs_dir, whatever that folder is named.
+    assert 'src="https://org.github.io/site/images/a.svg"' in (site / "rss.xml").read_text(
+        encoding="utf-8"
+    ).replace("&quot;", '"')
 
 
 def test_a_symlink_cannot_publish_files_from_outside_the_site(tmp_path: Path) -> None:

@@ -121,7 +121,7 @@ def test_rdate_and_start_off_rule_are_included() -> None:
         title="x",
         start=sh(2026, 5, 4, 10),  # a Monday, the rule says Tuesdays
         end=sh(2026, 5, 4, 11),
-        source=Source("content/events/x.md"),
+        source=Source("content/events/x.md", 1, "events/x.md"),
         rrule="FREQ=WEEKLY;BYDAY=TU;COUNT=2",
         rdates=(sh(2026, 6, 1, 15), date(2026, 6, 3)),
     )
@@ -153,7 +153,7 @@ def test_all_day_rule_with_exdate_and_length() -> None:
         start=date(2026, 5, 1),
         end=date(2026, 5, 2),
         all_day=True,
-        source=Source("content/events/fair.md"),
+        source=Source("content/events/fair.md", 1, "events/fair.md"),
         rrule="FREQ=MONTHLY;COUNT=3",
         exdates=(date(2026, 6, 1),),
     )
@@ -173,7 +173,7 @@ def test_paris_summer_wall_time_is_kept_across_dst() -> None:
         start=datetime(2026, 3, 22, 18, tzinfo=paris),
         end=datetime(2026, 3, 22, 20, tzinfo=paris),
         timezone="Europe/Paris",
-        source=Source("content/events/p.md"),
+        source=Source("content/events/p.md", 1, "events/p.md"),
         rrule="FREQ=WEEKLY;COUNT=3",
     )
     occs = list(expand(event, date(2026, 1, 1), date(2027, 1, 1)))

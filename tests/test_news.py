@@ -144,7 +144,7 @@ def test_plain_text_drops_markup_and_joins_chinese_lines():
 
 
 def test_relative_links_resolve_like_mkdocs_under_a_base_path():
-    src = "content/news/2026/a.md"
+    src = "news/2026/a.md"  # inside the docs folder
     page = "news/a/"
     assert absolute_url("../../images/p.png", SITE_URL, src, page) == SITE_URL + "images/p.png"
     assert absolute_url("/about/", SITE_URL, src, page) == SITE_URL + "about/"
@@ -159,7 +159,7 @@ def test_relative_links_resolve_like_mkdocs_under_a_base_path():
 
 def test_absolutize_rewrites_only_real_attributes():
     fragment = '<p><img alt="x src=\'evil\'" src="p.png"><a href="../c.md">c</a> &amp; x</p>'
-    out = absolutize_links(fragment, SITE_URL, "content/news/a.md", "news/a/")
+    out = absolutize_links(fragment, SITE_URL, "news/a.md", "news/a/")
     assert out == (
         f'<p><img alt="x src=&#x27;evil&#x27;" src="{SITE_URL}news/p.png">'
         f'<a href="{SITE_URL}c/">c</a> &amp; x</p>'

@@ -371,7 +371,7 @@ def description(site: Site, event: Event, page_url: str) -> str:
     lang = site.config.language
     lines = []
     intro = event.summary or plain_text(
-        event.body, site.config.site_url, event.source.path, urls.event(event.slug)
+        event.body, site.config.site_url, event.source.docs_path, urls.event(event.slug)
     )
     if intro:
         lines.append(cut(intro, DESCRIPTION_CHARS))

@@ -21,7 +21,7 @@ from .. import i18n, urls
 from ..model import NewsItem, Site
 from ..plan import FileSpec
 from ..views import Views
-from ..views.text import absolutize_links, asset_url, docs_path, render_html, summary_of, xml_safe
+from ..views.text import absolutize_links, asset_url, render_html, summary_of, xml_safe
 
 ATOM = "http://www.w3.org/2005/Atom"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
@@ -74,11 +74,11 @@ def channels(site: Site, views: Views) -> Iterator[Channel]:
 
 def pages_by_source(site: Site) -> dict[str, str]:
     """Docs-relative Markdown path -> page path, so ``[见](../events/x.md)`` links to its page."""
-    found = {docs_path(n.source.path): urls.news(n.slug) for n in site.news}
-    found |= {docs_path(e.source.path): urls.event(e.slug) for e in site.events.values()}
-    found |= {docs_path(b.source.path): urls.branch(b.slug) for b in site.branches.values()}
-    found |= {docs_path(c.source.path): urls.club(c.slug) for c in site.clubs.values()}
-    found |= {docs_path(v.source.path): urls.venue(v.slug) for v in site.venues.values()}
+    found = {n.source.docs_path: urls.news(n.slug) for n in site.news}
+    found |= {e.source.docs_path: urls.event(e.slug) for e in site.events.values()}
+    found |= {b.source.docs_path: urls.branch(b.slug) for b in site.branches.values()}
+    found |= {c.source.docs_path: urls.club(c.slug) for c in site.clubs.values()}
+    found |= {v.source.docs_path: urls.venue(v.slug) for v in site.venues.values()}
     return found
 
 
@@ -87,7 +87,7 @@ def content_html(site: Site, item: NewsItem, links: Mapping[str, str]) -> str:
     body = render_html(item.body)
     image = asset_url(site.config.site_url, item.source.path, item.image)
     page = urls.news(item.slug)
-    body = absolutize_links(body, site.config.site_url, item.source.path, page, links)
+    body = absolutize_links(body, site.config.site_url, item.source.docs_path, page, links)
     if image:
         src = html.escape(urls.absolute(site.config.site_url, image), quote=True)
         body = f'<p><img src="{src}" alt="{html.escape(item.title, quote=True)}" /></p>\n{body}'

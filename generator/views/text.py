@@ -174,11 +174,6 @@ def xml_safe(text: str) -> str:
     return XML_ILLEGAL_RE.sub("", text)
 
 
-def docs_path(source_path: str) -> str:
-    """A content file's path inside the docs folder (``content/news/a.md`` -> ``news/a.md``)."""
-    return source_path.split("/", 1)[1] if source_path.startswith("content/") else source_path
-
-
 def page_path_of_markdown(docs_relative: str) -> str:
     """The page a Markdown file becomes with directory URLs: ``about.md`` -> ``about/``."""
     stem = docs_relative[: -len(".md")]
@@ -196,7 +191,7 @@ def absolute_url(
     page_path: str,
     pages_by_source: Mapping[str, str] | None = None,
 ) -> str:
-    """Where a link written in ``source_path`` (site-root relative) leads, as an absolute URL.
+    """Where a link written in ``source_path`` (inside the docs folder) leads, as an absolute URL.
 
     Relative links resolve against the content file's folder, as MkDocs resolves them;
     ``/images/a.png`` means the site's root (a site may live under ``/repo/``); a link to another
@@ -212,7 +207,7 @@ def absolute_url(
     if target.startswith("/"):
         resolved = normpath(target.lstrip("/")) if target.strip("/") else ""
     else:
-        folder = dirname(docs_path(source_path))
+        folder = dirname(source_path)
         resolved = normpath(f"{folder}/{target}" if folder else target)
         if resolved.startswith(".."):
             resolved = ""  # above the site root: the best reading is the root itself
