@@ -22,7 +22,10 @@ from ..views.calendar import Occurrence, as_day, local_day
 
 NEXT_ON_EVENT_PAGE = 20
 PAST_ON_CATEGORY_PAGE = 50
-PAST_PAGE_LIMIT = 500
+# Lists stop here and point at the month grids, so a district's 15,000 activities do not make
+# one page of a megabyte (every page stays small enough for a phone).
+UPCOMING_LIMIT = 60
+PAST_PAGE_LIMIT = 100
 DEFAULT_LENGTH = timedelta(hours=1)
 """Length given to "add to calendar" links of an activity without an end."""
 
@@ -41,6 +44,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "next_month": ("下个月", "Next month"),
     "this_month": ("本月日历", "This month"),
     "all_upcoming": ("全部近期活动", "All upcoming activities"),
+    "more_by_month": ("更多活动请按月查看：", "More activities month by month: "),
     "past": ("往期活动", "Past activities"),
     "categories": ("活动分类", "Categories"),
     "subscribe": ("订阅日历", "Subscribe"),
@@ -238,7 +242,8 @@ def day_groups(
 def upcoming_page(site: Site, upcoming: tuple[Occurrence, ...]) -> PageSpec:
     lang = site.config.language
     data = common(site)
-    data["days"] = day_groups(site, upcoming, clamp_to_today=True)
+    data["days"] = day_groups(site, upcoming[:UPCOMING_LIMIT], clamp_to_today=True)
+    data["more"] = len(upcoming) > UPCOMING_LIMIT
     data["categories"] = category_links(site)
     return PageSpec(
         path=urls.events_index(),
@@ -378,7 +383,9 @@ def category_page(site: Site, views: Views, category: str, event_ids: frozenset[
     data.update(
         {
             "name": category,
-            "days": day_groups(site, cal.upcoming_where(event_ids), clamp_to_today=True),
+            "days": day_groups(
+                site, cal.upcoming_where(event_ids)[:UPCOMING_LIMIT], clamp_to_today=True
+            ),
             "past": [
                 occurrence_card(site, o) for o in cal.past_where(event_ids)[:PAST_ON_CATEGORY_PAGE]
             ],
