@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from . import history, load, validate
+from . import history, load, parallel, validate
 from .links import rebase_markdown
 from .model import Site, SiteConfig
 from .outputs import ical, jsondata, rss
@@ -113,8 +113,10 @@ def load_site(options: BuildOptions, now: datetime | None = None) -> Checked:
 def plan_site(site: Site) -> Plan:
     """Site -> every page and file. Raises ContentError when two outputs claim one path."""
     views = derive_views(site)
+    # issue 5: feeds are built in a forked process while the pages are planned (same result).
+    feeds = parallel.beside(collect_files, site, views)
     pages = rebase_links(collect_pages(site, views), site.config.content_dir)
-    files = tuple(collect_files(site, views))
+    files = tuple(feeds())
     for page in pages:
         check_output_path(page.src_uri)
     for file in files:

@@ -96,9 +96,17 @@ def derive_history(
     lineages = read_lineages(git, events_dir.strip("/"))
     blobs = git.read_blobs({v.blob for lin in lineages for v in lin.versions})
 
+    # perf (issue 5): most working copies equal their last commit; parse each text once.
+    seen: dict[str, tuple[tuple[str, str], ...] | None] = {}
+
     def fields_of(text: str | None, path: str) -> tuple[tuple[str, str], ...] | None:
         if text is None:
             return None
+        if text not in seen:
+            seen[text] = parse_fields(text, path)
+        return seen[text]
+
+    def parse_fields(text: str, path: str) -> tuple[tuple[str, str], ...] | None:
         try:
             raw, _ = parse(text, path)
         except Exception:  # an old unreadable version counts as "unknown", not a crash

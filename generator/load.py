@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -176,6 +177,22 @@ def parse_front_matter(text: str, rel: str) -> tuple[Map | None, str, int, list[
     Returns (front matter mapping or None, body, body line, problems). Lines are lines of the
     file: the opening fence is line 1, so YAML line 0 is file line 2.
     """
+    front, body, body_line, problems = parse_front_matter_once(text, rel)
+    return front, body, body_line, list(problems)
+
+
+# perf (issue 5): the result depends on the text alone and every node is frozen, so a text
+# seen before (history reads the working copy again; ``serve`` rebuilds on every save) is
+# not parsed twice.
+@lru_cache(maxsize=65536)
+def parse_front_matter_once(
+    text: str, rel: str
+) -> tuple[Map | None, str, int, tuple[Problem, ...]]:
+    front, body, body_line, problems = parse_front_matter_uncached(text, rel)
+    return front, body, body_line, tuple(problems)
+
+
+def parse_front_matter_uncached(text: str, rel: str) -> tuple[Map | None, str, int, list[Problem]]:
     front, body, body_line = split_front_matter(text)
     if front is None:
         if text.split("\n", 1)[0].rstrip() == "---":

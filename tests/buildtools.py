@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -50,3 +51,14 @@ def tree_digest(root: Path) -> dict[str, str]:
         for path in sorted(root.rglob("*"))
         if path.is_file()
     }
+
+
+def set_fast(site: Path, value: str) -> None:
+    """Set the fixture site's ``fast`` option (issue 5's lean path; unset: automatic)."""
+    config = site / "mkdocs.yml"
+    text = re.sub(r"\n      fast: \w+", "", config.read_text(encoding="utf-8"))
+    assert "git_history: false" in text
+    config.write_text(
+        text.replace("git_history: false", f"git_history: false\n      fast: {value}"),
+        encoding="utf-8",
+    )

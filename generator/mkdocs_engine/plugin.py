@@ -26,11 +26,12 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
+from .. import memo
 from ..build import KIND_FOLDERS, BuildOptions, load_site, moved_sources, plan_site
 from ..links import rebase_markdown
 from ..plan import PageSpec, Plan
 from ..problems import ContentError, Origin, format_problems, problem
-from . import output
+from . import fast, output
 
 log = get_plugin_logger(__name__)
 
@@ -57,6 +58,15 @@ class YizhanConfig(Config):
     git_history = opt.Type(bool, default=True)
     """Derive calendar UID/SEQUENCE/LAST-MODIFIED from git; false to opt out (e.g. no history)."""
     news_per_page = opt.Type(int, default=20)
+    fast = opt.Optional(opt.Type(bool))
+    """Issue 5: true renders generated pages with yizhan's lean renderer on every core, reusing
+    unchanged pages from .cache/yizhan/, and searches with Pagefind; false renders everything
+    through MkDocs with Material's search (jieba). Unset: on from FAST_FROM_PAGES pages."""
+
+
+FAST_FROM_PAGES = 1000
+"""Issue 4: jieba makes Material's search ~2.6x slower and its index is fetched on every page
+load (~6.5 KB a page); beyond a few hundred pages Pagefind serves residents better."""
 
 
 class WarningCounter(logging.Handler):
@@ -80,6 +90,7 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         self.final_site_dir: str | None = None
         self.temp_dir = ""
         self.counter = WarningCounter()
+        self.fast: fast.FastPath | None = None  # issue 5: the lean render path, when on
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -88,6 +99,8 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         # jieba (Material's Chinese search segmentation) reports its dictionary loading on stderr.
         logging.getLogger("jieba").setLevel(logging.WARNING)
         options = self.build_options(config)
+        # issue 5: costly pure results (QR codes) are kept in .cache/yizhan/memo/ between builds
+        memo.use(options.root / fast.CACHE_DIR / "memo" if self.config.fast is not False else None)
         try:
             checked = load_site(options)
             for warning in checked.warnings:
@@ -102,9 +115,27 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         if config.nav is None:
             config.nav = default_nav(options.language, config.docs_dir)
         add_package_theme(config)
+        # issue 5: choose the lean pages (after add_package_theme: it orders theme dirs).
+        self.fast = (
+            fast.FastPath.start(
+                config, self.plan, workers=fast.env_workers(), serve=self.command == "serve"
+            )
+            if self.use_fast_path(len(self.plan.pages))
+            else None
+        )
         if self.command == "build":
             self.redirect_output(config)
         return config
+
+    def use_fast_path(self, pages: int) -> bool:
+        """Small sites keep MkDocs' own rendering and Material's search (jieba); beyond a
+        thousand pages Material's index and jieba cost more than Pagefind and the lean path."""
+        if self.config.fast is not None:
+            return self.config.fast
+        if pages >= FAST_FROM_PAGES:
+            log.info(f"yizhan: {pages} pages: lean rendering and Pagefind search (fast: auto)")
+            return True
+        return False
 
     def build_options(self, config: MkDocsConfig) -> BuildOptions:
         language = str(config.theme.get("language") or "zh")
@@ -162,7 +193,14 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
             files.append(generated)
         if clashes:
             raise PluginError(format_problems(clashes, self.language))
+        if self.fast is not None:  # issue 5: lean pages stay linkable but MkDocs skips them
+            self.fast.exclude(files)
         return files
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        if self.fast is not None:  # issue 5: the lean renderer draws the same navigation
+            self.fast.capture(nav, files, config)
+        return nav
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         # Our templates render editor data: escape it. Material's own templates insert
@@ -195,6 +233,8 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.plan is not None
+        if self.fast is not None:  # issue 5: write the lean pages, sitemap entries and index
+            self.fast.render(config)
         output.write_files(Path(config.site_dir), self.plan.files)
         logging.getLogger("mkdocs").removeHandler(self.counter)
         if self.final_site_dir is None:
@@ -252,7 +292,8 @@ def autoescape_ours(template_name: str | None) -> bool:
 
 def is_docs_file(file: File, config: MkDocsConfig) -> bool:
     """An editor's file (not a theme asset, not a generated page)."""
-    return bool(file.src_dir) and Path(file.src_dir).resolve() == Path(config.docs_dir).resolve()
+    src_dir = file.src_dir
+    return src_dir is not None and Path(src_dir).resolve() == Path(config.docs_dir).resolve()
 
 
 NAV_URIS = {uri for _, _, uri in DEFAULT_NAV}

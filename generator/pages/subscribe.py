@@ -6,11 +6,12 @@ and programs residents use. Google services are blocked in mainland China, so Go
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 import segno
 
-from .. import i18n, urls
+from .. import i18n, memo, urls
 from ..model import Site
 from ..plan import PageSpec
 from ..views import Views
@@ -109,6 +110,8 @@ def say(key: str, language: str, **params: object) -> str:
     return (en if i18n.lang_key(language) == "en" else zh).format(**params)
 
 
+@lru_cache(maxsize=4096)  # perf (issue 5): a QR code costs ~10 ms; serve rebuilds reuse them
+@memo.persistent("segno")  # and builds with a cache (.cache/yizhan/memo/) reuse them
 def qr_svg(url: str, label: str) -> str:
     """An accessible inline SVG QR code of ``url`` (deterministic; no external image)."""
     code = segno.make(url, error="m", micro=False)

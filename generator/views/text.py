@@ -18,6 +18,8 @@ from urllib.parse import urljoin, urlsplit
 
 import markdown
 
+from .. import memo
+
 if TYPE_CHECKING:
     from ..model import NewsItem
 from pymdownx.slugs import slugify
@@ -302,6 +304,7 @@ def absolutize_links(
 
 
 @lru_cache(maxsize=8192)
+@memo.persistent("Markdown", "pymdown-extensions")  # perf (issue 5): kept between builds too
 def body_text(body: str) -> str:
     """Plain text of a body; cached because one article is listed on many pages."""
     return plain_text(body)

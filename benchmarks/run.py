@@ -1,0 +1,643 @@
+"""One command for yizhan's district-scale benchmark.
+
+1. writes the synthetic district (``make_site.py``) or reuses it;
+2. times ``yizhan build`` over several runs: median wall and CPU seconds (children included),
+   peak memory, pages per second, output size, the largest HTML page, and what a visitor
+   downloads to search (measured in Chromium when available, else from the files);
+3. times Hugo on the same number of plain Markdown pages in the same run, when ``hugo`` exists;
+4. times the edit preview: ``yizhan serve``, save one activity, poll its page until it changes;
+5. writes ``benchmarks/results/<stamp>.md`` and ``.json`` and prints the table.
+
+    python benchmarks/run.py                 # the full district: 15,000 activities, 5,000 news
+    python benchmarks/run.py --scale 0.1     # a tenth, for a quick try
+    python benchmarks/run.py --reuse --runs 5 --skip serve
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import http.server
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import make_site  # noqa: E402
+
+SITE_URL = "https://example.github.io/district/"
+BASE = "/district/"
+
+
+# --- measuring one command ------------------------------------------------------------------
+
+MEASURE = r"""
+import json, resource, subprocess, sys, threading, time, os
+
+def tree_rss(root):
+    # Sum of resident memory of the process tree (workers included), from /proc.
+    children = {}
+    for pid in os.listdir('/proc'):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f'/proc/{pid}/stat') as f:
+                parts = f.read().rsplit(')', 1)[1].split()
+            children.setdefault(int(parts[1]), []).append(int(pid))
+        except OSError:
+            pass
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo += children.get(pid, [])
+        # Resident set (statm, cheap to read; smaps' PSS slowed the build it measured). Pages a
+        # forked worker shares with its parent count once per process: an upper bound.
+        try:
+            with open(f'/proc/{pid}/statm') as f:
+                total += int(f.read().split()[1]) * os.sysconf('SC_PAGE_SIZE')
+        except OSError:
+            pass
+    return total
+
+peak = [0]
+t0 = time.perf_counter()
+proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+def sample():
+    while proc.poll() is None:
+        peak[0] = max(peak[0], tree_rss(proc.pid))
+        time.sleep(0.5)
+threading.Thread(target=sample, daemon=True).start()
+_, err = proc.communicate()
+wall = time.perf_counter() - t0
+ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"rc": proc.returncode, "wall": wall, "cpu": ru.ru_utime + ru.ru_stime,
+                  "maxrss": ru.ru_maxrss * 1024, "tree_rss": peak[0],
+                  "stderr": err.decode("utf-8", "replace")[-3000:]}))
+"""
+
+
+@dataclass
+class Run:
+    wall: float
+    cpu: float
+    maxrss: int
+    """ru_maxrss of the children: the largest single process, bytes."""
+    tree_rss: int
+    """Peak of the summed resident memory of the process tree (sampled every 0.5 s), bytes: an
+    upper bound, as pages forked workers share with their parent count in each."""
+
+
+def measure(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
+    """Run ``command`` under a small wrapper so the rusage is this command's alone."""
+    wrapper = subprocess.run(
+        [sys.executable, "-c", MEASURE, *command],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        check=True,
+    )
+    result = json.loads(wrapper.stdout.strip().splitlines()[-1])
+    if result["rc"] != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{result['stderr']}")
+    return Run(result["wall"], result["cpu"], result["maxrss"], result["tree_rss"])
+
+
+@dataclass
+class Output:
+    pages: int
+    files: int
+    bytes: int
+    largest_page: str
+    largest_page_bytes: int
+
+
+def inspect_output(site_dir: Path) -> Output:
+    pages = files = total = 0
+    largest, largest_size = "", 0
+    for path in site_dir.rglob("*"):
+        if not path.is_file():
+            continue
+        size = path.stat().st_size
+        files += 1
+        total += size
+        if path.suffix == ".html":
+            pages += 1
+            if size > largest_size:
+                largest, largest_size = path.relative_to(site_dir).as_posix(), size
+    return Output(pages, files, total, largest, largest_size)
+
+
+@dataclass
+class Timing:
+    tool: str
+    runs: list[Run]
+    output: Output
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def wall(self) -> float:
+        return statistics.median(r.wall for r in self.runs)
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(r.cpu for r in self.runs)
+
+    @property
+    def maxrss(self) -> int:
+        return max(r.maxrss for r in self.runs)
+
+    @property
+    def tree_rss(self) -> int:
+        return max(r.tree_rss for r in self.runs)
+
+    def summary(self) -> dict[str, object]:
+        return {
+            "tool": self.tool,
+            "median_wall_s": round(self.wall, 2),
+            "median_cpu_s": round(self.cpu, 2),
+            "walls_s": [round(r.wall, 2) for r in self.runs],
+            "peak_rss_largest_process_mb": round(self.maxrss / 2**20),
+            "peak_rss_process_tree_mb": round(self.tree_rss / 2**20),
+            "pages": self.output.pages,
+            "pages_per_s": round(self.output.pages / self.wall),
+            "output_mb": round(self.output.bytes / 2**20, 1),
+            "files": self.output.files,
+            "largest_page": self.output.largest_page,
+            "largest_page_kb": round(self.output.largest_page_bytes / 1024, 1),
+            **self.extra,
+        }
+
+
+# --- yizhan -----------------------------------------------------------------------------------
+
+
+def yizhan_command() -> list[str]:
+    found = shutil.which("yizhan")
+    return [found] if found else [sys.executable, "-m", "generator.cli"]
+
+
+def time_yizhan(site: Path, out: Path, runs: int, warm: bool) -> Timing:
+    """``runs`` builds; cold ones (cache removed before each) unless ``warm``."""
+    results = []
+    for i in range(runs):
+        # Like Hugo's runs and a CI checkout: no previous output to replace (deleting 40,000
+        # files of the last run is not part of building).
+        shutil.rmtree(out, ignore_errors=True)
+        if not warm:
+            shutil.rmtree(site / ".cache", ignore_errors=True)
+        elif i == 0:
+            # One unmeasured build fills the cache.
+            measure(
+                [*yizhan_command(), "-f", str(site / "mkdocs.yml"), "build", "-d", str(out)], site
+            )
+            shutil.rmtree(out, ignore_errors=True)
+        run = measure(
+            [*yizhan_command(), "-f", str(site / "mkdocs.yml"), "build", "-d", str(out)], site
+        )
+        print(
+            f"  yizhan build ({'warm' if warm else 'cold'}) #{i + 1}: {run.wall:.1f} s wall, {run.cpu:.1f} s CPU",
+            flush=True,
+        )
+        results.append(run)
+    return Timing("yizhan (warm cache)" if warm else "yizhan", results, inspect_output(out))
+
+
+# --- search download ----------------------------------------------------------------------------
+
+
+class BaseHandler(http.server.SimpleHTTPRequestHandler):
+    """Serve a folder under the site's base path, counting bytes sent per path."""
+
+    sent: list[tuple[str, int]]
+
+    def translate_path(self, path: str) -> str:
+        path = path.split("?", 1)[0].split("#", 1)[0]
+        if path.startswith(BASE):
+            path = "/" + path[len(BASE) :]
+        return super().translate_path(path)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def static_server(root: Path) -> Iterator[str]:
+    handler = functools.partial(BaseHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{BASE}"
+    finally:
+        server.shutdown()
+
+
+def search_download(site_dir: Path, query: str) -> dict[str, object]:
+    """Bytes a visitor downloads to run one search, measured in Chromium (playwright)."""
+    files = search_files(site_dir)
+    result: dict[str, object] = {"search_files_kb": files}
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return result
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    try:
+        with static_server(site_dir) as base, sync_playwright() as p:
+            browser = (
+                p.chromium.launch(executable_path=chromium) if chromium else p.chromium.launch()
+            )
+            page = browser.new_page()
+            page.goto(base, wait_until="networkidle")
+            fetched: list[tuple[str, int]] = []
+
+            def record(response: object) -> None:
+                try:
+                    body = response.body()  # type: ignore[attr-defined]
+                except Exception:
+                    return
+                fetched.append((response.url, len(body)))  # type: ignore[attr-defined]
+
+            page.on("response", record)
+            # Workers' requests (Material's search worker) surface through the context.
+            page.context.on("response", record)
+            opened = open_search(page)
+            page.keyboard.type(query, delay=50)
+            started = time.perf_counter()
+            with contextlib.suppress(Exception):
+                page.wait_for_selector(
+                    ".md-search-result__item, .pagefind-ui__result", timeout=60000
+                )
+            shown_after = time.perf_counter() - started
+            page.wait_for_load_state("networkidle")
+            hits = count_hits(page)
+            browser.close()
+    except Exception as error:  # a missing browser must not stop the benchmark
+        result["search_browser_error"] = str(error)[:300]
+        return result
+    seen: dict[str, int] = {}
+    for url, size in fetched:
+        seen[url] = size
+    result.update(
+        search_query=query,
+        search_opened=opened,
+        search_hits=hits,
+        search_results_after_s=round(shown_after, 1),
+        search_download_kb=round(sum(seen.values()) / 1024, 1),
+        search_requests={u.replace(base, "/"): round(s / 1024, 1) for u, s in sorted(seen.items())},
+    )
+    return result
+
+
+def open_search(page: object) -> bool:
+    for selector in ("label.md-search__icon", "[data-md-toggle=search]", "input[type=search]"):
+        try:
+            page.click(selector, timeout=2000)  # type: ignore[attr-defined]
+        except Exception:
+            continue
+        else:
+            break
+    for selector in ("input.md-search__input", ".pagefind-ui__search-input", "input[type=search]"):
+        try:
+            page.focus(selector, timeout=2000)  # type: ignore[attr-defined]
+            return True
+        except Exception:
+            continue
+    return False
+
+
+def count_hits(page: object) -> int:
+    for selector in (".md-search-result__item", ".pagefind-ui__result", ".yz-search-result"):
+        n = page.locator(selector).count()  # type: ignore[attr-defined]
+        if n:
+            return int(n)
+    return 0
+
+
+def search_files(site_dir: Path) -> dict[str, float]:
+    """Sizes of the search index files (fallback when no browser), KB."""
+    sizes: dict[str, float] = {}
+    index = site_dir / "search" / "search_index.json"
+    if index.exists():
+        sizes["search/search_index.json"] = round(index.stat().st_size / 1024, 1)
+    pagefind = site_dir / "pagefind"
+    if pagefind.is_dir():
+        total = sum(p.stat().st_size for p in pagefind.rglob("*") if p.is_file())
+        sizes["pagefind/ (all files)"] = round(total / 1024, 1)
+        for name in ("pagefind.js", "pagefind-entry.json", "wasm.unknown.pagefind"):
+            if (pagefind / name).exists():
+                sizes[f"pagefind/{name}"] = round((pagefind / name).stat().st_size / 1024, 1)
+    return sizes
+
+
+# --- Hugo ---------------------------------------------------------------------------------------
+
+HUGO_BASEOF = """<!doctype html><html lang="zh"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1"><title>{{ .Title }} - {{ .Site.Title }}</title>
+<link rel="stylesheet" href="{{ "style.css" | relURL }}"></head>
+<body><header><a href="{{ "" | relURL }}">{{ .Site.Title }}</a></header>
+<main>{{ block "main" . }}{{ end }}</main><footer>{{ .Site.Title }}</footer></body></html>
+"""
+HUGO_SINGLE = """{{ define "main" }}<article><h1>{{ .Title }}</h1><time>{{ .Date.Format "2006年1月2日" }}</time>
+{{ .Content }}</article>{{ end }}
+"""
+HUGO_LIST = """{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range first 20 .Pages }}
+<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}
+"""
+
+
+def make_hugo_site(source: Path, target: Path, pages: int) -> None:
+    """``pages`` plain Markdown pages made from the synthetic site's own articles and activities."""
+    if target.exists():
+        shutil.rmtree(target)
+    (target / "layouts" / "_default").mkdir(parents=True)
+    (target / "content" / "posts").mkdir(parents=True)
+    (target / "static").mkdir()
+    (target / "config.toml").write_text(
+        f'baseURL = "{SITE_URL}"\ntitle = "玄武区党群服务中心"\nlanguageCode = "zh-cn"\n'
+        'hasCJKLanguage = true\ndisableKinds = ["taxonomy", "term", "RSS", "sitemap"]\n',
+        encoding="utf-8",
+    )
+    layouts = target / "layouts" / "_default"
+    (layouts / "baseof.html").write_text(HUGO_BASEOF, encoding="utf-8")
+    (layouts / "single.html").write_text(HUGO_SINGLE, encoding="utf-8")
+    (layouts / "list.html").write_text(HUGO_LIST, encoding="utf-8")
+    (target / "static" / "style.css").write_text("body{font-family:sans-serif}", encoding="utf-8")
+    sources = sorted((source / "content" / "news").rglob("*.md")) + sorted(
+        (source / "content" / "events").rglob("*.md")
+    )
+    front = re.compile(r"\A---\n(.*?)\n---\n", re.S)
+    for i in range(pages):
+        text = sources[i % len(sources)].read_text(encoding="utf-8")
+        match = front.match(text)
+        body = text[match.end() :] if match else text
+        title = re.search(r"(?m)^title: (.*)$", match.group(1)).group(1) if match else f"页面 {i}"
+        (target / "content" / "posts" / f"p{i:05d}.md").write_text(
+            f'---\ntitle: "{title.replace(chr(34), "")}"\ndate: 2026-01-01\n---\n{body}',
+            encoding="utf-8",
+        )
+
+
+def time_hugo(source: Path, work: Path, pages: int, runs: int) -> Timing | None:
+    hugo = shutil.which("hugo")
+    if hugo is None:
+        return None
+    site = work / "hugo-site"
+    make_hugo_site(source, site, pages)
+    out = work / "hugo-public"
+    results = []
+    for i in range(runs):
+        shutil.rmtree(out, ignore_errors=True)
+        run = measure([hugo, "--quiet", "-d", str(out), "-s", str(site)], site)
+        print(f"  hugo #{i + 1}: {run.wall:.1f} s wall, {run.cpu:.1f} s CPU", flush=True)
+        results.append(run)
+    version = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.split()[1]
+    return Timing(f"Hugo {version}", results, inspect_output(out), {"plain_markdown_pages": pages})
+
+
+# --- edit preview -------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.read().decode("utf-8", "replace")
+    except (urllib.error.URLError, OSError):
+        return None
+
+
+def pick_activity(site: Path, today: date) -> Path:
+    """An upcoming one-off activity with an ASCII id: it shows on listings and feeds."""
+    for path in sorted((site / "content" / "events" / str(today.year)).glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        start = re.search(r"(?m)^start: (\d{4}-\d{2}-\d{2})", text)
+        if not start or "rrule" in text or "status:" in text or not path.stem.isascii():
+            continue
+        if date.fromisoformat(start.group(1)) > today:
+            return path
+    for path in sorted((site / "content" / "events").rglob("*.md")):
+        if path.stem.isascii() and "rrule" not in path.read_text(encoding="utf-8"):
+            return path
+    raise SystemExit("no activity to edit")
+
+
+def time_serve(site: Path, edits: int) -> dict[str, object]:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}{BASE}"
+    activity = pick_activity(site, date.today())
+    url = f"{base}events/{activity.stem}/"
+    original = activity.read_bytes()
+    log = (site.parent / "serve.log").open("wb")
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(
+        [*yizhan_command(), "-f", str(site / "mkdocs.yml"), "serve", "-a", f"127.0.0.1:{port}"],
+        cwd=site,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    latencies: list[float] = []
+    stale: list[str] = []
+    try:
+        while fetch(url) is None:
+            if proc.poll() is not None or time.perf_counter() - t0 > 900:
+                raise SystemExit(f"yizhan serve did not come up; see {log.name}")
+            time.sleep(0.5)
+        startup = time.perf_counter() - t0
+        print(f"  serve: first page after {startup:.1f} s", flush=True)
+        time.sleep(2)
+        for i in range(edits):
+            marker = f"改期通知{i}{int(time.time()) % 10000}"
+            text = original.decode("utf-8")
+            text = re.sub(r"(?m)^(title: .*)$", rf"\1（{marker}）", text, count=1)
+            t_edit = time.perf_counter()
+            activity.write_text(text, encoding="utf-8")
+            while True:
+                body = fetch(url)
+                if body and marker in body:
+                    break
+                if time.perf_counter() - t_edit > 600:
+                    raise SystemExit("the edit never showed")
+                time.sleep(0.05)
+            latency = time.perf_counter() - t_edit
+            latencies.append(latency)
+            # Listings and feeds that include the activity must not stay stale.
+            for dependent in ("events.json", "calendar.ics", "events/"):
+                page = fetch(base + dependent)
+                if page is not None and marker not in page and dependent != "events/":
+                    stale.append(f"edit {i}: {dependent}")
+            print(f"  serve: edit #{i + 1} visible after {latency:.2f} s", flush=True)
+            time.sleep(1.5)
+    finally:
+        activity.write_bytes(original)
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+    return {
+        "serve_startup_s": round(startup, 1),
+        "edit_latencies_s": [round(x, 2) for x in latencies],
+        "edit_median_s": round(statistics.median(latencies), 2),
+        "edited": activity.relative_to(site).as_posix(),
+        "stale_after_edit": stale,
+    }
+
+
+# --- report -------------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, object]:
+    cpu = ""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    mem = 0
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        mem = int(Path("/proc/meminfo").read_text().split()[1]) // 2**20
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gb": mem,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+
+
+def render_markdown(report: dict[str, object]) -> str:
+    rows = report["builds"]
+    lines = [
+        f"# yizhan benchmark — {report['date']}",
+        "",
+        f"Site: {report['site']}; machine: {report['machine']['cpus']} CPUs, "
+        f"{report['machine']['cpu']}, Python {report['machine']['python']}.",
+        "",
+        "| tool | median wall s | median CPU s | pages | pages/s | peak memory MB (largest process / tree sum) | output MB | largest page |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for r in rows:  # type: ignore[union-attr]
+        lines.append(
+            f"| {r['tool']} | {r['median_wall_s']} | {r['median_cpu_s']} | {r['pages']} | "
+            f"{r['pages_per_s']} | {r['peak_rss_largest_process_mb']} / {r['peak_rss_process_tree_mb']} | "
+            f"{r['output_mb']} | {r['largest_page']} ({r['largest_page_kb']} KB) |"
+        )
+    if report.get("ratio_to_hugo"):
+        lines += ["", f"yizhan / Hugo wall-time ratio: **{report['ratio_to_hugo']}×**"]
+    search = report.get("search") or {}
+    if search:
+        lines += [
+            "",
+            "## Search",
+            "",
+            "```json",
+            json.dumps(search, ensure_ascii=False, indent=1),
+            "```",
+        ]
+    serve = report.get("serve") or {}
+    if serve:
+        lines += [
+            "",
+            "## Edit preview (`yizhan serve`)",
+            "",
+            "```json",
+            json.dumps(serve, ensure_ascii=False, indent=1),
+            "```",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", type=float, default=1.0, help="fraction of 15,000 + 5,000")
+    parser.add_argument("--events", type=int, help="override the number of activities")
+    parser.add_argument("--news", type=int, help="override the number of articles")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--work", type=Path, default=HERE / "out", help="working folder")
+    parser.add_argument("--reuse", action="store_true", help="reuse the generated site if present")
+    parser.add_argument("--warm", action="store_true", help="also time warm-cache builds")
+    parser.add_argument("--skip", action="append", default=[], choices=["hugo", "serve", "search"])
+    parser.add_argument("--edits", type=int, default=3)
+    parser.add_argument("--query", default="志愿服务")
+    args = parser.parse_args()
+
+    events = args.events or round(15000 * args.scale)
+    news = args.news or round(5000 * args.scale)
+    work = args.work
+    site = work / "site"
+    stamp = work / "site.json"
+    wanted = {"events": events, "news": news, "today": date.today().isoformat()}
+    if args.reuse and stamp.exists() and json.loads(stamp.read_text()) == wanted:
+        print(f"reusing {site}")
+        make_site.sync_theme(site)
+    else:
+        print(
+            f"writing the synthetic site: {events} activities, {news} articles -> {site}",
+            flush=True,
+        )
+        t = time.perf_counter()
+        make_site.make_site(site, events=events, news=news)
+        stamp.write_text(json.dumps(wanted))
+        print(f"  written in {time.perf_counter() - t:.1f} s", flush=True)
+
+    out = work / "yizhan-site"
+    builds: list[Timing] = [time_yizhan(site, out, args.runs, warm=False)]
+    if args.warm:
+        builds.append(time_yizhan(site, out, args.runs, warm=True))
+    report: dict[str, object] = {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "site": f"{events} activities, {news} articles, 500 organisations, 20 venues",
+        "machine": machine(),
+    }
+    if "search" not in args.skip:
+        print("  measuring the search download …", flush=True)
+        report["search"] = search_download(out, args.query)
+    if "hugo" not in args.skip:
+        hugo = time_hugo(site, work, builds[0].output.pages, args.runs)
+        if hugo is not None:
+            builds.append(hugo)
+            report["ratio_to_hugo"] = round(builds[0].wall / hugo.wall, 2)
+    if "serve" not in args.skip:
+        report["serve"] = time_serve(site, args.edits)
+    report["builds"] = [b.summary() for b in builds]
+
+    results = HERE / "results"
+    results.mkdir(exist_ok=True)
+    name = datetime.now(UTC).strftime("%Y%m%d-%H%M") + f"-x{args.scale:g}"
+    (results / f"{name}.json").write_text(
+        json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+    text = render_markdown(report)
+    (results / f"{name}.md").write_text(text, encoding="utf-8")
+    print()
+    print(text)
+    print(f"written: benchmarks/results/{name}.md and .json")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,61 @@
+"""Relative URLs exactly as MkDocs 1.6 makes them (``mkdocs.utils.normalize_url``), without
+importing MkDocs: the lean renderer's pages must link the same way MkDocs' pages do, so a site
+works under a base path such as ``/repo/``. A test compares both on many paths."""
+
+from __future__ import annotations
+
+import posixpath
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+
+def norm_parts(path: str) -> list[str]:
+    if not path.startswith("/"):
+        path = "/" + path
+    path = posixpath.normpath(path)[1:]
+    return path.split("/") if path else []
+
+
+@lru_cache(maxsize=65536)
+def relative_url(url: str, other: str) -> str:
+    """``url`` relative to the page URL ``other`` (``mkdocs.utils.get_relative_url``)."""
+    dirname, _, basename = other.rpartition("/")
+    if "." in basename:
+        other = dirname
+    other_parts = norm_parts(other)
+    dest_parts = norm_parts(url)
+    common = 0
+    for a, b in zip(other_parts, dest_parts, strict=False):
+        if a != b:
+            break
+        common += 1
+    rel_parts = [".."] * (len(other_parts) - common) + dest_parts[common:]
+    relurl = "/".join(rel_parts) or "."
+    return relurl + "/" if url.endswith("/") else relurl
+
+
+@lru_cache(maxsize=4096)
+def norm_url(path: str) -> tuple[str, int]:
+    if not path:
+        path = "."
+    elif "\\" in path:
+        path = path.replace("\\", "/")
+    parsed = urlsplit(path)
+    if parsed.scheme or parsed.netloc or path.startswith(("/", "#")):
+        return path, -1
+    norm = posixpath.normpath(path) + "/"
+    level = 0
+    while norm.startswith("../", level * 3):
+        level += 1
+    return path, level
+
+
+def page_url(path: str, page: str) -> str:
+    """What MkDocs' ``url`` template filter returns for ``path`` on the page at URL ``page``."""
+    path, level = norm_url(path)
+    if level == -1:
+        return path
+    result = relative_url(path, page)
+    if level > 0:
+        result = "../" * level + result
+    return result

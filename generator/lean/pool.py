@@ -1,0 +1,136 @@
+"""Render many pages over several processes, reusing cached pages.
+
+Each worker takes interleaved batches of pages: it computes each page's cache key, copies the
+cached HTML when there is one, renders the page otherwise, and writes the file itself, so only
+keys and warnings travel back. Workers are forked from the build process (Linux), so they
+inherit the plan and the ``Setup`` without pickling; where fork is unavailable, or for a
+handful of pages, everything runs in this process. Every page is rendered the same way in any
+process, so cold, warm and parallel builds give the same bytes.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..plan import PageSpec, check_output_path
+from .cache import PageCache, page_key
+from .render import Renderer, Setup, output_path
+
+BATCH = 64
+"""Pages per task: large enough to amortise the round trip, small enough to balance."""
+MIN_PARALLEL = 400
+"""Below this many pages, starting processes costs more than it saves."""
+
+
+@dataclass
+class Outcome:
+    keys: dict[str, str] = field(default_factory=dict)
+    """Page path -> cache key, for every page of the run."""
+    rendered: int = 0
+    reused: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def merge(self, other: Outcome) -> None:
+        self.keys.update(other.keys)
+        self.rendered += other.rendered
+        self.reused += other.reused
+        self.warnings.extend(other.warnings)
+
+
+@dataclass
+class Job:
+    setup: Setup
+    specs: Sequence[PageSpec]
+    site_dir: Path
+    cache: PageCache
+
+
+# The job of the current run, inherited by forked workers (set only while a run lasts).
+CURRENT: Job | None = None
+RENDERER: tuple[int, Renderer] | None = None
+
+
+def renderer_for(setup: Setup) -> Renderer:
+    """This process's renderer for ``setup`` (made once per process and setup)."""
+    global RENDERER
+    if RENDERER is None or RENDERER[0] != id(setup):
+        RENDERER = (id(setup), Renderer(setup))
+    return RENDERER[1]
+
+
+def run_batch(indices: Sequence[int], job: Job | None = None) -> Outcome:
+    job = job or CURRENT
+    assert job is not None
+    outcome = Outcome()
+    renderer: Renderer | None = None
+    made_dirs: set[Path] = set()
+    for i in indices:
+        spec = job.specs[i]
+        key = page_key(job.setup.fingerprint, spec, job.setup.files)
+        outcome.keys[spec.path] = key
+        html = job.cache.get(key)
+        if html is None:
+            renderer = renderer or renderer_for(job.setup)
+            result = renderer.render(spec)
+            html = result.html
+            outcome.warnings.extend(result.warnings)
+            job.cache.put(key, html)
+            outcome.rendered += 1
+        else:
+            outcome.reused += 1
+        target = job.site_dir / output_path(spec.path)
+        if target.parent not in made_dirs:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made_dirs.add(target.parent)
+        target.write_bytes(html)
+    return outcome
+
+
+def batches(count: int, workers: int) -> list[list[int]]:
+    """Interleave pages so each batch mixes cheap and costly page kinds."""
+    stride = max(1, (count + BATCH - 1) // BATCH)
+    return [list(range(start, count, stride)) for start in range(min(stride, count))]
+
+
+def default_workers() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def can_fork() -> bool:
+    # Workers render and write files only; under mkdocs serve they touch none of the server's
+    # threads' state (see generator/parallel.py).
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def render_pages(
+    setup: Setup,
+    specs: Sequence[PageSpec],
+    site_dir: Path,
+    cache: PageCache,
+    workers: int | None = None,
+) -> Outcome:
+    """Write every spec's page under ``site_dir``; returns keys, counts and link warnings."""
+    global CURRENT
+    for spec in specs:
+        check_output_path(output_path(spec.path))
+    job = Job(setup, specs, site_dir, cache)
+    # An explicit number of workers is obeyed even for a few pages (tests use it).
+    least = MIN_PARALLEL if workers is None else 2
+    workers = default_workers() if workers is None else workers
+    if workers <= 1 or len(specs) < least or not can_fork():
+        return run_batch(range(len(specs)), job)
+    outcome = Outcome()
+    CURRENT = job
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            for part in pool.map(run_batch, batches(len(specs), workers)):
+                outcome.merge(part)
+    finally:
+        CURRENT = None
+    return outcome

@@ -1,0 +1,85 @@
+/* yizhan search (issue 5): Material's search box answered by Pagefind.
+ * Nothing is downloaded until the visitor types; then pagefind.js, its WebAssembly and only
+ * the index chunks and result fragments the query needs. Results use Material's markup. */
+(function () {
+  "use strict";
+  var box = document.querySelector("[data-yz-search]");
+  if (!box) return;
+  var input = box.querySelector(".md-search__input");
+  var meta = box.querySelector(".md-search-result__meta");
+  var list = box.querySelector(".md-search-result__list");
+  var form = box.querySelector("form");
+  var toggle = document.getElementById("__search");
+  var root = new URL(".", typeof __md_scope !== "undefined" ? __md_scope : location.href);
+  var engine = null;
+  var latest = 0;
+
+  function load() {
+    if (!engine) {
+      engine = import(new URL("pagefind/pagefind.js", root).href).then(function (pagefind) {
+        return pagefind.options({ baseUrl: root.pathname }).then(function () {
+          pagefind.init();
+          return pagefind;
+        });
+      });
+    }
+    return engine;
+  }
+
+  function say(count) {
+    if (count === 0) return meta.dataset.yzNone;
+    if (count === 1) return meta.dataset.yzOne;
+    return meta.dataset.yzOther.replace("#", count);
+  }
+
+  function item(data) {
+    var li = document.createElement("li");
+    li.className = "md-search-result__item";
+    var a = document.createElement("a");
+    a.className = "md-search-result__link";
+    a.href = data.url;
+    var article = document.createElement("article");
+    article.className = "md-search-result__article md-typeset";
+    var title = document.createElement("h1");
+    title.textContent = (data.meta && data.meta.title) || data.url;
+    var excerpt = document.createElement("p");
+    excerpt.innerHTML = data.excerpt; /* Pagefind escapes the text and adds only <mark> */
+    article.appendChild(title);
+    article.appendChild(excerpt);
+    a.appendChild(article);
+    li.appendChild(a);
+    return li;
+  }
+
+  function search() {
+    var query = input.value.trim();
+    var ticket = ++latest;
+    if (!query) {
+      list.textContent = "";
+      meta.textContent = meta.dataset.yzMeta;
+      return;
+    }
+    load().then(function (pagefind) {
+      return pagefind.debouncedSearch(query, {}, 200);
+    }).then(function (found) {
+      if (!found || ticket !== latest) return null;
+      meta.textContent = say(found.results.length);
+      return Promise.all(found.results.slice(0, 10).map(function (r) { return r.data(); }));
+    }).then(function (datas) {
+      if (!datas || ticket !== latest) return;
+      list.textContent = "";
+      datas.forEach(function (d) { list.appendChild(item(d)); });
+    }).catch(function () {
+      meta.textContent = meta.dataset.yzNone;
+    });
+  }
+
+  if (toggle) toggle.addEventListener("change", function () { if (toggle.checked) input.focus(); });
+  input.addEventListener("focus", function () { if (toggle) toggle.checked = true; load(); });
+  input.addEventListener("input", search);
+  form.addEventListener("reset", function () { setTimeout(search, 0); });
+  form.addEventListener("submit", function (e) { e.preventDefault(); });
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "Escape" && toggle && toggle.checked) { toggle.checked = false; input.blur(); }
+  });
+})();

@@ -1,0 +1,279 @@
+"""The fast path (issue 5): generated pages rendered by ``generator.lean``, not page by page by
+MkDocs.
+
+MkDocs still builds the site: configuration, theme assets, static files, the pages in the
+navigation and editors' free pages, links between them. The thousands of generated pages
+(articles, activities, tag, category and month pages …) stay in MkDocs' file list, so links to
+them resolve and are checked, but marked excluded so MkDocs does not render them; after
+MkDocs' own pages, ``render`` writes them with the lean renderer over all cores, reusing
+unchanged pages from ``.cache/yizhan/``, then adds them to the sitemap and builds the search
+index (Pagefind).
+
+The plugin calls four functions: ``FastPath.start`` (on_config), ``exclude`` (on_files),
+``capture`` (on_nav) and ``render`` (on_post_build).
+"""
+
+from __future__ import annotations
+
+import gzip
+import logging
+import os
+import re
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape as xml_escape
+
+import mkdocs
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files, InclusionLevel
+from mkdocs.structure.nav import Link, Navigation, Section
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_build_timestamp
+
+from ..lean import search
+from ..lean.cache import PageCache, setup_fingerprint
+from ..lean.pool import render_pages
+from ..lean.render import Nav, NavHome, NavItem, Script, Setup
+from ..plan import PageSpec, Plan
+
+log = logging.getLogger("mkdocs.plugins.yizhan.fast")
+
+CACHE_DIR = ".cache/yizhan"
+LEAN_THEME = Path(search.__file__).resolve().parent / "theme"
+# Not read by templates, or different on every build (site_dir is a temporary folder).
+SKIPPED_CONFIG = {
+    "plugins", "nav", "theme", "markdown_extensions", "mdx_configs", "watch", "hooks", "site_dir", "strict",
+}  # fmt: skip
+
+
+@dataclass
+class FastPath:
+    plan: Plan
+    root: Path
+    lean: list[PageSpec] = field(default_factory=list)
+    listed: list[PageSpec] = field(default_factory=list)
+    """Generated pages in the navigation, which MkDocs renders."""
+    setup: Setup | None = None
+    captured: tuple[Navigation, Files] | None = None
+    workers: int | None = None
+    use_cache: bool = True
+    search: bool = True
+    serve: bool = False
+    """In ``mkdocs serve`` the search index is built in the background: the preview first."""
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @classmethod
+    def start(cls, config: MkDocsConfig, plan: Plan, **options: Any) -> FastPath:
+        """Choose the lean pages (all generated pages outside the navigation) and put the
+        Pagefind search box in the theme, above yizhan's own templates."""
+        root = Path(config.config_file_path).resolve().parent
+        path = cls(plan, root, **options)
+        in_nav = nav_sources(config.nav)
+        path.lean = [p for p in plan.pages if p.src_uri not in in_nav]
+        path.listed = [p for p in plan.pages if p.src_uri in in_nav]
+        if path.search:
+            dirs = config.theme.dirs
+            if str(LEAN_THEME) not in dirs:
+                custom = config.theme.custom_dir
+                dirs.insert(1 if custom and dirs and dirs[0] == custom else 0, str(LEAN_THEME))
+        return path
+
+    def exclude(self, files: Files) -> None:
+        """Keep lean pages in the file list (links resolve) but out of MkDocs' page builds."""
+        for spec in self.lean:
+            file = files.get_file_from_path(spec.src_uri)
+            if file is not None:
+                file.inclusion = InclusionLevel.EXCLUDED
+
+    def mkdocs_pages(self) -> tuple[list[str], list[str]]:
+        """Output files of the pages MkDocs rendered: generated listings, editors' free pages."""
+        assert self.captured is not None
+        listed = {p.src_uri: p for p in self.listed}
+        nav_files, free_files = [], []
+        for file in self.captured[1].documentation_pages():
+            if file.inclusion.is_excluded():
+                continue
+            spec = listed.get(file.src_uri)
+            if spec is None or search.indexed(spec.template):
+                free_files.append(file.dest_uri)
+            else:
+                nav_files.append(file.dest_uri)
+        return nav_files, free_files
+
+    def capture(self, nav: Navigation, files: Files, config: MkDocsConfig) -> None:
+        # Kept as objects: MkDocs fills in free pages' titles after on_nav, while reading them.
+        self.captured = (nav, files)
+
+    def render(self, config: MkDocsConfig) -> None:
+        assert self.captured is not None, "capture() runs before render()"
+        self.setup = make_setup(config, *self.captured, self.root)
+        site_dir = Path(config.site_dir)
+        # serve builds (another site_url) keep their own pages, or each would prune the other's
+        folder = self.root / CACHE_DIR / ("serve" if self.serve else "build")
+        cache = PageCache(folder if self.use_cache else None)
+        started = time.perf_counter()
+        outcome = render_pages(self.setup, self.lean, site_dir, cache, self.workers)
+        self.timings["render"] = time.perf_counter() - started
+        for warning in outcome.warnings:
+            log.warning(warning)
+        if self.use_cache:
+            cache.prune(set(outcome.keys.values()))
+        add_to_sitemap(site_dir, self.setup, self.lean)
+        if self.search:
+            nav_files, free_files = self.mkdocs_pages()
+            search.mark_rendered(site_dir, nav_files, indexed=False)
+            search.mark_rendered(site_dir, free_files, indexed=True)
+            language = str(self.setup.config.get("theme_language", "zh"))
+            if self.serve:
+                threading.Thread(
+                    target=search.build_index, args=(site_dir, language), daemon=True
+                ).start()
+            else:
+                started = time.perf_counter()
+                search.build_index(site_dir, language)
+                self.timings["search"] = time.perf_counter() - started
+        log.info(
+            f"yizhan: {len(self.lean)} generated pages ({outcome.rendered} rendered, "
+            f"{outcome.reused} from cache) in {self.timings['render']:.1f} s"
+            + (
+                f", search index in {self.timings['search']:.1f} s"
+                if "search" in self.timings
+                else ""
+            )
+        )
+
+
+def nav_sources(nav: Any) -> set[str]:
+    """Every ``.md`` source named in a ``nav`` configuration (any nesting)."""
+    found: set[str] = set()
+    if isinstance(nav, str):
+        if nav.endswith(".md"):
+            found.add(nav)
+    elif isinstance(nav, dict):
+        for value in nav.values():
+            found |= nav_sources(value)
+    elif isinstance(nav, list):
+        for value in nav:
+            found |= nav_sources(value)
+    return found
+
+
+def make_setup(config: MkDocsConfig, nav: Navigation, files: Files, root: Path) -> Setup:
+    theme = config.theme
+    theme_values = {key: plain(theme[key]) for key in theme}
+    snapshot = {k: plain(v) for k, v in config.items() if k not in SKIPPED_CONFIG}
+    snapshot["theme"] = theme_values
+    snapshot["mdx_configs"] = plain(config.mdx_configs)
+    snapshot["extra_javascript"] = [str(s) for s in config.extra_javascript]
+    snapshot["extra_css"] = [str(s) for s in config.extra_css]
+    snapshot["theme_language"] = str(theme.get("language") or "zh")
+    plugins = {name: plain(dict(plugin.config)) for name, plugin in config.plugins.items()}
+    lean_nav = convert_nav(nav)
+    scripts = tuple(
+        Script(
+            str(s),
+            getattr(s, "type", None) or "",
+            bool(getattr(s, "defer", False)),
+            bool(getattr(s, "async_", False)),
+        )
+        for s in config.extra_javascript
+    )
+    file_urls = {
+        f.src_uri: f.url for f in files if f.is_documentation_page() or f.is_static_page() or True
+    }
+    packaged = [d for d in theme.dirs if is_installed_package(d)]
+    config_file = Path(config.config_file_path).read_bytes() if config.config_file_path else b""
+    fingerprint = setup_fingerprint(
+        snapshot,
+        plugins,
+        lean_nav,
+        (config.markdown_extensions, config.mdx_configs),
+        theme.dirs,
+        packaged,
+        config_file,
+    )
+    return Setup(
+        theme_dirs=tuple(theme.dirs),
+        config=snapshot,
+        plugins=plugins,
+        markdown_extensions=list(config.markdown_extensions),
+        mdx_configs=dict(config.mdx_configs or {}),
+        files=file_urls,
+        nav=lean_nav,
+        extra_css=tuple(str(s) for s in config.extra_css),
+        extra_javascript=scripts,
+        mkdocs_version=mkdocs.__version__,
+        fingerprint=fingerprint,
+        directory_urls=bool(config.use_directory_urls),
+    )
+
+
+def is_installed_package(folder: str) -> bool:
+    return "site-packages" in Path(folder).parts or "dist-packages" in Path(folder).parts
+
+
+def convert_nav(nav: Navigation) -> Nav:
+    items = tuple(nav_item(item) for item in nav.items)
+    home = nav.homepage.url if nav.homepage is not None else ""
+    return Nav(items, NavHome(home))
+
+
+def nav_item(item: Any) -> NavItem:
+    if isinstance(item, Section):
+        children = tuple(nav_item(child) for child in item.children)
+        first = next((c for c in children if c.url or c.tab_url), None)
+        return NavItem(str(item.title), "", first.tab_url if first else "", children)
+    if isinstance(item, Link):
+        return NavItem(str(item.title), item.url, item.url)
+    assert isinstance(item, Page)
+    return NavItem(str(item.title), item.url, item.url)
+
+
+def plain(value: Any) -> Any:
+    """A configuration value as JSON-like data (objects by ``str``) for templates and keys."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [plain(v) for v in value]
+    if hasattr(value, "items") and callable(value.items):
+        return {str(k): plain(v) for k, v in value.items()}
+    # str(), minus memory addresses ("<function f at 0x7f…>"), so keys stay the same across runs.
+    return re.sub(r" at 0x[0-9a-fA-F]+", "", str(value))
+
+
+def add_to_sitemap(site_dir: Path, setup: Setup, specs: Iterable[PageSpec]) -> None:
+    """Add the lean pages to MkDocs' sitemap.xml (and .gz), as MkDocs lists its own pages."""
+    sitemap = site_dir / "sitemap.xml"
+    if not sitemap.exists():
+        return
+    text = sitemap.read_text(encoding="utf-8")
+    site_url = str(setup.config.get("site_url") or "")
+    if not site_url:
+        return
+    entries = "".join(
+        f"\n    <url>\n         <loc>{xml_escape(site_url + spec.path)}</loc>\n    </url>"
+        for spec in specs
+    )
+    end = text.rfind("</urlset>")
+    if end < 0:
+        return
+    text = text[:end].rstrip("\n") + entries + "\n" + text[end:]
+    data = text.encode("utf-8")
+    sitemap.write_bytes(data)
+    gz = site_dir / "sitemap.xml.gz"
+    with (
+        gz.open("wb") as f,
+        gzip.GzipFile(fileobj=f, filename=str(gz), mode="wb", mtime=get_build_timestamp()) as buf,
+    ):
+        buf.write(data)
+
+
+def env_workers() -> int | None:
+    value = os.environ.get("YIZHAN_WORKERS", "").strip()
+    return int(value) if value.isdigit() else None

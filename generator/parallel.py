@@ -1,0 +1,76 @@
+"""Run one pure, expensive step of the build in a forked process beside the main one.
+
+The build's stages are single-threaded Python; on a machine with two or more cores, a step
+whose result does not feed the next one (the feeds, while the pages are planned) can run in a
+child process at the same time. The child is a fork of this process, so it starts with the
+validated site in memory and only its result travels back (pickled through a pipe). The
+result is the same object the step would have returned here, so output is unchanged.
+
+Where fork is unavailable (Windows, macOS), with a single core, or with ``YIZHAN_WORKERS=1``,
+the step simply runs in this process when its result is asked for. Under ``mkdocs serve`` other
+threads exist (server, watcher); the child touches none of their state, and CPython resets the
+import and logging locks in a forked child, so forking there is safe in practice.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+import traceback
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+DISABLED = os.environ.get("YIZHAN_WORKERS", "").strip() == "1"
+
+
+def can_fork() -> bool:
+    return (
+        hasattr(os, "fork")
+        and sys.platform.startswith("linux")
+        and (os.cpu_count() or 1) > 1
+        and not DISABLED
+    )
+
+
+def beside(step: Callable[..., T], *args: Any) -> Callable[[], T]:
+    """Start ``step(*args)`` in a forked child now; the returned function waits for its result.
+
+    An exception in the child is raised again by the returned function.
+    """
+    if not can_fork():
+        return lambda: step(*args)
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: compute, send, and leave without running the parent's cleanup
+        os.close(read_fd)
+        code = 0
+        try:
+            try:
+                payload = pickle.dumps((True, step(*args)), protocol=pickle.HIGHEST_PROTOCOL)
+            except BaseException as error:  # every failure goes to the parent, as it was
+                code = 1
+                try:
+                    payload = pickle.dumps((False, error))
+                except Exception:
+                    payload = pickle.dumps((False, RuntimeError(traceback.format_exc())))
+            with os.fdopen(write_fd, "wb") as pipe:
+                pipe.write(payload)
+        finally:
+            os._exit(code)
+    os.close(write_fd)
+
+    def result() -> T:
+        with os.fdopen(read_fd, "rb") as pipe:
+            payload = pipe.read()
+        os.waitpid(pid, 0)
+        if not payload:
+            raise RuntimeError(f"{step.__name__} stopped without a result")
+        ok, value = pickle.loads(payload)
+        if not ok:
+            raise value
+        return value
+
+    return result

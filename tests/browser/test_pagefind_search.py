@@ -1,0 +1,61 @@
+"""Search on the fast path (issue 5): Pagefind, in a real Chromium, under a base path.
+
+A visitor types 分类 into the header's search box and finds the article on 垃圾分类 (Pagefind's
+extended build segments Chinese), with links under the site's base path, and downloads far
+less than 1 MB to do so.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent.parent))
+from buildtools import FIXTURE_SITE, copy_site, set_fast, yizhan
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    site = copy_site(FIXTURE_SITE, tmp_path_factory.mktemp("pagefind") / "site")
+    set_fast(site, "true")
+    root = tmp_path_factory.mktemp("served")
+    result = yizhan(site, "build", "-d", str(root / "repo"))
+    assert result.returncode == 0, result.stderr
+    assert (root / "repo" / "pagefind" / "pagefind.js").is_file()
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
+    handler.log_message = lambda *a: None  # type: ignore[attr-defined]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/repo/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_search_finds_a_chinese_word_inside_a_compound(served: str, browser: Any) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    fetched: dict[str, int] = {}
+    try:
+        page.goto(served, wait_until="networkidle")
+        page.on("response", lambda r: fetched.__setitem__(r.url, len(r.body())))
+        page.click("input.md-search__input")  # visible in the header on a wide screen
+        page.keyboard.type("分类")
+        page.wait_for_selector(".md-search-result__item a", timeout=15000)
+        hrefs = page.eval_on_selector_all(
+            ".md-search-result__item a", "els => els.map(e => e.getAttribute('href'))"
+        )
+    finally:
+        page.close()
+    assert any(href.rstrip("/").endswith("news/garbage") for href in hrefs), hrefs
+    assert all(href.startswith("/repo/") for href in hrefs), hrefs
+    assert any("pagefind" in url for url in fetched)
+    assert all(url.startswith(served) for url in fetched), "a request left the site"
+    assert sum(fetched.values()) < 1_000_000

@@ -1,0 +1,267 @@
+"""The fast paths of issue 5 change nothing in the output.
+
+Builds of the fixture site through the real command line: cold (no cache, one process), warm
+(every page from the cache), parallel (two forked workers) must give the same bytes; after a
+template, a configuration value or a referenced venue changes, a warm build must give exactly
+what a cold build of the new content gives (nothing stale from the cache), and show the change.
+The lean renderer's pages must carry the same content as MkDocs' own rendering of them, and
+its relative URLs must be MkDocs'. No timings are asserted here (see benchmarks/).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from buildtools import FIXTURE_SITE, copy_site, set_fast, tree_digest, yizhan
+
+from generator.lean.links import page_url
+from generator.lean.pool import batches
+
+
+def build(site: Path, out: Path, workers: int = 1) -> str:
+    result = yizhan(site, "build", "-d", str(out), YIZHAN_WORKERS=str(workers))
+    assert result.returncode == 0, result.stderr
+    return result.stderr
+
+
+def cold(site: Path, out: Path, workers: int = 1) -> str:
+    shutil.rmtree(site / ".cache", ignore_errors=True)
+    return build(site, out, workers)
+
+
+def counts(log: str) -> tuple[int, int]:
+    """(rendered, from cache) of the fast path's summary line."""
+    match = re.search(r"\((\d+) rendered, (\d+) from cache\)", log)
+    assert match, log
+    return int(match.group(1)), int(match.group(2))
+
+
+def digest_without_search(root: Path) -> dict[str, str]:
+    return {k: v for k, v in tree_digest(root).items() if not k.startswith("pagefind/")}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture site with the fast path on (small sites leave it off by default)."""
+    site = copy_site(FIXTURE_SITE, tmp_path_factory.mktemp("fast") / "site")
+    set_fast(site, "true")
+    return site
+
+
+@pytest.fixture(scope="module")
+def reference(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cold, single-process build: what every other path must reproduce."""
+    out = tmp_path_factory.mktemp("cold") / "out"
+    log = cold(site, out)
+    rendered, cached = counts(log)
+    assert rendered > 20 and cached == 0
+    return out
+
+
+def test_warm_cache_gives_the_same_bytes(site: Path, reference: Path, tmp_path: Path) -> None:
+    build(site, tmp_path / "warm-1")  # the cache is filled by the reference build already
+    log = build(site, tmp_path / "warm")
+    rendered, cached = counts(log)
+    assert rendered == 0 and cached > 20
+    assert tree_digest(tmp_path / "warm") == tree_digest(reference)
+
+
+def test_parallel_build_gives_the_same_bytes(site: Path, reference: Path, tmp_path: Path) -> None:
+    log = cold(site, tmp_path / "parallel", workers=2)
+    assert counts(log)[1] == 0
+    assert tree_digest(tmp_path / "parallel") == tree_digest(reference)
+
+
+def test_search_index_is_built_and_listings_are_not_results(reference: Path) -> None:
+    assert (reference / "pagefind" / "pagefind.js").is_file()
+    assert not (reference / "search" / "search_index.json").exists() or (
+        (reference / "search" / "search_index.json").stat().st_size < 200_000
+    )
+    event = next((reference / "events").glob("*/index.html")).read_text(encoding="utf-8")
+    assert 'data-pagefind-ignore="all"' not in event
+    assert "data-pagefind-body" in event  # once one page has the marker, only marked pages count
+    about = (reference / "about" / "index.html").read_text(encoding="utf-8")
+    assert "data-pagefind-body" in about
+    listing = (reference / "events" / "index.html").read_text(encoding="utf-8")
+    assert '<article class="md-content__inner md-typeset" data-pagefind-ignore="all">' in listing
+
+
+ARTICLE_RE = re.compile(r'<article class="md-content__inner md-typeset"[^>]*>(.*?)</article>', re.S)
+
+
+def test_lean_pages_have_the_content_mkdocs_renders(
+    site: Path, reference: Path, tmp_path: Path
+) -> None:
+    slow = copy_site(site, tmp_path / "slow")
+    set_fast(slow, "false")
+    build(slow, tmp_path / "mkdocs-out")
+    compared = 0
+    for path in sorted(reference.rglob("index.html")):
+        rel = path.relative_to(reference)
+        other = tmp_path / "mkdocs-out" / rel
+        assert other.is_file(), f"{rel} missing from the MkDocs build"
+        ours = ARTICLE_RE.search(path.read_text(encoding="utf-8"))
+        theirs = ARTICLE_RE.search(other.read_text(encoding="utf-8"))
+        assert (ours is None) == (theirs is None), rel
+        if ours and theirs:
+            assert ours.group(1) == theirs.group(1), rel
+            compared += 1
+    assert compared > 20
+    # Both list the same pages in the sitemap.
+    urls = re.compile(r"<loc>(.*?)</loc>")
+    ours_map = sorted(urls.findall((reference / "sitemap.xml").read_text(encoding="utf-8")))
+    theirs_map = sorted(urls.findall((tmp_path / "mkdocs-out" / "sitemap.xml").read_text("utf-8")))
+    assert ours_map == theirs_map
+
+
+def test_links_work_under_the_base_path(reference: Path) -> None:
+    """Every relative link and asset of generated pages points at a file of the build."""
+    checked = 0
+    for page in sorted(reference.rglob("index.html")):
+        html = page.read_text(encoding="utf-8")
+        for url in re.findall(r'(?:href|src)="([^"#?]+)', html):
+            if re.match(r"^[a-z]+:", url) or url.startswith("/"):
+                continue
+            target = (page.parent / url).resolve()
+            if url.endswith("/") or target.is_dir():
+                target = target / "index.html"
+            assert target.is_file(), f"{page.relative_to(reference)} links {url}"
+            checked += 1
+    assert checked > 300
+
+
+def changed_then_compared(site: Path, tmp_path: Path, change: object) -> tuple[Path, str]:
+    """Apply ``change`` to a copy with a warm cache; return its warm build after checking it
+    equals a cold build of the same content."""
+    work = copy_site(site, tmp_path / "site")
+    build(work, tmp_path / "before")
+    change(work)  # type: ignore[operator]
+    log = build(work, tmp_path / "warm")
+    cold(work, tmp_path / "cold")
+    assert tree_digest(tmp_path / "warm") == tree_digest(tmp_path / "cold")
+    return tmp_path / "warm", log
+
+
+def test_template_change_invalidates(site: Path, tmp_path: Path) -> None:
+    def change(work: Path) -> None:
+        package = Path(__file__).parent.parent / "generator" / "theme" / "yizhan" / "event.html"
+        override = work / "overrides" / "yizhan" / "event.html"
+        override.parent.mkdir(parents=True)
+        text = package.read_text(encoding="utf-8")
+        override.write_text(
+            text.replace("{% block content %}", "{% block content %}<p>模板已修改</p>", 1),
+            encoding="utf-8",
+        )
+
+    work = copy_site(site, tmp_path / "prep")
+    config = work / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "  name: material\n", "  name: material\n  custom_dir: overrides\n"
+        ),
+        encoding="utf-8",
+    )
+    (work / "overrides").mkdir()
+    out, log = changed_then_compared(work, tmp_path / "t", change)
+    event = next(p for p in (out / "events").glob("*/index.html"))
+    assert "模板已修改" in event.read_text(encoding="utf-8")
+    assert counts(log)[1] == 0  # a template edit re-renders every page
+
+
+def test_config_value_change_invalidates(site: Path, tmp_path: Path) -> None:
+    def change(work: Path) -> None:
+        config = work / "mkdocs.yml"
+        config.write_text(
+            config.read_text(encoding="utf-8").replace(
+                "site_name: 测试驿站", "site_name: 新名字驿站"
+            ),
+            encoding="utf-8",
+        )
+
+    out, _ = changed_then_compared(site, tmp_path, change)
+    news = next((out / "news").glob("*/index.html")).read_text(encoding="utf-8")
+    assert "新名字驿站" in news and "测试驿站" not in news
+
+
+def test_referenced_venue_change_invalidates_only_what_shows_it(site: Path, tmp_path: Path) -> None:
+    venues = sorted((site / "content" / "venues").glob("*.md"))
+    venue = venues[0]
+    old_name = re.search(r"(?m)^name: (.+)$", venue.read_text(encoding="utf-8")).group(1)  # type: ignore[union-attr]
+
+    def change(work: Path) -> None:
+        path = work / venue.relative_to(site)
+        path.write_text(
+            path.read_text(encoding="utf-8").replace(f"name: {old_name}", "name: 改名后的阵地", 1),
+            encoding="utf-8",
+        )
+
+    out, log = changed_then_compared(site, tmp_path, change)
+    shown = [
+        p
+        for p in (out / "events").glob("*/index.html")
+        if "改名后的阵地" in p.read_text(encoding="utf-8")
+    ]
+    assert shown, "an activity at the venue shows its new name"
+    rendered, cached = counts(log)
+    assert rendered > 0 and cached > 0  # pages that do not name the venue came from the cache
+
+
+@pytest.mark.parametrize(
+    "page",
+    ["", "events/", "events/x/", "news/2026/a/", "a.html", "events/x/index.html", "deep/a/b/c/"],
+)
+def test_relative_urls_are_mkdocs_own(page: str) -> None:
+    from mkdocs.structure.files import File
+    from mkdocs.structure.pages import Page
+    from mkdocs.utils import normalize_url
+
+    src = (page + "index.md") if page.endswith("/") or not page else page.replace(".html", ".md")
+    mk_page = Page(None, File(src, "/docs", "/site", use_directory_urls=True), {})  # type: ignore[arg-type]
+    mk_page.file.url = page  # the URL under test, whatever File made of the name
+    for path in ["", ".", "events/", "events/x/", "assets/a.css", "rss.xml", "../up/",
+                 "news/2026/a/", "#top", "/abs/", "https://example.org/x", "a/../b/", "./x"]:  # fmt: skip
+        assert page_url(path, page) == normalize_url(path, page=mk_page), (path, page)
+
+
+def test_batches_cover_every_page_once() -> None:
+    for count in (0, 1, 63, 64, 65, 1000):
+        seen = sorted(i for batch in batches(count, 2) for i in batch)
+        assert seen == list(range(count))
+
+
+def test_persistent_memo_reuses_results_between_builds(tmp_path: Path) -> None:
+    from generator import memo
+
+    calls: list[str] = []
+
+    @memo.persistent()
+    def shout(text: str) -> str:
+        calls.append(text)
+        return text.upper() + "！"
+
+    try:
+        memo.use(tmp_path)
+        assert shout("ab") == "AB！" and shout("ab") == "AB！"
+        memo.use(None)
+        assert shout("ab") == "AB！"  # no folder: computed again
+    finally:
+        memo.use(None)
+    assert calls == ["ab", "ab"]
+    assert len([p for p in tmp_path.rglob("*") if p.is_file()]) == 1
+
+
+def test_fast_path_is_automatic_from_a_thousand_pages() -> None:
+    """Unset, small sites keep MkDocs and Material's search; large ones get the fast path."""
+    from generator.mkdocs_engine.plugin import FAST_FROM_PAGES, YizhanPlugin
+
+    plugin = YizhanPlugin()
+    assert plugin.load_config({}) == ([], [])
+    assert not plugin.use_fast_path(FAST_FROM_PAGES - 1)
+    assert plugin.use_fast_path(FAST_FROM_PAGES)
+    plugin.load_config({"fast": False})
+    assert not plugin.use_fast_path(50_000)
+    plugin.load_config({"fast": True})
+    assert plugin.use_fast_path(10)
