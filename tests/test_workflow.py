@@ -95,3 +95,13 @@ def test_actions_are_pinned_to_a_major_version(workflow):  # type: ignore[no-unt
         for step in steps(workflow, job):
             if "uses" in step:
                 assert re.fullmatch(r"[\w.-]+/[\w.-]+@v\d+", step["uses"]), step["uses"]
+
+
+def test_build_reuses_the_page_cache(workflow):  # type: ignore[no-untyped-def]
+    """Large sites reuse unchanged pages from .cache/yizhan/ (issue 5) across daily runs."""
+    cache, step = step_using(workflow, "build", "actions/cache")
+    build, _ = step_running(workflow, "build", r"\byizhan build\b")
+    assert cache < build
+    assert step["with"]["path"] == ".cache/yizhan"
+    assert "github.sha" in step["with"]["key"]
+    assert step["with"]["key"].startswith(step["with"]["restore-keys"])
