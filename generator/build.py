@@ -7,7 +7,7 @@ into HTML (MkDocs today, through ``mkdocs_engine``).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -113,10 +113,15 @@ def load_site(options: BuildOptions, now: datetime | None = None) -> Checked:
 def plan_site(site: Site) -> Plan:
     """Site -> every page and file. Raises ContentError when two outputs claim one path."""
     views = derive_views(site)
-    # issue 5: feeds are built in a forked process while the pages are planned (same result).
-    feeds = parallel.beside(collect_files, site, views)
+    # issue 5: the files are made in forked processes while the pages are planned (same
+    # result); on a district the calendars are half of that work, so they get one of their own.
+    calendars = parallel.beside(collect_outputs, site, views, ("ical",))
+    others = parallel.beside(
+        collect_outputs, site, views, tuple(n for n in FILE_OUTPUTS if n != "ical")
+    )
     pages = rebase_links(collect_pages(site, views), site.config.content_dir)
-    files = tuple(feeds())
+    made = {**others(), **calendars()}
+    files = tuple(file for name in FILE_OUTPUTS for file in made[name])
     for page in pages:
         check_output_path(page.src_uri)
     for file in files:
@@ -172,12 +177,28 @@ def rebase_links(pages: list[PageSpec], content_dir: str) -> tuple[PageSpec, ...
     )
 
 
+def redirect_files(site: Site, views: Views) -> Iterable[FileSpec]:
+    return history.redirect_files(site)
+
+
+FILE_OUTPUTS: dict[str, Callable[[Site, Views], Iterable[FileSpec]]] = {
+    "rss": rss.files,
+    "ical": ical.files,
+    "jsondata": jsondata.files,
+    "qr": subscribe.files,  # the feeds' QR codes, linked by their pages
+    "redirects": redirect_files,
+}
+"""Every non-page output, by name, in the order the plan lists them."""
+
+
 def collect_files(site: Site, views: Views) -> list[FileSpec]:
-    found: list[FileSpec] = []
-    for output in (rss, ical, jsondata):
-        found.extend(output.files(site, views))
-    found.extend(history.redirect_files(site))
-    return found
+    made = collect_outputs(site, views, tuple(FILE_OUTPUTS))
+    return [file for name in FILE_OUTPUTS for file in made[name]]
+
+
+def collect_outputs(site: Site, views: Views, names: Iterable[str]) -> dict[str, list[FileSpec]]:
+    """The files of the outputs ``names`` (keys of ``FILE_OUTPUTS``), by name."""
+    return {name: list(FILE_OUTPUTS[name](site, views)) for name in names}
 
 
 def options_from_mapping(root: Path, config: Mapping[str, Any], **overrides: Any) -> BuildOptions:

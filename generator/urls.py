@@ -40,8 +40,13 @@ def news(slug: str) -> str:
     return f"news/{slug}/"
 
 
-def news_tag(tag: str) -> str:
-    return f"news/tags/{slugify(tag)}/"
+def news_tag(tag: str, page: int = 1) -> str:
+    base = f"news/tags/{slugify(tag)}/"
+    return base if page <= 1 else f"{base}page/{page}/"
+
+
+def news_tags() -> str:
+    return "news/tags/"
 
 
 def events_index() -> str:
@@ -96,8 +101,8 @@ def venue(slug: str) -> str:
     return f"venues/{slug}/"
 
 
-def timeline() -> str:
-    return "timeline/"
+def timeline(page: int = 1) -> str:
+    return "timeline/" if page <= 1 else f"timeline/page/{page}/"
 
 
 def subscribe() -> str:

@@ -138,7 +138,8 @@ def test_subscribe_lists_every_feed_with_qr_and_webcal(site: Site) -> None:
     assert "events/categories/du-shu/calendar.ics" in paths
     first = groups["全部活动"][0]
     assert first["webcal"] == "webcal://org.example.io/repo/calendar.ics"
-    assert first["qr"].startswith("<svg ") and 'role="img"' in first["qr"]
+    assert first["qr"] == "subscribe/qr/calendar.ics.svg"
+    assert first["qr_alt"] == "全部活动的订阅二维码"
     news = {e["path"] for g in spec.data["news_groups"] for e in g["entries"]}
     assert {"rss.xml", "branches/caizhi/rss.xml", "clubs/dushu/rss.xml"} <= news
     apps = [h["app"] for h in spec.data["howto"]]

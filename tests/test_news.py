@@ -6,6 +6,7 @@ import json
 
 import pytest
 from newsfactory import SITE_URL, article, make_site, sample_news
+from sitetools import site_from
 
 from generator.pages import news as news_pages
 from generator.views import Views
@@ -72,7 +73,45 @@ def test_site_pages_paths_templates_and_json(site):  # type: ignore[no-untyped-d
             "yizhan/news.html",
             "yizhan/news_index.html",
             "yizhan/news_tag.html",
+            "yizhan/news_tags.html",
         }
+    assert "news/tags/" in paths
+
+
+def test_pagination_shows_a_window_not_every_page() -> None:
+    window = news_pages.page_window
+    assert window(1, 1) == [1]
+    assert window(1, 5) == [1, 2, 3, 4, 5]
+    assert window(1, 250) == [1, 2, 3, None, 250]
+    assert window(100, 250) == [1, None, 98, 99, 100, 101, 102, None, 250]
+    assert window(5, 250) == [1, 2, 3, 4, 5, 6, 7, None, 250]  # no ellipsis for one page
+    assert window(250, 250) == [1, None, 248, 249, 250]
+    bar = news_pages.pagination(100, 250, lambda n: f"news/page/{n}/")
+    assert bar["previous"] == "news/page/99/" and bar["next"] == "news/page/101/"
+    assert [p["number"] for p in bar["pages"] if p.get("current")] == [100]
+    assert len(bar["pages"]) == 9
+
+
+def test_a_big_tag_paginates_like_the_index(tmp_path):  # type: ignore[no-untyped-def]
+    files = {
+        f"content/news/n{i:03d}.md": f"---\ntitle: 文章{i}\ndate: 2026-03-{1 + i % 28:02d}\ntags: 党建\n---\n正文\n"
+        for i in range(45)
+    }
+    built, problems = site_from(tmp_path, files)
+    assert problems == []
+    specs = {s.path: s for s in news_pages.pages(built, views_of(built))}
+    tag_paths = sorted(p for p in specs if p.startswith("news/tags/dang-jian/"))
+    assert tag_paths == [
+        "news/tags/dang-jian/",
+        "news/tags/dang-jian/page/2/",
+        "news/tags/dang-jian/page/3/",
+    ]
+    shown = [a["url"] for p in tag_paths for a in specs[p].data["articles"]]
+    assert len(shown) == len(set(shown)) == 45
+    assert specs["news/tags/dang-jian/page/3/"].data["pagination"]["next"] is None
+    # The tag cloud is on the first page of /news/ only; /news/tags/ lists every tag.
+    assert specs["news/"].data["tags"] and not specs["news/page/2/"].data["tags"]
+    assert [t["url"] for t in specs["news/tags/"].data["tags"]] == ["news/tags/dang-jian/"]
 
 
 def test_article_page_links_organisers_tags_and_neighbours(site):  # type: ignore[no-untyped-def]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from xml.etree import ElementTree
 
 from sitetools import site_from
 
@@ -24,9 +25,30 @@ def test_small_site_lists_every_feed_with_qr_and_webcal(tmp_path: Path) -> None:
         f"branches/b{i:03d}/calendar.ics" for i in range(3)
     ]
     assert all(
-        e["webcal"].startswith("webcal://example.org/repo/") and "<svg" in e["qr"]
+        e["webcal"].startswith("webcal://example.org/repo/")
+        and e["qr"] == f"subscribe/qr/{e['path']}.svg"
+        and e["qr_alt"] == f"{e['name']}的订阅二维码"
         for e in branches["entries"]
     )
+
+
+def test_every_linked_qr_code_is_a_standalone_svg_of_its_feed(tmp_path: Path) -> None:
+    site, _ = site_from(tmp_path, branch_files(subscribe.FULL_LIST_LIMIT + 1))
+    views = derive_views(site)
+    qr_files = {f.path: f.content for f in subscribe.files(site, views)}
+    linked = [e for g in subscribe.calendar_groups(site) for e in g["entries"]]
+    linked += [e for g in subscribe.news_groups(site) for e in g["entries"]]
+    linked += [f for p in orgs.pages(site, views) for f in p.data.get("feeds", [])]
+    assert linked and {e["qr"] for e in linked} <= set(qr_files)
+    assert "subscribe/qr/branches/b030/rss.xml.svg" in qr_files
+    svg = ElementTree.fromstring(qr_files["subscribe/qr/calendar.ics.svg"])
+    assert svg.tag == "{http://www.w3.org/2000/svg}svg"
+    # The file draws the code qr_svg makes of the feed's absolute address (the same drawing
+    # the page used to inline).
+    url = "https://example.org/repo/calendar.ics"
+    inline = ElementTree.fromstring(subscribe.qr_svg(url, "x"))
+    drawn = [e.get("d") for e in svg.iter() if e.get("d")]
+    assert drawn and drawn == [e.get("d") for e in inline.iter() if e.get("d")]
 
 
 def test_a_long_group_points_at_its_directory_and_each_page_keeps_its_feeds(tmp_path: Path) -> None:
@@ -42,4 +64,4 @@ def test_a_long_group_points_at_its_directory_and_each_page_keeps_its_feeds(tmp_
         "branches/b007/calendar.ics",
         "branches/b007/rss.xml",
     ]
-    assert "<svg" in branch_page.data["feeds"][0]["qr"]
+    assert branch_page.data["feeds"][0]["qr"] == "subscribe/qr/branches/b007/calendar.ics.svg"

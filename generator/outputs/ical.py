@@ -21,7 +21,15 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Timezone, TimezoneDaylight, TimezoneStandard, vDuration, vRecur
+from icalendar import (
+    Calendar,
+    Component,
+    Timezone,
+    TimezoneDaylight,
+    TimezoneStandard,
+    vDuration,
+    vRecur,
+)
 from icalendar import Event as VEvent
 
 from .. import i18n, urls
@@ -139,7 +147,7 @@ class FeedWriter:
             cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
             cal.add("x-published-ttl", vDuration(REFRESH))
             cal.add("url", urls.absolute(cfg.site_url, urls.home()))
-            whole = cal.to_ical()
+            whole = serialise(cal)
             assert whole.endswith(FOOTER)
             self.head_bytes = whole[: -len(FOOTER)]
         return self.head_bytes
@@ -157,7 +165,7 @@ class FeedWriter:
         if zone not in self.zone_bytes:
             first = self.first_year.get(zone, self.site.config.today.year)
             last = max(self.site.config.today.year, first) + 2
-            self.zone_bytes[zone] = build_vtimezone(zone, first - 1, last).to_ical()
+            self.zone_bytes[zone] = serialise(build_vtimezone(zone, first - 1, last))
         return self.zone_bytes[zone]
 
     def vevents(self, event_id: str) -> bytes:
@@ -167,17 +175,50 @@ class FeedWriter:
                 event_id, self.site.config.site_url
             )
             self.event_bytes[event_id] = b"".join(
-                c.to_ical() for c in build_vevents(self.site, event, history)
+                serialise(c) for c in build_vevents(self.site, event, history)
             )
         return self.event_bytes[event_id]
 
 
 FOOTER = b"END:VCALENDAR\r\n"
+FOLD_LIMIT = 75
+"""icalendar folds a content line before the character that would make it 75 octets long."""
+ESCAPE_BYTES = (ord("\\"), ord("^"))
+
+
+def serialise(component: Component) -> bytes:
+    """``component.to_ical()``, the same bytes, with each content line folded by ``fold``.
+
+    perf (issue 5): icalendar folds every line character by character in Python: 2 of the
+    15 s a district's calendars took (15,000 activities, 600-character descriptions); 0.2 s here.
+    """
+    return b"".join(fold(line) + b"\r\n" for line in component.content_lines() if line)
+
+
+def fold(line: str) -> bytes:
+    """A content line folded exactly as icalendar's ``Contentline.to_ical`` folds it (RFC 5545
+    3.1: at most 75 octets a line, never inside a UTF-8 character; icalendar also never ends a
+    line with a ``\\`` or ``^`` escape), but cutting at byte offsets instead of per character."""
+    data = line.encode("utf-8")
+    if len(data) < FOLD_LIMIT:
+        return data
+    chunks = []
+    start, size = 0, len(data)
+    while size - start >= FOLD_LIMIT:
+        end = start + FOLD_LIMIT - 1
+        while data[end] & 0xC0 == 0x80:  # a UTF-8 continuation byte: back to its lead byte
+            end -= 1
+        if end - start > 1 and data[end - 1] in ESCAPE_BYTES:
+            end -= 1  # the escape character starts the next line
+        chunks.append(data[start:end])
+        start = end
+    chunks.append(data[start:])
+    return b"\r\n ".join(chunks)
 
 
 def inner_lines(component: Calendar) -> bytes:
     """A component's property lines without its BEGIN/END lines."""
-    whole = component.to_ical()
+    whole = serialise(component)
     begin = b"BEGIN:VCALENDAR\r\n"
     assert whole.startswith(begin) and whole.endswith(FOOTER)
     return whole[len(begin) : -len(FOOTER)]

@@ -20,12 +20,17 @@ from ..plan import PageSpec
 from ..views import Views
 from ..views.calendar import Occurrence, as_day, local_day
 
-NEXT_ON_EVENT_PAGE = 20
-PAST_ON_CATEGORY_PAGE = 50
+# A weekly activity's page lists its next dates up to here, then links the month grid.
+NEXT_ON_EVENT_PAGE = 10
+# A month grid's cell names this many activities and links the rest in the day list below it,
+# so a month of 150 occurrences stays a small page (issue 2) and each cell stays readable.
+TITLES_PER_CELL = 2
+PAST_ON_CATEGORY_PAGE = 20
 # Lists stop here and point at the month grids, so a district's 15,000 activities do not make
 # one page of a megabyte (every page stays small enough for a phone).
 UPCOMING_LIMIT = 60
-PAST_PAGE_LIMIT = 100
+CATEGORY_UPCOMING_LIMIT = 40
+PAST_PAGE_LIMIT = 80
 DEFAULT_LENGTH = timedelta(hours=1)
 """Length given to "add to calendar" links of an activity without an end."""
 
@@ -70,6 +75,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "rule": ("重复", "Repeats"),
     "moved": ("时间或地点有调整", "changed"),
     "more_dates": ("另有 {n} 场，见月历", "{n} more, see the calendar"),
+    "more_in_cell": ("另有 {n} 项", "{n} more"),
     "ended": ("本活动已结束", "This activity has ended"),
     "all_day": ("全天", "all day"),
     "continues": ("续", "cont."),
@@ -303,7 +309,29 @@ def month_page(
                 card["short_time"] = say("all_day", lang)
             card["recurring"] = event.recurring
             by_day.setdefault(day, []).append(card)
+    # Activities that start on a day come before those continuing from an earlier day.
+    for cards in by_day.values():
+        cards.sort(key=lambda card: card["continued"])
     first_day = date(year, month, 1)
+    overflowing = {d for d, cards in by_day.items() if len(cards) > TITLES_PER_CELL}
+    # The day list names a multi-day activity on its first day (or the month's, or today's),
+    # not on every day it spans; a day whose cell sends readers to the list is always there.
+    agenda, listed = [], set()
+    for d in sorted(by_day):
+        shown = [c for c in by_day[d] if not c["continued"] or d in (today, first_day)]
+        if not shown and d in overflowing:
+            shown = by_day[d]
+        if shown:
+            listed.add(d)
+            agenda.append(
+                {
+                    "date": i18n.read_date(d, lang),
+                    "iso": d.isoformat(),
+                    "anchor": day_anchor(d),
+                    "today": d == today,
+                    "entries": shown,
+                }
+            )
     days_in_month = stdcal.monthrange(year, month)[1]
     grid_start = first_day - timedelta(days=first_day.weekday())
     last = date(year, month, days_in_month)
@@ -312,36 +340,26 @@ def month_page(
     names = say("weekday_names", lang).split(",")
     day = grid_start
     while day <= grid_end:
+        cards = by_day.get(day, []) if day.month == month else []
         week.append(
             {
                 "day": day.day,
                 "iso": day.isoformat(),
+                # The day's number links its part of the day list, when the list has one.
+                "anchor": day_anchor(day) if day in listed else "",
                 "label": i18n.read_date(day, lang),
                 "weekday": names[day.weekday()],
                 "in_month": day.month == month,
                 "today": day == today,
                 "past": day < today,
-                "entries": by_day.get(day, []) if day.month == month else [],
+                "entries": cards[:TITLES_PER_CELL],
+                "more": max(len(cards) - TITLES_PER_CELL, 0),
             }
         )
         if len(week) == 7:
             weeks.append(week)
             week = []
         day += timedelta(days=1)
-    # The phone list names a multi-day activity on its first day (or the month's, or today's),
-    # not on every day it spans.
-    agenda = []
-    for d in sorted(by_day):
-        shown = [c for c in by_day[d] if not c["continued"] or d in (today, first_day)]
-        if shown:
-            agenda.append(
-                {
-                    "date": i18n.read_date(d, lang),
-                    "iso": d.isoformat(),
-                    "today": d == today,
-                    "entries": shown,
-                }
-            )
     data = common(site)
     data.update(
         {
@@ -363,6 +381,17 @@ def month_page(
     )
 
 
+def day_anchor(day: date) -> str:
+    """The id of a day in a month's day list (the grid's cells link to it)."""
+    return f"d{day.day}"
+
+
+def month_of(site: Site, occ: Occurrence) -> str:
+    """The month grid an occurrence is shown on."""
+    day = local_day(occ.start, ZoneInfo(site.config.timezone))
+    return urls.events_month(day.year, day.month)
+
+
 def month_link(value: tuple[int, int] | None, language: str) -> dict[str, str] | None:
     if value is None:
         return None
@@ -379,13 +408,13 @@ def category_page(site: Site, views: Views, category: str, event_ids: frozenset[
     lang = site.config.language
     cal = views.calendar
     feed = urls.absolute(site.config.site_url, urls.event_category_ics(category))
+    upcoming = cal.upcoming_where(event_ids)
     data = common(site)
     data.update(
         {
             "name": category,
-            "days": day_groups(
-                site, cal.upcoming_where(event_ids)[:UPCOMING_LIMIT], clamp_to_today=True
-            ),
+            "days": day_groups(site, upcoming[:CATEGORY_UPCOMING_LIMIT], clamp_to_today=True),
+            "more": len(upcoming) > CATEGORY_UPCOMING_LIMIT,
             "past": [
                 occurrence_card(site, o) for o in cal.past_where(event_ids)[:PAST_ON_CATEGORY_PAGE]
             ],
@@ -426,6 +455,7 @@ def event_page(site: Site, views: Views, event: Event) -> PageSpec:
             "rule": rule_text(event, lang) if event.recurring else "",
             "dates": [occurrence_card(site, o) for o in shown],
             "more_dates": max(len(upcoming) - len(shown), 0),
+            "more_url": month_of(site, upcoming[len(shown)]) if len(upcoming) > len(shown) else "",
             "place": place_data(site, event),
             "organisers": organiser_links(site, event),
             "categories": [{"name": c, "url": urls.event_category(c)} for c in event.categories],

@@ -7,7 +7,7 @@ pages), so an article reads the same wherever it is listed.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from .. import i18n, urls
@@ -19,6 +19,11 @@ from ..views.text import asset_url, body_text, reading_minutes, summary_of
 
 CARD_SUMMARY_CHARS = 100
 DESCRIPTION_CHARS = 150
+# Pages listed around the current one in a pagination bar (plus the first and the last), so
+# the bar stays the same size however many pages a district's news fills (issue 2).
+PAGINATION_WINDOW = 2
+# The most used tags shown on /news/; every tag is listed on /news/tags/.
+TAG_CLOUD_LIMIT = 40
 
 # Words of the news pages, (Chinese, English).
 TEXT: dict[str, tuple[str, str]] = {
@@ -38,6 +43,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "no_news": ("暂无新闻。", "No news yet."),
     "subscribe_rss": ("RSS 订阅", "RSS feed"),
     "articles": ("{n} 篇文章", "{n} articles"),
+    "all_tags": ("全部标签", "All tags"),
 }
 
 
@@ -162,21 +168,46 @@ def labels(language: str) -> dict[str, str]:
         "older",
         "pages",
         "subscribe_rss",
+        "all_tags",
     )
     return {key: say(key, language) for key in keys}
 
 
-def pagination(page: NewsPage) -> dict[str, Any]:
+def page_window(number: int, count: int) -> list[int | None]:
+    """Page numbers a pagination bar shows: the first, the last and a few around ``number``;
+    ``None`` stands for the pages left out between them (drawn as an ellipsis)."""
+    shown = {1, count} | set(range(number - PAGINATION_WINDOW, number + PAGINATION_WINDOW + 1))
+    out: list[int | None] = []
+    for n in sorted(n for n in shown if 1 <= n <= count):
+        if out and out[-1] is not None and n - out[-1] == 2:
+            out.append(n - 1)  # one hidden page is shown rather than an ellipsis
+        elif out and out[-1] is not None and n - out[-1] > 2:
+            out.append(None)
+        out.append(n)
+    return out
+
+
+def pagination(number: int, count: int, path_of: Callable[[int], str]) -> dict[str, Any]:
     return {
-        "number": page.number,
-        "count": page.count,
-        "previous": page.previous_path,
-        "next": page.next_path,
+        "number": number,
+        "count": count,
+        "previous": path_of(number - 1) if number > 1 else None,
+        "next": path_of(number + 1) if number < count else None,
         "pages": [
-            {"number": n, "url": urls.news_index(n), "current": n == page.number}
-            for n in range(1, page.count + 1)
+            {"gap": True} if n is None else {"number": n, "url": path_of(n), "current": n == number}
+            for n in page_window(number, count)
         ],
     }
+
+
+def tag_cloud(tags: Sequence[Tag], limit: int | None) -> list[dict[str, Any]]:
+    """Tags by name with their article counts; with ``limit``, only the most used ones."""
+    chosen = list(tags)
+    if limit is not None and len(chosen) > limit:
+        by_use = sorted(chosen, key=lambda tag: (-len(tag.items), tag.slug))[:limit]
+        most_used = {tag.slug for tag in by_use}
+        chosen = [tag for tag in tags if tag.slug in most_used]
+    return [{"name": tag.name, "url": tag.path, "count": len(tag.items)} for tag in chosen]
 
 
 def index_page(site: Site, views: Views, page: NewsPage) -> PageSpec:
@@ -188,29 +219,57 @@ def index_page(site: Site, views: Views, page: NewsPage) -> PageSpec:
         "kind": "news_index",
         "title": title,
         "articles": [news_card(site, item) for item in page.items],
-        "pagination": pagination(page),
-        "tags": [
-            {"name": tag.name, "url": tag.path, "count": len(tag.items)} for tag in views.news.tags
-        ],
+        "pagination": pagination(page.number, page.count, urls.news_index),
+        # The tag cloud is on the first page only: repeated on every page it would weigh more
+        # than the articles.
+        "tags": tag_cloud(views.news.tags, TAG_CLOUD_LIMIT) if page.number == 1 else [],
+        "all_tags": urls.news_tags() if views.news.tags else "",
         "feed": urls.rss(),
         "labels": labels(language),
     }
     return PageSpec(path=page.path, template="yizhan/news_index.html", title=title, data=data)
 
 
-def tag_page(site: Site, tag: Tag) -> PageSpec:
+def tag_pages(site: Site, tag: Tag) -> Iterator[PageSpec]:
+    """One tag's articles, in pages of the same size as /news/ (a tag may have hundreds)."""
     language = site.config.language
-    title = say("tag_title", language, name=tag.name)
+    per_page = max(1, site.config.news_per_page)
+    chunks = [tag.items[i : i + per_page] for i in range(0, len(tag.items), per_page)]
+    for number, chunk in enumerate(chunks, start=1):
+        title = say("tag_title", language, name=tag.name)
+        if number > 1:
+            title = say("page_n", language, title=title, n=number)
+        data = {
+            "kind": "news_tag",
+            "title": title,
+            "name": tag.name,
+            "count": say("articles", language, n=len(tag.items)),
+            "articles": [news_card(site, item) for item in chunk],
+            "pagination": pagination(number, len(chunks), lambda n: urls.news_tag(tag.name, n)),
+            "index_url": urls.news_index(),
+            "tags_url": urls.news_tags(),
+            "labels": labels(language),
+        }
+        yield PageSpec(
+            path=urls.news_tag(tag.name, number),
+            template="yizhan/news_tag.html",
+            title=title,
+            data=data,
+        )
+
+
+def tags_page(site: Site, views: Views) -> PageSpec:
+    """/news/tags/: every tag with its article count."""
+    language = site.config.language
+    title = say("all_tags", language)
     data = {
-        "kind": "news_tag",
+        "kind": "news_tags",
         "title": title,
-        "name": tag.name,
-        "count": say("articles", language, n=len(tag.items)),
-        "articles": [news_card(site, item) for item in tag.items],
+        "tags": tag_cloud(views.news.tags, None),
         "index_url": urls.news_index(),
         "labels": labels(language),
     }
-    return PageSpec(path=tag.path, template="yizhan/news_tag.html", title=title, data=data)
+    return PageSpec(path=urls.news_tags(), template="yizhan/news_tags.html", title=title, data=data)
 
 
 def pages(site: Site, views: Views) -> Iterator[PageSpec]:
@@ -221,5 +280,7 @@ def pages(site: Site, views: Views) -> Iterator[PageSpec]:
         newer = items[index - 1] if index > 0 else None
         older = items[index + 1] if index + 1 < len(items) else None
         yield article_page(site, views, item, newer, older)
+    if views.news.tags:
+        yield tags_page(site, views)
     for tag in views.news.tags:
-        yield tag_page(site, tag)
+        yield from tag_pages(site, tag)

@@ -13,7 +13,7 @@ from ..views.orgs import BranchNode
 from ..views.text import asset_url, render_html
 from . import subscribe
 from .events import occurrence_card
-from .news import news_card
+from .news import news_card, pagination
 
 NEWS_ON_PAGE = 10
 EVENTS_ON_PAGE = 20
@@ -53,7 +53,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "venues_intro": ("共 {n} 处阵地。", "{n} venues."),
     "uncategorised": ("其他", "Other"),
     "more_news": ("全部新闻", "All news"),
+    "pages": ("分页", "Pages"),
+    "newer": ("较近的年份", "Later years"),
+    "older": ("更早的年份", "Earlier years"),
+    "page_n": ("{title}（第 {n} 页）", "{title} (page {n})"),
 }
+
+# Whole years are put on one timeline page until it holds this many milestones, so a district
+# with decades of milestones gets a few small pages instead of one long one (issue 2).
+MILESTONES_PER_PAGE = 60
 
 
 def say(key: str, language: str, **params: object) -> str:
@@ -62,7 +70,7 @@ def say(key: str, language: str, **params: object) -> str:
 
 
 def labels(language: str) -> dict[str, str]:
-    return {key: say(key, language, n="{n}", m="{m}") for key in LABELS}
+    return {key: say(key, language, n="{n}", m="{m}", title="{title}") for key in LABELS}
 
 
 def pages(site: Site, views: Views) -> Iterator[PageSpec]:
@@ -72,7 +80,7 @@ def pages(site: Site, views: Views) -> Iterator[PageSpec]:
     yield from (club_page(site, views, c) for c in site.clubs.values())
     yield venues_index(site, views)
     yield from (venue_page(site, views, v) for v in site.venues.values())
-    yield timeline_page(site, views)
+    yield from timeline_pages(site, views)
 
 
 def read_partial_date(value: PartialDate | None, language: str) -> str:
@@ -346,17 +354,46 @@ def venue_page(site: Site, views: Views, v: Venue) -> PageSpec:
     )
 
 
-def timeline_page(site: Site, views: Views) -> PageSpec:
+def timeline_chunks(
+    years: tuple[tuple[int, tuple[Milestone, ...]], ...],
+) -> list[list[tuple[int, tuple[Milestone, ...]]]]:
+    """Years, newest first, in pages of whole years of at most MILESTONES_PER_PAGE milestones
+    (a year with more than that has a page of its own)."""
+    chunks: list[list[tuple[int, tuple[Milestone, ...]]]] = [[]]
+    count = 0
+    for year, items in years:
+        if chunks[-1] and count + len(items) > MILESTONES_PER_PAGE:
+            chunks.append([])
+            count = 0
+        chunks[-1].append((year, items))
+        count += len(items)
+    return chunks
+
+
+def timeline_pages(site: Site, views: Views) -> Iterator[PageSpec]:
     lang = site.config.language
-    return PageSpec(
-        path=urls.timeline(),
-        template="yizhan/timeline.html",
-        title=i18n.label("timeline", lang),
-        data={
-            "years": [
-                {"year": str(year), "entries": [milestone_item(site, m) for m in items]}
-                for year, items in views.orgs.milestone_years
-            ],
-            "labels": labels(lang),
-        },
-    )
+    chunks = timeline_chunks(views.orgs.milestone_years)
+    # Every page's year list links every year, on whichever page it is.
+    year_links = [
+        {"year": str(year), "url": urls.timeline(number)}
+        for number, chunk in enumerate(chunks, start=1)
+        for year, _ in chunk
+    ]
+    for number, chunk in enumerate(chunks, start=1):
+        title = i18n.label("timeline", lang)
+        if number > 1:
+            title = say("page_n", lang, title=title, n=number)
+        yield PageSpec(
+            path=urls.timeline(number),
+            template="yizhan/timeline.html",
+            title=title,
+            data={
+                "years": [
+                    {"year": str(year), "entries": [milestone_item(site, m) for m in items]}
+                    for year, items in chunk
+                ],
+                "year_links": year_links,
+                "pagination": pagination(number, len(chunks), urls.timeline),
+                "labels": labels(lang),
+            },
+        )

@@ -1,11 +1,14 @@
 """/subscribe/: every calendar and news feed, with its address to copy, a webcal:// link, a QR
-code (inline SVG from segno, no request to any other host), and how to subscribe on the phones
+code (an SVG made by segno, no request to any other host), and how to subscribe on the phones
 and programs residents use. Google services are blocked in mainland China, so Google comes last.
+
+The QR codes are small files of their own (``subscribe/qr/<feed path>.svg``, from ``files``),
+shown by a lazy ``<img>``: inline, each weighed 2–4 KB in every page listing its feed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -13,7 +16,7 @@ import segno
 
 from .. import i18n, memo, urls
 from ..model import Site
-from ..plan import PageSpec
+from ..plan import FileSpec, PageSpec
 from ..views import Views
 from ..views.calendar import calendar_feeds
 
@@ -38,6 +41,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "webcal": ("一键订阅", "Subscribe"),
     "qr": ("二维码", "QR code"),
     "qr_alt": ("订阅地址的二维码：{url}", "QR code of the address {url}"),
+    "qr_of": ("{name}的订阅二维码", "QR code to subscribe to {name}"),
     "address": ("订阅地址", "Address"),
     "howto": ("如何订阅", "How to subscribe"),
     "json": ("给开发者：全部活动的 JSON 数据", "For developers: all activities as JSON"),
@@ -110,11 +114,20 @@ def say(key: str, language: str, **params: object) -> str:
     return (en if i18n.lang_key(language) == "en" else zh).format(**params)
 
 
+QR_MASK = 2
+"""perf (issue 5): every data mask gives a valid code; choosing the best of the eight (ISO/IEC
+18004 7.8.3, which only avoids unlucky patterns) was 85 % of a code's cost, ~10 ms of pure
+Python per feed on a district's thousand feeds. Mask 2 is the one whose ISO penalty came
+closest to the best mask's on 300 feed addresses of the benchmark district (on average within
+22 points of ~1,600). tests/browser/test_qr_decode.py reads the codes back from the page as
+Chromium draws them."""
+
+
 @lru_cache(maxsize=4096)  # perf (issue 5): a QR code costs ~10 ms; serve rebuilds reuse them
 @memo.persistent("segno")  # and builds with a cache (.cache/yizhan/memo/) reuse them
 def qr_svg(url: str, label: str) -> str:
     """An accessible inline SVG QR code of ``url`` (deterministic; no external image)."""
-    code = segno.make(url, error="m", micro=False)
+    code = segno.make(url, error="m", micro=False, mask=QR_MASK)
     svg: str = code.svg_inline(
         scale=3,
         border=2,
@@ -139,6 +152,43 @@ def escape_attr(value: str) -> str:
 FULL_LIST_LIMIT = 30
 
 
+SVG_NAMESPACE = 'xmlns="http://www.w3.org/2000/svg"'
+
+
+def qr_path(feed_path: str) -> str:
+    """Where the QR code of a feed is published: ``subscribe/qr/branches/x/calendar.ics.svg``."""
+    return f"{urls.subscribe()}qr/{feed_path}.svg"
+
+
+def qr_file(site: Site, feed_path: str) -> FileSpec:
+    """A feed's QR code as a standalone SVG file (an ``<img>`` needs the SVG namespace)."""
+    absolute = urls.absolute(site.config.site_url, feed_path)
+    svg = qr_svg(absolute, say("qr_alt", site.config.language, url=absolute))
+    head, _, rest = svg.partition(">")
+    if "xmlns=" not in head:
+        svg = head.replace("<svg", f"<svg {SVG_NAMESPACE}", 1) + ">" + rest
+    return FileSpec(qr_path(feed_path), svg.encode("utf-8"))
+
+
+def feed_paths(site: Site) -> Iterable[str]:
+    """Every feed a page offers with a QR code: calendars (all, branch, club, venue,
+    category) and news (all, branch, club)."""
+    for feed in calendar_feeds(site):
+        if feed.kind != "event":
+            yield feed.path
+    yield urls.rss()
+    for b in sorted(site.branches.values(), key=lambda b: b.slug):
+        yield f"{urls.branch(b.slug)}rss.xml"
+    for c in sorted(site.clubs.values(), key=lambda c: c.slug):
+        yield f"{urls.club(c.slug)}rss.xml"
+
+
+def files(site: Site, views: Views) -> Iterator[FileSpec]:
+    """The QR code of every feed (``entry`` links them)."""
+    for path in dict.fromkeys(feed_paths(site)):
+        yield qr_file(site, path)
+
+
 def entry(site: Site, name: str, path: str, calendar: bool) -> dict[str, Any]:
     lang = site.config.language
     absolute = urls.absolute(site.config.site_url, path)
@@ -147,8 +197,9 @@ def entry(site: Site, name: str, path: str, calendar: bool) -> dict[str, Any]:
         "path": path,
         "url": absolute,
         "webcal": urls.webcal(absolute) if calendar else "",
-        "qr": qr_svg(absolute, say("qr_alt", lang, url=absolute)),
-        "id": "yz-feed-" + path.replace("/", "-").replace(".", "-").strip("-"),
+        "qr": qr_path(path),
+        # The address itself is in the field beside the image.
+        "qr_alt": say("qr_of", lang, name=name),
     }
 
 
@@ -203,7 +254,7 @@ def news_groups(site: Site) -> list[dict[str, Any]]:
 
 
 def labels(language: str) -> dict[str, str]:
-    return {key: say(key, language, url="", n="") for key in TEXT}
+    return {key: say(key, language, url="", n="", name="") for key in TEXT}
 
 
 def pages(site: Site, views: Views) -> Iterator[PageSpec]:
