@@ -549,27 +549,16 @@ def render_markdown(report: dict[str, object]) -> str:
         )
     if report.get("ratio_to_hugo"):
         lines += ["", f"yizhan / Hugo wall-time ratio: **{report['ratio_to_hugo']}×**"]
-    search = report.get("search") or {}
-    if search:
-        lines += [
-            "",
-            "## Search",
-            "",
-            "```json",
-            json.dumps(search, ensure_ascii=False, indent=1),
-            "```",
-        ]
-    serve = report.get("serve") or {}
-    if serve:
-        lines += [
-            "",
-            "## Edit preview (`yizhan serve`)",
-            "",
-            "```json",
-            json.dumps(serve, ensure_ascii=False, indent=1),
-            "```",
-        ]
+    lines += json_section("Search", report.get("search"))
+    lines += json_section("Edit preview (`yizhan serve`)", report.get("serve"))
     return "\n".join(lines) + "\n"
+
+
+def json_section(title: str, data: dict | None) -> list[str]:
+    """A report section showing ``data`` as JSON; nothing when there is no data."""
+    if not data:
+        return []
+    return ["", f"## {title}", "", "```json", json.dumps(data, ensure_ascii=False, indent=1), "```"]
 
 
 def main() -> None:

@@ -109,8 +109,9 @@ def subscribe() -> str:
     return "subscribe/"
 
 
-def rss() -> str:
-    return "rss.xml"
+def rss(page: str = "") -> str:
+    """The news feed of the whole site, or of the branch or club whose page is ``page``."""
+    return f"{page}rss.xml"
 
 
 def calendar() -> str:

@@ -64,7 +64,7 @@ def channels(site: Site, views: Views) -> Iterator[Channel]:
         page = urls.branch(slug) if kind == "branch" else urls.club(slug)
         items = views.news.for_branch(id_) if kind == "branch" else views.news.for_club(id_)
         yield Channel(
-            f"{page}rss.xml",
+            urls.rss(page),
             f"{title} - {name}",
             page,
             f"{title}的新闻动态" if zh else f"News from {title}",

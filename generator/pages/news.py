@@ -14,7 +14,7 @@ from .. import i18n, urls
 from ..model import NewsItem, Site
 from ..plan import PageSpec
 from ..views import Views
-from ..views.news import NewsPage, Tag
+from ..views.news import NewsPage, Tag, chunked
 from ..views.text import asset_url, body_text, reading_minutes, summary_of
 
 CARD_SUMMARY_CHARS = 100
@@ -233,8 +233,7 @@ def index_page(site: Site, views: Views, page: NewsPage) -> PageSpec:
 def tag_pages(site: Site, tag: Tag) -> Iterator[PageSpec]:
     """One tag's articles, in pages of the same size as /news/ (a tag may have hundreds)."""
     language = site.config.language
-    per_page = max(1, site.config.news_per_page)
-    chunks = [tag.items[i : i + per_page] for i in range(0, len(tag.items), per_page)]
+    chunks = chunked(tag.items, site.config.news_per_page)
     for number, chunk in enumerate(chunks, start=1):
         title = say("tag_title", language, name=tag.name)
         if number > 1:

@@ -125,7 +125,7 @@ def feeds(site: Site, base: str, name: str, rss: bool = True) -> list[dict[str, 
     lang = site.config.language
     found = [subscribe.entry(site, f"{name} · {say('ics', lang)}", f"{base}calendar.ics", True)]
     if rss:
-        found.append(subscribe.entry(site, f"{name} · {say('rss', lang)}", f"{base}rss.xml", False))
+        found.append(subscribe.entry(site, f"{name} · {say('rss', lang)}", urls.rss(base), False))
     return found
 
 

@@ -177,10 +177,9 @@ def feed_paths(site: Site) -> Iterable[str]:
         if feed.kind != "event":
             yield feed.path
     yield urls.rss()
-    for b in sorted(site.branches.values(), key=lambda b: b.slug):
-        yield f"{urls.branch(b.slug)}rss.xml"
-    for c in sorted(site.clubs.values(), key=lambda c: c.slug):
-        yield f"{urls.club(c.slug)}rss.xml"
+    branches, clubs = organisation_news_feeds(site)
+    for _, path in (*branches, *clubs):
+        yield path
 
 
 def files(site: Site, views: Views) -> Iterator[FileSpec]:
@@ -234,17 +233,25 @@ def calendar_groups(site: Site) -> list[dict[str, Any]]:
     return [group(site, k, v, True, directories.get(k, "")) for k, v in feeds.items() if v]
 
 
-def news_groups(site: Site) -> list[dict[str, Any]]:
-    """The RSS feeds the news output writes: the whole site's, each branch's, each club's."""
-    lang = site.config.language
+def organisation_news_feeds(
+    site: Site,
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(name, path) of each branch's and each club's RSS feed, by slug."""
     branches = [
-        (b.name, f"{urls.branch(b.slug)}rss.xml")
+        (b.name, urls.rss(urls.branch(b.slug)))
         for b in sorted(site.branches.values(), key=lambda b: b.slug)
     ]
     clubs = [
-        (c.name, f"{urls.club(c.slug)}rss.xml")
+        (c.name, urls.rss(urls.club(c.slug)))
         for c in sorted(site.clubs.values(), key=lambda c: c.slug)
     ]
+    return branches, clubs
+
+
+def news_groups(site: Site) -> list[dict[str, Any]]:
+    """The RSS feeds the news output writes: the whole site's, each branch's, each club's."""
+    lang = site.config.language
+    branches, clubs = organisation_news_feeds(site)
     groups = [
         group(site, "all_news", [(say("all_news", lang), urls.rss())], False),
         group(site, "branches", branches, False, urls.branches_index()),

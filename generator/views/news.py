@@ -73,9 +73,14 @@ def newest_first(items: tuple[NewsItem, ...]) -> tuple[NewsItem, ...]:
     return tuple(sorted(by_id, key=lambda item: item.date, reverse=True))
 
 
-def paginate(items: tuple[NewsItem, ...], per_page: int) -> tuple[NewsPage, ...]:
+def chunked(items: tuple[NewsItem, ...], per_page: int) -> list[tuple[NewsItem, ...]]:
+    """``items`` in pages of ``per_page`` (at least one a page); no items, no pages."""
     per_page = max(1, per_page)
-    chunks = [items[i : i + per_page] for i in range(0, len(items), per_page)] or [()]
+    return [items[i : i + per_page] for i in range(0, len(items), per_page)]
+
+
+def paginate(items: tuple[NewsItem, ...], per_page: int) -> tuple[NewsPage, ...]:
+    chunks = chunked(items, per_page) or [()]
     return tuple(NewsPage(n, len(chunks), chunk) for n, chunk in enumerate(chunks, start=1))
 
 
