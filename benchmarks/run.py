@@ -422,9 +422,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def fetch(url: str) -> str | None:
+def fetch(url: str, timeout: float = 10) -> str | None:
     try:
-        with urllib.request.urlopen(url, timeout=10) as response:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
             return response.read().decode("utf-8", "replace")
     except (urllib.error.URLError, OSError):
         return None
@@ -460,6 +460,7 @@ def time_serve(site: Path, edits: int) -> dict[str, object]:
         stderr=subprocess.STDOUT,
     )
     latencies: list[float] = []
+    updated: list[float] = []
     stale: list[str] = []
     try:
         while fetch(url) is None:
@@ -484,12 +485,18 @@ def time_serve(site: Path, edits: int) -> dict[str, object]:
                 time.sleep(0.05)
             latency = time.perf_counter() - t_edit
             latencies.append(latency)
-            # Listings and feeds that include the activity must not stay stale.
+            # Listings and feeds that include the activity must not be served stale: yizhan
+            # serve holds them until its full rebuild is done, so wait as long as it takes.
             for dependent in ("events.json", "calendar.ics", "events/"):
-                page = fetch(base + dependent)
-                if page is not None and marker not in page and dependent != "events/":
+                page = fetch(base + dependent, timeout=600)
+                if page is None or (marker not in page and dependent != "events/"):
                     stale.append(f"edit {i}: {dependent}")
-            print(f"  serve: edit #{i + 1} visible after {latency:.2f} s", flush=True)
+            updated.append(time.perf_counter() - t_edit)
+            print(
+                f"  serve: edit #{i + 1} visible after {latency:.2f} s, "
+                f"listings and feeds after {updated[-1]:.1f} s",
+                flush=True,
+            )
             time.sleep(1.5)
     finally:
         activity.write_bytes(original)
@@ -503,6 +510,8 @@ def time_serve(site: Path, edits: int) -> dict[str, object]:
         "serve_startup_s": round(startup, 1),
         "edit_latencies_s": [round(x, 2) for x in latencies],
         "edit_median_s": round(statistics.median(latencies), 2),
+        "full_update_latencies_s": [round(x, 1) for x in updated],
+        "full_update_median_s": round(statistics.median(updated), 1),
         "edited": activity.relative_to(site).as_posix(),
         "stale_after_edit": stale,
     }

@@ -110,9 +110,9 @@ def load_site(options: BuildOptions, now: datetime | None = None) -> Checked:
     return Checked(site, tuple(p for p in problems if p.severity == "warning"))
 
 
-def plan_site(site: Site) -> Plan:
+def plan_site(site: Site, views: Views | None = None) -> Plan:
     """Site -> every page and file. Raises ContentError when two outputs claim one path."""
-    views = derive_views(site)
+    views = views or derive_views(site)
     # issue 5: the files are made in forked processes while the pages are planned (same
     # result); on a district the calendars are half of that work, so they get one of their own.
     calendars = parallel.beside(collect_outputs, site, views, ("ical",))
@@ -165,16 +165,17 @@ def moved_sources(pages: Iterable[PageSpec], content_dir: str) -> dict[str, str]
 
 def rebase_links(pages: list[PageSpec], content_dir: str) -> tuple[PageSpec, ...]:
     """Keep editors' relative links working from the URL their page is published at."""
-    prefix = content_dir.strip("/") + "/"
     moved = moved_sources(pages, content_dir)
-    return tuple(
-        replace(
-            p, markdown=rebase_markdown(p.markdown, p.source.removeprefix(prefix), p.src_uri, moved)
-        )
-        if p.markdown and p.source.startswith(prefix)
-        else p
-        for p in pages
-    )
+    return tuple(rebase_page(p, content_dir, moved) for p in pages)
+
+
+def rebase_page(page: PageSpec, content_dir: str, moved: Mapping[str, str]) -> PageSpec:
+    """One page with its editor's relative links rebased (see ``rebase_links``)."""
+    prefix = content_dir.strip("/") + "/"
+    if not (page.markdown and page.source.startswith(prefix)):
+        return page
+    source = page.source.removeprefix(prefix)
+    return replace(page, markdown=rebase_markdown(page.markdown, source, page.src_uri, moved))
 
 
 def redirect_files(site: Site, views: Views) -> Iterable[FileSpec]:

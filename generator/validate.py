@@ -1000,3 +1000,42 @@ def check_parent_loops(
                 break
             chain.append(current)
             current = branches[current].parent
+
+
+def revalidate(doc: Document, site: Site) -> tuple[Event | NewsItem | None, list[Problem]]:
+    """One edited activity or article, checked against an already validated ``site``.
+
+    The live preview (issue 5) shows an edit before the whole site is validated again; the
+    full run that follows reports every problem. Returns no entity when the document has an
+    error, would take another's slug, or is hidden (a draft outside drafts, future news)."""
+    problems: list[Problem] = []
+    kind = doc.kind
+    if kind not in ("event", "news"):
+        return None, problems
+    zone = resolve_zone(site.config.timezone) or ZoneInfo("UTC")
+    ctx = Context(site.config, problems, zone)
+    front = doc.front or Map((), doc.front_line, 1)
+    checker = Checker(doc.path, front, kind, problems)
+    checker.check_keys()
+    news_ids = {n.id: n for n in site.news}
+    ids = {"branch": set(site.branches), "club": set(site.clubs), "venue": set(site.venues),
+           "event": set(site.events), "news": set(news_ids)}  # fmt: skip
+    slugs = {"branch": slugs_of(site.branches), "club": slugs_of(site.clubs),
+             "venue": slugs_of(site.venues), "event": slugs_of(site.events),
+             "news": slugs_of(news_ids)}  # fmt: skip
+    refs = References(ids, slugs, site.config.language, key_lines([doc]))
+    entity: Event | NewsItem
+    if kind == "event":
+        entity = resolve_event(refs, make_event(ctx, doc, checker), problems)
+        hidden = entity.draft and not site.config.drafts
+    else:
+        entity = resolve_news(refs, make_news(ctx, doc, checker), problems)
+        hidden = (entity.draft and not site.config.drafts) or (
+            not site.config.drafts and entity.date.date() > site.config.today
+        )
+    taken = slugs[kind].get(entity.slug)
+    if hidden or (taken is not None and taken != doc.id):
+        return None, problems
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    return entity, problems

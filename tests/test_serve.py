@@ -10,7 +10,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from buildtools import FIXTURE_SITE, copy_site, env
+from buildtools import FIXTURE_SITE, copy_site, env, set_fast
 
 
 def free_port() -> int:
@@ -59,3 +59,53 @@ def test_serve_shows_drafts_and_rebuilds_on_save(tmp_path: Path) -> None:
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def test_serve_shows_a_saved_activity_first_then_updates_listings_and_feeds(
+    tmp_path: Path,
+) -> None:
+    """Issue 5: the quick path shows the edited page before the full rebuild; listings and
+    feeds are never served stale (they wait for the rebuild); a broken edit keeps the last
+    good site served and says why."""
+    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    set_fast(site, "true")
+    port = free_port()
+    log = tmp_path / "serve.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "generator.cli", "serve", "-a", f"127.0.0.1:{port}"],
+            cwd=site,
+            env=env(),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        base = f"http://127.0.0.1:{port}/repo/"
+        assert wait_for(f"{base}events/salon/", "白领沙龙"), log.read_text()
+        event = site / "content" / "events" / "salon.md"
+        original = event.read_text(encoding="utf-8")
+        event.write_text(original.replace("title: 白领沙龙", "title: 白领沙龙（改期）"), "utf-8")
+        assert wait_for(f"{base}events/salon/", "白领沙龙（改期）"), log.read_text()
+        # Asked right after the page showed: each waits for the rebuild, none is stale.
+        for dependent in ("events.json", "calendar.ics", "events/", "calendar.ics"):
+            assert "白领沙龙（改期）" in (fetch(base + dependent) or ""), dependent
+        assert "1 page(s) previewed" in log.read_text(encoding="utf-8")
+
+        event.write_text(original.replace("venue: yizhan", "venue: nowhere"), "utf-8")
+        assert wait_for_log(log, "nowhere"), log.read_text()
+        page = fetch(f"{base}events/salon/")  # answered, not held: the last good site
+        assert page is not None and "白领沙龙（改期）" in page
+        event.write_text(original, "utf-8")
+        assert wait_for(f"{base}events.json", '"白领沙龙"'), log.read_text()
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def wait_for_log(log: Path, text: str, seconds: float = 60) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if text in log.read_text(encoding="utf-8"):
+            return True
+        time.sleep(0.2)
+    return False

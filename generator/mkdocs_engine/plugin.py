@@ -31,6 +31,8 @@ from ..build import KIND_FOLDERS, BuildOptions, load_site, moved_sources, plan_s
 from ..links import rebase_markdown
 from ..plan import PageSpec, Plan
 from ..problems import ContentError, Origin, format_problems, problem
+from ..quick import Previous
+from ..views import derive_views
 from . import fast, output
 
 log = get_plugin_logger(__name__)
@@ -91,6 +93,7 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         self.temp_dir = ""
         self.counter = WarningCounter()
         self.fast: fast.FastPath | None = None  # issue 5: the lean render path, when on
+        self.previous: Previous | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -105,13 +108,16 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
             checked = load_site(options)
             for warning in checked.warnings:
                 log.warning(warning.format(options.language))
-            self.plan = plan_site(checked.site)
+            views = derive_views(checked.site)
+            self.plan = plan_site(checked.site, views)
         except ContentError as error:
             raise PluginError(str(error)) from None
         warn_if_chinese_search_cannot_segment(config)
         self.by_uri = {page.src_uri: page for page in self.plan.pages}
         self.content_dir, self.language = options.content_dir, options.language
         self.moved = moved_sources(self.plan.pages, options.content_dir)
+        # issue 5: the live preview's quick path starts from this build's validated site
+        self.previous = Previous(options.root, checked.site, views, self.moved)
         if config.nav is None:
             config.nav = default_nav(options.language, config.docs_dir)
         add_package_theme(config)

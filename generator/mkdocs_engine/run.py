@@ -6,9 +6,10 @@ import logging
 from pathlib import Path
 
 from mkdocs.commands import build as mkdocs_build
-from mkdocs.commands import serve as mkdocs_serve
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError
+
+from . import preview
 
 
 class ShortFormatter(logging.Formatter):
@@ -56,6 +57,4 @@ def set_drafts(config: object, drafts: bool) -> None:
 
 def serve(config_file: Path, dev_addr: str | None, open_browser: bool) -> None:
     setup_logging()
-    mkdocs_serve.serve(
-        str(config_file), dev_addr=dev_addr, open_in_browser=open_browser, livereload=True
-    )
+    preview.serve(config_file, dev_addr, open_browser)

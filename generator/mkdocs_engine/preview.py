@@ -1,0 +1,252 @@
+"""``yizhan serve`` (issue 5): a live preview that shows a saved activity or article at once.
+
+MkDocs' own ``serve`` rebuilds the whole site on every save and holds every request until the
+rebuild is done: on a district's 20,000 pages that is over a minute. Here a save runs in two
+steps:
+
+1. **Quick**: when only activity or article files changed, their pages are made from the last
+   full build's validated site (``generator.quick``), rendered by the lean renderer and
+   written into the folder being served; browsers reload and those pages are served at once.
+2. **Full**: the whole site is rebuilt, warm (page cache, memo, parsed front matter), into a
+   new folder that replaces the served one when it succeeds. Until then every other request
+   waits, as in MkDocs, so no listing or feed is ever served stale; then browsers reload again.
+
+Any other change (``mkdocs.yml``, theme, free pages, organisations, timelines, a deleted or
+renamed file, an edit with an error) takes step 2 only. A build with problems logs them and
+keeps serving the previous site. ``mkdocs serve`` keeps MkDocs' own behaviour.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import watchdog.events
+from mkdocs.commands import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort, ConfigurationError
+from mkdocs.livereload import LiveReloadServer, _serve_url
+
+from ..lean.pool import renderer_for
+from ..lean.render import output_path
+from ..plan import PageSpec, check_output_path
+from ..quick import quick_pages
+
+log = logging.getLogger("mkdocs.plugins.yizhan.preview")
+
+MAX_QUICK_FILES = 20
+"""More files saved at once (a checkout, a search-and-replace) go straight to the full build."""
+
+
+class PreviewServer(LiveReloadServer):
+    """MkDocs' live-reload server, plus: the paths that changed since the last build, pages
+    served while a rebuild runs (``early``), and a served folder that each build replaces."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.changes: set[str] = set()
+        self.changes_lock = threading.Lock()
+        self.early: frozenset[str] = frozenset()
+
+    def watch(self, path: str, func: None = None, *, recursive: bool = True) -> None:
+        super().watch(path, func, recursive=recursive)
+        # A second handler on the same watch records which files changed (MkDocs' only says
+        # that something did).
+        handler = watchdog.events.FileSystemEventHandler()
+        handler.on_any_event = self.note  # type: ignore[method-assign]
+        self.observer.schedule(handler, os.path.abspath(path), recursive=recursive)
+
+    def note(self, event: watchdog.events.FileSystemEvent) -> None:
+        if event.is_directory:
+            return
+        with self.changes_lock:
+            for path in (event.src_path, getattr(event, "dest_path", "")):
+                if path:
+                    self.changes.add(os.fsdecode(path))
+
+    def take_changes(self) -> set[str]:
+        with self.changes_lock:
+            changed, self.changes = self.changes, set()
+        return changed
+
+    def show_early(self, files: Iterable[str]) -> None:
+        """Let browsers reload on ``files`` now; every other request waits for the rebuild."""
+        with self._epoch_cond:
+            self.early = frozenset(files)
+            self._visible_epoch = self._wanted_epoch
+            self._epoch_cond.notify_all()
+            # A new epoch for the full build: requests for other files wait until it is visible.
+            self._wanted_epoch = max(int(time.monotonic() * 1000), self._visible_epoch + 1)
+
+    def end_early(self) -> None:
+        with self._epoch_cond:
+            self.early = frozenset()
+
+    def _serve_request(self, environ: Any, start_response: Any) -> Iterable[bytes] | None:
+        path = environ["PATH_INFO"].encode("latin-1").decode("utf-8", "ignore")
+        if path.startswith("/livereload/"):
+            return super()._serve_request(environ, start_response)
+        with self._epoch_cond:
+            # As MkDocs: wait for the build under way, unless this page is ready early (a
+            # request made while the quick pages were being written is answered with them).
+            self._epoch_cond.wait_for(
+                lambda: self._visible_epoch == self._wanted_epoch or self.early_file(path)
+            )
+            target = self.early_file(path)
+            epoch = self._visible_epoch
+        if target is None:
+            return super()._serve_request(environ, start_response)
+        content = self._inject_js_into_html(Path(target).read_bytes(), epoch)
+        start_response(
+            "200 OK", [("Content-Type", "text/html"), ("Content-Length", str(len(content)))]
+        )
+        return [content]
+
+    def early_file(self, path: str) -> str | None:
+        """The early page a request path names, if any."""
+        early = self.early
+        if not early or not (path + "/").startswith(self.mount_path):
+            return None
+        rel = path[len(self.mount_path) :]
+        if path.endswith("/"):
+            rel += "index.html"
+        target = os.path.join(self.root, os.path.normpath("/" + rel).lstrip("/"))
+        return target if target in early else None
+
+
+class Preview:
+    """One ``yizhan serve`` session: the server, the folders it serves, the builds."""
+
+    def __init__(self, config_file: Path, dev_addr: str | None) -> None:
+        self.config_file = config_file
+        self.dev_addr = dev_addr
+        self.folders: list[str] = []
+        self.plugin: Any = None
+        config = self.load_config(tempfile.mkdtemp(prefix="yizhan-serve-"))
+        self.folders.append(config.site_dir)
+        host, port = config.dev_addr
+        mount = urlsplit(config.site_url or "/").path
+        self.serve_url = _serve_url(host, port, mount)
+        self.server = PreviewServer(
+            builder=self.rebuild, host=host, port=port, root=config.site_dir, mount_path=mount
+        )
+        self.server.error_handler = self.error_page
+        self.first = config
+
+    def load_config(self, site_dir: str) -> MkDocsConfig:
+        extra: dict[str, Any] = {"site_dir": site_dir}
+        if self.dev_addr:
+            extra["dev_addr"] = self.dev_addr
+        config = load_config(str(self.config_file), **extra)
+        return config
+
+    def serve(self, open_browser: bool) -> None:
+        config = self.first
+        config.plugins.on_startup(command="serve", dirty=False)
+        try:
+            self.full_build(config)
+            self.server.watch(config.docs_dir)
+            if config.config_file_path:
+                self.server.watch(config.config_file_path)
+            for item in config.watch:
+                self.server.watch(item)
+            try:
+                self.server.serve(open_in_browser=open_browser)
+            except KeyboardInterrupt:
+                log.info("Shutting down...")
+            finally:
+                self.server.shutdown()
+        finally:
+            config.plugins.on_shutdown()
+            for folder in self.folders:
+                shutil.rmtree(folder, ignore_errors=True)
+
+    def rebuild(self) -> None:
+        """The server's builder: the quick pages when possible, then the full build."""
+        changed = self.server.take_changes()
+        log.debug(f"yizhan: changed {sorted(changed)}")
+        started = time.perf_counter()
+        early = self.quick(changed)
+        if early:
+            self.server.show_early(early)
+            log.info(
+                f"yizhan: {len(early)} page(s) previewed in {time.perf_counter() - started:.2f} s"
+            )
+        try:
+            self.full_build(self.load_config(tempfile.mkdtemp(prefix="yizhan-serve-")))
+        finally:
+            self.server.end_early()
+
+    def quick(self, changed: set[str]) -> list[str]:
+        """Write the quick pages of ``changed`` files into the served folder; their paths."""
+        plugin = self.plugin
+        fast = getattr(plugin, "fast", None)
+        previous = getattr(plugin, "previous", None)
+        if not changed or len(changed) > MAX_QUICK_FILES or previous is None:
+            return []
+        if fast is None or fast.setup is None:
+            return []  # small sites render through MkDocs, whose full build is quick anyway
+        root = previous.root.resolve()
+        rels = []
+        for path in changed:
+            resolved = Path(path).resolve()
+            if not resolved.is_relative_to(root):
+                return []
+            rels.append(resolved.relative_to(root).as_posix())
+        try:
+            specs = quick_pages(previous, rels)
+        except Exception:  # the full build reports whatever went wrong here
+            log.debug("yizhan: quick preview failed", exc_info=True)
+            return []
+        return [self.write_page(fast.setup, spec) for spec in specs or ()]
+
+    def write_page(self, setup: Any, spec: PageSpec) -> str:
+        rel = output_path(spec.path)
+        check_output_path(rel)
+        target = Path(self.server.root) / rel
+        html = renderer_for(setup).render(spec).html
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.quick")
+        temporary.write_bytes(html)
+        os.replace(temporary, target)  # a request never reads half a page
+        return str(target)
+
+    def full_build(self, config: MkDocsConfig) -> None:
+        config.site_url = self.serve_url
+        if config.site_dir not in self.folders:
+            self.folders.append(config.site_dir)
+        try:
+            mkdocs_build.build(config, serve_url=self.serve_url)
+        except (Abort, ConfigurationError) as error:
+            # Keep serving the last good site; the problems are in the log above.
+            log.error(f"{error} — 仍显示上次成功生成的网站 / still serving the last good build")
+            self.forget(config.site_dir)
+            return
+        self.plugin = config.plugins.get("yizhan")
+        self.server.root = config.site_dir
+        # The folder before the one just replaced may still have its search index written by
+        # a background thread; it goes at the next swap.
+        while len(self.folders) > 2:
+            self.forget(self.folders[0])
+
+    def forget(self, folder: str) -> None:
+        if folder in self.folders and folder != self.server.root:
+            self.folders.remove(folder)
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def error_page(self, code: int) -> bytes | None:
+        page = Path(self.server.root) / f"{code}.html"
+        return page.read_bytes() if code in (404, 500) and page.is_file() else None
+
+
+def serve(config_file: Path, dev_addr: str | None, open_browser: bool) -> None:
+    Preview(config_file, dev_addr).serve(open_browser)

@@ -1,0 +1,93 @@
+"""The live preview's quick path (issue 5): the page of one edited activity or article, made
+from the last full build's validated site without validating or planning the whole site again.
+
+``yizhan serve`` shows this page first, then rebuilds everything (``build.plan_site``) and
+replaces it; the full run is what reports problems and updates listings and feeds. Only what
+is certain to be right on its own is made here: an edit that could change other pages' view of
+this one is left to the full run (``None``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from . import load, validate
+from .build import rebase_page
+from .model import Event, NewsItem, Site
+from .pages import events, news
+from .plan import PageSpec
+from .views import Views, calendar
+
+
+@dataclass(frozen=True)
+class Previous:
+    """What the last full build knew: its site and views, and where entity files are published."""
+
+    root: Path
+    site: Site
+    views: Views
+    moved: Mapping[str, str]
+
+
+def quick_pages(previous: Previous, changed: Iterable[str]) -> list[PageSpec] | None:
+    """Pages of the changed files (site-relative paths), or None when any of them needs a full
+    run: not an activity or article, deleted, in error, renamed, or changing its neighbours."""
+    specs: list[PageSpec] = []
+    for rel in sorted(set(changed)):
+        spec = quick_page(previous, rel)
+        if spec is None:
+            return None
+        specs.append(spec)
+    return specs
+
+
+def quick_page(previous: Previous, rel: str) -> PageSpec | None:
+    site = previous.site
+    content = site.config.content_dir.strip("/")
+    parts = rel.split("/")
+    if len(parts) < 3 or parts[0] != content or not rel.endswith(".md"):
+        return None
+    kind = load.KIND_DIRS.get(parts[1])
+    path = previous.root / rel
+    if kind not in ("event", "news") or not path.is_file():
+        return None
+    doc, problems = load.load_markdown(path, rel, kind)
+    if doc is None or any(p.severity == "error" for p in problems):
+        return None
+    entity, _ = validate.revalidate(doc, site)
+    if isinstance(entity, Event):
+        spec = event_page(site, previous.views, entity)
+    elif isinstance(entity, NewsItem):
+        spec = article_page(site, previous.views, entity)
+    else:
+        return None
+    if spec is None:
+        return None
+    return rebase_page(spec, site.config.content_dir, previous.moved)
+
+
+def event_page(site: Site, views: Views, event: Event) -> PageSpec | None:
+    old = site.events.get(event.id)
+    if old is None or old.slug != event.slug:
+        return None  # a new or renamed page: links and redirects elsewhere change too
+    edited = replace(site, events={**site.events, event.id: event})
+    # The page reads only this activity's own occurrences: expand it alone.
+    own = calendar.derive(replace(edited, events={event.id: event}))
+    return events.event_page(edited, replace(views, calendar=own), event)
+
+
+def article_page(site: Site, views: Views, item: NewsItem) -> PageSpec | None:
+    items = list(views.news.items)
+    index = next((i for i, n in enumerate(items) if n.id == item.id), None)
+    if index is None:
+        return None
+    old = items[index]
+    if (old.slug, old.date, old.title) != (item.slug, item.date, item.title):
+        return None  # its neighbours' "newer / older" links show its title and order
+    items[index] = item
+    edited = replace(site, news=tuple(n if n.id != item.id else item for n in site.news))
+    newer = items[index - 1] if index > 0 else None
+    older = items[index + 1] if index + 1 < len(items) else None
+    return news.article_page(edited, views, item, newer, older)

@@ -1,0 +1,105 @@
+"""The live preview's quick path (issue 5) makes exactly the page a full build would make.
+
+``yizhan serve`` first shows a saved activity or article from the last build's validated site,
+without validating and planning the whole site again; the full rebuild follows. Here each edit
+is replanned both ways and the page specs (title, data, Markdown with rebased links) must be
+equal; edits whose effect reaches beyond their own page must be left to the full build.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from buildtools import EPOCH, FIXTURE_SITE, copy_site
+
+from generator import build
+from generator.plan import PageSpec
+from generator.quick import Previous, quick_pages
+from generator.views import derive_views
+
+NOW = datetime.fromtimestamp(int(EPOCH), UTC)
+
+
+def full_plan(site: Path) -> tuple[Previous, dict[str, PageSpec]]:
+    options = build.read_options(site / "mkdocs.yml", drafts=True)
+    checked = build.load_site(options, NOW)
+    views = derive_views(checked.site)
+    pages = build.rebase_links(build.collect_pages(checked.site, views), options.content_dir)
+    moved = build.moved_sources(pages, options.content_dir)
+    return Previous(site, checked.site, views, moved), {p.path: p for p in pages}
+
+
+@pytest.fixture()
+def site(tmp_path: Path) -> Path:
+    return copy_site(FIXTURE_SITE, tmp_path / "site")
+
+
+def edit(site: Path, rel: str, old: str, new: str) -> None:
+    path = site / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (rel, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+EDITS = {
+    "title and body": ("content/events/salon.md", "title: 白领沙龙", "title: 白领沙龙（新版）"),
+    "rule and venue": (
+        "content/events/salon.md",
+        "rrule: FREQ=MONTHLY;BYDAY=-1SA;COUNT=6\n",
+        "rrule: FREQ=MONTHLY;BYDAY=-1SA;COUNT=4\nlocation: 二楼会议室\n",
+    ),
+    "cancelled": ("content/events/2026/newyear.md", "title:", "status: cancelled\ntitle:"),
+    "body link": ("content/events/salon.md", "每月最后", "见[驿站](../venues/yizhan.md)。每月最后"),
+    "article body": ("content/news/escape.md", "含有特殊字符的标题。", "正文改了：**加粗**。"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(EDITS))
+def test_quick_page_equals_the_full_builds_page(site: Path, case: str) -> None:
+    previous, _ = full_plan(site)
+    rel, old, new = EDITS[case]
+    edit(site, rel, old, new)
+    quick = quick_pages(previous, [rel])
+    _, after = full_plan(site)
+    assert quick is not None and len(quick) == 1
+    assert quick[0] == after[quick[0].path]
+    assert quick[0].source == rel
+
+
+LEFT_TO_THE_FULL_BUILD = {
+    "unknown venue": ("content/events/salon.md", "venue: yizhan", "venue: nowhere"),
+    "news date moves it among others": (
+        "content/news/escape.md",
+        "date: 2026-11-12 09:30",
+        "date: 2026-10-01 09:30",
+    ),
+    "news title shows on its neighbours": ("content/news/escape.md", "& 标题", "& 新标题"),
+    "slug changes the URL": ("content/events/salon.md", "title: 白领沙龙", "slug: bailing\ntitle: x"),
+    "a venue": ("content/venues/yizhan.md", "name:", "summary: 新\nname:"),
+    "syntax error": ("content/events/salon.md", "end: 16:00", "end: [16:00"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(LEFT_TO_THE_FULL_BUILD))
+def test_edits_reaching_other_pages_wait_for_the_full_build(site: Path, case: str) -> None:
+    previous, _ = full_plan(site)
+    rel, old, new = LEFT_TO_THE_FULL_BUILD[case]
+    edit(site, rel, old, new)
+    assert quick_pages(previous, [rel]) is None
+
+
+def test_new_deleted_and_foreign_files_wait_for_the_full_build(site: Path) -> None:
+    previous, _ = full_plan(site)
+    (site / "content/events/extra.md").write_text(
+        "---\ntitle: 新活动\nstart: 2026-12-01 10:00\n---\n", encoding="utf-8"
+    )
+    assert quick_pages(previous, ["content/events/extra.md"]) is None
+    (site / "content/events/2026/paris.md").unlink()
+    assert quick_pages(previous, ["content/events/2026/paris.md"]) is None
+    assert quick_pages(previous, ["mkdocs.yml"]) is None
+    assert quick_pages(previous, ["content/about.md"]) is None
+    # One file the quick path cannot take sends the whole save to the full build.
+    edit(site, "content/events/salon.md", "title: 白领沙龙", "title: 白领沙龙（新版）")
+    assert quick_pages(previous, ["content/events/salon.md", "mkdocs.yml"]) is None
