@@ -28,7 +28,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..plan import PageSpec
 
-VERSION = "1"
+VERSION = "2"
 """Bump when the lean renderer's output changes for the same inputs."""
 
 LEAN_DIR = Path(__file__).resolve().parent

@@ -22,6 +22,7 @@ from urllib.parse import urljoin, urlsplit
 import jinja2
 from markupsafe import Markup, escape
 
+from ..outputs.compact import compact_html
 from ..plan import PageSpec
 from . import search
 from .fragments import Fragments
@@ -241,6 +242,7 @@ class Renderer:
         html = search.mark_article(
             self.env.get_template(spec.template).render(context), search.indexed_page(spec)
         )
+        html = compact_html(html)  # as MkDocs' pages get it (plugin.on_post_page)
         return Result(
             output_path(url),
             html.encode("utf-8", errors="xmlcharrefreplace"),

@@ -29,6 +29,7 @@ from mkdocs.utils.templates import TemplateContext
 from .. import memo
 from ..build import KIND_FOLDERS, BuildOptions, load_site, moved_sources, plan_site
 from ..links import rebase_markdown
+from ..outputs.compact import compact_html
 from ..plan import PageSpec, Plan
 from ..problems import ContentError, Origin, format_problems, problem
 from ..quick import Previous
@@ -236,6 +237,10 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         spec = self.by_uri.get(page.file.src_uri)
         context["yz"] = spec.data if spec is not None else {}  # type: ignore[typeddict-unknown-key]
         return context
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        # issue 5: the same compact whitespace as the lean renderer's pages
+        return compact_html(output)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.plan is not None
