@@ -76,7 +76,11 @@ LEFT_TO_THE_FULL_BUILD = {
         "date: 2026-10-01 09:30",
     ),
     "news title shows on its neighbours": ("content/news/escape.md", "& 标题", "& 新标题"),
-    "slug changes the URL": ("content/events/salon.md", "title: 白领沙龙", "slug: bailing\ntitle: x"),
+    "slug changes the URL": (
+        "content/events/salon.md",
+        "title: 白领沙龙",
+        "slug: bailing\ntitle: x",
+    ),
     "a venue": ("content/venues/yizhan.md", "name:", "summary: 新\nname:"),
     "syntax error": ("content/events/salon.md", "end: 16:00", "end: [16:00"),
 }
