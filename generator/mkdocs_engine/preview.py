@@ -30,6 +30,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import watchdog.events
+import watchdog.observers
+import watchdog.observers.polling
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
@@ -53,12 +55,26 @@ class PreviewServer(LiveReloadServer):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The system's file events (inotify, FSEvents, ReadDirectoryChanges) instead of MkDocs'
+        # polling, which stats every file twice a second: 40 % of a core on a district's
+        # 20,000 files, and up to half a second before a save is seen.
+        self.observer = watchdog.observers.Observer()  # type: ignore[assignment]
         self.changes: set[str] = set()
         self.changes_lock = threading.Lock()
         self.early: frozenset[str] = frozenset()
 
     def watch(self, path: str, func: None = None, *, recursive: bool = True) -> None:
-        super().watch(path, func, recursive=recursive)
+        try:
+            self.watch_for_changes(path, recursive)
+        except OSError:  # out of inotify watches (fs.inotify.max_user_watches): poll instead
+            watched = list(self._watched_paths)
+            self.observer = watchdog.observers.polling.PollingObserver(timeout=0.5)
+            self._watched_paths, self._watch_refs = {}, {}
+            for earlier in [*watched, path]:
+                self.watch_for_changes(earlier, recursive)
+
+    def watch_for_changes(self, path: str, recursive: bool) -> None:
+        super().watch(path, recursive=recursive)
         # A second handler on the same watch records which files changed (MkDocs' only says
         # that something did).
         handler = watchdog.events.FileSystemEventHandler()
