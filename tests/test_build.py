@@ -4,6 +4,7 @@ its reproducibility."""
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -151,6 +152,20 @@ def test_failed_build_leaves_previous_site_byte_for_byte(tmp_path: Path) -> None
     assert "Traceback" not in result.stderr
     assert tree_digest(site / "site") == before
     assert [p.name for p in site.iterdir() if p.name.startswith(".site")] == []
+
+
+def test_a_rebuild_replaces_the_site_and_removes_the_old_one(tmp_path: Path) -> None:
+    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    assert yizhan(site, "build").returncode == 0
+    event = site / "content" / "events" / "salon.md"
+    event.write_text(event.read_text(encoding="utf-8").replace("白领沙龙", "周末沙龙"), "utf-8")
+    assert yizhan(site, "build").returncode == 0
+    assert "周末沙龙" in (site / "site" / "events" / "salon" / "index.html").read_text("utf-8")
+    # The replaced site is removed by a detached process, after the build has returned.
+    deadline = time.monotonic() + 60
+    while [p for p in site.iterdir() if p.name.startswith(".site")]:
+        assert time.monotonic() < deadline, "the old site was never removed"
+        time.sleep(0.1)
 
 
 def test_strict_build_fails_on_warnings_and_keeps_site(tmp_path: Path) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -33,4 +35,26 @@ def swap_in(built: Path, final: Path) -> None:
         if old.exists():
             os.replace(old, final)
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    discard([old, *final.parent.glob(f".{final.name}.old-*")])
+
+
+def discard(folders: Iterable[Path]) -> None:
+    """Delete replaced sites in a detached process (perf, issue 5): removing a district's
+    45,000 files takes ~10 s on a journaling file system, and the new site is already in
+    place. A removal cut short leaves a hidden ``.<site>.old-*`` folder, which the next
+    build removes."""
+    names = [str(f) for f in folders if f.is_dir() and not f.is_symlink()]
+    if not names:
+        return
+    remove = "import shutil, sys\nfor f in sys.argv[1:]: shutil.rmtree(f, ignore_errors=True)"
+    try:
+        subprocess.Popen(
+            [sys.executable, "-c", remove, *names],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    except OSError:
+        for name in names:
+            shutil.rmtree(name, ignore_errors=True)
