@@ -10,6 +10,7 @@ import calendar as stdcal
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -107,7 +108,9 @@ def say(key: str, language: str, **params: object) -> str:
     return (en if i18n.lang_key(language) == "en" else zh).format(**params)
 
 
+@lru_cache(maxsize=4)  # perf (issue 5): the same labels on 15,000 activity pages
 def labels(language: str) -> dict[str, str]:
+    """Every label of activity templates; one shared dict per language, never changed."""
     return {
         key: say(key, language, n="{n}", name="{name}", when="{when}", zone="{zone}")
         for key in TEXT
