@@ -579,7 +579,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=HERE / "out", help="working folder")
     parser.add_argument("--reuse", action="store_true", help="reuse the generated site if present")
     parser.add_argument("--warm", action="store_true", help="also time warm-cache builds")
-    parser.add_argument("--skip", action="append", default=[], choices=["hugo", "serve", "search"])
+    parser.add_argument("--skip", action="append", default=[], choices=["build", "hugo", "serve", "search"])
     parser.add_argument("--edits", type=int, default=3)
     parser.add_argument("--query", default="志愿服务")
     args = parser.parse_args()
@@ -604,18 +604,20 @@ def main() -> None:
         print(f"  written in {time.perf_counter() - t:.1f} s", flush=True)
 
     out = work / "yizhan-site"
-    builds: list[Timing] = [time_yizhan(site, out, args.runs, warm=False)]
-    if args.warm:
+    builds: list[Timing] = []
+    if "build" not in args.skip:
+        builds.append(time_yizhan(site, out, args.runs, warm=False))
+    if args.warm and "build" not in args.skip:
         builds.append(time_yizhan(site, out, args.runs, warm=True))
     report: dict[str, object] = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "site": f"{events} activities, {news} articles, 500 organisations, 20 venues",
         "machine": machine(),
     }
-    if "search" not in args.skip:
+    if "search" not in args.skip and (out / "index.html").exists():
         print("  measuring the search download …", flush=True)
         report["search"] = search_download(out, args.query)
-    if "hugo" not in args.skip:
+    if "hugo" not in args.skip and builds:
         hugo = time_hugo(site, work, builds[0].output.pages, args.runs)
         if hugo is not None:
             builds.append(hugo)

@@ -90,6 +90,11 @@ def test_serve_shows_a_saved_activity_first_then_updates_listings_and_feeds(
         for dependent in ("events.json", "calendar.ics", "events/", "calendar.ics"):
             assert "白领沙龙（改期）" in (fetch(base + dependent) or ""), dependent
         assert "1 page(s) previewed" in log.read_text(encoding="utf-8")
+        # Idle once done: a build reading the content must not count as a change (inotify
+        # reports files being opened), or the preview would rebuild for ever.
+        builds = log.read_text(encoding="utf-8").count("Documentation built")
+        time.sleep(4)
+        assert log.read_text(encoding="utf-8").count("Documentation built") == builds
 
         event.write_text(original.replace("venue: yizhan", "venue: nowhere"), "utf-8")
         assert wait_for_log(log, "nowhere"), log.read_text()

@@ -8,7 +8,8 @@ it shows could have changed: a venue renamed changes the data of every page nami
 template edited changes every key.
 
 Entries are files under ``<root>/pages/ab/<key>.html``, copied (never hard-linked) into the
-output, so nothing done to a published site can alter the cache. ``prune`` drops entries the
+output, so nothing done to a published site can alter the cache. ``yizhan serve`` links them
+(``links``): its folders are its own, and its quick pages replace files, never change them. ``prune`` drops entries the
 last build did not use.
 """
 
@@ -157,8 +158,20 @@ def page_key(fingerprint: str, spec: PageSpec, files: Mapping[str, str]) -> str:
 class PageCache:
     """``get``/``put`` rendered pages by key; a cache without a folder keeps nothing."""
 
-    def __init__(self, root: Path | None) -> None:
+    def __init__(self, root: Path | None, links: bool = False) -> None:
         self.root = root / "pages" if root is not None else None
+        self.links = links
+
+    def link(self, key: str, target: Path) -> bool:
+        """Hard-link the entry to ``target`` when the cache links (serve); False otherwise."""
+        path = self.entry(key)
+        if not self.links or path is None:
+            return False
+        try:
+            os.link(path, target)
+        except OSError:
+            return False
+        return True
 
     def entry(self, key: str) -> Path | None:
         return None if self.root is None else self.root / key[:2] / f"{key}.html"

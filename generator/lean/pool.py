@@ -73,6 +73,13 @@ def run_batch(indices: Sequence[int], job: Job | None = None) -> Outcome:
         spec = job.specs[i]
         key = page_key(job.setup.fingerprint, spec, job.setup.files)
         outcome.keys[spec.path] = key
+        target = job.site_dir / output_path(spec.path)
+        if target.parent not in made_dirs:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made_dirs.add(target.parent)
+        if job.cache.link(key, target):
+            outcome.reused += 1
+            continue
         html = job.cache.get(key)
         if html is None:
             renderer = renderer or renderer_for(job.setup)
@@ -83,10 +90,6 @@ def run_batch(indices: Sequence[int], job: Job | None = None) -> Outcome:
             outcome.rendered += 1
         else:
             outcome.reused += 1
-        target = job.site_dir / output_path(spec.path)
-        if target.parent not in made_dirs:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made_dirs.add(target.parent)
         target.write_bytes(html)
     return outcome
 

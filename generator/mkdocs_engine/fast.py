@@ -115,7 +115,7 @@ class FastPath:
         site_dir = Path(config.site_dir)
         # serve builds (another site_url) keep their own pages, or each would prune the other's
         folder = self.root / CACHE_DIR / ("serve" if self.serve else "build")
-        cache = PageCache(folder if self.use_cache else None)
+        cache = PageCache(folder if self.use_cache else None, links=self.serve)
         # Search results render first; Pagefind indexes them while the other pages (listings,
         # ended activities: two thirds of a district) render (perf, issue 5).
         results = [p for p in self.lean if self.search and search.indexed_page(p)]

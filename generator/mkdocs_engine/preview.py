@@ -42,9 +42,16 @@ from ..lean.pool import renderer_for
 from ..lean.render import output_path
 from ..plan import PageSpec, check_output_path
 from ..quick import quick_pages
+from . import output
 
 log = logging.getLogger("mkdocs.plugins.yizhan.preview")
 
+READ_ONLY_EVENTS = frozenset(
+    {
+        watchdog.events.EVENT_TYPE_OPENED,
+        watchdog.events.EVENT_TYPE_CLOSED_NO_WRITE,
+    }
+)
 MAX_QUICK_FILES = 20
 """More files saved at once (a checkout, a search-and-replace) go straight to the full build."""
 
@@ -74,20 +81,27 @@ class PreviewServer(LiveReloadServer):
                 self.watch_for_changes(earlier, recursive)
 
     def watch_for_changes(self, path: str, recursive: bool) -> None:
-        super().watch(path, recursive=recursive)
-        # A second handler on the same watch records which files changed (MkDocs' only says
-        # that something did).
+        """MkDocs' ``watch``, noting which files changed, and blind to files being only opened
+        or read (inotify reports those; a build reading 20,000 files would trigger itself)."""
+        path = os.path.abspath(path)
+        if path in self._watched_paths:
+            self._watched_paths[path] += 1
+            return
         handler = watchdog.events.FileSystemEventHandler()
         handler.on_any_event = self.note  # type: ignore[method-assign]
-        self.observer.schedule(handler, os.path.abspath(path), recursive=recursive)
+        self._watch_refs[path] = self.observer.schedule(handler, path, recursive=recursive)
+        self._watched_paths[path] = 1
 
     def note(self, event: watchdog.events.FileSystemEvent) -> None:
-        if event.is_directory:
+        if event.is_directory or event.event_type in READ_ONLY_EVENTS:
             return
         with self.changes_lock:
             for path in (event.src_path, getattr(event, "dest_path", "")):
                 if path:
                     self.changes.add(os.fsdecode(path))
+        with self._rebuild_cond:
+            self._want_rebuild = True
+            self._rebuild_cond.notify_all()
 
     def take_changes(self) -> set[str]:
         with self.changes_lock:
@@ -257,7 +271,7 @@ class Preview:
     def forget(self, folder: str) -> None:
         if folder in self.folders and folder != self.server.root:
             self.folders.remove(folder)
-            shutil.rmtree(folder, ignore_errors=True)
+            output.discard([Path(folder)])  # in the background: a district's is 500 MB
 
     def error_page(self, code: int) -> bytes | None:
         page = Path(self.server.root) / f"{code}.html"
