@@ -9,8 +9,8 @@ MkDocs' own pages, ``render`` writes them with the lean renderer over all cores,
 unchanged pages from ``.cache/yizhan/``, then adds them to the sitemap and builds the search
 index (Pagefind).
 
-The plugin calls four functions: ``FastPath.start`` (on_config), ``exclude`` (on_files),
-``capture`` (on_nav) and ``render`` (on_post_build).
+The plugin calls five functions: ``FastPath.start`` (on_config), ``exclude`` (on_files),
+``capture`` (on_nav), ``render`` and, once the feeds are written, ``finish`` (on_post_build).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from mkdocs.utils import get_build_timestamp
 
 from ..lean import search
 from ..lean.cache import PageCache, setup_fingerprint
-from ..lean.pool import render_pages
+from ..lean.pool import Outcome, render_pages
 from ..lean.render import Nav, NavHome, NavItem, Script, Setup, output_path
 from ..lean.search import Indexing
 from ..plan import PageSpec, Plan
@@ -66,6 +66,9 @@ class FastPath:
     serve: bool = False
     """In ``mkdocs serve`` the search index is built in the background: the preview first."""
     timings: dict[str, float] = field(default_factory=dict)
+    outcome: Outcome = field(default_factory=Outcome)
+    indexing: Indexing | None = None
+    searching: float = 0.0
 
     @classmethod
     def start(cls, config: MkDocsConfig, plan: Plan, **options: Any) -> FastPath:
@@ -123,20 +126,27 @@ class FastPath:
         # build's peak memory for a few seconds' gain on two cores.
         searching = time.perf_counter()
         indexing = self.start_search(site_dir, [p for p in self.lean if search.indexed_page(p)])
+        self.outcome = outcome
         for warning in outcome.warnings:
             log.warning(warning)
         if self.use_cache:
             cache.prune(set(outcome.keys.values()))
         add_to_sitemap(site_dir, self.setup, self.lean)
-        if indexing is not None:
-            if self.serve:  # the preview first; the index follows in the background
-                threading.Thread(target=indexing.wait, daemon=True).start()
-            else:
-                indexing.wait()
-                self.timings["search"] = time.perf_counter() - searching
+        self.indexing = indexing
+        if indexing is not None and self.serve:  # the preview first; the index follows later
+            threading.Thread(target=indexing.wait, daemon=True).start()
+            self.indexing = None
+        self.searching = searching
+
+    def finish(self) -> None:
+        """Wait for the search index (built while the plugin writes the feeds) and report."""
+        if self.indexing is not None:
+            self.indexing.wait()
+            self.timings["search"] = time.perf_counter() - self.searching
+            self.indexing = None
         log.info(
-            f"yizhan: {len(self.lean)} generated pages ({outcome.rendered} rendered, "
-            f"{outcome.reused} from cache) in {self.timings['render']:.1f} s"
+            f"yizhan: {len(self.lean)} generated pages ({self.outcome.rendered} rendered, "
+            f"{self.outcome.reused} from cache) in {self.timings['render']:.1f} s"
             + (
                 f", search index in {self.timings['search']:.1f} s"
                 if "search" in self.timings

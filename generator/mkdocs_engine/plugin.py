@@ -246,7 +246,11 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         assert self.plan is not None
         if self.fast is not None:  # issue 5: write the lean pages, sitemap entries and index
             self.fast.render(config)
-        output.write_files(Path(config.site_dir), self.plan.files)
+        try:
+            output.write_files(Path(config.site_dir), self.plan.files)
+        finally:
+            if self.fast is not None:
+                self.fast.finish()
         logging.getLogger("mkdocs").removeHandler(self.counter)
         if self.final_site_dir is None:
             return
