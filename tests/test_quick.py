@@ -56,12 +56,17 @@ EDITS = {
 }
 
 
+def quick_after_edit(site: Path, rel: str, old: str, new: str) -> list[PageSpec] | None:
+    """The quick pages of one edit, from the plan made before it."""
+    previous, _ = full_plan(site)
+    edit(site, rel, old, new)
+    return quick_pages(previous, [rel])
+
+
 @pytest.mark.parametrize("case", sorted(EDITS))
 def test_quick_page_equals_the_full_builds_page(site: Path, case: str) -> None:
-    previous, _ = full_plan(site)
-    rel, old, new = EDITS[case]
-    edit(site, rel, old, new)
-    quick = quick_pages(previous, [rel])
+    rel = EDITS[case][0]
+    quick = quick_after_edit(site, *EDITS[case])
     _, after = full_plan(site)
     assert quick is not None and len(quick) == 1
     assert quick[0] == after[quick[0].path]
@@ -88,10 +93,7 @@ LEFT_TO_THE_FULL_BUILD = {
 
 @pytest.mark.parametrize("case", sorted(LEFT_TO_THE_FULL_BUILD))
 def test_edits_reaching_other_pages_wait_for_the_full_build(site: Path, case: str) -> None:
-    previous, _ = full_plan(site)
-    rel, old, new = LEFT_TO_THE_FULL_BUILD[case]
-    edit(site, rel, old, new)
-    assert quick_pages(previous, [rel]) is None
+    assert quick_after_edit(site, *LEFT_TO_THE_FULL_BUILD[case]) is None
 
 
 def test_new_deleted_and_foreign_files_wait_for_the_full_build(site: Path) -> None:
