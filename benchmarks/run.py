@@ -579,7 +579,9 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=HERE / "out", help="working folder")
     parser.add_argument("--reuse", action="store_true", help="reuse the generated site if present")
     parser.add_argument("--warm", action="store_true", help="also time warm-cache builds")
-    parser.add_argument("--skip", action="append", default=[], choices=["build", "hugo", "serve", "search"])
+    parser.add_argument(
+        "--skip", action="append", default=[], choices=["build", "hugo", "serve", "search"]
+    )
     parser.add_argument("--edits", type=int, default=3)
     parser.add_argument("--query", default="志愿服务")
     args = parser.parse_args()

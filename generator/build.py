@@ -112,7 +112,8 @@ def load_site(options: BuildOptions, now: datetime | None = None) -> Checked:
 
 def plan_site(site: Site, views: Views | None = None) -> Plan:
     """Site -> every page and file. Raises ContentError when two outputs claim one path."""
-    views = views or derive_views(site)
+    if views is None:
+        views = derive_views(site)
     # issue 5: the files are made in forked processes while the pages are planned (same
     # result); on a district the calendars are half of that work, so they get one of their own.
     calendars = parallel.beside(collect_outputs, site, views, ("ical",))

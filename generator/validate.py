@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
@@ -382,14 +382,11 @@ def validate(documents: Iterable[Document], config: SiteConfig) -> tuple[Site, l
     news = build_unique(ctx, by_kind.get("news", []), "news", make_news)
     milestones = [m for doc in by_kind.get("timeline", []) for m in make_milestones(ctx, doc)]
 
-    refs = References(
-        {"branch": set(branches), "club": set(clubs), "venue": set(venues), "event": set(events),
-         "news": set(news)},
-        {"branch": slugs_of(branches), "club": slugs_of(clubs), "venue": slugs_of(venues),
-         "event": slugs_of(events), "news": slugs_of(news)},
+    refs = references(
+        {"branch": branches, "club": clubs, "venue": venues, "event": events, "news": news},
         config.language,
         key_lines(docs),
-    )  # fmt: skip
+    )
     branches = {k: resolve_branch(refs, b, problems) for k, b in branches.items()}
     check_parent_loops(branches, problems, refs.lines)
     clubs = {k: resolve_club(refs, c, problems) for k, c in clubs.items()}
@@ -397,12 +394,8 @@ def validate(documents: Iterable[Document], config: SiteConfig) -> tuple[Site, l
     news = {k: resolve_news(refs, n, problems) for k, n in news.items()}
     milestones = [resolve_milestone(refs, m, problems) for m in milestones]
 
-    published_events = {k: e for k, e in events.items() if config.drafts or not e.draft}
-    published_news = [
-        n
-        for n in news.values()
-        if (config.drafts or not n.draft) and (config.drafts or n.date.date() <= config.today)
-    ]
+    published_events = {k: e for k, e in events.items() if is_published(e, config)}
+    published_news = [n for n in news.values() if is_published(n, config)]
     published_news.sort(key=lambda n: (n.date, n.id), reverse=True)
     milestones = [drop_hidden_link(m, published_events, published_news) for m in milestones]
     milestones.sort(key=lambda m: (m.date.sort_key(), m.source.path, m.source.line))
@@ -422,6 +415,27 @@ def validate(documents: Iterable[Document], config: SiteConfig) -> tuple[Site, l
     return site, problems
 
 
+def is_published(entity: Event | NewsItem, config: SiteConfig) -> bool:
+    """In the build: not a draft, and for news not dated after today, unless drafts are on."""
+    if config.drafts:
+        return True
+    if isinstance(entity, NewsItem) and entity.date.date() > config.today:
+        return False
+    return not entity.draft
+
+
+def references(
+    entities: Mapping[str, Mapping[str, Any]], language: str, lines: dict[tuple[str, str], int]
+) -> References:
+    """What references may name: the ids and slugs of each kind's entities."""
+    return References(
+        {kind: set(found) for kind, found in entities.items()},
+        {kind: slugs_of(found) for kind, found in entities.items()},
+        language,
+        lines,
+    )
+
+
 def key_lines(docs: list[Document]) -> dict[tuple[str, str], int]:
     """(path, key) -> line of the key; timeline items use (path, "<item line>:<key>")."""
     lines = {(d.path, k.name): k.line for d in docs if d.front for k, _ in d.front.entries}
@@ -432,7 +446,7 @@ def key_lines(docs: list[Document]) -> dict[tuple[str, str], int]:
     return lines
 
 
-def slugs_of(entities: dict[str, Any]) -> dict[str, str]:
+def slugs_of(entities: Mapping[str, Any]) -> dict[str, str]:
     return {e.slug: key for key, e in entities.items()}
 
 
@@ -1017,24 +1031,20 @@ def revalidate(doc: Document, site: Site) -> tuple[Event | NewsItem | None, list
     front = doc.front or Map((), doc.front_line, 1)
     checker = Checker(doc.path, front, kind, problems)
     checker.check_keys()
-    news_ids = {n.id: n for n in site.news}
-    ids = {"branch": set(site.branches), "club": set(site.clubs), "venue": set(site.venues),
-           "event": set(site.events), "news": set(news_ids)}  # fmt: skip
-    slugs = {"branch": slugs_of(site.branches), "club": slugs_of(site.clubs),
-             "venue": slugs_of(site.venues), "event": slugs_of(site.events),
-             "news": slugs_of(news_ids)}  # fmt: skip
-    refs = References(ids, slugs, site.config.language, key_lines([doc]))
+    news = {n.id: n for n in site.news}
+    refs = references(
+        {"branch": site.branches, "club": site.clubs, "venue": site.venues,
+         "event": site.events, "news": news},
+        site.config.language,
+        key_lines([doc]),
+    )  # fmt: skip
     entity: Event | NewsItem
     if kind == "event":
         entity = resolve_event(refs, make_event(ctx, doc, checker), problems)
-        hidden = entity.draft and not site.config.drafts
     else:
         entity = resolve_news(refs, make_news(ctx, doc, checker), problems)
-        hidden = (entity.draft and not site.config.drafts) or (
-            not site.config.drafts and entity.date.date() > site.config.today
-        )
-    taken = slugs[kind].get(entity.slug)
-    if hidden or (taken is not None and taken != doc.id):
+    taken = refs.slugs[kind].get(entity.slug)
+    if not is_published(entity, site.config) or (taken is not None and taken != doc.id):
         return None, problems
     if any(p.severity == "error" for p in problems):
         return None, problems

@@ -8,6 +8,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 from buildtools import FIXTURE_SITE, copy_site, env, set_fast
@@ -27,14 +28,17 @@ def fetch(url: str) -> str | None:
         return None
 
 
-def wait_for(url: str, text: str, seconds: float = 90) -> bool:
+def eventually(check: Callable[[], bool], seconds: float, every: float = 0.3) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        page = fetch(url)
-        if page is not None and text in page:
+        if check():
             return True
-        time.sleep(0.3)
+        time.sleep(every)
     return False
+
+
+def wait_for(url: str, text: str, seconds: float = 90) -> bool:
+    return eventually(lambda: text in (fetch(url) or ""), seconds)
 
 
 def test_serve_shows_drafts_and_rebuilds_on_save(tmp_path: Path) -> None:
@@ -108,9 +112,4 @@ def test_serve_shows_a_saved_activity_first_then_updates_listings_and_feeds(
 
 
 def wait_for_log(log: Path, text: str, seconds: float = 60) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if text in log.read_text(encoding="utf-8"):
-            return True
-        time.sleep(0.2)
-    return False
+    return eventually(lambda: text in log.read_text(encoding="utf-8"), seconds, every=0.2)

@@ -9,8 +9,8 @@ template edited changes every key.
 
 Entries are files under ``<root>/pages/ab/<key>.html``, copied (never hard-linked) into the
 output, so nothing done to a published site can alter the cache. ``yizhan serve`` links them
-(``links``): its folders are its own, and its quick pages replace files, never change them. ``prune`` drops entries the
-last build did not use.
+(``links``): its folders are its own, and its quick pages replace files, never change them.
+``prune`` drops entries the last build did not use.
 """
 
 from __future__ import annotations

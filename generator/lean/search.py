@@ -18,8 +18,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..plan import PageSpec
@@ -105,10 +106,11 @@ def build_index(site_dir: Path, language: str = "zh", pages: Iterable[str] | Non
 
 @dataclass
 class Indexing:
-    """A Pagefind run under way (perf, issue 5: it runs while the other pages render)."""
+    """A Pagefind run under way (perf, issue 5: it runs while the feeds are written)."""
 
     process: subprocess.Popen[str]
     staging: Path | None
+    started: float = field(default_factory=time.perf_counter)
 
     def wait(self) -> bool:
         try:

@@ -68,7 +68,6 @@ class FastPath:
     timings: dict[str, float] = field(default_factory=dict)
     outcome: Outcome = field(default_factory=Outcome)
     indexing: Indexing | None = None
-    searching: float = 0.0
 
     @classmethod
     def start(cls, config: MkDocsConfig, plan: Plan, **options: Any) -> FastPath:
@@ -124,7 +123,6 @@ class FastPath:
         self.timings["render"] = time.perf_counter() - started
         # Not while the pages render: Pagefind's 1.3 GB beside the workers would double the
         # build's peak memory for a few seconds' gain on two cores.
-        searching = time.perf_counter()
         indexing = self.start_search(site_dir, [p for p in self.lean if search.indexed_page(p)])
         self.outcome = outcome
         for warning in outcome.warnings:
@@ -132,17 +130,16 @@ class FastPath:
         if self.use_cache:
             cache.prune(set(outcome.keys.values()))
         add_to_sitemap(site_dir, self.setup, self.lean)
-        self.indexing = indexing
         if indexing is not None and self.serve:  # the preview first; the index follows later
             threading.Thread(target=indexing.wait, daemon=True).start()
-            self.indexing = None
-        self.searching = searching
+        else:
+            self.indexing = indexing
 
     def finish(self) -> None:
         """Wait for the search index (built while the plugin writes the feeds) and report."""
         if self.indexing is not None:
             self.indexing.wait()
-            self.timings["search"] = time.perf_counter() - self.searching
+            self.timings["search"] = time.perf_counter() - self.indexing.started
             self.indexing = None
         log.info(
             f"yizhan: {len(self.lean)} generated pages ({self.outcome.rendered} rendered, "

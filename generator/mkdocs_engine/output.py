@@ -35,7 +35,7 @@ def swap_in(built: Path, final: Path) -> None:
         if old.exists():
             os.replace(old, final)
         raise
-    discard([old, *final.parent.glob(f".{final.name}.old-*")])
+    discard(final.parent.glob(f".{final.name}.old-*"))  # this one, and any left before
 
 
 def discard(folders: Iterable[Path]) -> None:

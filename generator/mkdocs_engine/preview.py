@@ -176,8 +176,7 @@ class Preview:
         extra: dict[str, Any] = {"site_dir": site_dir}
         if self.dev_addr:
             extra["dev_addr"] = self.dev_addr
-        config = load_config(str(self.config_file), **extra)
-        return config
+        return load_config(str(self.config_file), **extra)
 
     def serve(self, open_browser: bool) -> None:
         config = self.first
