@@ -10,6 +10,7 @@ its relative URLs must be MkDocs'. No timings are asserted here (see benchmarks/
 
 from __future__ import annotations
 
+import gzip
 import re
 import shutil
 from pathlib import Path
@@ -87,6 +88,86 @@ def test_search_index_is_built_and_listings_are_not_results(reference: Path) -> 
     assert "data-pagefind-body" in about
     listing = (reference / "events" / "index.html").read_text(encoding="utf-8")
     assert '<article class="md-content__inner md-typeset" data-pagefind-ignore="all">' in listing
+
+
+def search_texts(out: Path) -> str:
+    """Every result's text in the Pagefind bundle (its fragments: gzipped JSON, words
+    separated by zero-width spaces)."""
+    fragments = sorted((out / "pagefind" / "fragment").glob("*.pf_fragment"))
+    assert fragments
+    return "".join(gzip.decompress(f.read_bytes()).decode("utf-8") for f in fragments).replace(
+        "\u200b", ""
+    )
+
+
+def test_search_index_is_reused_until_a_result_changes(
+    site: Path, reference: Path, tmp_path: Path
+) -> None:
+    work = copy_site(site, tmp_path / "site")
+    build(work, tmp_path / "first")
+    log = build(work, tmp_path / "again")
+    assert "search index from cache" in log
+    assert tree_digest(tmp_path / "again") == tree_digest(reference)
+    article = next(
+        p
+        for p in sorted((work / "content" / "news").rglob("*.md"))
+        if "draft" not in p.read_text(encoding="utf-8")
+    )
+    with article.open("a", encoding="utf-8") as f:
+        f.write("\n\n居民议事会讨论了加装电梯的方案。\n")
+    log = build(work, tmp_path / "edited")
+    assert "search index built" in log
+    assert "加装电梯" in search_texts(tmp_path / "edited")
+    assert "加装电梯" not in search_texts(reference)
+    cold(work, tmp_path / "cold")
+    assert tree_digest(tmp_path / "edited") == tree_digest(tmp_path / "cold")
+
+
+def test_files_published_from_the_cache_are_links_and_edits_to_them_are_not_reused(
+    site: Path, reference: Path, tmp_path: Path
+) -> None:
+    """Warm builds hard-link pages, feeds and the search index from the cache (creating files
+    is what costs on a district); a published file changed in place changes its cache entry
+    too, and the next build must notice and make it afresh."""
+    work = copy_site(site, tmp_path / "site")
+    build(work, tmp_path / "first")
+    build(work, tmp_path / "linked")
+    out = tmp_path / "linked"
+    edited = [
+        next((out / "events").glob("*/index.html")),
+        next((out / "events").glob("*/event.ics")),
+        next((out / "pagefind" / "fragment").glob("*.pf_fragment")),
+    ]
+    for path in edited:
+        assert path.stat().st_nlink >= 2, path  # the entry and this file are one file
+        with path.open("r+b") as f:  # same size, same file, other bytes
+            f.write(b"tampered")
+    log = build(work, tmp_path / "after")
+    assert counts(log)[0] == 1  # the edited page, rendered again
+    assert "search index built" in log
+    assert tree_digest(tmp_path / "after") == tree_digest(reference)
+
+
+def test_cache_entries_are_copied_where_links_fail(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A site folder on another file system than the cache gets copies."""
+    from generator.lean import cache
+
+    store = cache.FileCache(tmp_path / "cache")
+    store.write(b"BEGIN:VCALENDAR", tmp_path / "a.ics")
+
+    def no_links(*args: object) -> None:
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(cache.os, "link", no_links)
+    store.write(b"BEGIN:VCALENDAR", tmp_path / "b.ics")
+    assert (tmp_path / "b.ics").read_bytes() == b"BEGIN:VCALENDAR"
+    assert (tmp_path / "b.ics").stat().st_ino != (tmp_path / "a.ics").stat().st_ino
+    store.write(b"END", tmp_path / "c.ics")  # a new entry, copied in
+    assert (tmp_path / "c.ics").read_bytes() == b"END"
+    store.prune()
+    assert cache.FileCache(tmp_path / "cache").trusted(cache.digest(b"END") + ".ics")
 
 
 ARTICLE_RE = re.compile(r'<article class="md-content__inner md-typeset"[^>]*>(.*?)</article>', re.S)

@@ -1,8 +1,8 @@
 """Render many pages over several processes, reusing cached pages.
 
-Each worker takes interleaved batches of pages: it computes each page's cache key, copies the
+Each worker takes interleaved batches of pages: it computes each page's cache key, links the
 cached HTML when there is one, renders the page otherwise, and writes the file itself, so only
-keys and warnings travel back. Workers are forked from the build process (Linux), so they
+keys, new cache entries' stamps and warnings travel back. Workers are forked from the build process (Linux), so they
 inherit the plan and the ``Setup`` without pickling; where fork is unavailable, or for a
 handful of pages, everything runs in this process. Every page is rendered the same way in any
 process, so cold, warm and parallel builds give the same bytes.
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..plan import PageSpec, check_output_path
-from .cache import PageCache, page_key
+from .cache import PageCache, Stamp, page_key
 from .render import Renderer, Setup, output_path
 
 BATCH = 64
@@ -31,12 +31,15 @@ MIN_PARALLEL = 400
 class Outcome:
     keys: dict[str, str] = field(default_factory=dict)
     """Page path -> cache key, for every page of the run."""
+    made: dict[str, Stamp] = field(default_factory=dict)
+    """Cache entries written by the run (see ``Store``)."""
     rendered: int = 0
     reused: int = 0
     warnings: list[str] = field(default_factory=list)
 
     def merge(self, other: Outcome) -> None:
         self.keys.update(other.keys)
+        self.made.update(other.made)
         self.rendered += other.rendered
         self.reused += other.reused
         self.warnings.extend(other.warnings)
@@ -77,20 +80,14 @@ def run_batch(indices: Sequence[int], job: Job | None = None) -> Outcome:
         if target.parent not in made_dirs:
             target.parent.mkdir(parents=True, exist_ok=True)
             made_dirs.add(target.parent)
-        if job.cache.link(key, target):
+        if job.cache.publish_page(key, target):
             outcome.reused += 1
             continue
-        html = job.cache.get(key)
-        if html is None:
-            renderer = renderer or renderer_for(job.setup)
-            result = renderer.render(spec)
-            html = result.html
-            outcome.warnings.extend(result.warnings)
-            job.cache.put(key, html)
-            outcome.rendered += 1
-        else:
-            outcome.reused += 1
-        target.write_bytes(html)
+        renderer = renderer or renderer_for(job.setup)
+        result = renderer.render(spec)
+        outcome.warnings.extend(result.warnings)
+        outcome.made.update(job.cache.add_page(key, result.html, target))
+        outcome.rendered += 1
     return outcome
 
 
@@ -126,7 +123,9 @@ def render_pages(
     least = MIN_PARALLEL if workers is None else 2
     workers = default_workers() if workers is None else workers
     if workers <= 1 or len(specs) < least or not can_fork():
-        return run_batch(range(len(specs)), job)
+        outcome = run_batch(range(len(specs)), job)
+        cache.record(outcome.made)
+        return outcome
     outcome = Outcome()
     CURRENT = job
     try:
@@ -136,4 +135,5 @@ def render_pages(
                 outcome.merge(part)
     finally:
         CURRENT = None
+    cache.record(outcome.made)
     return outcome

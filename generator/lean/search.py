@@ -12,6 +12,7 @@ repeating them (see ``indexed_page``).
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -21,9 +22,11 @@ import tempfile
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 
 from ..plan import PageSpec
+from .cache import Stamp, digest, place
 
 log = logging.getLogger("mkdocs.plugins.yizhan.search")
 
@@ -96,23 +99,34 @@ def mark_rendered(site_dir: Path, paths: Iterable[str], indexed: bool) -> None:
         page.write_text(mark_article(marked, indexed), encoding="utf-8")
 
 
-def build_index(site_dir: Path, language: str = "zh", pages: Iterable[str] | None = None) -> bool:
+def build_index(
+    site_dir: Path,
+    language: str = "zh",
+    pages: Iterable[str] | None = None,
+    cache: Path | None = None,
+) -> bool:
     """Index ``site_dir`` (or only its files ``pages``, the ones with a ``data-pagefind-body``)
     into ``site_dir/pagefind/``; False (with a warning) if Pagefind is missing or fails, so a
-    build never breaks for want of search."""
-    indexing = start_index(site_dir, language, pages)
+    build never breaks for want of search. With a ``cache`` folder, an index of exactly the
+    same pages is reused from the last build instead (see ``BundleCache``)."""
+    indexing = start_index(site_dir, language, pages, cache)
     return indexing is not None and indexing.wait()
 
 
 @dataclass
 class Indexing:
-    """A Pagefind run under way (perf, issue 5: it runs while the feeds are written)."""
+    """A Pagefind run under way (perf, issue 5: it runs while the feeds are written), or an
+    index reused from the cache (no process)."""
 
-    process: subprocess.Popen[str]
+    process: subprocess.Popen[str] | None
     staging: Path | None
+    output: Path
+    cache: BundleCache | None = None
     started: float = field(default_factory=time.perf_counter)
 
     def wait(self) -> bool:
+        if self.process is None:
+            return True
         try:
             _, stderr = self.process.communicate()
         finally:
@@ -121,11 +135,16 @@ class Indexing:
         if self.process.returncode != 0:
             log.warning(f"Pagefind failed: {stderr.strip()[-2000:]}")
             return False
+        if self.cache is not None:
+            self.cache.keep(self.output)
         return True
 
 
 def start_index(
-    site_dir: Path, language: str = "zh", pages: Iterable[str] | None = None
+    site_dir: Path,
+    language: str = "zh",
+    pages: Iterable[str] | None = None,
+    cache: Path | None = None,
 ) -> Indexing | None:
     """Start indexing (see ``build_index``); None, with a warning, without Pagefind."""
     if not available():
@@ -133,20 +152,90 @@ def start_index(
             "站内搜索需要 Pagefind（pip install 'pagefind[extended]'）/ search needs Pagefind"
         )
         return None
-    shutil.rmtree(site_dir / BUNDLE, ignore_errors=True)
+    output = (site_dir / BUNDLE).resolve()
+    shutil.rmtree(output, ignore_errors=True)
     staging = stage(site_dir, pages) if pages is not None else None
-    command = [
-        sys.executable, "-m", "pagefind",
-        "--site", str(staging or site_dir),
-        "--output-path", str((site_dir / BUNDLE).resolve()),
+    options = [
         "--root-selector", ROOT_SELECTOR,
         "--force-language", "en" if language.startswith("en") else "zh",
-        "--silent",
+    ]  # fmt: skip
+    bundles = None
+    if cache is not None:
+        bundles = BundleCache(cache, bundle_key(staging or site_dir, options))
+        if bundles.publish(output):
+            if staging is not None:
+                shutil.rmtree(staging, ignore_errors=True)
+            return Indexing(None, None, output)
+    command = [
+        sys.executable, "-m", "pagefind",
+        "--site", str(staging or site_dir), "--output-path", str(output), *options, "--silent",
     ]  # fmt: skip
     process = subprocess.Popen(
         command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     )
-    return Indexing(process, staging)
+    return Indexing(process, staging, output, bundles)
+
+
+def bundle_key(pages: Path, options: list[str]) -> str:
+    """Digest of what Pagefind makes an index from: its version, options, every page read."""
+    try:
+        version = metadata.version("pagefind")
+    except metadata.PackageNotFoundError:
+        version = "?"
+    parts: list[bytes | str] = [version, *options]
+    for path in sorted(pages.rglob("*.html")):
+        parts += [path.relative_to(pages).as_posix(), path.read_bytes()]
+    return digest(*parts)
+
+
+@dataclass(frozen=True)
+class BundleCache:
+    """The last build's search index, kept in ``root/<key>/`` (perf, issue 5: Pagefind takes
+    ~12 s on one core for a district's results; a build that changes none of them reuses it).
+    Its files are hard-linked into sites, so, as for pages (``cache.Store``), each one's size
+    and modification time are recorded and the index is reused only if none has changed."""
+
+    root: Path
+    key: str
+
+    def publish(self, output: Path) -> bool:
+        folder = self.root / self.key
+        try:
+            stamps = json.loads((folder / STAMPS).read_text(encoding="utf-8"))
+            for rel, stamp in stamps.items():
+                info = (folder / rel).stat()
+                if [info.st_size, info.st_mtime_ns] != stamp:
+                    return False
+        except (OSError, ValueError, TypeError, AttributeError):
+            return False
+        made: set[Path] = set()
+        for rel in stamps:
+            target = output / rel
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            place(folder / rel, target)
+        return True
+
+    def keep(self, output: Path) -> None:
+        """Keep the index Pagefind just wrote as the only one in the cache."""
+        staging = Path(tempfile.mkdtemp(prefix=".tmp-", dir=self.root.parent))
+        stamps: dict[str, Stamp] = {}
+        for path in sorted(output.rglob("*")):
+            if not path.is_file():
+                continue
+            rel = path.relative_to(output).as_posix()
+            (staging / rel).parent.mkdir(parents=True, exist_ok=True)
+            place(path, staging / rel)
+            info = (staging / rel).stat()
+            stamps[rel] = (info.st_size, info.st_mtime_ns)
+        (staging / STAMPS).write_text(json.dumps(stamps), encoding="utf-8")
+        shutil.rmtree(self.root, ignore_errors=True)
+        self.root.mkdir(parents=True, exist_ok=True)
+        os.replace(staging, self.root / self.key)
+
+
+STAMPS = "stamps.json"
 
 
 def stage(site_dir: Path, pages: Iterable[str]) -> Path:

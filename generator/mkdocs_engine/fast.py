@@ -115,9 +115,7 @@ class FastPath:
         assert self.captured is not None, "capture() runs before render()"
         self.setup = make_setup(config, *self.captured, self.root)
         site_dir = Path(config.site_dir)
-        # serve builds (another site_url) keep their own pages, or each would prune the other's
-        folder = self.root / CACHE_DIR / ("serve" if self.serve else "build")
-        cache = PageCache(folder if self.use_cache else None, links=self.serve)
+        cache = PageCache(self.cache_folder())
         started = time.perf_counter()
         outcome = render_pages(self.setup, self.lean, site_dir, cache, self.workers)
         self.timings["render"] = time.perf_counter() - started
@@ -127,28 +125,32 @@ class FastPath:
         self.outcome = outcome
         for warning in outcome.warnings:
             log.warning(warning)
-        if self.use_cache:
-            cache.prune(set(outcome.keys.values()))
+        cache.prune(outcome.keys.values())
         add_to_sitemap(site_dir, self.setup, self.lean)
         if indexing is not None and self.serve:  # the preview first; the index follows later
             threading.Thread(target=indexing.wait, daemon=True).start()
         else:
             self.indexing = indexing
 
+    def cache_folder(self) -> Path | None:
+        """Where this kind of build keeps pages, files and the search index between builds:
+        serve builds (another site_url) keep their own, or each would prune the other's."""
+        if not self.use_cache:
+            return None
+        return self.root / CACHE_DIR / ("serve" if self.serve else "build")
+
     def finish(self) -> None:
         """Wait for the search index (built while the plugin writes the feeds) and report."""
+        search_done = ""
         if self.indexing is not None:
             self.indexing.wait()
-            self.timings["search"] = time.perf_counter() - self.indexing.started
+            took = time.perf_counter() - self.indexing.started
+            reused = self.indexing.process is None
+            search_done = f", search index {'from cache' if reused else 'built'} in {took:.1f} s"
             self.indexing = None
         log.info(
             f"yizhan: {len(self.lean)} generated pages ({self.outcome.rendered} rendered, "
-            f"{self.outcome.reused} from cache) in {self.timings['render']:.1f} s"
-            + (
-                f", search index in {self.timings['search']:.1f} s"
-                if "search" in self.timings
-                else ""
-            )
+            f"{self.outcome.reused} from cache) in {self.timings['render']:.1f} s{search_done}"
         )
 
     def start_search(self, site_dir: Path, results: list[PageSpec]) -> Indexing | None:
@@ -161,7 +163,10 @@ class FastPath:
         search.mark_rendered(site_dir, free_files, indexed=True)
         language = str(self.setup.config.get("theme_language", "zh"))
         pages = [*(output_path(p.path) for p in results), *free_files]
-        return search.start_index(site_dir, language, pages)
+        folder = self.cache_folder()
+        return search.start_index(
+            site_dir, language, pages, folder / "search" if folder is not None else None
+        )
 
 
 def nav_sources(nav: Any) -> set[str]:

@@ -9,17 +9,25 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..lean.cache import FileCache
 from ..plan import FileSpec, check_output_path
 
 
-def write_files(site_dir: Path, files: Iterable[FileSpec]) -> None:
+def write_files(site_dir: Path, files: Iterable[FileSpec], cache: FileCache | None = None) -> None:
+    """Write every file under ``site_dir``; with a ``cache``, files unchanged since the last
+    build are hard links to its entries (perf, issue 5: 15,000 ``event.ics`` on a district)."""
+    cache = cache or FileCache(None)
     root = site_dir.resolve()
+    made: set[Path] = set()
     for spec in files:
         target = (root / check_output_path(spec.path)).resolve()
         if not target.is_relative_to(root):
             raise ValueError(f"output path escapes the site folder: {spec.path!r}")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(spec.content)
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        cache.write(spec.content, target)
+    cache.prune()
 
 
 def swap_in(built: Path, final: Path) -> None:

@@ -28,6 +28,7 @@ from mkdocs.utils.templates import TemplateContext
 
 from .. import memo
 from ..build import KIND_FOLDERS, BuildOptions, load_site, moved_sources, plan_site
+from ..lean.cache import FileCache
 from ..links import rebase_markdown
 from ..outputs.compact import compact_html
 from ..plan import PageSpec, Plan
@@ -247,7 +248,8 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         if self.fast is not None:  # issue 5: write the lean pages, sitemap entries and index
             self.fast.render(config)
         try:
-            output.write_files(Path(config.site_dir), self.plan.files)
+            folder = self.fast.cache_folder() if self.fast is not None else None
+            output.write_files(Path(config.site_dir), self.plan.files, FileCache(folder))
         finally:
             if self.fast is not None:
                 self.fast.finish()
