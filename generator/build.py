@@ -21,7 +21,7 @@ from .outputs import ical, jsondata, rss
 from .pages import events, home, news, orgs, subscribe
 from .plan import FileSpec, PageSpec, Plan, check_output_path, find_conflicts
 from .problems import ContentError, Origin, Problem, problem
-from .views import Views, derive_views
+from .views import Views, derive_views, text
 
 KIND_FOLDERS = ("news", "events", "branches", "clubs", "venues", "timeline")
 
@@ -114,6 +114,8 @@ def plan_site(site: Site, views: Views | None = None) -> Plan:
     """Site -> every page and file. Raises ContentError when two outputs claim one path."""
     if views is None:
         views = derive_views(site)
+    # issue 5: the articles' Markdown, which pages (summaries) and feeds both need, first
+    text.prerender(item.body for item in site.news)
     # issue 5: the files are made in forked processes while the pages are planned (same
     # result); on a district the calendars are half of that work, so they get one of their own.
     calendars = parallel.beside(collect_outputs, site, views, ("ical",))

@@ -21,6 +21,8 @@ import traceback
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from . import memo
+
 T = TypeVar("T")
 
 DISABLED = os.environ.get("YIZHAN_WORKERS", "").strip() == "1"
@@ -49,7 +51,9 @@ def beside(step: Callable[..., T], *args: Any) -> Callable[[], T]:
         code = 0
         try:
             try:
-                payload = pickle.dumps((True, step(*args)), protocol=pickle.HIGHEST_PROTOCOL)
+                value = step(*args)
+                memo.flush()  # what the step remembered, for the next build
+                payload = pickle.dumps((True, value), protocol=pickle.HIGHEST_PROTOCOL)
             except BaseException as error:  # every failure goes to the parent, as it was
                 code = 1
                 try:

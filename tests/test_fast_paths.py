@@ -121,6 +121,12 @@ def test_search_index_is_reused_until_a_result_changes(
     assert "加装电梯" not in search_texts(reference)
     cold(work, tmp_path / "cold")
     assert tree_digest(tmp_path / "edited") == tree_digest(tmp_path / "cold")
+    # an editor's free page (rendered by MkDocs, not from the page cache) counts too
+    with (work / "content" / "about.md").open("a", encoding="utf-8") as f:
+        f.write("\n\n开放时间调整为每天八点半。\n")
+    log = build(work, tmp_path / "about")
+    assert "search index built" in log
+    assert "八点半" in search_texts(tmp_path / "about")
 
 
 def test_files_published_from_the_cache_are_links_and_edits_to_them_are_not_reused(

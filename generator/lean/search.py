@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -145,8 +145,10 @@ def start_index(
     language: str = "zh",
     pages: Iterable[str] | None = None,
     cache: Path | None = None,
+    known: Mapping[str, str] | None = None,
 ) -> Indexing | None:
-    """Start indexing (see ``build_index``); None, with a warning, without Pagefind."""
+    """Start indexing (see ``build_index``); None, with a warning, without Pagefind.
+    ``known`` gives pages' content digests where the caller has them (``bundle_key``)."""
     if not available():
         log.warning(
             "站内搜索需要 Pagefind（pip install 'pagefind[extended]'）/ search needs Pagefind"
@@ -154,18 +156,17 @@ def start_index(
         return None
     output = (site_dir / BUNDLE).resolve()
     shutil.rmtree(output, ignore_errors=True)
-    staging = stage(site_dir, pages) if pages is not None else None
+    pages = sorted(set(pages)) if pages is not None else None
     options = [
         "--root-selector", ROOT_SELECTOR,
         "--force-language", "en" if language.startswith("en") else "zh",
     ]  # fmt: skip
     bundles = None
     if cache is not None:
-        bundles = BundleCache(cache, bundle_key(staging or site_dir, options))
+        bundles = BundleCache(cache, bundle_key(site_dir, pages, options, known or {}))
         if bundles.publish(output):
-            if staging is not None:
-                shutil.rmtree(staging, ignore_errors=True)
             return Indexing(None, None, output)
+    staging = stage(site_dir, pages) if pages is not None else None
     command = [
         sys.executable, "-m", "pagefind",
         "--site", str(staging or site_dir), "--output-path", str(output), *options, "--silent",
@@ -176,15 +177,26 @@ def start_index(
     return Indexing(process, staging, output, bundles)
 
 
-def bundle_key(pages: Path, options: list[str]) -> str:
-    """Digest of what Pagefind makes an index from: its version, options, every page read."""
+def bundle_key(
+    site_dir: Path, pages: list[str] | None, options: list[str], known: Mapping[str, str]
+) -> str:
+    """Digest of what Pagefind makes an index from: its version, options and every page it
+    reads (by the digest ``known`` gives for it, or its bytes)."""
     try:
         version = metadata.version("pagefind")
     except metadata.PackageNotFoundError:
         version = "?"
+    if pages is None:
+        pages = sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html"))
     parts: list[bytes | str] = [version, *options]
-    for path in sorted(pages.rglob("*.html")):
-        parts += [path.relative_to(pages).as_posix(), path.read_bytes()]
+    for rel in pages:
+        if rel in known:
+            parts += [rel, "key", known[rel]]
+            continue
+        try:
+            parts += [rel, "bytes", (site_dir / rel).read_bytes()]
+        except OSError:
+            parts += [rel, "missing"]
     return digest(*parts)
 
 

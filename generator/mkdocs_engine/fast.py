@@ -121,7 +121,9 @@ class FastPath:
         self.timings["render"] = time.perf_counter() - started
         # Not while the pages render: Pagefind's 1.3 GB beside the workers would double the
         # build's peak memory for a few seconds' gain on two cores.
-        indexing = self.start_search(site_dir, [p for p in self.lean if search.indexed_page(p)])
+        indexing = self.start_search(
+            site_dir, [p for p in self.lean if search.indexed_page(p)], outcome.keys
+        )
         self.outcome = outcome
         for warning in outcome.warnings:
             log.warning(warning)
@@ -153,7 +155,9 @@ class FastPath:
             f"{self.outcome.reused} from cache) in {self.timings['render']:.1f} s{search_done}"
         )
 
-    def start_search(self, site_dir: Path, results: list[PageSpec]) -> Indexing | None:
+    def start_search(
+        self, site_dir: Path, results: list[PageSpec], keys: dict[str, str]
+    ) -> Indexing | None:
         """Mark MkDocs' pages for Pagefind and start indexing the search results."""
         if not self.search:
             return None
@@ -164,8 +168,10 @@ class FastPath:
         language = str(self.setup.config.get("theme_language", "zh"))
         pages = [*(output_path(p.path) for p in results), *free_files]
         folder = self.cache_folder()
+        # a lean page's cache key stands for its bytes: the index's key needs no page read
+        known = {output_path(p.path): keys[p.path] for p in results if p.path in keys}
         return search.start_index(
-            site_dir, language, pages, folder / "search" if folder is not None else None
+            site_dir, language, pages, folder / "search" if folder is not None else None, known
         )
 
 

@@ -112,6 +112,7 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
                 log.warning(warning.format(options.language))
             views = derive_views(checked.site)
             self.plan = plan_site(checked.site, views)
+            memo.flush()
         except ContentError as error:
             raise PluginError(str(error)) from None
         warn_if_chinese_search_cannot_segment(config)

@@ -32,7 +32,7 @@ from icalendar import (
 )
 from icalendar import Event as VEvent
 
-from .. import i18n, urls
+from .. import i18n, memo, urls
 from ..history import default_history
 from ..model import Event, EventHistory, Override, Site
 from ..plan import FileSpec
@@ -117,6 +117,8 @@ class FeedWriter:
         self.zone_bytes: dict[str, bytes] = {}
         self.first_year = zone_first_years(site)
         self.head_bytes: bytes | None = None
+        # The build's instant is left out: VEVENTs never show it (DTSTAMP is the build day).
+        self.config_text = repr(replace(site.config, build_time=None))
 
     def render(self, feed: Feed) -> bytes:
         cfg = self.site.config
@@ -174,10 +176,28 @@ class FeedWriter:
             history = self.site.history.get(event_id) or default_history(
                 event_id, self.site.config.site_url
             )
-            self.event_bytes[event_id] = b"".join(
-                serialise(c) for c in build_vevents(self.site, event, history)
-            )
+            # perf (issue 5): kept between builds, by everything build_vevents reads
+            kept = memo.table("ical.vevents", "icalendar")
+            key = kept.key(self.config_text, repr(event), repr(history), self.refs_repr(event))
+            text = kept.get(key)
+            if text is None:
+                text = b"".join(
+                    serialise(c) for c in build_vevents(self.site, event, history)
+                ).decode("utf-8")
+                kept.put(key, text)
+            self.event_bytes[event_id] = text.encode("utf-8")
         return self.event_bytes[event_id]
+
+    def refs_repr(self, event: Event) -> str:
+        """The venue and organisers an activity's VEVENTs name, as they are now."""
+        site = self.site
+        return repr(
+            (
+                site.venues.get(event.venue) if event.venue else None,
+                [site.branches.get(b) for b in event.branches],
+                [site.clubs.get(c) for c in event.clubs],
+            )
+        )
 
 
 FOOTER = b"END:VCALENDAR\r\n"
