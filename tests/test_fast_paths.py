@@ -340,6 +340,46 @@ def test_persistent_memo_reuses_results_between_builds(tmp_path: Path) -> None:
     assert len([p for p in tmp_path.rglob("*") if p.is_file()]) == 1
 
 
+def test_memo_table_keeps_what_a_build_used_from_all_its_processes(tmp_path: Path) -> None:
+    """One file per table: the next build finds what this one's processes (forked children
+    included) computed; what no process of a build used is gone after it."""
+    import os
+
+    from generator import memo
+
+    def build_with(keys: list[str], child_keys: list[str]) -> None:
+        memo.use(tmp_path)
+        table = memo.table("t")
+        for k in keys:
+            if table.get(table.key(k)) is None:
+                table.put(table.key(k), k.upper())
+        pid = os.fork()
+        if pid == 0:  # a forked step of the same build
+            for k in child_keys:
+                table.put(table.key(k), k.upper())
+            memo.flush()
+            os._exit(0)
+        os.waitpid(pid, 0)
+        memo.flush()
+
+    try:
+        build_with(["a", "b"], ["c"])
+        memo.use(tmp_path)
+        table = memo.table("t")
+        assert [table.get(table.key(k)) for k in "abc"] == ["A", "B", "C"]
+        build_with(["a"], [])  # b and c unused by this build
+        memo.use(tmp_path)
+        table = memo.table("t")
+        assert table.get(table.key("a")) == "A"
+        assert table.get(table.key("b")) is None and table.get(table.key("c")) is None
+        memo.use(None)
+        table = memo.table("t")
+        assert table.get(table.key("a")) is None  # no folder: nothing read
+    finally:
+        memo.use(None)
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == ["t.json"]
+
+
 def test_fast_path_is_automatic_from_a_thousand_pages() -> None:
     """Unset, small sites keep MkDocs and Material's search; large ones get the fast path."""
     from generator.mkdocs_engine.plugin import FAST_FROM_PAGES, YizhanPlugin
