@@ -380,6 +380,27 @@ def test_memo_table_keeps_what_a_build_used_from_all_its_processes(tmp_path: Pat
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == ["t.json"]
 
 
+@pytest.mark.parametrize("fixture", ["site", "broken"])
+def test_kept_front_matter_loads_as_parsed_and_problems_are_never_kept(
+    fixture: str, tmp_path: Path
+) -> None:
+    from generator import load, memo
+
+    root = FIXTURE_SITE.parent / fixture
+    fresh = load.load_content(root, "content")
+    try:
+        for _ in range(2):  # the second run reads what the first one kept
+            memo.use(tmp_path)
+            load.parse_front_matter_once.cache_clear()
+            assert load.load_content(root, "content") == fresh
+            memo.flush()
+    finally:
+        memo.use(None)
+    assert (tmp_path / "load.compose.json").is_file()
+    if fixture == "broken":
+        assert fresh.problems  # reported again on every build, from the YAML itself
+
+
 def test_fast_path_is_automatic_from_a_thousand_pages() -> None:
     """Unset, small sites keep MkDocs and Material's search; large ones get the fast path."""
     from generator.mkdocs_engine.plugin import FAST_FROM_PAGES, YizhanPlugin
