@@ -90,6 +90,8 @@ class Visit:
 
 
 def axe_serious(page: Any) -> list[str]:
+    # Material fades its tabs in: contrast measured mid-transition fails now and then.
+    page.evaluate("() => Promise.all(document.getAnimations().map(a => a.finished))")
     page.add_script_tag(path=str(AXE_JS))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [
