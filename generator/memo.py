@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable
 from functools import cache, wraps
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 try:
     import fcntl
@@ -86,11 +87,7 @@ def persistent(*packages: str) -> Callable[[Callable[..., str]], Callable[..., s
 def code_version(function: Callable[..., str], packages: Iterable[str]) -> str:
     source = inspect.getsourcefile(function)
     h = hashlib.blake2b(Path(source).read_bytes() if source else b"", digest_size=12)
-    for package in packages:
-        try:
-            h.update(f"{package}={metadata.version(package)}".encode())
-        except metadata.PackageNotFoundError:
-            h.update(f"{package}=?".encode())
+    add_versions(h, packages)
     return h.hexdigest()
 
 
@@ -181,9 +178,14 @@ def package_version(packages: tuple[str, ...]) -> str:
     root = Path(__file__).resolve().parent
     for source in sorted(root.rglob("*.py")):
         h.update(source.relative_to(root).as_posix().encode() + b"\0" + source.read_bytes())
+    add_versions(h, packages)
+    return h.hexdigest()
+
+
+def add_versions(h: Any, packages: Iterable[str]) -> None:
+    """Feed the installed versions of ``packages`` (``?`` when missing) into the digest ``h``."""
     for package in packages:
         try:
             h.update(f"{package}={metadata.version(package)}".encode())
         except metadata.PackageNotFoundError:
             h.update(f"{package}=?".encode())
-    return h.hexdigest()
