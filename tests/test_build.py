@@ -279,3 +279,26 @@ def test_a_free_page_cannot_take_a_generated_url(tmp_path: Path) -> None:
     result = yizhan(site, "build")
     assert result.returncode != 0
     assert "content/subscribe.md:1: 网址 /subscribe/ 是自动生成的页面" in result.stderr
+
+
+def test_files_are_never_written_through_a_link(tmp_path: Path) -> None:
+    from generator.lean.cache import FileCache
+    from generator.mkdocs_engine.output import write_files
+    from generator.plan import FileSpec
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    victim = outside / "victim.ics"
+    victim.write_bytes(b"keep me")
+    site = tmp_path / "site"
+    (site / "events" / "a").mkdir(parents=True)
+    (site / "events" / "a" / "event.ics").symlink_to(victim)
+    cache = FileCache(tmp_path / "cache")
+    write_files(site, [FileSpec("events/a/event.ics", b"new")], cache)
+    assert victim.read_bytes() == b"keep me"
+    assert (site / "events" / "a" / "event.ics").read_bytes() == b"new"
+    # A folder that is a link out of the site is refused before anything is written.
+    (site / "branches").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(ValueError, match="escapes the site folder"):
+        write_files(site, [FileSpec("branches/victim.ics", b"x")], cache)
+    assert victim.read_bytes() == b"keep me"

@@ -173,6 +173,8 @@ class Store:
         self.root = root
         self.stamps: dict[str, Stamp] = self.load() if root is not None else {}
         self.made: dict[str, Stamp] = {}
+        self.folders: set[Path] = set()
+        """Entry folders known to exist (in this process)."""
 
     def load(self) -> dict[str, Stamp]:
         assert self.root is not None
@@ -213,10 +215,11 @@ class Store:
         path = self.entry(name)
         if path is None:
             return {}
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.unlink(missing_ok=True)  # an entry no longer trusted
+        if path.parent not in self.folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(path.parent)
         try:
-            os.link(target, path)
+            link(target, path)  # replaces an entry no longer trusted
         except OSError:  # another file system, or no hard links: the entry is a copy
             tmp = path.with_name(f".tmp-{os.getpid()}-{name}")
             tmp.write_bytes(data)
@@ -250,17 +253,32 @@ class Store:
 def place(source: Path, target: Path) -> None:
     """Hard-link ``source`` to ``target``, or copy it where links fail. Whatever was at
     ``target`` is unlinked first, never written through (it may be another entry's link)."""
-    target.unlink(missing_ok=True)
+    try:
+        link(source, target)
+    except OSError:
+        write_new(target, source.read_bytes())
+
+
+def link(source: Path, target: Path) -> None:
+    """Hard-link ``source`` to ``target``, unlinking what was at ``target`` first. (perf,
+    issue 5: a new site's files are new, so the link is tried before any unlink.)"""
     try:
         os.link(source, target)
-    except OSError:
-        target.write_bytes(source.read_bytes())
+    except FileExistsError:
+        target.unlink(missing_ok=True)
+        os.link(source, target)
 
 
 def write_new(target: Path, data: bytes) -> None:
     """Write ``data`` as a new file at ``target`` (see ``place``)."""
-    target.unlink(missing_ok=True)
-    target.write_bytes(data)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(target, flags, 0o666)
+    except FileExistsError:
+        target.unlink(missing_ok=True)
+        fd = os.open(target, flags, 0o666)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
 
 
 def page_entry(key: str) -> str:
