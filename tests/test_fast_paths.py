@@ -11,6 +11,7 @@ its relative URLs must be MkDocs'. No timings are asserted here (see benchmarks/
 from __future__ import annotations
 
 import gzip
+import json
 import re
 import shutil
 from pathlib import Path
@@ -127,6 +128,43 @@ def test_search_index_is_reused_until_a_result_changes(
     log = build(work, tmp_path / "about")
     assert "search index built" in log
     assert "八点半" in search_texts(tmp_path / "about")
+
+
+def test_a_large_index_comes_in_parts_and_an_edit_reindexes_only_its_part(
+    site: Path, tmp_path: Path
+) -> None:
+    """Above SHARD_PAGES results (forced to 1 here) articles are indexed by year and coming
+    activities apart from the rest, each part cached on its own."""
+    work = copy_site(site, tmp_path / "site")
+    parts = {"YIZHAN_SEARCH_SHARD_PAGES": "1", "YIZHAN_WORKERS": "1"}
+
+    def build_in_parts(out: Path) -> str:
+        result = yizhan(work, "build", "-d", str(out), **parts)
+        assert result.returncode == 0, result.stderr
+        return result.stderr
+
+    build_in_parts(tmp_path / "first")
+    listed = json.loads((tmp_path / "first" / "pagefind" / "shards" / "index.json").read_text())
+    assert "events" in listed and any(name.startswith("news-") for name in listed), listed
+    for name in listed:  # a part holds its data; the browser runs the main bundle's code
+        part = tmp_path / "first" / "pagefind" / "shards" / name
+        assert list(part.glob("*.pf_meta")) and list((part / "fragment").iterdir())
+        assert not list(part.glob("*.js")) and not list(part.glob("wasm.*"))
+    assert "search index from cache" in build_in_parts(tmp_path / "again")
+    activity = next(
+        p
+        for p in sorted((work / "content" / "events").rglob("*.md"))
+        if "cancelled" not in p.name and "draft" not in p.read_text(encoding="utf-8")
+    )
+    with activity.open("a", encoding="utf-8") as f:
+        f.write("\n\n请自带水杯。\n")
+    log = build_in_parts(tmp_path / "edited")
+    match = re.search(r"search index built in [\d.]+ s \((\d+) of (\d+) parts indexed\)", log)
+    assert match, log
+    assert 0 < int(match.group(1)) < int(match.group(2)) == len(listed) + 1
+    shutil.rmtree(work / ".cache")
+    assert yizhan(work, "build", "-d", str(tmp_path / "cold"), **parts).returncode == 0
+    assert tree_digest(tmp_path / "edited") == tree_digest(tmp_path / "cold")
 
 
 def test_files_published_from_the_cache_are_links_and_edits_to_them_are_not_reused(

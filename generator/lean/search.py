@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -102,79 +103,179 @@ def mark_rendered(site_dir: Path, paths: Iterable[str], indexed: bool) -> None:
 def build_index(
     site_dir: Path,
     language: str = "zh",
-    pages: Iterable[str] | None = None,
+    pages: Iterable[str] | Mapping[str, Iterable[str]] | None = None,
     cache: Path | None = None,
 ) -> bool:
-    """Index ``site_dir`` (or only its files ``pages``, the ones with a ``data-pagefind-body``)
-    into ``site_dir/pagefind/``; False (with a warning) if Pagefind is missing or fails, so a
-    build never breaks for want of search. With a ``cache`` folder, an index of exactly the
-    same pages is reused from the last build instead (see ``BundleCache``)."""
+    """Index ``site_dir`` (or only its files ``pages``, the ones with a ``data-pagefind-body``,
+    optionally grouped into parts: see ``start_index``) into ``site_dir/pagefind/``; False
+    (with a warning) if Pagefind is missing or fails, so a build never breaks for want of
+    search. With a ``cache`` folder, an index of exactly the same pages is reused from the last
+    build instead (see ``BundleCache``)."""
     indexing = start_index(site_dir, language, pages, cache)
     return indexing is not None and indexing.wait()
 
 
+SHARD_PAGES = int(os.environ.get("YIZHAN_SEARCH_SHARD_PAGES", "").strip() or 2000)
+"""A site with more search results than this gets one index part per group (``shard_of``)."""
+SHARDS = "shards"
+"""Folder of the other parts inside the main bundle; ``shards/index.json`` lists them."""
+PARALLEL_RUNS = 2
+
+
+def shard_of(spec: PageSpec) -> str:
+    """The index part a search result belongs to on a large site ("" for the main one):
+    articles by year, coming activities together, organisations and free pages in the main
+    part. An edit then re-indexes one part (perf, issue 5: Pagefind has no incremental mode
+    and took ~20 s on one core for a district's 7,000 results), and each year's part stays
+    the same once the year is over."""
+    if spec.template == "yizhan/news.html":
+        year = str(spec.data.get("iso", ""))[:4]
+        return f"news-{year}" if year.isdigit() else "news"
+    if spec.template == "yizhan/event.html":
+        return "events"
+    return ""
+
+
+@dataclass
+class Bundle:
+    """One Pagefind index: the main one (``name`` "") or a part merged into it by the browser."""
+
+    name: str
+    output: Path
+    pages: list[str] | None
+    cache: BundleCache | None = None
+    staging: Path | None = None
+    reused: bool = False
+
+
 @dataclass
 class Indexing:
-    """A Pagefind run under way (perf, issue 5: it runs while the feeds are written), or an
-    index reused from the cache (no process)."""
+    """Pagefind runs under way (perf, issue 5: they run while the feeds are written, at most
+    two at a time), or indexes reused from the cache."""
 
-    process: subprocess.Popen[str] | None
-    staging: Path | None
-    output: Path
-    cache: BundleCache | None = None
+    bundles: list[Bundle]
+    command: list[str]
+    futures: list[Future[bool]] = field(default_factory=list)
     started: float = field(default_factory=time.perf_counter)
 
-    def wait(self) -> bool:
-        if self.process is None:
-            return True
+    @property
+    def built(self) -> int:
+        return sum(1 for b in self.bundles if not b.reused)
+
+    def start(self) -> None:
+        todo = [b for b in self.bundles if not b.reused]
+        if not todo:
+            return
+        pool = ThreadPoolExecutor(max_workers=PARALLEL_RUNS, thread_name_prefix="pagefind")
+        self.futures = [pool.submit(self.run, b) for b in todo]
+        pool.shutdown(wait=False)
+
+    def run(self, bundle: Bundle) -> bool:
+        site = bundle.staging or bundle.output.parent
+        command = [*self.command, "--site", str(site), "--output-path", str(bundle.output)]
         try:
-            _, stderr = self.process.communicate()
+            done = subprocess.run(
+                command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+            )
         finally:
-            if self.staging is not None:
-                shutil.rmtree(self.staging, ignore_errors=True)
-        if self.process.returncode != 0:
-            log.warning(f"Pagefind failed: {stderr.strip()[-2000:]}")
+            if bundle.staging is not None:
+                shutil.rmtree(bundle.staging, ignore_errors=True)
+        if done.returncode != 0:
+            log.warning(f"Pagefind failed: {done.stderr.strip()[-2000:]}")
             return False
-        if self.cache is not None:
-            self.cache.keep(self.output)
+        if bundle.name:
+            drop_code(bundle.output)
+        if bundle.cache is not None:
+            bundle.cache.keep(bundle.output, skip=SHARDS if not bundle.name else None)
         return True
+
+    def wait(self) -> bool:
+        return all([f.result() for f in self.futures])
 
 
 def start_index(
     site_dir: Path,
     language: str = "zh",
-    pages: Iterable[str] | None = None,
+    pages: Iterable[str] | Mapping[str, Iterable[str]] | None = None,
     cache: Path | None = None,
     known: Mapping[str, str] | None = None,
 ) -> Indexing | None:
     """Start indexing (see ``build_index``); None, with a warning, without Pagefind.
-    ``known`` gives pages' content digests where the caller has them (``bundle_key``)."""
+
+    ``pages`` may be grouped by part name (``shard_of``): the main part is indexed into
+    ``pagefind/`` and every other into ``pagefind/shards/<name>/``, listed in
+    ``pagefind/shards/index.json`` for the search box to merge. ``known`` gives pages' content
+    digests where the caller has them (``bundle_key``)."""
     if not available():
         log.warning(
             "站内搜索需要 Pagefind（pip install 'pagefind[extended]'）/ search needs Pagefind"
         )
         return None
-    output = (site_dir / BUNDLE).resolve()
-    shutil.rmtree(output, ignore_errors=True)
-    pages = sorted(set(pages)) if pages is not None else None
+    main = (site_dir / BUNDLE).resolve()
+    shutil.rmtree(main, ignore_errors=True)
     options = [
         "--root-selector", ROOT_SELECTOR,
         "--force-language", "en" if language.startswith("en") else "zh",
     ]  # fmt: skip
-    bundles = None
+    groups = group_pages(pages)
+    bundles = []
+    for name in sorted(groups, key=lambda n: (n != "", n)):
+        group = groups[name]
+        output = main / SHARDS / name if name else main
+        bundle = Bundle(name, output, group)
+        if cache is not None:
+            key = bundle_key(site_dir, group, options, known or {})
+            bundle.cache = BundleCache(cache / (name or "main"), key)
+            bundle.reused = bundle.cache.publish(output)
+        if not bundle.reused and group is not None:
+            bundle.staging = stage(site_dir, group)
+        bundles.append(bundle)
     if cache is not None:
-        bundles = BundleCache(cache, bundle_key(site_dir, pages, options, known or {}))
-        if bundles.publish(output):
-            return Indexing(None, None, output)
-    staging = stage(site_dir, pages) if pages is not None else None
-    command = [
-        sys.executable, "-m", "pagefind",
-        "--site", str(staging or site_dir), "--output-path", str(output), *options, "--silent",
-    ]  # fmt: skip
-    process = subprocess.Popen(
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
-    )
-    return Indexing(process, staging, output, bundles)
+        prune_parts(cache, {b.name or "main" for b in bundles})
+    write_shard_list(main, [b.name for b in bundles if b.name])
+    indexing = Indexing(bundles, [sys.executable, "-m", "pagefind", *options, "--silent"])
+    indexing.start()
+    return indexing
+
+
+def group_pages(
+    pages: Iterable[str] | Mapping[str, Iterable[str]] | None,
+) -> dict[str, list[str] | None]:
+    """Pages by part; the main part ("") comes first and is never empty while any part has
+    pages (the browser loads Pagefind from it)."""
+    if pages is None:
+        return {"": None}
+    grouped = pages if isinstance(pages, Mapping) else {"": pages}
+    out = {name: sorted(set(group)) for name, group in grouped.items()}
+    out = {name: group for name, group in out.items() if group}
+    if "" not in out:
+        first = min(out, default=None)
+        out[""] = out.pop(first) if first is not None else []
+    return dict(out)
+
+
+def drop_code(part: Path) -> None:
+    """A part merged into the main index is read for its data only: the browser runs the main
+    bundle's pagefind.js and WebAssembly, never a part's copies or Pagefind's own UI."""
+    for path in part.iterdir():
+        if path.is_file() and (path.suffix in (".js", ".css") or path.name.startswith("wasm.")):
+            path.unlink()
+
+
+def write_shard_list(main: Path, names: list[str]) -> None:
+    folder = main / SHARDS
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "index.json").write_text(json.dumps(sorted(names)), encoding="utf-8")
+
+
+def prune_parts(cache: Path, names: set[str]) -> None:
+    """Drop the cached indexes of parts the site no longer has (and the single index that
+    earlier versions kept directly in ``cache``)."""
+    if not cache.is_dir():
+        return
+    for folder in cache.iterdir():
+        if folder.name not in names:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def bundle_key(
@@ -229,14 +330,18 @@ class BundleCache:
             place(folder / rel, target)
         return True
 
-    def keep(self, output: Path) -> None:
-        """Keep the index Pagefind just wrote as the only one in the cache."""
+    def keep(self, output: Path, skip: str | None = None) -> None:
+        """Keep the index Pagefind just wrote (less its folder ``skip``: the other parts) as
+        the only one in the cache."""
+        self.root.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".tmp-", dir=self.root.parent))
         stamps: dict[str, Stamp] = {}
         for path in sorted(output.rglob("*")):
             if not path.is_file():
                 continue
             rel = path.relative_to(output).as_posix()
+            if skip is not None and rel.startswith(f"{skip}/"):
+                continue
             (staging / rel).parent.mkdir(parents=True, exist_ok=True)
             place(path, staging / rel)
             info = (staging / rel).stat()

@@ -147,8 +147,10 @@ class FastPath:
         if self.indexing is not None:
             self.indexing.wait()
             took = time.perf_counter() - self.indexing.started
-            reused = self.indexing.process is None
-            search_done = f", search index {'from cache' if reused else 'built'} in {took:.1f} s"
+            built, parts = self.indexing.built, len(self.indexing.bundles)
+            search_done = f", search index {'built' if built else 'from cache'} in {took:.1f} s"
+            if parts > 1:
+                search_done += f" ({built} of {parts} parts indexed)"
             self.indexing = None
         log.info(
             f"yizhan: {len(self.lean)} generated pages ({self.outcome.rendered} rendered, "
@@ -166,7 +168,12 @@ class FastPath:
         search.mark_rendered(site_dir, nav_files, indexed=False)
         search.mark_rendered(site_dir, free_files, indexed=True)
         language = str(self.setup.config.get("theme_language", "zh"))
-        pages = [*(output_path(p.path) for p in results), *free_files]
+        sharded = len(results) + len(free_files) > search.SHARD_PAGES
+        pages: dict[str, list[str]] = {"": list(free_files)}
+        for spec in results:
+            pages.setdefault(search.shard_of(spec) if sharded else "", []).append(
+                output_path(spec.path)
+            )
         folder = self.cache_folder()
         # a lean page's cache key stands for its bytes: the index's key needs no page read
         known = {output_path(p.path): keys[p.path] for p in results if p.path in keys}

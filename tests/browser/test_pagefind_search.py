@@ -2,15 +2,19 @@
 
 A visitor types 分类 into the header's search box and finds the article on 垃圾分类 (Pagefind's
 extended build segments Chinese), with links under the site's base path, and downloads far
-less than 1 MB to do so.
+less than 1 MB to do so. On a large site the index comes in parts (articles by year, coming
+activities, the rest) that the search box merges: the same search, forced into parts on the
+fixture, finds results from several of them.
 """
 
 from __future__ import annotations
 
 import functools
 import http.server
+import json
 import sys
 import threading
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,12 +25,8 @@ sys.path.insert(0, str(Path(__file__).parent.parent))
 from buildtools import FIXTURE_SITE, copy_site, set_fast, yizhan
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    site = copy_site(FIXTURE_SITE, tmp_path_factory.mktemp("pagefind") / "site")
-    set_fast(site, "true")
-    root = tmp_path_factory.mktemp("served")
-    result = yizhan(site, "build", "-d", str(root / "repo"))
+def serve_build(root: Path, site: Path, **env: str) -> Iterator[str]:
+    result = yizhan(site, "build", "-d", str(root / "repo"), **env)
     assert result.returncode == 0, result.stderr
     assert (root / "repo" / "pagefind" / "pagefind.js").is_file()
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
@@ -40,22 +40,58 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         server.server_close()
 
 
-def test_search_finds_a_chinese_word_inside_a_compound(served: str, browser: Any) -> None:
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    site = copy_site(FIXTURE_SITE, tmp_path_factory.mktemp("pagefind") / "site")
+    set_fast(site, "true")
+    yield from serve_build(tmp_path_factory.mktemp("served"), site)
+
+
+@pytest.fixture(scope="module")
+def served_in_parts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    site = copy_site(FIXTURE_SITE, tmp_path_factory.mktemp("parts") / "site")
+    set_fast(site, "true")
+    root = tmp_path_factory.mktemp("served-parts")
+    yield from serve_build(root, site, YIZHAN_SEARCH_SHARD_PAGES="1")
+
+
+def search_for(base: str, browser: Any, query: str) -> tuple[list[str], dict[str, int]]:
+    """The result links of ``query`` typed into the header's search box, and every response."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     fetched: dict[str, int] = {}
     try:
-        page.goto(served, wait_until="networkidle")
+        page.goto(base, wait_until="networkidle")
         page.on("response", lambda r: fetched.__setitem__(r.url, len(r.body())))
         page.click("input.md-search__input")  # visible in the header on a wide screen
-        page.keyboard.type("分类")
+        page.keyboard.type(query)
         page.wait_for_selector(".md-search-result__item a", timeout=15000)
         hrefs = page.eval_on_selector_all(
             ".md-search-result__item a", "els => els.map(e => e.getAttribute('href'))"
         )
     finally:
         page.close()
+    return hrefs, fetched
+
+
+def test_search_finds_a_chinese_word_inside_a_compound(served: str, browser: Any) -> None:
+    hrefs, fetched = search_for(served, browser, "分类")
     assert any(href.rstrip("/").endswith("news/garbage") for href in hrefs), hrefs
     assert all(href.startswith("/repo/") for href in hrefs), hrefs
     assert any("pagefind" in url for url in fetched)
     assert all(url.startswith(served) for url in fetched), "a request left the site"
+    assert sum(fetched.values()) < 1_000_000
+
+
+def test_search_merges_the_parts_of_a_large_index(served_in_parts: str, browser: Any) -> None:
+    listed = urllib.request.urlopen(served_in_parts + "pagefind/shards/index.json").read()
+    parts = json.loads(listed)
+    assert "events" in parts and any(p.startswith("news-") for p in parts), parts
+    # An article (a news-<year> part) and an activity (the events part) for one query.
+    hrefs, fetched = search_for(served_in_parts, browser, "分类")
+    assert any("/news/" in href for href in hrefs), hrefs
+    assert any("/events/" in href for href in hrefs), hrefs
+    assert all(href.startswith("/repo/") for href in hrefs), hrefs
+    for part in parts:
+        assert any(f"/pagefind/shards/{part}/" in url for url in fetched), (part, list(fetched))
+    assert all(url.startswith(served_in_parts) for url in fetched), "a request left the site"
     assert sum(fetched.values()) < 1_000_000

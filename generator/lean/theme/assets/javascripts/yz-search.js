@@ -14,11 +14,28 @@
   var engine = null;
   var latest = 0;
 
+  /* A large site's index comes in parts (pagefind/shards/index.json lists them): each is
+   * merged into the main one, and a query fetches only the chunks it needs from each. */
+  function mergeParts(pagefind, bundle) {
+    return fetch(new URL("shards/index.json", bundle).href)
+      .then(function (r) { return r.ok ? r.json() : []; })
+      .catch(function () { return []; })
+      .then(function (names) {
+        return Promise.all(names.map(function (name) {
+          var part = new URL("shards/" + encodeURIComponent(name) + "/", bundle).href;
+          return pagefind.mergeIndex(part, { baseUrl: root.pathname });
+        }));
+      });
+  }
+
   function load() {
     if (!engine) {
-      engine = import(new URL("pagefind/pagefind.js", root).href).then(function (pagefind) {
+      var bundle = new URL("pagefind/", root);
+      engine = import(new URL("pagefind.js", bundle).href).then(function (pagefind) {
         return pagefind.options({ baseUrl: root.pathname }).then(function () {
           pagefind.init();
+          return mergeParts(pagefind, bundle);
+        }).then(function () {
           return pagefind;
         });
       });
