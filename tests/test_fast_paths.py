@@ -451,3 +451,30 @@ def test_fast_path_is_automatic_from_a_thousand_pages() -> None:
     assert not plugin.use_fast_path(50_000)
     plugin.load_config({"fast": True})
     assert plugin.use_fast_path(10)
+
+
+def test_years_of_articles_share_an_index_part_until_it_is_large_enough() -> None:
+    from generator.lean.search import join_years
+
+    groups = {
+        "": ["about/index.html"],
+        "events": ["events/a/index.html"],
+        **{
+            f"news-{year}": [f"news/{year}-{i}/index.html" for i in range(600)]
+            for year in range(2016, 2021)
+        },
+        "news-2021": ["news/2021/index.html"],
+    }
+    parts = join_years(groups, least=1500)
+    assert {name: len(pages) for name, pages in parts.items()} == {
+        "": 1,
+        "events": 1,
+        "news-2016-2018": 1800,
+        "news-2019-2021": 1201,
+    }
+    # Every page is in exactly one part, and past years keep their part as the site grows.
+    assert sorted(p for pages in parts.values() for p in pages) == sorted(
+        p for pages in groups.values() for p in pages
+    )
+    grown = join_years({**groups, "news-2022": ["news/2022/index.html"] * 400}, least=1500)
+    assert grown["news-2016-2018"] == parts["news-2016-2018"]

@@ -136,6 +136,33 @@ def shard_of(spec: PageSpec) -> str:
     return ""
 
 
+PART_PAGES = 1500
+"""Consecutive years of articles share a part until it has this many (a query fetches about
+two index chunks from each part: fewer, larger parts keep a search's download small)."""
+
+
+def join_years(groups: Mapping[str, list[str]], least: int = PART_PAGES) -> dict[str, list[str]]:
+    """Groups of ``shard_of`` with the yearly article parts joined, oldest first, into parts
+    of at least ``least`` pages (``news-2016-2018``); the newest part may be smaller. Years
+    past stay in the same part as a site grows, so their index is reused."""
+    out = {name: pages for name, pages in groups.items() if not name.startswith("news-")}
+    run: list[str] = []
+    years: list[str] = []
+    for name in sorted(n for n in groups if n.startswith("news-")):
+        years.append(name.removeprefix("news-"))
+        run.extend(groups[name])
+        if len(run) >= least:
+            out[part_name(years)] = run
+            run, years = [], []
+    if run:
+        out[part_name(years)] = run
+    return out
+
+
+def part_name(years: list[str]) -> str:
+    return f"news-{years[0]}" if len(years) == 1 else f"news-{years[0]}-{years[-1]}"
+
+
 @dataclass
 class Bundle:
     """One Pagefind index: the main one (``name`` "") or a part merged into it by the browser."""

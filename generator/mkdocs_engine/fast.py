@@ -174,6 +174,8 @@ class FastPath:
             pages.setdefault(search.shard_of(spec) if sharded else "", []).append(
                 output_path(spec.path)
             )
+        if sharded:
+            pages = search.join_years(pages)
         folder = self.cache_folder()
         # a lean page's cache key stands for its bytes: the index's key needs no page read
         known = {output_path(p.path): keys[p.path] for p in results if p.path in keys}
