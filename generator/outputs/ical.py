@@ -421,14 +421,18 @@ def vevents_bytes(site: Site, event: Event, history: EventHistory) -> bytes:
     if event.categories:
         shared["CATEGORIES"] = categories_line(tuple(event.categories))
 
-    master = dict(shared)
-    master["SUMMARY"] = common_text_line(
-        "SUMMARY", summary(event.title, event.status, cfg.language)
-    )
-    master["DTSTART"] = time_line("DTSTART", ical_time(event, event.start))
-    end = event_end(event, event.start)
-    if end is not None:
-        master["DTEND"] = time_line("DTEND", ical_time(event, end))
+    master = {
+        **shared,
+        **occurrence_lines(
+            event,
+            event.title,
+            event.status,
+            event.start,
+            event_end(event, event.start),
+            location_text(site, event.venue, event.location, event.online),
+            cfg.language,
+        ),
+    }
     if event.rrule:
         master["RRULE"] = rrule_line(event.rrule)
     exdates = exclusions(event)
@@ -437,10 +441,6 @@ def vevents_bytes(site: Site, event: Event, history: EventHistory) -> bytes:
     rdates = [ical_time(event, value) for value in event.rdates]
     if rdates:
         master["RDATE"] = time_list_line("RDATE", rdates)
-    master["STATUS"] = common_text_line("STATUS", STATUS_MAP[event.status])
-    place = location_text(site, event.venue, event.location, event.online)
-    if place:
-        master["LOCATION"] = common_text_line("LOCATION", place)
     if event.contact:
         master["CONTACT"] = text_line("CONTACT", event.contact)
     parts = [vevent_bytes(master)]
@@ -448,23 +448,45 @@ def vevents_bytes(site: Site, event: Event, history: EventHistory) -> bytes:
     for override, original in sorted(
         resolve_overrides(event).values(), key=lambda x: sort_key(x[1])
     ):
-        item = dict(shared)
         start = override.start if override.start is not None else original
-        item_end = override_end(event, override, start)
-        status = override.status or event.status
-        item["RECURRENCE-ID"] = time_line("RECURRENCE-ID", ical_time(event, original))
-        item["SUMMARY"] = common_text_line(
-            "SUMMARY", summary(override.title or event.title, status, cfg.language)
-        )
-        item["DTSTART"] = time_line("DTSTART", ical_time(event, start))
-        if item_end is not None:
-            item["DTEND"] = time_line("DTEND", ical_time(event, item_end))
-        item["STATUS"] = common_text_line("STATUS", STATUS_MAP[status])
-        place = override_place(site, event, override)
-        if place:
-            item["LOCATION"] = common_text_line("LOCATION", place)
+        item = {
+            **shared,
+            "RECURRENCE-ID": time_line("RECURRENCE-ID", ical_time(event, original)),
+            **occurrence_lines(
+                event,
+                override.title or event.title,
+                override.status or event.status,
+                start,
+                override_end(event, override, start),
+                override_place(site, event, override),
+                cfg.language,
+            ),
+        }
         parts.append(vevent_bytes(item))
     return b"".join(parts)
+
+
+def occurrence_lines(
+    event: Event,
+    title: str,
+    status: str,
+    start: datetime | date,
+    end: datetime | date | None,
+    place: str,
+    language: str,
+) -> dict[str, bytes]:
+    """What the master VEVENT and each override write of their own occurrence: SUMMARY,
+    DTSTART, DTEND, STATUS and LOCATION (their order is ``vevent_bytes``'s)."""
+    lines = {
+        "SUMMARY": common_text_line("SUMMARY", summary(title, status, language)),
+        "DTSTART": time_line("DTSTART", ical_time(event, start)),
+        "STATUS": common_text_line("STATUS", STATUS_MAP[status]),
+    }
+    if end is not None:
+        lines["DTEND"] = time_line("DTEND", ical_time(event, end))
+    if place:
+        lines["LOCATION"] = common_text_line("LOCATION", place)
+    return lines
 
 
 def vevent_bytes(lines: dict[str, bytes]) -> bytes:
