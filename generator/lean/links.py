@@ -59,3 +59,8 @@ def page_url(path: str, page: str) -> str:
     if level > 0:
         result = "../" * level + result
     return result
+
+
+def output_path(url: str) -> str:
+    """The file a page at the site-relative URL ``url`` is written to."""
+    return f"{url}index.html"

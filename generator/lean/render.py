@@ -26,7 +26,7 @@ from ..outputs.compact import compact_html
 from ..plan import PageSpec
 from . import search
 from .fragments import Fragments
-from .links import page_url, relative_url
+from .links import output_path, page_url, relative_url
 from .md import PageMarkdown, Rendered, TocItem
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -267,10 +267,6 @@ class Renderer:
             "config": self.config,
             "page": page,
         }
-
-
-def output_path(url: str) -> str:
-    return f"{url}index.html"
 
 
 def make_env(setup: Setup) -> jinja2.Environment:

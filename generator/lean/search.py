@@ -28,6 +28,7 @@ from pathlib import Path
 
 from ..plan import PageSpec
 from .cache import Stamp, digest, place
+from .links import output_path
 
 log = logging.getLogger("mkdocs.plugins.yizhan.search")
 
@@ -159,6 +160,17 @@ def join_years(groups: Mapping[str, list[str]], least: int = PART_PAGES) -> dict
     return out
 
 
+def parts_of(results: Iterable[PageSpec], others: Iterable[str]) -> dict[str, list[str]]:
+    """Output paths of the search results (lean pages) and ``others`` (free pages, always in
+    the main part) by index part; one part unless there are more than ``SHARD_PAGES``."""
+    results, others = list(results), list(others)
+    sharded = len(results) + len(others) > SHARD_PAGES
+    parts: dict[str, list[str]] = {"": others}
+    for spec in results:
+        parts.setdefault(shard_of(spec) if sharded else "", []).append(output_path(spec.path))
+    return join_years(parts) if sharded else parts
+
+
 def part_name(years: list[str]) -> str:
     return f"news-{years[0]}" if len(years) == 1 else f"news-{years[0]}-{years[-1]}"
 
@@ -171,7 +183,6 @@ class Bundle:
     output: Path
     pages: list[str] | None
     cache: BundleCache | None = None
-    staging: Path | None = None
     reused: bool = False
 
 
@@ -180,6 +191,7 @@ class Indexing:
     """Pagefind runs under way (perf, issue 5: they run while the feeds are written, at most
     two at a time), or indexes reused from the cache."""
 
+    site_dir: Path
     bundles: list[Bundle]
     command: list[str]
     futures: list[Future[bool]] = field(default_factory=list)
@@ -198,15 +210,16 @@ class Indexing:
         pool.shutdown(wait=False)
 
     def run(self, bundle: Bundle) -> bool:
-        site = bundle.staging or bundle.output.parent
+        staging = stage(self.site_dir, bundle.pages) if bundle.pages is not None else None
+        site = staging or self.site_dir
         command = [*self.command, "--site", str(site), "--output-path", str(bundle.output)]
         try:
             done = subprocess.run(
                 command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
             )
         finally:
-            if bundle.staging is not None:
-                shutil.rmtree(bundle.staging, ignore_errors=True)
+            if staging is not None:
+                shutil.rmtree(staging, ignore_errors=True)
         if done.returncode != 0:
             log.warning(f"Pagefind failed: {done.stderr.strip()[-2000:]}")
             return False
@@ -254,13 +267,11 @@ def start_index(
             key = bundle_key(site_dir, group, options, known or {})
             bundle.cache = BundleCache(cache / (name or "main"), key)
             bundle.reused = bundle.cache.publish(output)
-        if not bundle.reused and group is not None:
-            bundle.staging = stage(site_dir, group)
         bundles.append(bundle)
     if cache is not None:
         prune_parts(cache, {b.name or "main" for b in bundles})
     write_shard_list(main, [b.name for b in bundles if b.name])
-    indexing = Indexing(bundles, [sys.executable, "-m", "pagefind", *options, "--silent"])
+    indexing = Indexing(site_dir, bundles, [sys.executable, "-m", "pagefind", *options, "--silent"])
     indexing.start()
     return indexing
 
@@ -268,17 +279,20 @@ def start_index(
 def group_pages(
     pages: Iterable[str] | Mapping[str, Iterable[str]] | None,
 ) -> dict[str, list[str] | None]:
-    """Pages by part; the main part ("") comes first and is never empty while any part has
+    """Pages by part, each sorted; the main part ("") is never empty while any part has
     pages (the browser loads Pagefind from it)."""
     if pages is None:
         return {"": None}
     grouped = pages if isinstance(pages, Mapping) else {"": pages}
-    out = {name: sorted(set(group)) for name, group in grouped.items()}
-    out = {name: group for name, group in out.items() if group}
+    out: dict[str, list[str] | None] = {}
+    for name, group in grouped.items():
+        paths = sorted(set(group))
+        if paths:
+            out[name] = paths
     if "" not in out:
         first = min(out, default=None)
         out[""] = out.pop(first) if first is not None else []
-    return dict(out)
+    return out
 
 
 def drop_code(part: Path) -> None:

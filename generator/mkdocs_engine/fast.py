@@ -168,14 +168,7 @@ class FastPath:
         search.mark_rendered(site_dir, nav_files, indexed=False)
         search.mark_rendered(site_dir, free_files, indexed=True)
         language = str(self.setup.config.get("theme_language", "zh"))
-        sharded = len(results) + len(free_files) > search.SHARD_PAGES
-        pages: dict[str, list[str]] = {"": list(free_files)}
-        for spec in results:
-            pages.setdefault(search.shard_of(spec) if sharded else "", []).append(
-                output_path(spec.path)
-            )
-        if sharded:
-            pages = search.join_years(pages)
+        pages = search.parts_of(results, free_files)
         folder = self.cache_folder()
         # a lean page's cache key stands for its bytes: the index's key needs no page read
         known = {output_path(p.path): keys[p.path] for p in results if p.path in keys}
