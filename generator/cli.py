@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from . import build as core
-from . import scaffold
+from . import heap, scaffold
 from .plan import check_output_path
 from .problems import ContentError, format_problems
 
@@ -73,7 +73,9 @@ def make_parser() -> argparse.ArgumentParser:
 def run_build(args: argparse.Namespace) -> int:
     from .mkdocs_engine import run
 
-    return 0 if run.build(args.config_file, args.site_dir, args.strict, args.drafts) else 1
+    # perf (issue 5): a one-shot process; its workers collect their own garbage (lean.pool)
+    with heap.collector_paused(freeze=True):
+        return 0 if run.build(args.config_file, args.site_dir, args.strict, args.drafts) else 1
 
 
 def run_serve(args: argparse.Namespace) -> int:

@@ -79,9 +79,8 @@ def test_parallel_build_gives_the_same_bytes(site: Path, reference: Path, tmp_pa
 
 def test_search_index_is_built_and_listings_are_not_results(reference: Path) -> None:
     assert (reference / "pagefind" / "pagefind.js").is_file()
-    assert not (reference / "search" / "search_index.json").exists() or (
-        (reference / "search" / "search_index.json").stat().st_size < 200_000
-    )
+    # Pagefind answers the search box: Material's index is not made (nor jieba loaded for it)
+    assert not (reference / "search" / "search_index.json").exists()
     event = next((reference / "events").glob("*/index.html")).read_text(encoding="utf-8")
     assert 'data-pagefind-ignore="all"' not in event
     assert "data-pagefind-body" in event  # once one page has the marker, only marked pages count

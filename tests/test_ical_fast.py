@@ -354,6 +354,19 @@ def test_hostile_content_files(tmp_path: Path) -> None:
 # --- a consumer reads it ----------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    "name",
+    ["驿站 · 全部活动", HOSTILE, "很长的支部名称" * 20, "x" * 200, "tab\there", "ends with \\"],
+)
+@pytest.mark.parametrize(
+    "source",
+    ["https://example.org/events/a/event.ics", "https://例子.中国/活动/" + "很" * 40 + ".ics"],
+)
+def test_feed_name_lines_are_icalendars(name: str, source: str) -> None:
+    """Each feed's NAME, X-WR-CALNAME and SOURCE lines, written without components."""
+    assert ical.name_lines(name, source) == ical.inner_lines(ical.named_calendar(name, source))
+
+
 def test_icalendar_reads_the_fast_output() -> None:
     site = hostile_site()
     head = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//test//EN\r\n"

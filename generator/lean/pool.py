@@ -10,9 +10,10 @@ process, so cold, warm and parallel builds give the same bytes.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -139,8 +140,11 @@ def render_pages(
     site_dir: Path,
     cache: PageCache,
     workers: int | None = None,
+    alongside: Callable[[], None] | None = None,
 ) -> Outcome:
-    """Write every spec's page under ``site_dir``; returns keys, counts and link warnings."""
+    """Write every spec's page under ``site_dir``; returns keys, counts and link warnings.
+    ``alongside`` runs in this process while the workers render (perf, issue 5: the feeds
+    are written meanwhile; it starts once every worker is forked, so no thread is forked)."""
     global CURRENT
     for spec in specs:
         check_output_path(output_path(spec.path))
@@ -151,6 +155,8 @@ def render_pages(
     if workers <= 1 or len(specs) < least or not can_fork():
         outcome = run_batch(range(len(specs)), job)
         cache.record(outcome.made)
+        if alongside is not None:
+            alongside()
         return outcome
     if cache_is_cold(cache, len(specs)):
         compile_templates(renderer_for(setup), {spec.template for spec in specs})
@@ -158,8 +164,14 @@ def render_pages(
     CURRENT = job
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            for part in pool.map(run_batch, batches(len(specs), workers)):
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=gc.enable
+        ) as pool:
+            # map queues every batch at once; a fork pool forks its workers on the first one
+            parts = pool.map(run_batch, batches(len(specs), workers))
+            if alongside is not None:
+                alongside()
+            for part in parts:
                 outcome.merge(part)
     finally:
         CURRENT = None

@@ -21,7 +21,7 @@ import os
 import re
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,6 +79,7 @@ class FastPath:
         path.lean = [p for p in plan.pages if p.src_uri not in in_nav]
         path.listed = [p for p in plan.pages if p.src_uri in in_nav]
         if path.search:
+            unplug_material_index(config)
             dirs = config.theme.dirs
             if str(LEAN_THEME) not in dirs:
                 custom = config.theme.custom_dir
@@ -111,13 +112,14 @@ class FastPath:
         # Kept as objects: MkDocs fills in free pages' titles after on_nav, while reading them.
         self.captured = (nav, files)
 
-    def render(self, config: MkDocsConfig) -> None:
+    def render(self, config: MkDocsConfig, alongside: Callable[[], None] | None = None) -> None:
+        """Write the lean pages (``alongside``: more work for this process meanwhile)."""
         assert self.captured is not None, "capture() runs before render()"
         self.setup = make_setup(config, *self.captured, self.root)
         site_dir = Path(config.site_dir)
         cache = PageCache(self.cache_folder())
         started = time.perf_counter()
-        outcome = render_pages(self.setup, self.lean, site_dir, cache, self.workers)
+        outcome = render_pages(self.setup, self.lean, site_dir, cache, self.workers, alongside)
         self.timings["render"] = time.perf_counter() - started
         # Not while the pages render: Pagefind's 1.3 GB beside the workers would double the
         # build's peak memory for a few seconds' gain on two cores.
@@ -175,6 +177,18 @@ class FastPath:
         return search.start_index(
             site_dir, language, pages, folder / "search" if folder is not None else None, known
         )
+
+
+def unplug_material_index(config: MkDocsConfig) -> None:
+    """Pagefind answers the search box, so Material's search plugin stays (its templates show
+    the box while it is enabled) but neither indexes pages nor writes ``search_index.json``,
+    which nothing would download: its Chinese segmentation loads jieba's dictionary, ~0.5 s."""
+    plugin = config.plugins.get("material/search") or config.plugins.get("search")
+    if plugin is None:
+        return
+    events = config.plugins.events
+    for name in ("page_context", "post_build"):
+        events[name] = [m for m in events[name] if getattr(m, "__self__", None) is not plugin]
 
 
 def nav_sources(nav: Any) -> set[str]:

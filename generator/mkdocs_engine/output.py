@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import subprocess
 import sys
 from collections.abc import Iterable
@@ -18,26 +19,37 @@ def write_files(site_dir: Path, files: Iterable[FileSpec], cache: FileCache | No
     build are hard links to its entries (perf, issue 5: 15,000 ``event.ics`` on a district)."""
     cache = cache or FileCache(None)
     root = site_dir.resolve()
-    folders: dict[str, Path] = {}
+    folders: dict[str, Path] = {"": root}
     for spec in files:
         folder, _, name = check_output_path(spec.path).rpartition("/")
         parent = folders.get(folder)
         if parent is None:
-            # Resolved once per folder (perf, issue 5: 15,000 event.ics each in its own
-            # folder): a link inside the site cannot lead a file outside it.
-            parent = folders[folder] = inside(root, folder, spec.path)
+            parent = inside(root, folder, spec.path, folders)
         cache.write(spec.content, parent / name)
     cache.prune()
 
 
-def inside(root: Path, folder: str, path: str) -> Path:
+def inside(root: Path, folder: str, path: str, known: dict[str, Path]) -> Path:
     """The folder ``folder`` of the site at ``root``, made if missing; ValueError if it is
-    (through a link) outside the site. A link in place of a file is harmless: files are
+    (through a link) outside the site. ``known``: folders already checked, by name (perf,
+    issue 5: 15,000 ``event.ics`` each in its own folder; one ``mkdir`` per new folder
+    instead of resolving every path). A link in place of a file is harmless: files are
     unlinked before they are written, never written through (``cache.place``)."""
-    target = (root / folder).resolve() if folder else root
-    if not target.is_relative_to(root):
-        raise ValueError(f"output path escapes the site folder: {path!r}")
-    target.mkdir(parents=True, exist_ok=True)
+    found = known.get(folder)
+    if found is not None:
+        return found
+    head, _, last = folder.rpartition("/")
+    target = inside(root, head, path, known) / last
+    try:
+        target.mkdir()  # made here: a real folder inside its checked parent
+    except FileExistsError:
+        # there before, made by MkDocs or a page, or a link: where does a link lead?
+        if not stat.S_ISDIR(os.lstat(target).st_mode):
+            target = target.resolve()
+            if not target.is_relative_to(root):
+                raise ValueError(f"output path escapes the site folder: {path!r}") from None
+            target.mkdir(parents=True, exist_ok=True)
+    known[folder] = target
     return target
 
 

@@ -26,7 +26,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from .. import memo
+from .. import heap, memo
 from ..build import KIND_FOLDERS, BuildOptions, load_site, moved_sources, plan_site
 from ..lean.cache import FileCache
 from ..links import rebase_markdown
@@ -107,12 +107,13 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         # issue 5: costly pure results (QR codes) are kept in .cache/yizhan/memo/ between builds
         memo.use(options.root / fast.CACHE_DIR / "memo" if self.config.fast is not False else None)
         try:
-            checked = load_site(options)
-            for warning in checked.warnings:
-                log.warning(warning.format(options.language))
-            views = derive_views(checked.site)
-            self.plan = plan_site(checked.site, views)
-            memo.flush()
+            with heap.collector_paused(freeze=self.command == "build"):
+                checked = load_site(options)
+                for warning in checked.warnings:
+                    log.warning(warning.format(options.language))
+                views = derive_views(checked.site)
+                self.plan = plan_site(checked.site, views)
+                memo.flush()
         except ContentError as error:
             raise PluginError(str(error)) from None
         warn_if_chinese_search_cannot_segment(config)
@@ -246,14 +247,17 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.plan is not None
-        if self.fast is not None:  # issue 5: write the lean pages, sitemap entries and index
-            self.fast.render(config)
-        try:
-            folder = self.fast.cache_folder() if self.fast is not None else None
-            output.write_files(Path(config.site_dir), self.plan.files, FileCache(folder))
-        finally:
-            if self.fast is not None:
-                self.fast.finish()
+        plan = self.plan
+        folder = self.fast.cache_folder() if self.fast is not None else None
+
+        def write_outputs() -> None:
+            output.write_files(Path(config.site_dir), plan.files, FileCache(folder))
+
+        if self.fast is None:
+            write_outputs()
+        else:  # issue 5: the lean pages, sitemap entries and index; the feeds meanwhile
+            self.fast.render(config, alongside=write_outputs)
+            self.fast.finish()
         logging.getLogger("mkdocs").removeHandler(self.counter)
         if self.final_site_dir is None:
             return

@@ -143,11 +143,7 @@ class FeedWriter:
         # One line: icalendar writes these names as they are (an escaped "\\," shows as such
         # in calendar apps), and a line break in a branch's name stopped the build.
         name = " ".join(name.split("\n")).replace("\r", " ")
-        named = Calendar()
-        named.add("name", name)
-        named.add("x-wr-calname", name)
-        named.add("source", urls.absolute(cfg.site_url, feed.path), parameters={"VALUE": "URI"})
-        parts = [self.head(), inner_lines(named)]
+        parts = [self.head(), name_lines(name, urls.absolute(cfg.site_url, feed.path))]
         parts.extend(self.vtimezone(zone) for zone in sorted(self.zones_of(feed)))
         parts.extend(self.vevents(event_id) for event_id in feed.event_ids)
         parts.append(FOOTER)
@@ -249,6 +245,31 @@ def fold(line: str) -> bytes:
         start = end
     chunks.append(data[start:])
     return b"\r\n ".join(chunks)
+
+
+def named_calendar(name: str, source: str) -> Calendar:
+    """The properties naming one feed (the reference ``name_lines`` writes)."""
+    named = Calendar()
+    named.add("name", name)
+    named.add("x-wr-calname", name)
+    named.add("source", source, parameters={"VALUE": "URI"})
+    return named
+
+
+def name_lines(name: str, source: str) -> bytes:
+    """``inner_lines(named_calendar(name, source))``, line by line (perf, issue 5: a district
+    has 15,000 feeds, one per activity; icalendar's components took ~1 s to write these)."""
+    return (
+        typed_line("NAME", name)
+        + typed_line("X-WR-CALNAME", name)
+        + typed_line("SOURCE", source, (("VALUE", "URI"),))
+    )
+
+
+def typed_line(name: str, value: str, parameters: tuple[tuple[str, str], ...] = ()) -> bytes:
+    """A calendar property line with the value type ``Calendar.add`` picks for ``name``."""
+    kind = Calendar.types_factory.for_property(name)
+    return content_line(name, parameters_text(parameters), kind(value).to_ical())
 
 
 def inner_lines(component: Calendar) -> bytes:
