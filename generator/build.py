@@ -178,7 +178,8 @@ def rebase_page(page: PageSpec, content_dir: str, moved: Mapping[str, str]) -> P
     if not (page.markdown and page.source.startswith(prefix)):
         return page
     source = page.source.removeprefix(prefix)
-    return replace(page, markdown=rebase_markdown(page.markdown, source, page.src_uri, moved))
+    markdown = rebase_markdown(page.markdown, source, page.src_uri, moved)
+    return page if markdown == page.markdown else replace(page, markdown=markdown)
 
 
 def redirect_files(site: Site, views: Views) -> Iterable[FileSpec]:

@@ -68,6 +68,7 @@ class FastPath:
     timings: dict[str, float] = field(default_factory=dict)
     outcome: Outcome = field(default_factory=Outcome)
     indexing: Indexing | None = None
+    writer: Background | None = None
 
     @classmethod
     def start(cls, config: MkDocsConfig, plan: Plan, **options: Any) -> FastPath:
@@ -113,13 +114,32 @@ class FastPath:
         self.captured = (nav, files)
 
     def render(self, config: MkDocsConfig, alongside: Callable[[], None] | None = None) -> None:
-        """Write the lean pages (``alongside``: more work for this process meanwhile)."""
+        """Write the lean pages. ``alongside`` (writing the feeds) runs in a thread of this
+        process from the moment the workers are forked until ``finish``: beside the workers,
+        then beside Pagefind (perf, issue 5: an edit re-indexes a part of the search)."""
         assert self.captured is not None, "capture() runs before render()"
         self.setup = make_setup(config, *self.captured, self.root)
         site_dir = Path(config.site_dir)
         cache = PageCache(self.cache_folder())
+
+        def start_writer() -> None:
+            if alongside is not None:
+                self.writer = Background(alongside)
+
+        try:
+            self.render_and_index(site_dir, cache, start_writer)
+        except BaseException:
+            if self.writer is not None:  # the build failed: nothing to write any more
+                self.writer.thread.join()
+                self.writer = None
+            raise
+
+    def render_and_index(
+        self, site_dir: Path, cache: PageCache, start_writer: Callable[[], None]
+    ) -> None:
+        assert self.setup is not None
         started = time.perf_counter()
-        outcome = render_pages(self.setup, self.lean, site_dir, cache, self.workers, alongside)
+        outcome = render_pages(self.setup, self.lean, site_dir, cache, self.workers, start_writer)
         self.timings["render"] = time.perf_counter() - started
         # Not while the pages render: Pagefind's 1.3 GB beside the workers would double the
         # build's peak memory for a few seconds' gain on two cores.
@@ -144,20 +164,29 @@ class FastPath:
         return self.root / CACHE_DIR / ("serve" if self.serve else "build")
 
     def finish(self) -> None:
-        """Wait for the search index (built while the plugin writes the feeds) and report."""
-        search_done = ""
-        if self.indexing is not None:
-            self.indexing.wait()
-            took = time.perf_counter() - self.indexing.started
-            built, parts = self.indexing.built, len(self.indexing.bundles)
-            search_done = f", search index {'built' if built else 'from cache'} in {took:.1f} s"
-            if parts > 1:
-                search_done += f" ({built} of {parts} parts indexed)"
-            self.indexing = None
+        """Wait for the feeds and the search index, and report."""
+        try:
+            if self.writer is not None:
+                self.writer.join()
+        finally:
+            self.writer = None
+            search_done = self.wait_for_search()
         log.info(
             f"yizhan: {len(self.lean)} generated pages ({self.outcome.rendered} rendered, "
             f"{self.outcome.reused} from cache) in {self.timings['render']:.1f} s{search_done}"
         )
+
+    def wait_for_search(self) -> str:
+        if self.indexing is None:
+            return ""
+        self.indexing.wait()
+        took = time.perf_counter() - self.indexing.started
+        built, parts = self.indexing.built, len(self.indexing.bundles)
+        done = f", search index {'built' if built else 'from cache'} in {took:.1f} s"
+        if parts > 1:
+            done += f" ({built} of {parts} parts indexed)"
+        self.indexing = None
+        return done
 
     def start_search(
         self, site_dir: Path, results: list[PageSpec], keys: dict[str, str]
@@ -177,6 +206,26 @@ class FastPath:
         return search.start_index(
             site_dir, language, pages, folder / "search" if folder is not None else None, known
         )
+
+
+class Background:
+    """``work`` in a thread of this process; ``join`` waits and raises what it raised."""
+
+    def __init__(self, work: Callable[[], None]) -> None:
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self.run, args=(work,), name="yizhan-writer")
+        self.thread.start()
+
+    def run(self, work: Callable[[], None]) -> None:
+        try:
+            work()
+        except BaseException as error:  # raised again in the build's thread by join
+            self.error = error
+
+    def join(self) -> None:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
 
 
 def unplug_material_index(config: MkDocsConfig) -> None:
