@@ -350,6 +350,30 @@ def test_relative_urls_are_mkdocs_own(page: str) -> None:
         assert page_url(path, page) == normalize_url(path, page=mk_page), (path, page)
 
 
+def test_lean_templates_look_dict_names_up_as_jinja_does() -> None:
+    """The lean environment's quick ``x.name`` on a dict gives what Jinja's own gives."""
+    import jinja2
+
+    from generator.lean.render import LeanEnvironment
+
+    source = (
+        "{{ d.title }}|{{ d.missing is defined }}|{{ d.items()|list|length }}|{{ d.get('title') }}"
+        "|{{ n.inner.x }}|{{ d['keys'] }}|{{ o.real }}"
+    )
+    values = {
+        "d": {"title": "标题", "keys": "k"},
+        "n": {"inner": {"x": 1}},
+        "o": 3,
+    }
+    for undefined in (jinja2.Undefined, jinja2.StrictUndefined):
+        ours = LeanEnvironment(undefined=undefined).from_string(source)
+        theirs = jinja2.Environment(undefined=undefined).from_string(source)
+        assert ours.render(values) == theirs.render(values) == "标题|False|2|标题|1|k|3"
+    strict = LeanEnvironment(undefined=jinja2.StrictUndefined).from_string("{{ d.missing }}")
+    with pytest.raises(jinja2.UndefinedError, match="no attribute 'missing'"):
+        strict.render(values)
+
+
 def test_batches_cover_every_page_once() -> None:
     for count in (0, 1, 63, 64, 65, 1000):
         seen = sorted(i for batch in batches(count, 2) for i in batch)

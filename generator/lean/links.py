@@ -9,14 +9,16 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 
-def norm_parts(path: str) -> list[str]:
+@lru_cache(maxsize=65536)
+def norm_parts(path: str) -> tuple[str, ...]:
     if not path.startswith("/"):
         path = "/" + path
     path = posixpath.normpath(path)[1:]
-    return path.split("/") if path else []
+    return tuple(path.split("/")) if path else ()
 
 
-@lru_cache(maxsize=65536)
+# perf (issue 5): not cached by (url, page) pair: every page is another page, so such a cache
+# only churns; the parts of each URL and of each page are cached instead.
 def relative_url(url: str, other: str) -> str:
     """``url`` relative to the page URL ``other`` (``mkdocs.utils.get_relative_url``)."""
     dirname, _, basename = other.rpartition("/")
@@ -29,7 +31,7 @@ def relative_url(url: str, other: str) -> str:
         if a != b:
             break
         common += 1
-    rel_parts = [".."] * (len(other_parts) - common) + dest_parts[common:]
+    rel_parts = [".."] * (len(other_parts) - common) + list(dest_parts[common:])
     relurl = "/".join(rel_parts) or "."
     return relurl + "/" if url.endswith("/") else relurl
 

@@ -269,6 +269,25 @@ class Renderer:
         }
 
 
+DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class LeanEnvironment(jinja2.Environment):
+    """Jinja's environment, with ``x.name`` on a plain dict looked up as an item at once.
+
+    Jinja tries ``getattr(x, name)`` first and falls back to ``x[name]``: for the dicts pages
+    read (``yz.*``, ``config.*``) every lookup raised an AttributeError first (perf, issue 5:
+    ~7 % of rendering). The result is Jinja's own: a dict's methods still win (``x.items``)."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
 def make_env(setup: Setup) -> jinja2.Environment:
     """A Jinja environment like MkDocs' (``Theme.get_env``) plus the adapter's autoescape."""
     prefixes = setup.autoescape_prefixes
@@ -276,7 +295,7 @@ def make_env(setup: Setup) -> jinja2.Environment:
     def autoescape(name: str | None) -> bool:
         return name is not None and name.startswith(prefixes)
 
-    env = jinja2.Environment(
+    env = LeanEnvironment(
         loader=LeanLoader(setup.theme_dirs), auto_reload=False, autoescape=autoescape
     )
     env.add_extension("jinja2.ext.i18n")

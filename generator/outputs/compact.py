@@ -14,7 +14,8 @@ import re
 from collections.abc import Callable
 
 KEPT = re.compile(r"<(pre|textarea|script|style)\b.*?</\1\s*>", re.S | re.I)
-RUN = re.compile(r"\n[ \t]*(?:\n[ \t]*)*")
+RUN = re.compile(r"\n[ \t\n]+")
+"""A newline and the blanks after it (a lone newline already is what it would become)."""
 ARTICLE = re.compile(r"<article\b.*?</article\s*>", re.S | re.I)
 
 
