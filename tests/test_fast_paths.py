@@ -129,13 +129,16 @@ def test_search_index_is_reused_until_a_result_changes(
     assert "八点半" in search_texts(tmp_path / "about")
 
 
+@pytest.mark.parametrize("workers", [1, 2])
 def test_a_large_index_comes_in_parts_and_an_edit_reindexes_only_its_part(
-    site: Path, tmp_path: Path
+    site: Path, tmp_path: Path, workers: int
 ) -> None:
     """Above SHARD_PAGES results (forced to 1 here) articles are indexed by year and coming
-    activities apart from the rest, each part cached on its own."""
+    activities apart from the rest, each part cached on its own. After an edit, the search
+    results are rendered first and indexed while the other pages are (two workers): the
+    output is still a cold build's."""
     work = copy_site(site, tmp_path / "site")
-    parts = {"YIZHAN_SEARCH_SHARD_PAGES": "1", "YIZHAN_WORKERS": "1"}
+    parts = {"YIZHAN_SEARCH_SHARD_PAGES": "1", "YIZHAN_WORKERS": str(workers)}
 
     def build_in_parts(out: Path) -> str:
         result = yizhan(work, "build", "-d", str(out), **parts)

@@ -141,25 +141,37 @@ def render_pages(
     cache: PageCache,
     workers: int | None = None,
     alongside: Callable[[], None] | None = None,
+    first: int = 0,
+    after_first: Callable[[Outcome], None] | None = None,
 ) -> Outcome:
     """Write every spec's page under ``site_dir``; returns keys, counts and link warnings.
+
     ``alongside`` runs in this process while the workers render (perf, issue 5: the feeds
-    are written meanwhile; it starts once every worker is forked, so no thread is forked)."""
+    are written meanwhile; it starts once every worker is forked, so no thread is forked).
+    With ``after_first``, the first ``first`` specs are rendered before the others and
+    ``after_first`` is given their outcome once they are all written, while the workers go
+    on with the rest (the search index of the results starts then)."""
     global CURRENT
     for spec in specs:
         check_output_path(output_path(spec.path))
     job = Job(setup, specs, site_dir, cache)
+    first = first if after_first is not None else 0
     # An explicit number of workers is obeyed even for a few pages (tests use it).
     least = MIN_PARALLEL if workers is None else 2
     workers = default_workers() if workers is None else workers
     if workers <= 1 or len(specs) < least or not can_fork():
-        outcome = run_batch(range(len(specs)), job)
+        outcome = run_batch(range(first), job)
+        if after_first is not None:
+            after_first(outcome)
+        outcome.merge(run_batch(range(first, len(specs)), job))
         cache.record(outcome.made)
         if alongside is not None:
             alongside()
         return outcome
     if cache_is_cold(cache, len(specs)):
         compile_templates(renderer_for(setup), {spec.template for spec in specs})
+    head = batches(first, workers)
+    tail = [[first + i for i in batch] for batch in batches(len(specs) - first, workers)]
     outcome = Outcome()
     CURRENT = job
     try:
@@ -168,11 +180,15 @@ def render_pages(
             max_workers=workers, mp_context=context, initializer=gc.enable
         ) as pool:
             # map queues every batch at once; a fork pool forks its workers on the first one
-            parts = pool.map(run_batch, batches(len(specs), workers))
+            parts = pool.map(run_batch, [*head, *tail])
             if alongside is not None:
                 alongside()
-            for part in parts:
+            if after_first is not None and not head:
+                after_first(outcome)
+            for done, part in enumerate(parts, start=1):  # in the order they were queued
                 outcome.merge(part)
+                if after_first is not None and done == len(head):
+                    after_first(outcome)
     finally:
         CURRENT = None
     cache.record(outcome.made)
