@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -94,14 +95,26 @@ def load_site(options: BuildOptions, now: datetime | None = None) -> Checked:
         )
     if not options.site_url:
         problems.append(problem(Origin("mkdocs.yml"), "config.site-url", "site_url", "warning"))
-    loaded = load.load_content(options.root, options.content_dir)
-    problems.extend(loaded.problems)
-    site, found = validate.validate(loaded.documents, config)
-    problems.extend(found)
     events_dir = f"{options.content_dir}/events"
-    event_history, found = history.derive_history(
-        options.root, events_dir, site, options.git_history
-    )
+    # perf (issue 5): Git is read in a thread while the content loads (it waits on git's
+    # processes); the thread is done before anything forks.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="yizhan-git") as pool:
+        repository = (
+            pool.submit(history.read_repository, options.root, events_dir)
+            if options.git_history
+            else None
+        )
+        loaded = load.load_content(options.root, options.content_dir)
+        problems.extend(loaded.problems)
+        site, found = validate.validate(loaded.documents, config)
+        problems.extend(found)
+        event_history, found = history.derive_history(
+            options.root,
+            events_dir,
+            site,
+            options.git_history,
+            repository=repository.result if repository is not None else None,
+        )
     problems.extend(found)
     site = replace(site, history=event_history)
     errors = [p for p in problems if p.severity == "error" or options.strict]

@@ -22,7 +22,7 @@ import html
 import os
 import subprocess
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
@@ -77,29 +77,53 @@ def read_front_matter(text: str, path: str) -> tuple[RawFields, object]:
     return (plain if isinstance(plain, dict) else {}), problems
 
 
+@dataclass(frozen=True)
+class Repository:
+    """What Git holds of the activities folder: it does not depend on the site, so it can be
+    read while the content loads (``build.load_site``)."""
+
+    git: GitRunner
+    shallow: bool
+    lineages: tuple[Lineage, ...] = ()
+    blobs: Mapping[str, str] = field(default_factory=dict)
+
+
+def read_repository(root: Path, events_dir: str) -> Repository | None:
+    """The activities' Git history below ``root``; None without Git or a commit."""
+    git = GitRunner(root)
+    if not git.available():
+        return None
+    if git.is_shallow():
+        return Repository(git, shallow=True)
+    lineages = read_lineages(git, events_dir.strip("/"))
+    blobs = git.read_blobs({v.blob for lin in lineages for v in lin.versions})
+    return Repository(git, False, tuple(lineages), blobs)
+
+
 def derive_history(
     root: Path,
     events_dir: str,
     site: Site,
     enabled: bool = True,
     parse: FrontMatterParser = read_front_matter,
+    repository: Callable[[], Repository | None] | None = None,
 ) -> tuple[dict[str, EventHistory], list[Problem]]:
     """Histories of every activity of ``site``, from the Git repository holding ``root``.
 
     ``events_dir`` is the activities folder relative to ``root`` (``content/events``); ``parse``
-    reads an old version's front matter into raw values. Returns histories and problems.
+    reads an old version's front matter into raw values; ``repository`` gives what
+    ``read_repository`` read already (else it is read here). Returns histories and problems.
     """
     site_url = site.config.site_url
     defaults = {i: default_history(i, site_url) for i in site.events}
     if not enabled:
         return defaults, []
-    git = GitRunner(root)
-    if not git.available():
+    repo = repository() if repository is not None else read_repository(root, events_dir)
+    if repo is None:
         return defaults, []
-    if git.is_shallow():
+    if repo.shallow:
         return defaults, [problem(Origin("mkdocs.yml", 1), "history.shallow", "git_history")]
-    lineages = read_lineages(git, events_dir.strip("/"))
-    blobs = git.read_blobs({v.blob for lin in lineages for v in lin.versions})
+    git, lineages, blobs = repo.git, repo.lineages, repo.blobs
 
     # perf (issue 5): most working copies equal their last commit; parse each text once.
     seen: dict[str, tuple[tuple[str, str], ...] | None] = {}

@@ -236,3 +236,23 @@ def test_site_in_a_subfolder_of_the_repository(repo: Repo) -> None:
     found, problems = history.derive_history(repo.root / "site", "content/events", site, True)
     assert problems == []
     assert found["salon"].sequence == 1
+
+
+def test_a_build_reads_git_while_loading_with_the_same_histories(repo: Repo) -> None:
+    """``build.load_site`` reads Git in a thread beside the content: same result as reading it
+    after, for renames and changes alike; and no history without ``git_history``."""
+    from generator import build
+
+    repo.commit({"content/events/salon.md": SALON})
+    repo.commit({"content/events/salon.md": SALON.replace("14:00", "15:00")})
+    os.rename(repo.root / "content/events/salon.md", repo.root / "content/events/tea.md")
+    repo.commit({})
+    options = build.BuildOptions(root=repo.root, site_url="https://example.org/")
+    checked = build.load_site(options)
+    after, problems = history.derive_history(repo.root, "content/events", checked.site, True)
+    assert problems == []
+    assert checked.site.history == after
+    assert checked.site.history["tea"].sequence == 1
+    assert checked.site.history["tea"].uid == "salon@example.org"
+    off = build.load_site(replace(options, git_history=False))
+    assert off.site.history["tea"] == history.default_history("tea", "https://example.org/")
