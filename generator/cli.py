@@ -73,8 +73,9 @@ def make_parser() -> argparse.ArgumentParser:
 def run_build(args: argparse.Namespace) -> int:
     from .mkdocs_engine import run
 
-    # perf (issue 5): a one-shot process; its workers collect their own garbage (lean.pool)
-    with heap.collector_paused(freeze=True):
+    # perf (issue 5): a one-shot process (the plugin freezes what its core made); its render
+    # workers collect their own garbage (lean.pool)
+    with heap.collector_paused():
         return 0 if run.build(args.config_file, args.site_dir, args.strict, args.drafts) else 1
 
 

@@ -22,6 +22,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -68,7 +69,7 @@ class FastPath:
     timings: dict[str, float] = field(default_factory=dict)
     outcome: Outcome = field(default_factory=Outcome)
     indexing: Indexing | None = None
-    writer: Background | None = None
+    writer: Future[None] | None = None
 
     @classmethod
     def start(cls, config: MkDocsConfig, plan: Plan, **options: Any) -> FastPath:
@@ -123,14 +124,16 @@ class FastPath:
         cache = PageCache(self.cache_folder())
 
         def start_writer() -> None:
-            if alongside is not None:
-                self.writer = Background(alongside)
+            if alongside is not None:  # one thread, as Pagefind's runs (``search.Indexing``)
+                pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="yizhan-writer")
+                self.writer = pool.submit(alongside)
+                pool.shutdown(wait=False)
 
         try:
             self.render_and_index(site_dir, cache, start_writer)
         except BaseException:
-            if self.writer is not None:  # the build failed: nothing to write any more
-                self.writer.thread.join()
+            if self.writer is not None:  # the build failed: its error is the one to raise
+                wait([self.writer])
                 self.writer = None
             raise
 
@@ -189,7 +192,7 @@ class FastPath:
         """Wait for the feeds and the search index, and report."""
         try:
             if self.writer is not None:
-                self.writer.join()
+                self.writer.result()
         finally:
             self.writer = None
             search_done = self.wait_for_search()
@@ -228,26 +231,6 @@ class FastPath:
         return search.start_index(
             site_dir, language, pages, folder / "search" if folder is not None else None, known
         )
-
-
-class Background:
-    """``work`` in a thread of this process; ``join`` waits and raises what it raised."""
-
-    def __init__(self, work: Callable[[], None]) -> None:
-        self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self.run, args=(work,), name="yizhan-writer")
-        self.thread.start()
-
-    def run(self, work: Callable[[], None]) -> None:
-        try:
-            work()
-        except BaseException as error:  # raised again in the build's thread by join
-            self.error = error
-
-    def join(self) -> None:
-        self.thread.join()
-        if self.error is not None:
-            raise self.error
 
 
 def unplug_material_index(config: MkDocsConfig) -> None:
