@@ -91,9 +91,9 @@ def test_search_index_is_built_and_listings_are_not_results(reference: Path) -> 
 
 
 def search_texts(out: Path) -> str:
-    """Every result's text in the Pagefind bundle (its fragments: gzipped JSON, words
-    separated by zero-width spaces)."""
-    fragments = sorted((out / "pagefind" / "fragment").glob("*.pf_fragment"))
+    """Every result's text in the Pagefind bundle and its parts (their fragments: gzipped
+    JSON, words separated by zero-width spaces)."""
+    fragments = sorted((out / "pagefind").rglob("*.pf_fragment"))
     assert fragments
     return "".join(gzip.decompress(f.read_bytes()).decode("utf-8") for f in fragments).replace(
         "\u200b", ""
@@ -134,7 +134,7 @@ def test_a_large_index_comes_in_parts_and_an_edit_reindexes_only_its_part(
     site: Path, tmp_path: Path, workers: int
 ) -> None:
     """Above SHARD_PAGES results (forced to 1 here) articles are indexed by year and coming
-    activities apart from the rest, each part cached on its own. After an edit, the search
+    activities by quarter apart from the rest, each part cached on its own. After an edit, the search
     results are rendered first and indexed while the other pages are (two workers): the
     output is still a cold build's."""
     work = copy_site(site, tmp_path / "site")
@@ -147,7 +147,8 @@ def test_a_large_index_comes_in_parts_and_an_edit_reindexes_only_its_part(
 
     build_in_parts(tmp_path / "first")
     listed = json.loads((tmp_path / "first" / "pagefind" / "shards" / "index.json").read_text())
-    assert "events" in listed and any(name.startswith("news-") for name in listed), listed
+    assert any(name.startswith("events-") for name in listed), listed
+    assert any(name.startswith("news-") for name in listed), listed
     for name in listed:  # a part holds its data; the browser runs the main bundle's code
         part = tmp_path / "first" / "pagefind" / "shards" / name
         assert list(part.glob("*.pf_meta")) and list((part / "fragment").iterdir())
@@ -161,12 +162,29 @@ def test_a_large_index_comes_in_parts_and_an_edit_reindexes_only_its_part(
     with activity.open("a", encoding="utf-8") as f:
         f.write("\n\n请自带水杯。\n")
     log = build_in_parts(tmp_path / "edited")
-    match = re.search(r"search index built in [\d.]+ s \((\d+) of (\d+) parts indexed\)", log)
-    assert match, log
-    assert 0 < int(match.group(1)) < int(match.group(2)) == len(listed) + 1
+    assert 0 < parts_indexed(log) < len(listed) + 1
+    # A new title shows on the organisation and venue pages of the main part too, in lists
+    # Pagefind ignores: only the activity's own part is indexed again.
+    salon = work / "content" / "events" / "salon.md"
+    salon.write_text(
+        salon.read_text(encoding="utf-8").replace("title: 白领沙龙\n", "title: 白领读书沙龙\n"),
+        encoding="utf-8",
+    )
+    log = build_in_parts(tmp_path / "retitled")
+    assert "白领读书沙龙" in (tmp_path / "retitled" / "venues" / "yizhan" / "index.html").read_text(
+        encoding="utf-8"
+    )
+    assert parts_indexed(log) == 1
+    assert "白领读书沙龙" in search_texts(tmp_path / "retitled")
     shutil.rmtree(work / ".cache")
     assert yizhan(work, "build", "-d", str(tmp_path / "cold"), **parts).returncode == 0
-    assert tree_digest(tmp_path / "edited") == tree_digest(tmp_path / "cold")
+    assert tree_digest(tmp_path / "retitled") == tree_digest(tmp_path / "cold")
+
+
+def parts_indexed(log: str) -> int:
+    match = re.search(r"search index built in [\d.]+ s \((\d+) of (\d+) parts indexed\)", log)
+    assert match, log
+    return int(match.group(1))
 
 
 def test_files_published_from_the_cache_are_links_and_edits_to_them_are_not_reused(
@@ -504,3 +522,40 @@ def test_years_of_articles_share_an_index_part_until_it_is_large_enough() -> Non
     )
     grown = join_years({**groups, "news-2022": ["news/2022/index.html"] * 400}, least=1500)
     assert grown["news-2016-2018"] == parts["news-2016-2018"]
+
+
+def test_coming_activities_keep_their_index_part_until_they_end() -> None:
+    """One-off activities go to the part of the quarter they start in, recurring ones to a
+    part of their own: their next date moves on, their part does not."""
+    from generator.lean.search import event_part
+
+    assert event_part({"start": "2027-01-09T14:30:00+08:00", "recurring": False}) == (
+        "events-2027q1"
+    )
+    assert event_part({"start": "2026-12-31", "recurring": False}) == "events-2026q4"
+    assert event_part({"start": "2026-07-01", "recurring": False}) == "events-2026q3"
+    assert event_part({"start": "2019-03-30T09:00:00+08:00", "recurring": True}) == (
+        "events-series"
+    )
+    assert event_part({}) == "events-series"
+
+
+def test_what_pagefind_reads_of_a_page_leaves_out_ignored_elements_only() -> None:
+    from generator.lean.search import indexed_digest
+
+    page = (
+        b'<article data-pagefind-body><h1>A</h1><ul class="x" data-pagefind-ignore>'
+        b"<li><ul><li>%s</li></ul></li></ul><p>%s</p></article>"
+    )
+    same = indexed_digest(page % (b"one", b"body"))
+    assert indexed_digest(page % (b"two</li><li>three", b"body")) == same
+    assert indexed_digest(page % (b"one", b"other body")) != same
+    # An ignored element whose end is missing hides nothing
+    broken = b"<p>text</p><div data-pagefind-ignore><p>%s</p>"
+    assert indexed_digest(broken % b"a") != indexed_digest(broken % b"b")
+    # Tags that merely start alike do not count as nesting
+    pre = b"<p data-pagefind-ignore>%s<pre>x</pre></p><p>kept</p>"
+    assert indexed_digest(pre % b"a") == indexed_digest(pre % b"b")
+    assert indexed_digest(pre % b"a") != indexed_digest(
+        b"<p data-pagefind-ignore>a</p><p>other</p>"
+    )

@@ -286,10 +286,23 @@ def page_entry(key: str) -> str:
 
 
 class PageCache(Store):
-    """Rendered pages by key under ``<root>/pages/``; a cache without a folder keeps nothing."""
+    """Rendered pages by key under ``<root>/pages/``; a cache without a folder keeps nothing.
+
+    Beside each search result's entry it keeps the digest of what Pagefind reads of it
+    (``search.indexed_digest``, in ``searched.json``), so a reused page's part of the search
+    index is keyed without reading the page again."""
 
     def __init__(self, root: Path | None) -> None:
         super().__init__(root / "pages" if root is not None else None)
+        self.searched: dict[str, str] = self.load_searched() if self.root is not None else {}
+
+    def load_searched(self) -> dict[str, str]:
+        assert self.root is not None
+        try:
+            raw = json.loads((self.root / SEARCHED).read_text(encoding="utf-8"))
+            return {str(k): str(v) for k, v in raw.items()}
+        except (OSError, ValueError, TypeError, AttributeError):
+            return {}
 
     def publish_page(self, key: str, target: Path) -> bool:
         return self.publish(page_entry(key), target)
@@ -297,9 +310,23 @@ class PageCache(Store):
     def add_page(self, key: str, html: bytes, target: Path) -> dict[str, Stamp]:
         return self.add(page_entry(key), html, target)
 
+    def record(self, made: Mapping[str, Stamp], searched: Mapping[str, str] | None = None) -> None:
+        super().record(made)
+        self.searched.update(searched or {})
+
     def prune(self, keys: Iterable[str]) -> None:
         """Keep the entries of ``keys`` (the pages of the last build), delete the rest."""
+        keys = set(keys)
         self.save(page_entry(k) for k in keys)
+        if self.root is None:
+            return
+        self.searched = {k: v for k, v in self.searched.items() if k in keys}
+        tmp = self.root / f".{SEARCHED}.{os.getpid()}"
+        tmp.write_text(json.dumps(self.searched, separators=(",", ":")), encoding="utf-8")
+        os.replace(tmp, self.root / SEARCHED)
+
+
+SEARCHED = "searched.json"
 
 
 class FileCache(Store):

@@ -22,6 +22,7 @@ import jinja2
 from jinja2 import meta
 
 from ..plan import PageSpec, check_output_path
+from . import search
 from .cache import PageCache, Stamp, page_key
 from .render import Renderer, Setup, output_path
 
@@ -37,6 +38,8 @@ class Outcome:
     """Page path -> cache key, for every page of the run."""
     made: dict[str, Stamp] = field(default_factory=dict)
     """Cache entries written by the run (see ``Store``)."""
+    searched: dict[str, str] = field(default_factory=dict)
+    """Cache key -> ``search.indexed_digest`` of each search result the run rendered."""
     rendered: int = 0
     reused: int = 0
     warnings: list[str] = field(default_factory=list)
@@ -44,6 +47,7 @@ class Outcome:
     def merge(self, other: Outcome) -> None:
         self.keys.update(other.keys)
         self.made.update(other.made)
+        self.searched.update(other.searched)
         self.rendered += other.rendered
         self.reused += other.reused
         self.warnings.extend(other.warnings)
@@ -91,6 +95,8 @@ def run_batch(indices: Sequence[int], job: Job | None = None) -> Outcome:
         result = renderer.render(spec)
         outcome.warnings.extend(result.warnings)
         outcome.made.update(job.cache.add_page(key, result.html, target))
+        if search.indexed_page(spec):
+            outcome.searched[key] = search.indexed_digest(result.html)
         outcome.rendered += 1
     return outcome
 
@@ -164,7 +170,7 @@ def render_pages(
         if after_first is not None:
             after_first(outcome)
         outcome.merge(run_batch(range(first, len(specs)), job))
-        cache.record(outcome.made)
+        cache.record(outcome.made, outcome.searched)
         if alongside is not None:
             alongside()
         return outcome
@@ -191,5 +197,5 @@ def render_pages(
                     after_first(outcome)
     finally:
         CURRENT = None
-    cache.record(outcome.made)
+    cache.record(outcome.made, outcome.searched)
     return outcome

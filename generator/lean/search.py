@@ -12,9 +12,11 @@ repeating them (see ``indexed_page``).
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -87,6 +89,47 @@ def mark_article(html: str, indexed: bool) -> str:
     return html.replace(PLACEHOLDER, attrs, 1)
 
 
+IGNORED_START = re.compile(rb"<([A-Za-z][A-Za-z0-9-]*)\b[^>]*\sdata-pagefind-ignore\b[^>]*>")
+
+
+@functools.lru_cache(maxsize=32)
+def tag_pattern(tag: bytes) -> re.Pattern[bytes]:
+    return re.compile(rb"<(/?)" + re.escape(tag) + rb"(?=[\s/>])[^>]*>", re.IGNORECASE)
+
+
+def indexed_digest(html: bytes) -> str:
+    """Digest of what Pagefind reads of a page: its HTML less every element marked
+    ``data-pagefind-ignore`` (perf, issue 5: an organisation page lists its activities in
+    such an element, so editing an activity's title leaves the main index part as it was).
+    An element whose end cannot be found keeps the whole page in the digest (a change it
+    hides only costs an index run; a change hidden wrongly would leave the index stale)."""
+    kept: list[bytes] = []
+    pos = 0
+    while (start := IGNORED_START.search(html, pos)) is not None:
+        end = element_end(html, start)
+        if end is None:
+            return digest(html)
+        kept.append(html[pos : start.start()])
+        pos = end
+    kept.append(html[pos:])
+    return digest(*kept)
+
+
+def element_end(html: bytes, start: re.Match[bytes]) -> int | None:
+    """Where the element opened by ``start`` ends (after its end tag, nesting counted)."""
+    if start.group(0).endswith(b"/>"):
+        return start.end()
+    depth = 1
+    for tag in tag_pattern(start.group(1).lower()).finditer(html, start.end()):
+        if tag.group(1):
+            depth -= 1
+            if depth == 0:
+                return tag.end()
+        elif not tag.group(0).endswith(b"/>"):
+            depth += 1
+    return None
+
+
 def mark_rendered(site_dir: Path, paths: Iterable[str], indexed: bool) -> None:
     """Mark pages MkDocs rendered (navigation listings: ignored; free pages: indexed)."""
     for path in paths:
@@ -125,16 +168,27 @@ PARALLEL_RUNS = 2
 
 def shard_of(spec: PageSpec) -> str:
     """The index part a search result belongs to on a large site ("" for the main one):
-    articles by year, coming activities together, organisations and free pages in the main
-    part. An edit then re-indexes one part (perf, issue 5: Pagefind has no incremental mode
-    and took ~20 s on one core for a district's 7,000 results), and each year's part stays
-    the same once the year is over."""
+    articles by year, coming one-off activities by the quarter they start in, coming
+    recurring ones together, organisations and free pages in the main part. An edit then
+    re-indexes one part (perf, issue 5: Pagefind has no incremental mode and took ~20 s on
+    one core for a district's 7,000 results), each year's articles stay in the same part
+    once the year is over, and an activity keeps its part until it ends (a quarter's part
+    holds a few hundred results: an edit re-indexes it in well under a second)."""
     if spec.template == "yizhan/news.html":
         year = str(spec.data.get("iso", ""))[:4]
         return f"news-{year}" if year.isdigit() else "news"
     if spec.template == "yizhan/event.html":
-        return "events"
+        return event_part(spec.data)
     return ""
+
+
+def event_part(data: Mapping[str, object]) -> str:
+    """``events-2027q1`` for a one-off activity starting then; ``events-series`` for a
+    recurring one, whose next date moves on while its page stays a result."""
+    start = str(data.get("start", ""))
+    if data.get("recurring") or not (start[:4].isdigit() and start[5:7].isdigit()):
+        return "events-series"
+    return f"events-{start[:4]}q{(int(start[5:7]) - 1) // 3 + 1}"
 
 
 PART_PAGES = 1500

@@ -21,7 +21,7 @@ import os
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -147,7 +147,8 @@ class FastPath:
 
         def index_results(done: Outcome) -> None:
             nonlocal indexing
-            indexing = self.start_search(site_dir, results, done.keys)
+            searched = {**cache.searched, **done.searched}
+            indexing = self.start_search(site_dir, results, done.keys, searched)
 
         def index_early(done: Outcome) -> None:
             # The results came mostly from the cache, so the workers mostly link pages:
@@ -214,9 +215,15 @@ class FastPath:
         return done
 
     def start_search(
-        self, site_dir: Path, results: list[PageSpec], keys: dict[str, str]
+        self,
+        site_dir: Path,
+        results: list[PageSpec],
+        keys: Mapping[str, str],
+        searched: Mapping[str, str],
     ) -> Indexing | None:
-        """Mark MkDocs' pages for Pagefind and start indexing the search results."""
+        """Mark MkDocs' pages for Pagefind and start indexing the search results. ``keys``
+        are the pages' cache keys, ``searched`` digests of what Pagefind reads of them by
+        cache key, where known (``search.indexed_digest``)."""
         if not self.search:
             return None
         assert self.setup is not None
@@ -226,8 +233,13 @@ class FastPath:
         language = str(self.setup.config.get("theme_language", "zh"))
         pages = search.parts_of(results, free_files)
         folder = self.cache_folder()
-        # a lean page's cache key stands for its bytes: the index's key needs no page read
-        known = {output_path(p.path): keys[p.path] for p in results if p.path in keys}
+        # what Pagefind reads of a lean page, or its cache key (which stands for its bytes):
+        # the index's key needs no page read
+        known = {
+            output_path(p.path): searched.get(keys[p.path], f"page {keys[p.path]}")
+            for p in results
+            if p.path in keys
+        }
         return search.start_index(
             site_dir, language, pages, folder / "search" if folder is not None else None, known
         )

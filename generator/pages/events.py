@@ -455,6 +455,7 @@ def event_page(site: Site, views: Views, event: Event) -> PageSpec:
             "when": occurrence_card(site, lead)["when"] if lead else "",
             "ended": not upcoming,
             "recurring": event.recurring,
+            "start": event.start.isoformat(),
             "rule": rule_text(event, lang) if event.recurring else "",
             "dates": [occurrence_card(site, o) for o in shown],
             "more_dates": max(len(upcoming) - len(shown), 0),
