@@ -125,39 +125,68 @@ def load_site(options: BuildOptions, now: datetime | None = None) -> Checked:
 
 def plan_site(site: Site, views: Views | None = None) -> Plan:
     """Site -> every page and file. Raises ContentError when two outputs claim one path."""
+    return start_plan(site, views).finish()
+
+
+@dataclass(frozen=True)
+class PlanUnderWay:
+    """The pages of a plan, with its files still being made in forked processes (perf,
+    issue 5: they go on while MkDocs builds its file list and navigation; ``finish`` waits
+    for them and checks the whole plan)."""
+
+    pages: tuple[PageSpec, ...]
+    made: Callable[[], dict[str, list[FileSpec]]]
+    language: str
+
+    def finish(self) -> Plan:
+        """The plan. Raises ContentError when two outputs claim one path."""
+        made = self.made()
+        files = tuple(file for name in FILE_OUTPUTS for file in made[name])
+        for page in self.pages:
+            check_output_path(page.src_uri)
+        for file in files:
+            check_output_path(file.path)
+        conflicts = find_conflicts(self.pages, files)
+        if conflicts:
+            raise ContentError(
+                [
+                    problem(
+                        Origin(second if "/" in second else "content"),
+                        "url.conflict",
+                        "",
+                        value=out,
+                        other=first,
+                    )
+                    for out, first, second in conflicts
+                ],
+                self.language,
+            )
+        return Plan(self.pages, files)
+
+
+def start_plan(site: Site, views: Views | None = None) -> PlanUnderWay:
+    """Plan the pages here while the files are made beside (see ``PlanUnderWay``)."""
     if views is None:
         views = derive_views(site)
     # issue 5: the articles' Markdown, which pages (summaries) and feeds both need, first
     text.prerender(item.body for item in site.news)
     # issue 5: the files are made in forked processes while the pages are planned (same
     # result); on a district the calendars are half of that work, so they get one of their own.
-    calendars = parallel.beside(collect_outputs, site, views, ("ical",))
+    # They yield the cores to the pages, which the build needs first.
+    calendars = parallel.beside(collect_outputs, site, views, ("ical",), nice=parallel.YIELD)
     others = parallel.beside(
-        collect_outputs, site, views, tuple(n for n in FILE_OUTPUTS if n != "ical")
+        collect_outputs,
+        site,
+        views,
+        tuple(n for n in FILE_OUTPUTS if n != "ical"),
+        nice=parallel.YIELD,
     )
     pages = rebase_links(collect_pages(site, views), site.config.content_dir)
-    made = {**others(), **calendars()}
-    files = tuple(file for name in FILE_OUTPUTS for file in made[name])
-    for page in pages:
-        check_output_path(page.src_uri)
-    for file in files:
-        check_output_path(file.path)
-    conflicts = find_conflicts(pages, files)
-    if conflicts:
-        raise ContentError(
-            [
-                problem(
-                    Origin(second if "/" in second else "content"),
-                    "url.conflict",
-                    "",
-                    value=out,
-                    other=first,
-                )
-                for out, first, second in conflicts
-            ],
-            site.config.language,
-        )
-    return Plan(pages, files)
+
+    def made() -> dict[str, list[FileSpec]]:
+        return {**others(), **calendars()}
+
+    return PlanUnderWay(pages, made, site.config.language)
 
 
 def collect_pages(site: Site, views: Views) -> list[PageSpec]:

@@ -37,10 +37,15 @@ def can_fork() -> bool:
     )
 
 
-def beside(step: Callable[..., T], *args: Any) -> Callable[[], T]:
+YIELD = 5
+"""A niceness for children whose result is needed later than the parent's own work."""
+
+
+def beside(step: Callable[..., T], *args: Any, nice: int = 0) -> Callable[[], T]:
     """Start ``step(*args)`` in a forked child now; the returned function waits for its result.
 
-    An exception in the child is raised again by the returned function.
+    An exception in the child is raised again by the returned function. A child with a
+    positive ``nice`` yields the processor to this process when both want it.
     """
     if not can_fork():
         return lambda: step(*args)
@@ -51,6 +56,8 @@ def beside(step: Callable[..., T], *args: Any) -> Callable[[], T]:
         code = 0
         try:
             try:
+                if nice:
+                    os.nice(nice)
                 value = step(*args)
                 memo.flush()  # what the step remembered, for the next build
                 payload = pickle.dumps((True, value), protocol=pickle.HIGHEST_PROTOCOL)

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from buildtools import FIXTURE_SITE, copy_site, mkdocs, tree_digest, yizhan
+from buildtools import FIXTURE_SITE, copy_site, mkdocs, set_fast, tree_digest, yizhan
 
 EXPECTED_PAGES = [
     "index.html",
@@ -152,6 +152,29 @@ def test_failed_build_leaves_previous_site_byte_for_byte(tmp_path: Path) -> None
     assert "Traceback" not in result.stderr
     assert tree_digest(site / "site") == before
     assert [p.name for p in site.iterdir() if p.name.startswith(".site")] == []
+
+
+@pytest.mark.parametrize("fast", ["false", "true"])
+def test_two_outputs_on_one_path_fail_the_build_and_keep_the_site(
+    tmp_path: Path, fast: str
+) -> None:
+    """The files of the plan are checked once they are made (beside MkDocs' own work on the
+    fast path): an article named like the tags page fails the build, site kept."""
+    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    set_fast(site, fast)
+    assert yizhan(site, "build").returncode == 0
+    before = tree_digest(site / "site")
+    (site / "content" / "news" / "tags.md").write_text(
+        "---\ntitle: 标签\ndate: 2026-11-12 09:30\n---\n正文。\n", encoding="utf-8"
+    )
+    result = yizhan(site, "build")
+    assert result.returncode != 0
+    assert "content/news/tags.md" in result.stderr and "url.conflict" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert tree_digest(site / "site") == before
+    assert [p.name for p in site.iterdir() if p.name.startswith(".site")] == []
+    check = yizhan(site, "check")
+    assert check.returncode != 0 and "url.conflict" in check.stderr
 
 
 def test_a_rebuild_replaces_the_site_and_removes_the_old_one(tmp_path: Path) -> None:

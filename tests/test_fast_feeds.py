@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import random
 from datetime import datetime
 
+import pytest
 from buildtools import EPOCH, FIXTURE_SITE
 from calendar_sample import sample_site
 from icalendar.parser import Contentline
 
-from generator import build
+from generator import build, parallel
 from generator.outputs import ical
 from generator.views import derive_views
 from generator.views.calendar import calendar_feeds
@@ -61,3 +63,15 @@ def test_files_made_in_forked_processes_are_collect_files() -> None:
     plan = build.plan_site(site)
     assert list(plan.files) == build.collect_files(site, derive_views(site))
     assert {f.path.rsplit(".", 1)[-1] for f in plan.files} >= {"ics", "xml", "json", "svg"}
+
+
+def test_a_child_beside_the_build_yields_the_processor() -> None:
+    """The feeds' children run at a lower priority than the build process planning pages;
+    their result and their errors come back as from a plain call."""
+    if not parallel.can_fork():
+        pytest.skip("no fork here: the step runs in this process")
+    own = os.nice(0)
+    assert parallel.beside(os.nice, 0, nice=parallel.YIELD)() == own + parallel.YIELD
+    assert parallel.beside(os.nice, 0)() == own
+    with pytest.raises(ZeroDivisionError):
+        parallel.beside(divmod, 1, 0, nice=parallel.YIELD)()

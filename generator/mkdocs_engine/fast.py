@@ -21,7 +21,7 @@ import os
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,7 +40,7 @@ from ..lean.cache import PageCache, setup_fingerprint
 from ..lean.pool import Outcome, render_pages
 from ..lean.render import Nav, NavHome, NavItem, Script, Setup, output_path
 from ..lean.search import Indexing
-from ..plan import PageSpec, Plan
+from ..plan import PageSpec
 
 log = logging.getLogger("mkdocs.plugins.yizhan.fast")
 
@@ -54,7 +54,7 @@ SKIPPED_CONFIG = {
 
 @dataclass
 class FastPath:
-    plan: Plan
+    pages: Sequence[PageSpec]
     root: Path
     lean: list[PageSpec] = field(default_factory=list)
     listed: list[PageSpec] = field(default_factory=list)
@@ -72,14 +72,14 @@ class FastPath:
     writer: Future[None] | None = None
 
     @classmethod
-    def start(cls, config: MkDocsConfig, plan: Plan, **options: Any) -> FastPath:
+    def start(cls, config: MkDocsConfig, pages: Sequence[PageSpec], **options: Any) -> FastPath:
         """Choose the lean pages (all generated pages outside the navigation) and put the
         Pagefind search box in the theme, above yizhan's own templates."""
         root = Path(config.config_file_path).resolve().parent
-        path = cls(plan, root, **options)
+        path = cls(pages, root, **options)
         in_nav = nav_sources(config.nav)
-        path.lean = [p for p in plan.pages if p.src_uri not in in_nav]
-        path.listed = [p for p in plan.pages if p.src_uri in in_nav]
+        path.lean = [p for p in pages if p.src_uri not in in_nav]
+        path.listed = [p for p in pages if p.src_uri in in_nav]
         if path.search:
             unplug_material_index(config)
             dirs = config.theme.dirs

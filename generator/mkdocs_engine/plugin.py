@@ -27,7 +27,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
 from .. import heap, memo
-from ..build import KIND_FOLDERS, BuildOptions, load_site, moved_sources, plan_site
+from ..build import KIND_FOLDERS, BuildOptions, PlanUnderWay, load_site, moved_sources, start_plan
 from ..lean.cache import FileCache
 from ..links import rebase_markdown
 from ..outputs.compact import compact_html
@@ -87,6 +87,9 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
 
     def __init__(self) -> None:
         self.command = "build"
+        self.underway: PlanUnderWay | None = None
+        """This build's plan: its pages in ``on_config``, its files by ``on_post_build``."""
+        self.pages: tuple[PageSpec, ...] = ()
         self.plan: Plan | None = None
         self.by_uri: dict[str, PageSpec] = {}
         self.moved: dict[str, str] = {}
@@ -112,14 +115,15 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
                 for warning in checked.warnings:
                     log.warning(warning.format(options.language))
                 views = derive_views(checked.site)
-                self.plan = plan_site(checked.site, views)
+                self.underway = start_plan(checked.site, views)
                 memo.flush()
         except ContentError as error:
             raise PluginError(str(error)) from None
         warn_if_chinese_search_cannot_segment(config)
-        self.by_uri = {page.src_uri: page for page in self.plan.pages}
+        self.pages = self.underway.pages
+        self.by_uri = {page.src_uri: page for page in self.pages}
         self.content_dir, self.language = options.content_dir, options.language
-        self.moved = moved_sources(self.plan.pages, options.content_dir)
+        self.moved = moved_sources(self.pages, options.content_dir)
         # issue 5: the live preview's quick path starts from this build's validated site
         self.previous = Previous(options.root, checked.site, views, self.moved)
         if config.nav is None:
@@ -128,9 +132,9 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         # issue 5: choose the lean pages (after add_package_theme: it orders theme dirs).
         self.fast = (
             fast.FastPath.start(
-                config, self.plan, workers=fast.env_workers(), serve=self.command == "serve"
+                config, self.pages, workers=fast.env_workers(), serve=self.command == "serve"
             )
-            if self.use_fast_path(len(self.plan.pages))
+            if self.use_fast_path(len(self.pages))
             else None
         )
         if self.command == "build":
@@ -175,7 +179,6 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
             logging.getLogger("mkdocs").addHandler(self.counter)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        assert self.plan is not None
         root = Path(config.config_file_path).resolve().parent
         for file in list(files):
             if is_content_source(file.src_uri) and not file.generated_by:
@@ -190,7 +193,7 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
                 files.remove(file)
         taken = {f.dest_uri: f for f in files if is_docs_file(f, config)}
         clashes = []
-        for page in self.plan.pages:
+        for page in self.pages:
             generated = File.generated(config, page.src_uri, content=page.markdown)
             if generated.dest_uri in taken:
                 # An editor's free page where a generated one must be (content/subscribe.md …).
@@ -246,8 +249,12 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         return compact_html(output)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        assert self.plan is not None
-        plan = self.plan
+        assert self.underway is not None
+        try:
+            with heap.collector_paused(freeze=self.command == "build"):
+                plan = self.plan = self.underway.finish()
+        except ContentError as error:
+            raise PluginError(str(error)) from None
         folder = self.fast.cache_folder() if self.fast is not None else None
 
         def write_outputs() -> None:
