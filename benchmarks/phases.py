@@ -27,6 +27,9 @@ STAGES = [
     ("generator.validate", "validate"),
     ("generator.history", "derive_history"),
     ("generator.mkdocs_engine.plugin", "derive_views"),
+    ("generator.memo", "flush"),
+    ("generator.mkdocs_engine.plugin", "Previous"),
+    ("generator.mkdocs_engine.plugin", "moved_sources"),
     ("generator.mkdocs_engine.plugin", "start_plan"),
     ("generator.build.PlanUnderWay", "finish"),
     ("generator.views.text", "prerender"),
@@ -37,8 +40,12 @@ STAGES = [
     ("generator.mkdocs_engine.output", "write_files"),
     ("generator.mkdocs_engine.output", "swap_in"),
     ("generator.lean.search.Indexing", "run"),
-    ("mkdocs.structure.files", "get_files"),
-    ("mkdocs.structure.nav", "get_navigation"),
+    ("generator.mkdocs_engine.plugin.YizhanPlugin", "on_files"),
+    ("generator.mkdocs_engine.plugin.YizhanPlugin", "on_env"),
+    ("mkdocs.commands.build", "get_files"),
+    ("mkdocs.commands.build", "_build_theme_template"),
+    ("mkdocs.commands.build", "_build_page"),
+    ("mkdocs.commands.build", "get_navigation"),
 ]
 
 

@@ -98,6 +98,9 @@ class Table:
         self.name = name
         self.version = package_version(tuple(packages))
         self.loaded: dict[str, str] | None = None
+        self.loaded_stamp: tuple[int, int, int] | None = None
+        """The table file's inode, size and modification time when ``loaded`` was read."""
+        self.added = False
         self.used: dict[str, str] = {}
         self.written = 0
         """How many of ``used`` the last ``flush`` wrote."""
@@ -113,6 +116,7 @@ class Table:
         if key in self.used:
             return self.used[key]
         if self.loaded is None:
+            self.loaded_stamp = file_stamp(self.path()) if FOLDER is not None else None
             self.loaded = read_table(self.path()) if FOLDER is not None else {}
         value = self.loaded.get(key)
         if value is not None:
@@ -121,6 +125,18 @@ class Table:
 
     def put(self, key: str, value: str) -> None:
         self.used[key] = value  # kept for this build even without a folder
+        self.added = True
+
+    def unchanged(self) -> bool:
+        """Whether the table file holds exactly what this build used: every entry read from
+        it was used, none was added, and no process has written it since it was read."""
+        return (
+            not self.added
+            and self.loaded is not None
+            and len(self.used) == len(self.loaded)
+            and self.loaded_stamp is not None
+            and file_stamp(self.path()) == self.loaded_stamp
+        )
 
     def path(self) -> Path:
         assert FOLDER is not None
@@ -135,6 +151,12 @@ class Table:
             with open(FOLDER / f".{self.name}.lock", "w") as lock:
                 if fcntl is not None:
                     fcntl.flock(lock, fcntl.LOCK_EX)
+                if self.unchanged():
+                    # perf (issue 5): an unchanged table (20,000 front matters) is not written
+                    # again; it is marked as this build's, for its other processes to merge.
+                    claim(self.path(), BUILD)
+                    self.written = len(self.used)
+                    return
                 entries = read_table(self.path(), BUILD)
                 entries.update(self.used)
                 fd, tmp = tempfile.mkstemp(dir=FOLDER, prefix=".tmp-")
@@ -147,15 +169,41 @@ class Table:
 
 
 def read_table(path: Path, build: str | None = None) -> dict[str, str]:
-    """A table's entries (only if written by the build ``build``, when given)."""
+    """A table's entries (only if written or claimed by the build ``build``, when given)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         entries = data["entries"]
-        if build is not None and data.get("build") != build:
+        if build is not None and build not in (data.get("build"), claimed(path)):
             return {}
         return {str(k): str(v) for k, v in entries.items()}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}
+
+
+def file_stamp(path: Path) -> tuple[int, int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (info.st_ino, info.st_size, info.st_mtime_ns)
+
+
+def claim_path(path: Path) -> Path:
+    return path.with_name(f".{path.stem}.build")
+
+
+def claim(path: Path, build: str) -> None:
+    """Mark the table at ``path`` as holding what the build ``build`` used."""
+    tmp = claim_path(path).with_name(f".tmp-{os.getpid()}-{path.stem}.build")
+    tmp.write_text(build, encoding="utf-8")
+    os.replace(tmp, claim_path(path))
+
+
+def claimed(path: Path) -> str | None:
+    try:
+        return claim_path(path).read_text(encoding="utf-8")
+    except OSError:
+        return None
 
 
 def table(name: str, *packages: str) -> Table:

@@ -462,6 +462,51 @@ def test_memo_table_keeps_what_a_build_used_from_all_its_processes(tmp_path: Pat
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == ["t.json"]
 
 
+def test_an_unchanged_memo_table_is_not_written_again(tmp_path: Path) -> None:
+    """A build that used exactly what the table holds leaves its file alone; a process of the
+    same build flushing afterwards still merges, and unused entries still go."""
+    import os
+
+    from generator import memo
+
+    def build_with(keys: list[str], after: list[str]) -> None:
+        memo.use(tmp_path)
+        table = memo.table("t")
+        for k in keys:
+            if table.get(table.key(k)) is None:
+                table.put(table.key(k), k.upper())
+        memo.flush()
+        pid = os.fork()
+        if pid == 0:  # a forked step of the same build, done after the main process flushed
+            for k in after:
+                table.put(table.key(k), k.upper())
+            memo.flush()
+            os._exit(0)
+        os.waitpid(pid, 0)
+
+    def stamp() -> tuple[int, int]:
+        info = (tmp_path / "t.json").stat()
+        return info.st_ino, info.st_mtime_ns
+
+    def kept() -> list[str | None]:
+        memo.use(tmp_path)
+        table = memo.table("t")
+        return [table.get(table.key(k)) for k in "abc"]
+
+    try:
+        build_with(["a", "b"], [])
+        first = stamp()
+        build_with(["a", "b"], [])
+        assert stamp() == first  # not written again
+        assert kept() == ["A", "B", None]
+        build_with(["a", "b"], ["c"])
+        assert kept() == ["A", "B", "C"]
+        build_with(["a"], [])
+        assert kept() == ["A", None, None]
+    finally:
+        memo.use(None)
+
+
 @pytest.mark.parametrize("fixture", ["site", "broken"])
 def test_kept_front_matter_loads_as_parsed_and_problems_are_never_kept(
     fixture: str, tmp_path: Path
