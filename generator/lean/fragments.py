@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup, escape
 
-from .links import page_url
+from .links import norm_parts, norm_url, page_parts, page_url
 
 TITLE = Markup("\ue000yz-title\ue001")
 CHECKS = 3
@@ -63,6 +64,9 @@ class Fragments:
 
     def key(self, context: Any, name: str, paths: tuple[str, ...]) -> tuple[Any, ...]:
         url = context["page"].url
+        folder = sibling_folder(url, paths)
+        if folder is not None:  # perf (issue 5): ~50 relative URLs a page, made only once
+            return (name, context.get("base_url"), "siblings", folder)
         return (name, context.get("base_url"), tuple(page_url(p, url) for p in paths))
 
     def templated(self, page: Any, caller: Callable[[], str]) -> tuple[str, tuple[str, ...]]:
@@ -83,3 +87,28 @@ class Fragments:
         if actual != out:
             self.disabled.add(name)
         return actual
+
+
+def sibling_folder(url: str, paths: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The folder of the page at ``url`` when every path in ``paths`` has the same relative URL
+    from each page of that folder (at that depth): none of them lies in the page itself.
+    ``events/a/`` and ``events/b/`` then link ``assets/x.css``, ``events/`` or
+    ``events/2026/12/`` alike (``../../assets/x.css``, ``../``, ``../2026/12/``). None
+    otherwise (the home page, or a page linked from inside its own folder)."""
+    parts = page_parts(url)
+    if not parts or parts in linked_prefixes(paths):
+        return None
+    return parts[:-1]
+
+
+@lru_cache(maxsize=256)
+def linked_prefixes(paths: tuple[str, ...]) -> frozenset[tuple[str, ...]]:
+    """Every leading run of path parts of the site-relative ``paths``."""
+    found: set[tuple[str, ...]] = set()
+    for path in paths:
+        normal, level = norm_url(path)
+        if level == -1:
+            continue
+        parts = norm_parts(normal)
+        found.update(parts[:i] for i in range(1, len(parts) + 1))
+    return frozenset(found)

@@ -21,10 +21,7 @@ def norm_parts(path: str) -> tuple[str, ...]:
 # only churns; the parts of each URL and of each page are cached instead.
 def relative_url(url: str, other: str) -> str:
     """``url`` relative to the page URL ``other`` (``mkdocs.utils.get_relative_url``)."""
-    dirname, _, basename = other.rpartition("/")
-    if "." in basename:
-        other = dirname
-    other_parts = norm_parts(other)
+    other_parts = page_parts(other)
     dest_parts = norm_parts(url)
     common = 0
     for a, b in zip(other_parts, dest_parts, strict=False):
@@ -34,6 +31,12 @@ def relative_url(url: str, other: str) -> str:
     rel_parts = [".."] * (len(other_parts) - common) + list(dest_parts[common:])
     relurl = "/".join(rel_parts) or "."
     return relurl + "/" if url.endswith("/") else relurl
+
+
+def page_parts(url: str) -> tuple[str, ...]:
+    """The parts of the folder relative URLs start from on the page at ``url``."""
+    dirname, _, basename = url.rpartition("/")
+    return norm_parts(dirname if "." in basename else url)
 
 
 @lru_cache(maxsize=4096)
