@@ -4,7 +4,9 @@
 2. times ``yizhan build`` over several runs: median wall and CPU seconds (children included),
    peak memory, pages per second, output size, the largest HTML page, and what a visitor
    downloads to search (measured in Chromium when available, else from the files);
-3. times Hugo on the same number of plain Markdown pages in the same run, when ``hugo`` exists;
+3. times Hugo on the same number of plain Markdown pages right after each yizhan run, when
+   ``hugo`` exists, so each ratio compares runs made under the same conditions (this sandbox
+   gets slower under sustained load: both tools' CPU seconds grow over a series of runs);
 4. times the edit preview: ``yizhan serve``, save one activity, poll its page until it changes;
 5. writes ``benchmarks/results/<stamp>.md`` and ``.json`` and prints the table.
 
@@ -105,6 +107,36 @@ class Run:
     upper bound, as pages forked workers share with their parent count in each."""
 
 
+TRASH: Path | None = None
+"""Where ``discard`` moves what a run replaces (deleted only when the benchmark ends)."""
+
+
+def discard(path: Path) -> None:
+    """Move ``path`` out of the way (a rename) instead of deleting it. On this sandbox's disk
+    (ext4 mounted with ``discard``) creating 20,000 folders right after deleting as many costs
+    several times the system time it costs on a settled disk, and more with every run: Hugo
+    went 5 -> 16 s over five runs, its user time unchanged. Nothing is deleted while runs are
+    measured, so each run sees the disk a quiet machine would."""
+    if not path.exists():
+        return
+    assert TRASH is not None
+    TRASH.mkdir(parents=True, exist_ok=True)
+    path.rename(TRASH / f"{len(list(TRASH.iterdir()))}-{path.name}")
+
+
+def empty_trash(work: Path, settle: float) -> None:
+    """Delete what earlier runs discarded, then let the disk settle for ``settle`` seconds."""
+    global TRASH
+    TRASH = work / "trash"
+    if TRASH.exists():
+        print(f"  deleting {TRASH} …", flush=True)
+        shutil.rmtree(TRASH, ignore_errors=True)
+    os.sync()
+    if settle:
+        print(f"  letting the disk settle for {settle:g} s …", flush=True)
+        time.sleep(settle)
+
+
 def measure(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
     """Run ``command`` under a small wrapper so the rusage is this command's alone.
 
@@ -199,10 +231,19 @@ def yizhan_command() -> list[str]:
     return [found] if found else [sys.executable, "-m", "generator.cli"]
 
 
-def time_yizhan(site: Path, out: Path, runs: int, warm: bool, edit: bool = False) -> Timing:
+def time_yizhan(
+    site: Path,
+    out: Path,
+    runs: int,
+    warm: bool,
+    edit: bool = False,
+    paired: HugoPair | None = None,
+) -> Timing:
     """``runs`` builds; cold ones (cache removed before each) unless ``warm``. With ``edit``,
-    one upcoming activity's title is changed before each warm build (what a commit does)."""
+    one upcoming activity's title is changed before each warm build (what a commit does).
+    With ``paired``, Hugo runs right after each build."""
     results = []
+    hugo_runs: list[Run] = []
     activity = pick_activity(site, date.today()) if edit else None
     original = activity.read_bytes() if activity is not None else b""
     label = "warm, one activity edited" if edit else "warm" if warm else "cold"
@@ -210,16 +251,16 @@ def time_yizhan(site: Path, out: Path, runs: int, warm: bool, edit: bool = False
         for i in range(runs):
             # Like Hugo's runs and a CI checkout: no previous output to replace (deleting
             # 40,000 files of the last run is not part of building).
-            shutil.rmtree(out, ignore_errors=True)
+            discard(out)
             if not warm:
-                shutil.rmtree(site / ".cache", ignore_errors=True)
+                discard(site / ".cache")
             elif i == 0:
                 # One unmeasured build fills the cache.
                 measure(
                     [*yizhan_command(), "-f", str(site / "mkdocs.yml"), "build", "-d", str(out)],
                     site,
                 )
-                shutil.rmtree(out, ignore_errors=True)
+                discard(out)
             if activity is not None:
                 text = original.decode("utf-8")
                 activity.write_text(
@@ -234,6 +275,8 @@ def time_yizhan(site: Path, out: Path, runs: int, warm: bool, edit: bool = False
                 flush=True,
             )
             results.append(run)
+            if paired is not None:
+                hugo_runs.append(paired(out))
     finally:
         if activity is not None:
             activity.write_bytes(original)
@@ -244,7 +287,14 @@ def time_yizhan(site: Path, out: Path, runs: int, warm: bool, edit: bool = False
         if warm
         else "yizhan"
     )
-    return Timing(name, results, inspect_output(out))
+    extra: dict[str, object] = {}
+    if hugo_runs:
+        ratios = [y.wall / h.wall for y, h in zip(results, hugo_runs, strict=True)]
+        extra = {
+            "paired_hugo_walls_s": [round(h.wall, 2) for h in hugo_runs],
+            "ratio_to_paired_hugo": round(statistics.median(ratios), 2),
+        }
+    return Timing(name, results, inspect_output(out), extra)
 
 
 # --- search download ----------------------------------------------------------------------------
@@ -422,21 +472,40 @@ def make_hugo_site(source: Path, target: Path, pages: int) -> None:
         )
 
 
-def time_hugo(source: Path, work: Path, pages: int, runs: int) -> Timing | None:
-    hugo = shutil.which("hugo")
-    if hugo is None:
-        return None
-    site = work / "hugo-site"
-    make_hugo_site(source, site, pages)
-    out = work / "hugo-public"
-    results = []
-    for i in range(runs):
-        shutil.rmtree(out, ignore_errors=True)
-        run = measure([hugo, "--quiet", "-d", str(out), "-s", str(site)], site)
-        print(f"  hugo #{i + 1}: {run.wall:.1f} s wall, {run.cpu:.1f} s CPU", flush=True)
-        results.append(run)
-    version = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.split()[1]
-    return Timing(f"Hugo {version}", results, inspect_output(out), {"plain_markdown_pages": pages})
+class HugoPair:
+    """Hugo on as many plain Markdown pages as yizhan's output has, run after each yizhan run
+    (``time_yizhan``); the site is made (untimed) on the first call."""
+
+    def __init__(self, source: Path, work: Path) -> None:
+        self.source, self.work = source, work
+        self.hugo = shutil.which("hugo")
+        self.site = work / "hugo-site"
+        self.out = work / "hugo-public"
+        self.pages = 0
+        self.runs: list[Run] = []
+
+    def __call__(self, yizhan_out: Path) -> Run:
+        assert self.hugo is not None
+        if not self.pages:
+            self.pages = inspect_output(yizhan_out).pages
+            make_hugo_site(self.source, self.site, self.pages)
+        discard(self.out)
+        run = measure([self.hugo, "--quiet", "-d", str(self.out), "-s", str(self.site)], self.site)
+        print(f"    hugo: {run.wall:.1f} s wall, {run.cpu:.1f} s CPU", flush=True)
+        self.runs.append(run)
+        return run
+
+    def timing(self) -> Timing:
+        assert self.hugo is not None
+        version = subprocess.run(
+            [self.hugo, "version"], capture_output=True, text=True
+        ).stdout.split()[1]
+        return Timing(
+            f"Hugo {version}",
+            self.runs,
+            inspect_output(self.out),
+            {"plain_markdown_pages": self.pages},
+        )
 
 
 # --- edit preview -------------------------------------------------------------------------------
@@ -583,9 +652,15 @@ def render_markdown(report: dict[str, object]) -> str:
             f"{r['output_mb']} | {r['largest_page']} ({r['largest_page_kb']} KB) |"
         )
     if report.get("ratios_to_hugo"):
-        lines += ["", "Wall-time ratio to Hugo (medians, same run):", ""]
+        lines += [
+            "",
+            "Wall-time ratio to Hugo (each yizhan run against the Hugo run right after it; "
+            "median of the ratios):",
+            "",
+        ]
+        paired = {r["tool"]: r.get("paired_hugo_walls_s") for r in rows}  # type: ignore[union-attr]
         for name, ratio in report["ratios_to_hugo"].items():  # type: ignore[union-attr]
-            lines.append(f"- {name}: **{ratio}×**")
+            lines.append(f"- {name}: **{ratio}×** (Hugo runs beside it: {paired.get(name)} s)")
     elif report.get("ratio_to_hugo"):
         lines += ["", f"yizhan / Hugo wall-time ratio: **{report['ratio_to_hugo']}×**"]
     lines += json_section("Search", report.get("search"))
@@ -617,6 +692,12 @@ def main() -> None:
         "--skip", action="append", default=[], choices=["build", "hugo", "serve", "search"]
     )
     parser.add_argument("--edits", type=int, default=3)
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=60,
+        help="seconds to wait after deleting the last benchmark's outputs, before measuring",
+    )
     parser.add_argument("--query", default="志愿服务")
     args = parser.parse_args()
 
@@ -640,12 +721,17 @@ def main() -> None:
         print(f"  written in {time.perf_counter() - t:.1f} s", flush=True)
 
     out = work / "yizhan-site"
+    empty_trash(work, args.settle)
     builds: list[Timing] = []
+    hugo = HugoPair(site, work) if "hugo" not in args.skip else None
+    if hugo is not None and hugo.hugo is None:
+        print("  hugo not found: skipped", flush=True)
+        hugo = None
     if "build" not in args.skip:
-        builds.append(time_yizhan(site, out, args.runs, warm=False))
+        builds.append(time_yizhan(site, out, args.runs, warm=False, paired=hugo))
     if args.warm and "build" not in args.skip:
-        builds.append(time_yizhan(site, out, args.runs, warm=True))
-        builds.append(time_yizhan(site, out, args.runs, warm=True, edit=True))
+        builds.append(time_yizhan(site, out, args.runs, warm=True, paired=hugo))
+        builds.append(time_yizhan(site, out, args.runs, warm=True, edit=True, paired=hugo))
     report: dict[str, object] = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "site": f"{events} activities, {news} articles, 500 organisations, 20 venues",
@@ -654,14 +740,11 @@ def main() -> None:
     if "search" not in args.skip and (out / "index.html").exists():
         print("  measuring the search download …", flush=True)
         report["search"] = search_download(out, args.query)
-    if "hugo" not in args.skip and builds:
-        hugo = time_hugo(site, work, builds[0].output.pages, args.runs)
-        if hugo is not None:
-            builds.append(hugo)
-            report["ratio_to_hugo"] = round(builds[0].wall / hugo.wall, 2)
-            report["ratios_to_hugo"] = {
-                b.tool: round(b.wall / hugo.wall, 2) for b in builds if b is not hugo
-            }
+    if hugo is not None and hugo.runs:
+        yizhan_builds = list(builds)
+        builds.append(hugo.timing())
+        report["ratio_to_hugo"] = yizhan_builds[0].extra["ratio_to_paired_hugo"]
+        report["ratios_to_hugo"] = {b.tool: b.extra["ratio_to_paired_hugo"] for b in yizhan_builds}
     if "serve" not in args.skip:
         report["serve"] = time_serve(site, args.edits)
     report["builds"] = [b.summary() for b in builds]
@@ -677,6 +760,7 @@ def main() -> None:
     print()
     print(text)
     print(f"written: benchmarks/results/{name}.md and .json")
+    empty_trash(work, settle=0)
 
 
 if __name__ == "__main__":
