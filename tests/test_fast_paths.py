@@ -604,3 +604,24 @@ def test_what_pagefind_reads_of_a_page_leaves_out_ignored_elements_only() -> Non
     assert indexed_digest(pre % b"a") != indexed_digest(
         b"<p data-pagefind-ignore>a</p><p>other</p>"
     )
+
+
+def test_the_largest_index_parts_are_indexed_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two runners take the parts largest first, so they finish about together."""
+    from generator.lean import search
+
+    order: list[str] = []
+    monkeypatch.setattr(search, "PARALLEL_RUNS", 1)
+    monkeypatch.setattr(search.Indexing, "run", lambda self, b: order.append(b.name) or True)
+    sizes = {"": 500, "events-2027q1": 300, "news-2016-2019": 1500, "events-series": 90}
+    bundles = [
+        search.Bundle(name, tmp_path / name, [f"{name}/{i}.html" for i in range(n)])
+        for name, n in sizes.items()
+    ]
+    bundles.append(search.Bundle("reused", tmp_path / "reused", ["a.html"] * 5000, reused=True))
+    indexing = search.Indexing(tmp_path, bundles, ["pagefind"])
+    indexing.start()
+    assert indexing.wait()
+    assert order == ["news-2016-2019", "", "events-2027q1", "events-series"]

@@ -256,7 +256,12 @@ class Indexing:
         return sum(1 for b in self.bundles if not b.reused)
 
     def start(self) -> None:
-        todo = [b for b in self.bundles if not b.reused]
+        # Largest parts first, so the last runs are short ones and both runners finish about
+        # together (perf, issue 5: a cold district's ten parts, 0.6-4.7 s each).
+        todo = sorted(
+            (b for b in self.bundles if not b.reused),
+            key=lambda b: -len(b.pages) if b.pages is not None else -sys.maxsize,
+        )
         if not todo:
             return
         pool = ThreadPoolExecutor(max_workers=PARALLEL_RUNS, thread_name_prefix="pagefind")
