@@ -3,12 +3,14 @@ its reproducibility."""
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from pathlib import Path
 
 import pytest
 from buildtools import FIXTURE_SITE, copy_site, mkdocs, set_fast, tree_digest, yizhan
+from mkdocs.config import load_config
 
 EXPECTED_PAGES = [
     "index.html",
@@ -325,3 +327,16 @@ def test_files_are_never_written_through_a_link(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="escapes the site folder"):
         write_files(site, [FileSpec("branches/victim.ics", b"x")], cache)
     assert victim.read_bytes() == b"keep me"
+
+
+def test_a_build_failing_after_planning_leaves_no_process_behind(tmp_path: Path) -> None:
+    """The feeds are made in forked processes from on_config until on_post_build; when the
+    build fails in between (a page of MkDocs' own, say), ``yizhan serve`` goes on living and
+    must not keep them waiting on their pipes."""
+    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    config = load_config(str(site / "mkdocs.yml"))
+    config.plugins.on_startup(command="serve", dirty=False)
+    config = config.plugins.on_config(config)
+    config.plugins.on_build_error(error=RuntimeError("a page failed"))
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # no child left, running or unreaped

@@ -8,6 +8,7 @@ build leaves the previous site exactly as it was.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import logging
 import shutil
@@ -250,9 +251,10 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.underway is not None
+        underway, self.underway = self.underway, None  # finished once, whatever happens
         try:
             with heap.collector_paused(freeze=self.command == "build"):
-                plan = self.plan = self.underway.finish()
+                plan = self.plan = underway.finish()
         except ContentError as error:
             raise PluginError(str(error)) from None
         folder = self.fast.cache_folder() if self.fast is not None else None
@@ -278,6 +280,12 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         logging.getLogger("mkdocs").removeHandler(self.counter)
+        if self.underway is not None:
+            # A build that failed before on_post_build: its feeds' forked processes are
+            # waited for, not left blocked on their pipes (``yizhan serve`` lives on).
+            underway, self.underway = self.underway, None
+            with contextlib.suppress(Exception):
+                underway.finish()
         if self.temp_dir:
             shutil.rmtree(self.temp_dir, ignore_errors=True)
         self.final_site_dir = None
