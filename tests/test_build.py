@@ -329,14 +329,28 @@ def test_files_are_never_written_through_a_link(tmp_path: Path) -> None:
     assert victim.read_bytes() == b"keep me"
 
 
-def test_a_build_failing_after_planning_leaves_no_process_behind(tmp_path: Path) -> None:
+def test_a_build_failing_after_planning_leaves_no_process_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The feeds are made in forked processes from on_config until on_post_build; when the
     build fails in between (a page of MkDocs' own, say), ``yizhan serve`` goes on living and
     must not keep them waiting on their pipes."""
+    forked: list[int] = []
+    fork = os.fork
+
+    def recording_fork() -> int:
+        pid = fork()
+        if pid:
+            forked.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", recording_fork)
     site = copy_site(FIXTURE_SITE, tmp_path / "s")
     config = load_config(str(site / "mkdocs.yml"))
     config.plugins.on_startup(command="serve", dirty=False)
     config = config.plugins.on_config(config)
     config.plugins.on_build_error(error=RuntimeError("a page failed"))
-    with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)  # no child left, running or unreaped
+    assert forked, "the feeds were made in this process: nothing to check"
+    for pid in forked:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)  # already waited for: neither running nor unreaped
