@@ -30,3 +30,11 @@ def collector_paused(freeze: bool = False) -> Iterator[None]:
             gc.freeze()
         if enabled:
             gc.enable()
+
+
+def start_worker() -> None:
+    """A forked render worker's collector: what it inherited from the build process is frozen
+    (never scanned, so those memory pages stay shared instead of being copied; under
+    ``yizhan serve`` the heap holds the last build too), what it makes itself is collected."""
+    gc.freeze()
+    gc.enable()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 
@@ -45,3 +47,23 @@ def test_a_paused_collector_stays_off_inside_another_pause() -> None:
         assert not gc.isenabled()  # the outer pause (the command line's) still holds
     finally:
         gc.enable()
+
+
+def worker_collector() -> tuple[bool, int]:
+    return gc.isenabled(), gc.get_freeze_count()
+
+
+def test_a_render_worker_freezes_what_it_inherited_and_collects_its_own() -> None:
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("render workers are forked only where fork exists")
+    inherited = [[i] for i in range(1000)]
+    context = multiprocessing.get_context("fork")
+    gc.disable()  # as the build process is while it forks its workers
+    try:
+        with ProcessPoolExecutor(1, mp_context=context, initializer=heap.start_worker) as pool:
+            enabled, frozen = pool.submit(worker_collector).result()
+    finally:
+        gc.enable()
+    assert enabled
+    assert frozen >= len(inherited)
+    assert gc.get_freeze_count() < frozen  # the build process itself froze nothing

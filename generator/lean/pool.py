@@ -10,7 +10,6 @@ process, so cold, warm and parallel builds give the same bytes.
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Sequence
@@ -21,6 +20,7 @@ from pathlib import Path
 import jinja2
 from jinja2 import meta
 
+from .. import heap
 from ..plan import PageSpec, check_output_path
 from . import search
 from .cache import PageCache, Stamp, page_key
@@ -183,7 +183,7 @@ def render_pages(
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=gc.enable
+            max_workers=workers, mp_context=context, initializer=heap.start_worker
         ) as pool:
             # map queues every batch at once; a fork pool forks its workers on the first one
             parts = pool.map(run_batch, [*head, *tail])
