@@ -625,3 +625,35 @@ def test_the_largest_index_parts_are_indexed_first(
     indexing.start()
     assert indexing.wait()
     assert order == ["news-2016-2019", "", "events-2027q1", "events-series"]
+
+
+def test_the_ignored_elements_found_from_the_first_mark_are_those_a_full_scan_finds() -> None:
+    """``next_ignored`` starts its scan near each mark; on hostile snippets (marks in text,
+    ``>`` in attribute values, look-alike attributes) it finds what scanning every tag finds."""
+    import random
+
+    from generator.lean import search
+
+    def full_scan(html: bytes) -> list[tuple[int, int]]:
+        found, pos = [], 0
+        while (start := search.IGNORED_START.search(html, pos)) is not None:
+            found.append(start.span())
+            pos = search.element_end(html, start) or start.end()
+        return found
+
+    def near_marks(html: bytes) -> list[tuple[int, int]]:
+        found, pos = [], 0
+        while (start := search.next_ignored(html, pos)) is not None:
+            found.append(start.span())
+            pos = search.element_end(html, start) or start.end()
+        return found
+
+    bits = [
+        b"<p>", b"</p>", b"<ul data-pagefind-ignore>", b"</ul>", b"<ul>", b">", b"<", b"x",
+        b" data-pagefind-ignore ", b'<p title="a>b" data-pagefind-ignore>', b"<br/>",
+        b"<div data-pagefind-ignored>", b"</div>", b'<div\tdata-pagefind-ignore="all">',
+    ]  # fmt: skip
+    rng = random.Random(8)
+    for _ in range(5000):
+        html = b"".join(rng.choice(bits) for _ in range(rng.randrange(1, 16)))
+        assert near_marks(html) == full_scan(html), html
