@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 import time
 from pathlib import Path
 
@@ -147,13 +148,20 @@ def test_failed_build_leaves_previous_site_byte_for_byte(tmp_path: Path) -> None
     (site / "content" / "events" / "broken.md").write_text(
         "---\ntitle: 坏\nstart: 明天\nvenue: nowhere\n---\n", encoding="utf-8"
     )
-    result = yizhan(site, "build")
-    assert result.returncode != 0
+    result = failed_build_keeping(site, before)
     assert "content/events/broken.md:3: start:" in result.stderr
     assert "content/events/broken.md:4: venue:" in result.stderr
+
+
+def failed_build_keeping(site: Path, before: str) -> subprocess.CompletedProcess[str]:
+    """``yizhan build``, which must fail cleanly and leave the last site (digest ``before``)
+    exactly as it was, with no half-built folder beside it."""
+    result = yizhan(site, "build")
+    assert result.returncode != 0
     assert "Traceback" not in result.stderr
     assert tree_digest(site / "site") == before
     assert [p.name for p in site.iterdir() if p.name.startswith(".site")] == []
+    return result
 
 
 @pytest.mark.parametrize("fast", ["false", "true"])
@@ -169,12 +177,8 @@ def test_two_outputs_on_one_path_fail_the_build_and_keep_the_site(
     (site / "content" / "news" / "tags.md").write_text(
         "---\ntitle: 标签\ndate: 2026-11-12 09:30\n---\n正文。\n", encoding="utf-8"
     )
-    result = yizhan(site, "build")
-    assert result.returncode != 0
+    result = failed_build_keeping(site, before)
     assert "content/news/tags.md" in result.stderr and "url.conflict" in result.stderr
-    assert "Traceback" not in result.stderr
-    assert tree_digest(site / "site") == before
-    assert [p.name for p in site.iterdir() if p.name.startswith(".site")] == []
     check = yizhan(site, "check")
     assert check.returncode != 0 and "url.conflict" in check.stderr
 

@@ -244,10 +244,15 @@ class Store:
                         if entry.name not in stamps:
                             entry.unlink(missing_ok=True)
         self.root.mkdir(parents=True, exist_ok=True)
-        tmp = self.root / f".{STAMPS}.{os.getpid()}"
-        tmp.write_text(json.dumps(stamps, separators=(",", ":")), encoding="utf-8")
-        os.replace(tmp, self.root / STAMPS)
+        replace_json(self.root / STAMPS, stamps)
         self.stamps, self.made = stamps, {}
+
+
+def replace_json(path: Path, data: object) -> None:
+    """Write ``data`` as compact JSON to ``path`` by a rename: a reader never sees half."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    tmp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def place(source: Path, target: Path) -> None:
@@ -321,9 +326,7 @@ class PageCache(Store):
         if self.root is None:
             return
         self.searched = {k: v for k, v in self.searched.items() if k in keys}
-        tmp = self.root / f".{SEARCHED}.{os.getpid()}"
-        tmp.write_text(json.dumps(self.searched, separators=(",", ":")), encoding="utf-8")
-        os.replace(tmp, self.root / SEARCHED)
+        replace_json(self.root / SEARCHED, self.searched)
 
 
 SEARCHED = "searched.json"

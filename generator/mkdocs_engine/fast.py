@@ -54,7 +54,6 @@ SKIPPED_CONFIG = {
 
 @dataclass
 class FastPath:
-    pages: Sequence[PageSpec]
     root: Path
     lean: list[PageSpec] = field(default_factory=list)
     listed: list[PageSpec] = field(default_factory=list)
@@ -76,7 +75,7 @@ class FastPath:
         """Choose the lean pages (all generated pages outside the navigation) and put the
         Pagefind search box in the theme, above yizhan's own templates."""
         root = Path(config.config_file_path).resolve().parent
-        path = cls(pages, root, **options)
+        path = cls(root, **options)
         in_nav = nav_sources(config.nav)
         path.lean = [p for p in pages if p.src_uri not in in_nav]
         path.listed = [p for p in pages if p.src_uri in in_nav]

@@ -32,7 +32,7 @@ from ..build import KIND_FOLDERS, BuildOptions, PlanUnderWay, load_site, moved_s
 from ..lean.cache import FileCache
 from ..links import rebase_markdown
 from ..outputs.compact import compact_html
-from ..plan import PageSpec, Plan
+from ..plan import PageSpec
 from ..problems import ContentError, Origin, format_problems, problem
 from ..quick import Previous
 from ..views import derive_views
@@ -91,7 +91,6 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         self.underway: PlanUnderWay | None = None
         """This build's plan: its pages in ``on_config``, its files by ``on_post_build``."""
         self.pages: tuple[PageSpec, ...] = ()
-        self.plan: Plan | None = None
         self.by_uri: dict[str, PageSpec] = {}
         self.moved: dict[str, str] = {}
         self.content_dir, self.language = "content", "zh"
@@ -254,7 +253,7 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         underway, self.underway = self.underway, None  # finished once, whatever happens
         try:
             with heap.collector_paused(freeze=self.command == "build"):
-                plan = self.plan = underway.finish()
+                plan = underway.finish()
         except ContentError as error:
             raise PluginError(str(error)) from None
         folder = self.fast.cache_folder() if self.fast is not None else None
