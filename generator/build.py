@@ -82,6 +82,8 @@ def site_config(options: BuildOptions, now: datetime | None = None) -> SiteConfi
 class Checked:
     site: Site
     warnings: tuple[Problem, ...]
+    repository: history.Repository | None = None
+    """What Git said of the activities (the live preview's refresh reuses it, issue 5)."""
 
 
 def load_site(options: BuildOptions, now: datetime | None = None) -> Checked:
@@ -120,7 +122,11 @@ def load_site(options: BuildOptions, now: datetime | None = None) -> Checked:
     errors = [p for p in problems if p.severity == "error" or options.strict]
     if errors:
         raise ContentError(problems, config.language)
-    return Checked(site, tuple(p for p in problems if p.severity == "warning"))
+    return Checked(
+        site,
+        tuple(p for p in problems if p.severity == "warning"),
+        repository.result() if repository is not None else None,
+    )
 
 
 def plan_site(site: Site, views: Views | None = None) -> Plan:

@@ -10,11 +10,12 @@ this one is left to the full run (``None``).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import load, validate
 from .build import rebase_page
+from .history import Repository
 from .model import Event, NewsItem, Site
 from .pages import events, news
 from .plan import PageSpec
@@ -29,6 +30,9 @@ class Previous:
     site: Site
     views: Views
     moved: Mapping[str, str]
+    pages: Mapping[str, PageSpec] = field(default_factory=dict)
+    """Its pages by source file name (``PageSpec.src_uri``)."""
+    repository: Repository | None = None
 
 
 def quick_pages(previous: Previous, changed: Iterable[str]) -> list[PageSpec] | None:

@@ -11,6 +11,7 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from buildtools import FIXTURE_SITE, copy_site, env, set_fast
 
 
@@ -68,9 +69,9 @@ def test_serve_shows_drafts_and_rebuilds_on_save(tmp_path: Path) -> None:
 def test_serve_shows_a_saved_activity_first_then_updates_listings_and_feeds(
     tmp_path: Path,
 ) -> None:
-    """Issue 5: the quick path shows the edited page before the full rebuild; listings and
-    feeds are never served stale (they wait for the rebuild); a broken edit keeps the last
-    good site served and says why."""
+    """Issue 5: the quick path shows the edited page, then the refresh the listings and feeds
+    that show it, before the full rebuild; nothing is served stale (what the refresh cannot
+    make waits for the rebuild); a broken edit keeps the last good site served and says why."""
     site = copy_site(FIXTURE_SITE, tmp_path / "s")
     set_fast(site, "true")
     port = free_port()
@@ -90,13 +91,16 @@ def test_serve_shows_a_saved_activity_first_then_updates_listings_and_feeds(
         original = event.read_text(encoding="utf-8")
         event.write_text(original.replace("title: 白领沙龙", "title: 白领沙龙（改期）"), "utf-8")
         assert wait_for(f"{base}events/salon/", "白领沙龙（改期）"), log.read_text()
-        # Asked right after the page showed: each waits for the rebuild, none is stale.
-        for dependent in ("events.json", "calendar.ics", "events/", "calendar.ics"):
+        # Asked right after the page showed: none is stale.
+        for dependent in ("events.json", "calendar.ics", "events/", "branches/caizhi/"):
             assert "白领沙龙（改期）" in (fetch(base + dependent) or ""), dependent
-        assert "1 page(s) previewed" in log.read_text(encoding="utf-8")
+        said = log.read_text(encoding="utf-8")
+        assert "1 page(s) previewed" in said
+        assert "listings and feeds refreshed" in said
         # Idle once done: a build reading the content must not count as a change (inotify
         # reports files being opened), or the preview would rebuild for ever.
-        builds = log.read_text(encoding="utf-8").count("Documentation built")
+        assert eventually(lambda: log.read_text("utf-8").count("Documentation built") == 2, 60)
+        builds = 2
         time.sleep(4)
         assert log.read_text(encoding="utf-8").count("Documentation built") == builds
 
@@ -113,3 +117,50 @@ def test_serve_shows_a_saved_activity_first_then_updates_listings_and_feeds(
 
 def wait_for_log(log: Path, text: str, seconds: float = 60) -> bool:
     return eventually(lambda: text in log.read_text(encoding="utf-8"), seconds, every=0.2)
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    """Every file of a served folder but the search index (the full build makes that)."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in folder.rglob("*")
+        if p.is_file() and p.relative_to(folder).parts[0] != "pagefind"
+    }
+
+
+def test_refreshed_folder_is_the_full_builds_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 5: after an activity is saved, the refresh brings the served folder to exactly
+    what the full rebuild then writes (search index aside): listings MkDocs renders, lean
+    pages, calendars and events.json, byte for byte, and only the files that changed."""
+    from generator.mkdocs_engine.preview import Preview
+
+    for name, value in env().items():
+        monkeypatch.setenv(name, value)
+    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    set_fast(site, "true")
+    preview = Preview(site / "mkdocs.yml", f"127.0.0.1:{free_port()}")
+    config = preview.first
+    config.plugins.on_startup(command="serve", dirty=False)
+    try:
+        preview.full_build(config)
+        served = Path(preview.server.root)
+        before = files_of(served)
+        event = site / "content" / "events" / "salon.md"
+        text = event.read_text(encoding="utf-8")
+        text = text.replace("title: 白领沙龙", "title: 白领沙龙（改期）")
+        event.write_text(text.replace("start: 2026-11-28 14:00", "start: 2026-11-28 15:00"))
+        assert preview.refresh(preview.site_relative({str(event)}))
+        refreshed = files_of(served)
+        preview.full_build(preview.load_config(str(tmp_path / "next")))
+        assert Path(preview.server.root) != served
+        rebuilt = files_of(Path(preview.server.root))
+    finally:
+        preview.server.server_close()
+        config.plugins.on_shutdown()
+    changed = {path for path, content in rebuilt.items() if before.get(path) != content}
+    assert {"events/index.html", "calendar.ics", "events.json"} <= changed
+    assert {"events/2026/11/index.html", "index.html", "venues/yizhan/index.html"} <= changed
+    assert refreshed.keys() == rebuilt.keys()
+    assert [path for path in rebuilt if refreshed[path] != rebuilt[path]] == []

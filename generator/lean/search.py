@@ -151,10 +151,17 @@ def mark_rendered(site_dir: Path, paths: Iterable[str], indexed: bool) -> None:
             html = page.read_text(encoding="utf-8")
         except OSError:
             continue
-        if ARTICLE not in html or f"{ARTICLE} data-pagefind" in html:
-            continue
-        marked = html.replace(ARTICLE, ARTICLE + PLACEHOLDER, 1)
-        page.write_text(mark_article(marked, indexed), encoding="utf-8")
+        marked = mark_page(html, indexed)
+        if marked != html:
+            page.write_text(marked, encoding="utf-8")
+
+
+def mark_page(html: str, indexed: bool) -> str:
+    """A page MkDocs rendered, marked as ``mark_rendered`` marks it (unchanged if it has no
+    article or is marked already)."""
+    if ARTICLE not in html or f"{ARTICLE} data-pagefind" in html:
+        return html
+    return mark_article(html.replace(ARTICLE, ARTICLE + PLACEHOLDER, 1), indexed)
 
 
 def build_index(

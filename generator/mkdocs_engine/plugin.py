@@ -125,7 +125,9 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         self.content_dir, self.language = options.content_dir, options.language
         self.moved = moved_sources(self.pages, options.content_dir)
         # issue 5: the live preview's quick path starts from this build's validated site
-        self.previous = Previous(options.root, checked.site, views, self.moved)
+        self.previous = Previous(
+            options.root, checked.site, views, self.moved, dict(self.by_uri), checked.repository
+        )
         if config.nav is None:
             config.nav = default_nav(options.language, config.docs_dir)
         add_package_theme(config)

@@ -1,19 +1,25 @@
 """``yizhan serve`` (issue 5): a live preview that shows a saved activity or article at once.
 
 MkDocs' own ``serve`` rebuilds the whole site on every save and holds every request until the
-rebuild is done: on a district's 20,000 pages that is over a minute. Here a save runs in two
-steps:
+rebuild is done: on a district's 20,000 pages that is over a minute. Here a save runs in up to
+three steps:
 
 1. **Quick**: when only activity or article files changed, their pages are made from the last
    full build's validated site (``generator.quick``), rendered by the lean renderer and
    written into the folder being served; browsers reload and those pages are served at once.
-2. **Full**: the whole site is rebuilt, warm (page cache, memo, parsed front matter), into a
-   new folder that replaces the served one when it succeeds. Until then every other request
-   waits, as in MkDocs, so no listing or feed is ever served stale; then browsers reload again.
+2. **Refresh**: when only activities changed, every page and file that shows them (calendar,
+   organisation, venue and home pages, the calendars that carry them, ``events.json``) is
+   made from that site too (``generator.refresh``) and replaced in the served folder, pages
+   of the navigation through MkDocs as its build renders them. From then on every request is
+   answered at once; browsers reload again.
+3. **Full**: the whole site is rebuilt, warm (page cache, memo, parsed front matter), into a
+   new folder that replaces the served one when it succeeds, with its search index. Until
+   then every request the first two steps did not make ready waits, as in MkDocs, so no
+   listing or feed is ever served stale; then browsers reload again.
 
-Any other change (``mkdocs.yml``, theme, free pages, organisations, timelines, a deleted or
-renamed file, an edit with an error) takes step 2 only. A build with problems logs them and
-keeps serving the previous site. ``mkdocs serve`` keeps MkDocs' own behaviour.
+Any other change (``mkdocs.yml``, theme, free pages, organisations, timelines, a deleted,
+new or renamed file, an edit with an error) takes step 3 only. A build with problems logs them
+and keeps serving the previous site. ``mkdocs serve`` keeps MkDocs' own behaviour.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import jinja2
 import watchdog.events
 import watchdog.observers
 import watchdog.observers.polling
@@ -37,11 +44,15 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, ConfigurationError
 from mkdocs.livereload import LiveReloadServer, _serve_url
+from mkdocs.structure.files import InclusionLevel
 
+from .. import refresh
+from ..lean import search
 from ..lean.pool import renderer_for
-from ..lean.render import output_path
+from ..lean.render import Setup, output_path
 from ..plan import PageSpec, check_output_path
-from ..quick import quick_pages
+from ..quick import Previous, quick_pages
+from ..refresh import Outputs
 from . import output
 
 log = logging.getLogger("mkdocs.plugins.yizhan.preview")
@@ -69,6 +80,8 @@ class PreviewServer(LiveReloadServer):
         self.changes: set[str] = set()
         self.changes_lock = threading.Lock()
         self.early: frozenset[str] = frozenset()
+        self.refreshed = False
+        """Every file of the served folder is up to date (``show_refreshed``)."""
 
     def watch(self, path: str, func: None = None, *, recursive: bool = True) -> None:
         try:
@@ -117,9 +130,19 @@ class PreviewServer(LiveReloadServer):
             # A new epoch for the full build: requests for other files wait until it is visible.
             self._wanted_epoch = max(int(time.monotonic() * 1000), self._visible_epoch + 1)
 
+    def show_refreshed(self) -> None:
+        """Let browsers reload now and every request be answered from the served folder: its
+        listings and feeds are up to date; the full build under way replaces it later."""
+        with self._epoch_cond:
+            self.refreshed = True
+            self._visible_epoch = self._wanted_epoch
+            self._epoch_cond.notify_all()
+            self._wanted_epoch = max(int(time.monotonic() * 1000), self._visible_epoch + 1)
+
     def end_early(self) -> None:
         with self._epoch_cond:
             self.early = frozenset()
+            self.refreshed = False
 
     def _serve_request(self, environ: Any, start_response: Any) -> Iterable[bytes] | None:
         path = environ["PATH_INFO"].encode("latin-1").decode("utf-8", "ignore")
@@ -135,22 +158,27 @@ class PreviewServer(LiveReloadServer):
             epoch = self._visible_epoch
         if target is None:
             return super()._serve_request(environ, start_response)
-        content = self._inject_js_into_html(Path(target).read_bytes(), epoch)
+        content = Path(target).read_bytes()
+        if target.endswith(".html"):
+            content = self._inject_js_into_html(content, epoch)
         start_response(
-            "200 OK", [("Content-Type", "text/html"), ("Content-Length", str(len(content)))]
+            "200 OK",
+            [("Content-Type", self._guess_type(target)), ("Content-Length", str(len(content)))],
         )
         return [content]
 
     def early_file(self, path: str) -> str | None:
-        """The early page a request path names, if any."""
-        early = self.early
-        if not early or not (path + "/").startswith(self.mount_path):
+        """The early page or refreshed file a request path names, if any."""
+        early, refreshed = self.early, self.refreshed
+        if not (early or refreshed) or not (path + "/").startswith(self.mount_path):
             return None
         rel = path[len(self.mount_path) :]
         if path.endswith("/"):
             rel += "index.html"
         target = os.path.join(self.root, os.path.normpath("/" + rel).lstrip("/"))
-        return target if target in early else None
+        if target in early or (refreshed and os.path.isfile(target)):
+            return target
+        return None
 
 
 class Preview:
@@ -161,6 +189,11 @@ class Preview:
         self.dev_addr = dev_addr
         self.folders: list[str] = []
         self.plugin: Any = None
+        self.config: MkDocsConfig | None = None
+        """The last good build's configuration, and what the refresh needs of it (issue 5):"""
+        self.previous: Previous | None = None
+        self.outputs: Outputs | None = None
+        self.env: jinja2.Environment | None = None
         config = self.load_config(tempfile.mkdtemp(prefix="yizhan-serve-"))
         self.folders.append(config.site_dir)
         host, port = config.dev_addr
@@ -200,53 +233,129 @@ class Preview:
                 shutil.rmtree(folder, ignore_errors=True)
 
     def rebuild(self) -> None:
-        """The server's builder: the quick pages when possible, then the full build."""
+        """The server's builder: the quick pages and the refresh when possible, then the full
+        build."""
         changed = self.server.take_changes()
         log.debug(f"yizhan: changed {sorted(changed)}")
         started = time.perf_counter()
-        early = self.quick(changed)
+        rels = self.site_relative(changed)
+        early = self.quick(rels)
         if early:
             self.server.show_early(early)
             log.info(
                 f"yizhan: {len(early)} page(s) previewed in {time.perf_counter() - started:.2f} s"
             )
+        if self.refresh(rels):
+            self.server.show_refreshed()
+            log.info(
+                f"yizhan: listings and feeds refreshed in {time.perf_counter() - started:.2f} s"
+            )
+        if self.outputs is not None:
+            self.outputs.stop()  # the full build uses the memo the background run uses
         try:
             self.full_build(self.load_config(tempfile.mkdtemp(prefix="yizhan-serve-")))
         finally:
             self.server.end_early()
 
-    def quick(self, changed: set[str]) -> list[str]:
-        """Write the quick pages of ``changed`` files into the served folder; their paths."""
-        plugin = self.plugin
-        fast = getattr(plugin, "fast", None)
-        previous = getattr(plugin, "previous", None)
+    def lean_setup(self) -> Setup | None:
+        """The lean renderer's setup of the last good build; None when small sites render
+        through MkDocs, whose full build is quick anyway."""
+        fast = getattr(self.plugin, "fast", None)
+        return fast.setup if fast is not None else None
+
+    def site_relative(self, changed: set[str]) -> list[str] | None:
+        """The changed files relative to the site, or None (none, too many, or outside it)."""
+        previous = self.previous
         if not changed or len(changed) > MAX_QUICK_FILES or previous is None:
-            return []
-        if fast is None or fast.setup is None:
-            return []  # small sites render through MkDocs, whose full build is quick anyway
+            return None
         root = previous.root.resolve()
         rels = []
         for path in changed:
             resolved = Path(path).resolve()
             if not resolved.is_relative_to(root):
-                return []
+                return None
             rels.append(resolved.relative_to(root).as_posix())
+        return rels
+
+    def quick(self, rels: list[str] | None) -> list[str]:
+        """Write the quick pages of the changed files into the served folder; their paths."""
+        setup = self.lean_setup()
+        if rels is None or setup is None or self.previous is None:
+            return []
         try:
-            specs = quick_pages(previous, rels)
+            specs = quick_pages(self.previous, rels)
         except Exception:  # the full build reports whatever went wrong here
             log.debug("yizhan: quick preview failed", exc_info=True)
             return []
-        return [self.write_page(fast.setup, spec) for spec in specs or ()]
+        return [self.write_page(setup, spec) for spec in specs or ()]
 
-    def write_page(self, setup: Any, spec: PageSpec) -> str:
-        rel = output_path(spec.path)
+    def refresh(self, rels: list[str] | None) -> bool:
+        """Write every page and file the edit changes into the served folder (``refresh``);
+        False when the edit is left to the full build."""
+        setup, fast = self.lean_setup(), getattr(self.plugin, "fast", None)
+        previous, outputs = self.previous, self.outputs
+        if rels is None or setup is None or fast is None or previous is None or outputs is None:
+            return False
+        try:
+            refreshed = refresh.refresh(previous, rels, outputs)
+            if refreshed is None:
+                return False
+            listed = {spec.src_uri for spec in fast.listed}
+            for spec in refreshed.pages:
+                if spec.src_uri in listed:
+                    self.write_listed(spec)
+                else:
+                    self.write_page(setup, spec)
+            for file in refreshed.files:
+                self.write(file.path, file.content)
+        except Exception:  # the full build reports whatever went wrong here
+            log.warning("yizhan: refresh failed, rebuilding everything", exc_info=True)
+            self.outputs = None  # it may be half-way to the new site
+            return False
+        self.previous = refreshed.previous
+        return True
+
+    def write_page(self, setup: Setup, spec: PageSpec) -> str:
+        return self.write(output_path(spec.path), renderer_for(setup).render(spec).html)
+
+    def write_listed(self, spec: PageSpec) -> None:
+        """A page of the navigation, rendered by MkDocs as its build does (``_build_page``),
+        from the last good build's configuration, navigation and files."""
+        config, fast = self.config, self.plugin.fast
+        assert config is not None and fast.captured is not None
+        nav, files = fast.captured
+        file = files.get_file_from_path(spec.src_uri)
+        page = file.page if file is not None else None
+        if page is None:
+            raise LookupError(spec.src_uri)
+        self.plugin.by_uri[spec.src_uri] = spec  # what the plugin's page hooks read
+        file.content_string = spec.markdown
+        mkdocs_build._populate_page(page, config, files)
+        if self.env is None:
+            env = config.theme.get_env()
+            self.env = config.plugins.on_env(env, config=config, files=files)
+        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+        page.active = True
+        try:
+            context = mkdocs_build.get_context(nav, doc_files, config, page)
+            template = self.env.get_template(page.meta.get("template", "main.html"))
+            context = config.plugins.on_page_context(context, page=page, config=config, nav=nav)
+            html = config.plugins.on_post_page(template.render(context), page=page, config=config)
+        finally:
+            page.active = False
+        if fast.search:
+            html = search.mark_page(html, search.indexed(spec.template))
+        self.write(file.dest_uri, html.encode("utf-8", errors="xmlcharrefreplace"))
+
+    def write(self, rel: str, content: bytes) -> str:
+        """Replace one file of the served folder (a new file: a request never reads half of
+        it, and the build caches' hard links to the old one keep their content)."""
         check_output_path(rel)
         target = Path(self.server.root) / rel
-        html = renderer_for(setup).render(spec).html
         target.parent.mkdir(parents=True, exist_ok=True)
         temporary = target.with_name(f".{target.name}.quick")
-        temporary.write_bytes(html)
-        os.replace(temporary, target)  # a request never reads half a page
+        temporary.write_bytes(content)
+        os.replace(temporary, target)
         return str(target)
 
     def full_build(self, config: MkDocsConfig) -> None:
@@ -262,6 +371,13 @@ class Preview:
             return
         self.plugin = config.plugins.get("yizhan")
         self.server.root = config.site_dir
+        self.config, self.env = config, None
+        self.previous = self.plugin.previous
+        self.outputs = None
+        if self.lean_setup() is not None and self.previous is not None:
+            # The refresh's per-activity outputs, made while the preview waits for edits.
+            self.outputs = Outputs(self.previous.site, self.previous.views)
+            threading.Thread(target=self.outputs.warm, daemon=True).start()
         # The folder before the one just replaced may still have its search index written by
         # a background thread; it goes at the next swap.
         while len(self.folders) > 2:

@@ -9,7 +9,7 @@ shows only what editors changed.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -114,24 +114,29 @@ def event_json(site: Site, views: Views, event: Event) -> dict[str, Any]:
 
 
 def files(site: Site, views: Views) -> Iterator[FileSpec]:
+    yield events_file(site, {i: event_line(site, views, e) for i, e in site.events.items()})
+
+
+def event_line(site: Site, views: Views, event: Event) -> str:
+    """One activity's line of ``events.json``."""
+    return json.dumps(event_json(site, views, event), ensure_ascii=False)
+
+
+def events_file(site: Site, lines: Mapping[str, str]) -> FileSpec:
+    """``events.json`` from its activities' lines (``event_line``) by id: each on a line of its
+    own, so a deploy's diff shows one line per changed activity, and the live preview rewrites
+    one line of it after an edit (perf, issue 5: json's indented output is written by its
+    pure-Python encoder, ~3 s for a district's 15,000 activities)."""
     cfg = site.config
     data = {
         "version": FORMAT_VERSION,
         "site": {"name": cfg.site_name, "url": cfg.site_url, "timezone": cfg.timezone},
         "today": cfg.today.isoformat(),
         "calendar": urls.absolute(cfg.site_url, urls.calendar()),
-        "events": [event_json(site, views, site.events[i]) for i in sorted(site.events)],
+        "events": [],
     }
-    yield FileSpec(urls.events_json(), dump_lines(data, "events").encode("utf-8"))
-
-
-def dump_lines(data: dict[str, Any], key: str) -> str:
-    """``data`` as JSON with each item of the list ``data[key]`` on a line of its own: a
-    deploy's diff shows one line per changed activity (perf, issue 5: json's indented output
-    is written by its pure-Python encoder, ~3 s for a district's 15,000 activities)."""
-    items = data[key]
-    head = json.dumps({**data, key: []}, ensure_ascii=False)
-    assert head.endswith(f'"{key}": []}}')
-    lines = [json.dumps(item, ensure_ascii=False) for item in items]
-    body = "[\n" + ",\n".join(lines) + "\n]" if lines else "[]"
-    return head[: -len("[]}")] + body + "}\n"
+    head = json.dumps(data, ensure_ascii=False)
+    assert head.endswith('"events": []}')
+    body = ",\n".join(lines[i] for i in sorted(lines))
+    text = head[: -len("[]}")] + ("[\n" + body + "\n]" if lines else "[]") + "}\n"
+    return FileSpec(urls.events_json(), text.encode("utf-8"))

@@ -187,6 +187,14 @@ def time_text(site: Site, event: Event, occ: Occurrence) -> str:
 
 
 def pages(site: Site, views: Views) -> Iterator[PageSpec]:
+    yield from listing_pages(site, views)
+    for event_id in sorted(site.events):
+        yield event_page(site, views, site.events[event_id])
+
+
+def listing_pages(site: Site, views: Views) -> Iterator[PageSpec]:
+    """Every calendar page but the activities' own (the live preview's refresh re-plans these
+    after an edit, issue 5)."""
     cal = views.calendar
     yield upcoming_page(site, cal.upcoming)
     yield past_page(site, cal.past)
@@ -196,8 +204,6 @@ def pages(site: Site, views: Views) -> Iterator[PageSpec]:
         yield month_page(site, views, year, month, prev_month, next_month)
     for category, event_ids in cal.categories.items():
         yield category_page(site, views, category, frozenset(event_ids))
-    for event_id in sorted(site.events):
-        yield event_page(site, views, site.events[event_id])
 
 
 def common(site: Site) -> dict[str, Any]:

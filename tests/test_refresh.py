@@ -1,0 +1,197 @@
+"""The live preview's refresh (issue 5) changes exactly what a full build would change.
+
+After an activity is saved, ``yizhan serve`` remakes the listings, calendars and
+``events.json`` from the last build's site before the full rebuild. Here each edit is
+planned both ways: every page and file the full plan changes must be among the refreshed ones,
+byte for byte, and nothing else may be; edits that reach further are left to the full build.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+
+import icalendar
+import pytest
+from buildtools import EPOCH, FIXTURE_SITE, copy_site
+
+from generator import build
+from generator.plan import PageSpec
+from generator.quick import Previous
+from generator.refresh import Outputs, Refreshed, refresh
+from generator.views import derive_views
+
+NOW = datetime.fromtimestamp(int(EPOCH), UTC)
+
+
+def full_plan(site: Path) -> tuple[Previous, dict[str, PageSpec], dict[str, bytes]]:
+    """The site as a full build plans it: its state, pages by source name, files by path."""
+    options = build.read_options(site / "mkdocs.yml", drafts=True)
+    checked = build.load_site(options, NOW)
+    views = derive_views(checked.site)
+    pages = build.rebase_links(build.collect_pages(checked.site, views), options.content_dir)
+    files = {f.path: f.content for f in build.collect_files(checked.site, views)}
+    moved = build.moved_sources(pages, options.content_dir)
+    by_uri = {p.src_uri: p for p in pages}
+    previous = Previous(site, checked.site, views, moved, by_uri, checked.repository)
+    return previous, by_uri, files
+
+
+def edit(site: Path, rel: str, old: str, new: str) -> None:
+    path = site / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (rel, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def git(site: Path, *args: str) -> None:
+    names = {"GIT_AUTHOR_NAME": "编辑", "GIT_AUTHOR_EMAIL": "e@example.org"}
+    names |= {"GIT_COMMITTER_NAME": "编辑", "GIT_COMMITTER_EMAIL": "e@example.org"}
+    subprocess.run(
+        ["git", "-c", "init.defaultBranch=main", *args],
+        cwd=site,
+        env={**os.environ, **names, "GIT_AUTHOR_DATE": "2026-10-01T10:00:00+08:00"},
+        check=True,
+        capture_output=True,
+    )
+
+
+@pytest.fixture(params=["plain", "git"])
+def site(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
+    """The fixture site, alone and as a Git repository (SEQUENCE counts uncommitted changes)."""
+    site = copy_site(FIXTURE_SITE, tmp_path / "site")
+    if request.param == "git":
+        git(site, "init", "-q")
+        git(site, "add", "-A")
+        git(site, "commit", "-q", "-m", "站点")
+    return site
+
+
+SALON = "content/events/salon.md"
+EDITS: dict[str, list[tuple[str, str, str]]] = {
+    "title": [(SALON, "title: 白领沙龙", "title: 白领沙龙（新版）")],
+    "rule, place and time": [
+        (SALON, "exdate: 2027-01-30\n", ""),
+        (SALON, "venue: yizhan\n", "location: 二楼会议室\n"),
+        (SALON, "start: 2026-11-28 14:00", "start: 2026-11-28 15:00"),
+    ],
+    "organisers": [(SALON, "branch: caizhi", "branch: top"), (SALON, "club: guangying\n", "")],
+    "cancelled": [("content/events/2026/newyear.md", "title:", "status: cancelled\ntitle:")],
+    "two at once": [
+        ("content/events/2026/newyear.md", "title: 跨年夜", "title: 新年夜"),
+        ("content/events/reception.md", "end: 11:30", "end: 12:00"),
+    ],
+}
+
+
+def check_refreshed(
+    refreshed: Refreshed | None,
+    before: tuple[dict[str, PageSpec], dict[str, bytes]],
+    after: tuple[dict[str, PageSpec], dict[str, bytes]],
+) -> None:
+    assert refreshed is not None
+    (pages0, files0), (pages1, files1) = before, after
+    changed_pages = {uri for uri, page in pages1.items() if pages0.get(uri) != page}
+    assert {p.src_uri for p in refreshed.pages} == changed_pages
+    for page in refreshed.pages:
+        assert page == pages1[page.src_uri]
+    files = {f.path: f.content for f in refreshed.files}
+    changed_files = {path for path, content in files1.items() if files0.get(path) != content}
+    assert changed_files <= files.keys(), "a changed file was not refreshed"
+    for path, content in files.items():
+        assert content == files1[path], path
+    assert refreshed.previous.pages == pages1
+
+
+@pytest.mark.parametrize("case", sorted(EDITS))
+def test_refresh_changes_what_the_full_build_changes(site: Path, case: str) -> None:
+    previous, pages0, files0 = full_plan(site)
+    outputs = Outputs(previous.site, previous.views)
+    outputs.warm()
+    for rel, old, new in EDITS[case]:
+        edit(site, rel, old, new)
+    refreshed = refresh(previous, {rel for rel, _, _ in EDITS[case]}, outputs)
+    _, pages1, files1 = full_plan(site)
+    check_refreshed(refreshed, (pages0, files0), (pages1, files1))
+    assert refreshed is not None and refreshed.pages, "the edit changed no page"
+
+
+def test_listings_and_calendars_show_the_edit(site: Path) -> None:
+    """What a resident sees: the calendar page and the subscribed calendar name the new title
+    and the new time, and a calendar app is told it changed (SEQUENCE) where Git says so."""
+    previous, _, _ = full_plan(site)
+    edit(site, SALON, "title: 白领沙龙", "title: 白领沙龙（改期）")
+    edit(site, SALON, "start: 2026-11-28 14:00", "start: 2026-11-28 15:00")
+    refreshed = refresh(previous, [SALON], Outputs(previous.site, previous.views))
+    assert refreshed is not None
+    upcoming = next(p for p in refreshed.pages if p.path == "events/")
+    assert "白领沙龙（改期）" in repr(upcoming.data)
+    files = {f.path: f.content for f in refreshed.files}
+    calendar = icalendar.Calendar.from_ical(files["calendar.ics"])
+    salon = next(
+        e
+        for e in calendar.walk("VEVENT")
+        if str(e["SUMMARY"]).startswith("白领沙龙（改期）") and "RRULE" in e
+    )
+    assert salon.decoded("DTSTART").hour == 15
+    was = previous.site.history.get("salon")
+    assert was is not None
+    expected = was.sequence + (1 if previous.repository is not None else 0)
+    assert int(salon["SEQUENCE"]) == expected
+    assert "白领沙龙（改期）" in files["events.json"].decode("utf-8")
+
+
+def test_edits_in_a_row_refresh_from_the_last_refresh(site: Path) -> None:
+    """A second save before the full build ends starts from the refreshed site."""
+    previous, _, _ = full_plan(site)
+    outputs = Outputs(previous.site, previous.views)
+    edit(site, SALON, "title: 白领沙龙", "title: 白领沙龙（一改）")
+    first = refresh(previous, [SALON], outputs)
+    assert first is not None
+    between = full_plan(site)[1:]
+    edit(site, SALON, "title: 白领沙龙（一改）", "title: 白领沙龙")  # back as it was
+    edit(site, "content/events/reception.md", "end: 11:30", "end: 12:00")
+    second = refresh(first.previous, [SALON, "content/events/reception.md"], outputs)
+    check_refreshed(second, between, full_plan(site)[1:])
+    assert second is not None
+    assert any(p.path == "events/" for p in second.pages), "the title reverted on the listing"
+
+
+LEFT_TO_THE_FULL_BUILD = {
+    "new category": (SALON, "categories: [学习沙龙]", "categories: [学习沙龙, 新类别]"),
+    "slug changes the URL": (SALON, "title: 白领沙龙", "slug: bailing\ntitle: x"),
+    "unknown venue": (SALON, "venue: yizhan", "venue: nowhere"),
+    "syntax error": (SALON, "end: 16:00", "end: [16:00"),
+    "override off the rule": (SALON, "BYDAY=-1SA;COUNT=6", "BYDAY=-2SA;COUNT=6"),
+    "an article": ("content/news/escape.md", "含有特殊字符的标题。", "正文改了。"),
+    "a venue": ("content/venues/yizhan.md", "name:", "summary: 新\nname:"),
+    "a month emptied": (SALON, "BYDAY=-1SA;COUNT=6", "BYDAY=-1SA;COUNT=4"),
+    "a new month": ("content/events/2026/newyear.md", "start: 2026-12-31", "start: 2031-06-01"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(LEFT_TO_THE_FULL_BUILD))
+def test_edits_reaching_further_wait_for_the_full_build(site: Path, case: str) -> None:
+    previous, _, _ = full_plan(site)
+    rel, old, new = LEFT_TO_THE_FULL_BUILD[case]
+    edit(site, rel, old, new)
+    assert refresh(previous, [rel], Outputs(previous.site, previous.views)) is None
+
+
+def test_new_deleted_and_foreign_files_wait_for_the_full_build(site: Path) -> None:
+    previous, _, _ = full_plan(site)
+    outputs = Outputs(previous.site, previous.views)
+    (site / "content/events/extra.md").write_text(
+        "---\ntitle: 新活动\nstart: 2026-12-01 10:00\n---\n", encoding="utf-8"
+    )
+    assert refresh(previous, ["content/events/extra.md"], outputs) is None
+    (site / "content/events/2026/paris.md").unlink()
+    assert refresh(previous, ["content/events/2026/paris.md"], outputs) is None
+    assert refresh(previous, ["mkdocs.yml"], outputs) is None
+    edit(site, SALON, "title: 白领沙龙", "title: 白领沙龙（新版）")
+    assert refresh(previous, [SALON, "mkdocs.yml"], outputs) is None
+    # Outputs of another site (a full build came in between) are not used.
+    assert refresh(previous, [SALON], Outputs(previous.site, previous.views)) is not None
+    assert refresh(full_plan(site)[0], [SALON], outputs) is None
