@@ -554,8 +554,15 @@ def time_serve(site: Path, edits: int) -> dict[str, object]:
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+    start = re.search(r"(?m)^start: (\d{4})-(\d{2})", original.decode("utf-8"))
+    month = f"events/{start[1]}/{start[2]}/" if start else "events/"
+
+    def log_text() -> str:
+        return (site.parent / "serve.log").read_text(encoding="utf-8", errors="replace")
+
     latencies: list[float] = []
     updated: list[float] = []
+    rebuilt: list[float] = []
     stale: list[str] = []
     try:
         while fetch(url) is None:
@@ -565,6 +572,7 @@ def time_serve(site: Path, edits: int) -> dict[str, object]:
         startup = time.perf_counter() - t0
         print(f"  serve: first page after {startup:.1f} s", flush=True)
         time.sleep(2)
+        builds = log_text().count("Documentation built")
         for i in range(edits):
             marker = f"改期通知{i}{int(time.time()) % 10000}"
             text = original.decode("utf-8")
@@ -581,15 +589,22 @@ def time_serve(site: Path, edits: int) -> dict[str, object]:
             latency = time.perf_counter() - t_edit
             latencies.append(latency)
             # Listings and feeds that include the activity must not be served stale: yizhan
-            # serve holds them until its full rebuild is done, so wait as long as it takes.
-            for dependent in ("events.json", "calendar.ics", "events/"):
+            # serve refreshes them, or holds them until its full rebuild is done, so wait as
+            # long as it takes.
+            for dependent in ("events.json", "calendar.ics", month, "events/"):
                 page = fetch(base + dependent, timeout=600)
                 if page is None or (marker not in page and dependent != "events/"):
                     stale.append(f"edit {i}: {dependent}")
             updated.append(time.perf_counter() - t_edit)
+            # The full rebuild, which also re-indexes the search, before the next edit.
+            while log_text().count("Documentation built") < builds + i + 1:
+                if time.perf_counter() - t_edit > 600:
+                    raise SystemExit("the full rebuild never ended")
+                time.sleep(0.1)
+            rebuilt.append(time.perf_counter() - t_edit)
             print(
-                f"  serve: edit #{i + 1} visible after {latency:.2f} s, "
-                f"listings and feeds after {updated[-1]:.1f} s",
+                f"  serve: edit #{i + 1} visible after {latency:.2f} s, listings and feeds "
+                f"after {updated[-1]:.2f} s, full rebuild after {rebuilt[-1]:.1f} s",
                 flush=True,
             )
             time.sleep(1.5)
@@ -605,8 +620,10 @@ def time_serve(site: Path, edits: int) -> dict[str, object]:
         "serve_startup_s": round(startup, 1),
         "edit_latencies_s": [round(x, 2) for x in latencies],
         "edit_median_s": round(statistics.median(latencies), 2),
-        "full_update_latencies_s": [round(x, 1) for x in updated],
-        "full_update_median_s": round(statistics.median(updated), 1),
+        "full_update_latencies_s": [round(x, 2) for x in updated],
+        "full_update_median_s": round(statistics.median(updated), 2),
+        "rebuild_latencies_s": [round(x, 1) for x in rebuilt],
+        "rebuild_median_s": round(statistics.median(rebuilt), 1),
         "edited": activity.relative_to(site).as_posix(),
         "stale_after_edit": stale,
     }

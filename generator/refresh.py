@@ -5,13 +5,16 @@ shows them, made from the last full build's site in about a second instead of a 
 right away, then rebuilds everything into a new folder that replaces it (``build.plan_site``):
 the full run reports every problem and indexes the search.
 
-Why this is enough: an activity's own page, ``.ics``, VEVENTs and line of ``events.json`` read
-nothing but the activity, its history and the site's organisations, venues and settings, which
-an activity's edit leaves as they were. So the other activities' ones are reused, and only the
-pages that list activities (calendar, organisation, venue, home and subscribe pages), the
-feeds that carry an edited activity and ``events.json`` are made again. Anything beyond that
-(a new, deleted or renamed activity, a new month or category, another kind of file, an edit
-with an error) is left to the full run (``None``).
+Why this is enough: an activity's own page, ``.ics``, VEVENTs, occurrences and line of
+``events.json`` read nothing but the activity, its history and the site's organisations,
+venues and settings, which an activity's edit leaves as they were. So the other activities'
+ones are reused, and only the pages that list an edited activity before or after the edit (the
+home, upcoming and past pages, its months and categories, its organisers' and venues' pages
+and their indexes), the calendars that carry it and ``events.json`` are made again. Anything
+beyond that (a new, deleted or renamed activity, a month or category appearing or going, a new
+first year of a time zone, another kind of file, an edit with an error) is left to the full
+run (``None``). Tests hold each refresh to the full plan's changes, page by page and byte by
+byte.
 """
 
 from __future__ import annotations
@@ -19,16 +22,17 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from zoneinfo import ZoneInfo
 
 from . import history, load, validate
 from .build import rebase_page
 from .model import Event, EventHistory, Site
 from .outputs import ical, jsondata
-from .pages import events, home, orgs, subscribe
+from .pages import events, home, orgs
 from .plan import FileSpec, PageSpec
 from .quick import Previous
 from .views import Views, derive_views
-from .views.calendar import calendar_feeds
+from .views.calendar import Feed, calendar_feeds
 
 
 @dataclass(frozen=True)
@@ -49,24 +53,29 @@ class Outputs:
         self.site, self.views = site, views
         self.writer = ical.FeedWriter(site)
         self.lines: dict[str, str] = {}
+        self.feeds: list[Feed] = []
         self.lock = threading.Lock()
         self.stopping = False
 
-    def warm(self) -> None:
-        """Make what is not made yet (the lock: a refresh waits for the background run)."""
+    def warm(self, background: bool = False) -> None:
+        """Make what is not made yet (the lock: a refresh waits for the background run, which
+        ends early once ``stop`` is called)."""
         with self.lock:
+            if not self.feeds:
+                self.feeds = calendar_feeds(self.site)
             for event_id, event in self.site.events.items():
-                if self.stopping:
+                if background and self.stopping:
                     return
                 if event_id not in self.lines:
                     self.writer.vevents(event_id)
                     self.lines[event_id] = jsondata.event_line(self.site, self.views, event)
 
     def stop(self) -> None:
-        """End a background ``warm`` (a full build is about to run: it uses the memo)."""
+        """End the background ``warm`` for good (a full build is about to run, and it uses
+        the memo); a refresh still makes what it needs."""
         self.stopping = True
         with self.lock:
-            self.stopping = False
+            pass
 
 
 def refresh(previous: Previous, changed: Iterable[str], outputs: Outputs) -> Refreshed | None:
@@ -79,14 +88,15 @@ def refresh(previous: Previous, changed: Iterable[str], outputs: Outputs) -> Ref
         return None
     site = replace(site, events={**site.events, **edited})
     site = replace(site, history={**site.history, **histories(previous, site, edited)})
-    views = derive_views(site)
+    before = previous.views.calendar.by_event
+    views = derive_views(site, {i: occs for i, occs in before.items() if i not in edited})
     if not same_listings(previous.views, views):
         return None
     pages = planned_pages(previous, site, views, edited)
     if pages is None:
         return None
     outputs.warm()
-    files = refreshed_files(previous.site, site, views, edited, outputs)
+    files = refreshed_files(site, views, edited, outputs)
     if files is None:
         return None
     changed_pages = tuple(p for p in pages if previous.pages.get(p.src_uri) != p)
@@ -154,13 +164,25 @@ def same_listings(before: Views, now: Views) -> bool:
 def planned_pages(
     previous: Previous, site: Site, views: Views, edited: Mapping[str, Event]
 ) -> list[PageSpec] | None:
-    """Every page an activity can appear on, and the edited activities' own; None if one of
-    them is new (the full run adds pages)."""
+    """The pages the edited activities are or were on, and their own; None if one of them is
+    new (the full run adds pages)."""
+    versions = [*edited.values(), *(previous.site.events[i] for i in edited)]
+    occurrences = [
+        occ
+        for i in edited
+        for occs in (previous.views.calendar.by_event.get(i, ()), views.calendar.by_event[i])
+        for occ in occs
+    ]
+    zone = ZoneInfo(views.calendar.zone)
+    months = {(day.year, day.month) for occ in occurrences for day in occ.days(zone)}
+    categories = {category for event in versions for category in event.categories}
+    organisers = {key for event in versions for key in (*event.branches, *event.clubs)}
+    venues = {occ.venue for occ in occurrences if occ.venue}
+    venues.update(event.venue for event in versions if event.venue)
     made = [
         *home.pages(site, views),
-        *events.listing_pages(site, views),
-        *orgs.pages(site, views),
-        *subscribe.pages(site, views),
+        *events.listing_pages(site, views, months, categories),
+        *orgs.directory_pages(site, views, organisers | venues),
         *(events.event_page(site, views, event) for event in edited.values()),
     ]
     content_dir = site.config.content_dir
@@ -171,11 +193,11 @@ def planned_pages(
 
 
 def refreshed_files(
-    before: Site, site: Site, views: Views, edited: Mapping[str, Event], outputs: Outputs
+    site: Site, views: Views, edited: Mapping[str, Event], outputs: Outputs
 ) -> list[FileSpec] | None:
     """The calendars an edited activity is or was in, and ``events.json``; None when the
     site's calendars are not the same files as before."""
-    old = {feed.path: feed for feed in calendar_feeds(before)}
+    old = {feed.path: feed for feed in outputs.feeds}
     feeds = calendar_feeds(site)
     if old.keys() != {feed.path for feed in feeds}:
         return None
@@ -196,4 +218,5 @@ def refreshed_files(
     lines.update((i, jsondata.event_line(site, views, event)) for i, event in edited.items())
     files.append(jsondata.events_file(site, lines))
     outputs.site, outputs.views, outputs.writer, outputs.lines = site, views, writer, lines
+    outputs.feeds = feeds
     return files

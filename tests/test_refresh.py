@@ -195,3 +195,14 @@ def test_new_deleted_and_foreign_files_wait_for_the_full_build(site: Path) -> No
     # Outputs of another site (a full build came in between) are not used.
     assert refresh(previous, [SALON], Outputs(previous.site, previous.views)) is not None
     assert refresh(full_plan(site)[0], [SALON], outputs) is None
+
+
+def test_a_stopped_background_warm_makes_nothing_but_a_refresh_still_can(site: Path) -> None:
+    """The full build (which uses the memo) never runs beside the background warm-up."""
+    previous, _, _ = full_plan(site)
+    outputs = Outputs(previous.site, previous.views)
+    outputs.stop()
+    outputs.warm(background=True)
+    assert outputs.lines == {} and outputs.writer.event_bytes == {}
+    outputs.warm()
+    assert outputs.lines.keys() == previous.site.events.keys()

@@ -377,7 +377,7 @@ class Preview:
         if self.lean_setup() is not None and self.previous is not None:
             # The refresh's per-activity outputs, made while the preview waits for edits.
             self.outputs = Outputs(self.previous.site, self.previous.views)
-            threading.Thread(target=self.outputs.warm, daemon=True).start()
+            threading.Thread(target=self.outputs.warm, args=(True,), daemon=True).start()
         # The folder before the one just replaced may still have its search index written by
         # a background thread; it goes at the next swap.
         while len(self.folders) > 2:

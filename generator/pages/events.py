@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar as stdcal
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Container, Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
@@ -192,18 +192,27 @@ def pages(site: Site, views: Views) -> Iterator[PageSpec]:
         yield event_page(site, views, site.events[event_id])
 
 
-def listing_pages(site: Site, views: Views) -> Iterator[PageSpec]:
-    """Every calendar page but the activities' own (the live preview's refresh re-plans these
-    after an edit, issue 5)."""
+def listing_pages(
+    site: Site,
+    views: Views,
+    months: Container[tuple[int, int]] | None = None,
+    categories: Container[str] | None = None,
+) -> Iterator[PageSpec]:
+    """Every calendar page but the activities' own, or only the month and category pages of
+    ``months`` and ``categories`` (the live preview's refresh re-plans those an edit touches,
+    issue 5)."""
     cal = views.calendar
     yield upcoming_page(site, cal.upcoming)
     yield past_page(site, cal.past)
     for index, (year, month) in enumerate(cal.months):
+        if months is not None and (year, month) not in months:
+            continue
         prev_month = cal.months[index - 1] if index > 0 else None
         next_month = cal.months[index + 1] if index + 1 < len(cal.months) else None
         yield month_page(site, views, year, month, prev_month, next_month)
     for category, event_ids in cal.categories.items():
-        yield category_page(site, views, category, frozenset(event_ids))
+        if categories is None or category in categories:
+            yield category_page(site, views, category, frozenset(event_ids))
 
 
 def common(site: Site) -> dict[str, Any]:

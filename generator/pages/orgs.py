@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from typing import Any
 
 from .. import i18n, urls
@@ -74,13 +74,25 @@ def labels(language: str) -> dict[str, str]:
 
 
 def pages(site: Site, views: Views) -> Iterator[PageSpec]:
-    yield branches_index(site, views)
-    yield from (branch_page(site, views, b) for b in site.branches.values())
-    yield clubs_index(site, views)
-    yield from (club_page(site, views, c) for c in site.clubs.values())
-    yield venues_index(site, views)
-    yield from (venue_page(site, views, v) for v in site.venues.values())
+    yield from directory_pages(site, views)
     yield from timeline_pages(site, views)
+
+
+def directory_pages(
+    site: Site, views: Views, only: Container[str] | None = None
+) -> Iterator[PageSpec]:
+    """The branch, club and venue pages and their indexes; with ``only``, the pages of those
+    ids alone besides the indexes (the live preview's refresh, issue 5)."""
+    yield branches_index(site, views)
+    yield from (branch_page(site, views, b) for b in site.branches.values() if picked(b.id, only))
+    yield clubs_index(site, views)
+    yield from (club_page(site, views, c) for c in site.clubs.values() if picked(c.id, only))
+    yield venues_index(site, views)
+    yield from (venue_page(site, views, v) for v in site.venues.values() if picked(v.id, only))
+
+
+def picked(key: str, only: Container[str] | None) -> bool:
+    return only is None or key in only
 
 
 def read_partial_date(value: PartialDate | None, language: str) -> str:

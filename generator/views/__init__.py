@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..model import Site
@@ -15,9 +16,12 @@ class Views:
     orgs: orgs.OrgViews
 
 
-def derive_views(site: Site) -> Views:
+def derive_views(
+    site: Site, known: Mapping[str, tuple[calendar.Occurrence, ...]] | None = None
+) -> Views:
+    """``known``: see ``calendar.derive``."""
     return Views(
-        calendar=calendar.derive(site),
+        calendar=calendar.derive(site, known),
         news=news.derive(site),
         orgs=orgs.derive(site),
     )

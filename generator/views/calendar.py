@@ -11,7 +11,7 @@ slow. iCalendar feeds do not use this expansion: they keep the rule (see ``outpu
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
@@ -120,7 +120,9 @@ def pick(
     return tuple(occurrences[i] for i in chosen)
 
 
-def derive(site: Site) -> CalendarViews:
+def derive(site: Site, known: Mapping[str, tuple[Occurrence, ...]] | None = None) -> CalendarViews:
+    """The calendar of ``site``. ``known``: activities' occurrences already expanded, as
+    ``by_event`` has them for the same configuration (the live preview's refresh, issue 5)."""
     cfg = site.config
     zone = ZoneInfo(cfg.timezone)
     window_start = cfg.today - timedelta(days=PAST_DAYS)
@@ -134,7 +136,9 @@ def derive(site: Site) -> CalendarViews:
     past: list[Occurrence] = []
     for event_id in sorted(site.events):
         event = site.events[event_id]
-        occs = tuple(sorted(expand(event, window_start, window_end), key=order))
+        occs = known.get(event_id) if known is not None else None
+        if occs is None:
+            occs = tuple(sorted(expand(event, window_start, window_end), key=order))
         by_event[event_id] = occs
         for occ in occs:
             if last_day(occ, zone) >= cfg.today:
