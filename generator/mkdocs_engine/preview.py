@@ -46,7 +46,7 @@ from mkdocs.exceptions import Abort, ConfigurationError
 from mkdocs.livereload import LiveReloadServer, _serve_url
 from mkdocs.structure.files import InclusionLevel
 
-from .. import refresh
+from .. import heap, refresh
 from ..lean import search
 from ..lean.pool import renderer_for
 from ..lean.render import Setup, output_path
@@ -193,7 +193,8 @@ class Preview:
         """The last good build's configuration, and what the refresh needs of it (issue 5):"""
         self.previous: Previous | None = None
         self.outputs: Outputs | None = None
-        self.env: jinja2.Environment | None = None
+        self.env: tuple[MkDocsConfig, jinja2.Environment] | None = None
+        self.env_lock = threading.Lock()
         config = self.load_config(tempfile.mkdtemp(prefix="yizhan-serve-"))
         self.folders.append(config.site_dir)
         host, port = config.dev_addr
@@ -245,10 +246,14 @@ class Preview:
             log.info(
                 f"yizhan: {len(early)} page(s) previewed in {time.perf_counter() - started:.2f} s"
             )
-        if self.refresh(rels):
+        # perf: the server holds a whole build; a collection would scan it for nothing
+        with heap.collector_paused():
+            refreshed = self.refresh(rels)
+        if refreshed:
             self.server.show_refreshed()
             log.info(
-                f"yizhan: listings and feeds refreshed in {time.perf_counter() - started:.2f} s"
+                f"yizhan: listings and feeds refreshed in {time.perf_counter() - started:.2f} s "
+                f"({refreshed})"
             )
         if self.outputs is not None:
             self.outputs.stop()  # the full build uses the memo the background run uses
@@ -289,17 +294,19 @@ class Preview:
             return []
         return [self.write_page(setup, spec) for spec in specs or ()]
 
-    def refresh(self, rels: list[str] | None) -> bool:
-        """Write every page and file the edit changes into the served folder (``refresh``);
-        False when the edit is left to the full build."""
+    def refresh(self, rels: list[str] | None) -> str:
+        """Write every page and file the edit changes into the served folder (``refresh``):
+        what was written, or "" when the edit is left to the full build."""
         setup, fast = self.lean_setup(), getattr(self.plugin, "fast", None)
         previous, outputs = self.previous, self.outputs
         if rels is None or setup is None or fast is None or previous is None or outputs is None:
-            return False
+            return ""
         try:
+            started = time.perf_counter()
             refreshed = refresh.refresh(previous, rels, outputs)
             if refreshed is None:
-                return False
+                return ""
+            made = time.perf_counter() - started
             listed = {spec.src_uri for spec in fast.listed}
             for spec in refreshed.pages:
                 if spec.src_uri in listed:
@@ -311,9 +318,10 @@ class Preview:
         except Exception:  # the full build reports whatever went wrong here
             log.warning("yizhan: refresh failed, rebuilding everything", exc_info=True)
             self.outputs = None  # it may be half-way to the new site
-            return False
+            return ""
         self.previous = refreshed.previous
-        return True
+        pages, files = len(refreshed.pages), len(refreshed.files)
+        return f"{pages} pages and {files} files, made in {made:.2f} s"
 
     def write_page(self, setup: Setup, spec: PageSpec) -> str:
         return self.write(output_path(spec.path), renderer_for(setup).render(spec).html)
@@ -331,14 +339,12 @@ class Preview:
         self.plugin.by_uri[spec.src_uri] = spec  # what the plugin's page hooks read
         file.content_string = spec.markdown
         mkdocs_build._populate_page(page, config, files)
-        if self.env is None:
-            env = config.theme.get_env()
-            self.env = config.plugins.on_env(env, config=config, files=files)
+        env = self.template_env()
         doc_files = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
         page.active = True
         try:
             context = mkdocs_build.get_context(nav, doc_files, config, page)
-            template = self.env.get_template(page.meta.get("template", "main.html"))
+            template = env.get_template(page.meta.get("template", "main.html"))
             context = config.plugins.on_page_context(context, page=page, config=config, nav=nav)
             html = config.plugins.on_post_page(template.render(context), page=page, config=config)
         finally:
@@ -346,6 +352,27 @@ class Preview:
         if fast.search:
             html = search.mark_page(html, search.indexed(spec.template))
         self.write(file.dest_uri, html.encode("utf-8", errors="xmlcharrefreplace"))
+
+    def template_env(self) -> jinja2.Environment:
+        """The theme's templates as the last good build's MkDocs had them (made once)."""
+        config, files = self.config, self.plugin.fast.captured[1]
+        assert config is not None
+        with self.env_lock:
+            if self.env is None or self.env[0] is not config:
+                env = config.plugins.on_env(config.theme.get_env(), config=config, files=files)
+                self.env = (config, env)
+            return self.env[1]
+
+    def prepare(self, outputs: Outputs) -> None:
+        """Made while the preview waits for edits: the templates of the navigation's pages,
+        compiled, and each activity's outputs (``Outputs.warm``)."""
+        try:
+            env = self.template_env()
+            for spec in self.plugin.fast.listed:
+                env.get_template(spec.template)
+        except Exception:  # a refresh that needs them reports it
+            log.debug("yizhan: templates not prepared", exc_info=True)
+        outputs.warm(background=True)
 
     def write(self, rel: str, content: bytes) -> str:
         """Replace one file of the served folder (a new file: a request never reads half of
@@ -377,7 +404,7 @@ class Preview:
         if self.lean_setup() is not None and self.previous is not None:
             # The refresh's per-activity outputs, made while the preview waits for edits.
             self.outputs = Outputs(self.previous.site, self.previous.views)
-            threading.Thread(target=self.outputs.warm, args=(True,), daemon=True).start()
+            threading.Thread(target=self.prepare, args=(self.outputs,), daemon=True).start()
         # The folder before the one just replaced may still have its search index written by
         # a background thread; it goes at the next swap.
         while len(self.folders) > 2:
