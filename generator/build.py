@@ -143,6 +143,13 @@ class PlanUnderWay:
     pages: tuple[PageSpec, ...]
     made: Callable[[], dict[str, list[FileSpec]]]
     language: str
+    steps: tuple[Callable[[], Any], ...] = ()
+    """The forked steps making the files (``cancel`` stops them)."""
+
+    def cancel(self) -> None:
+        """Give the plan up: stop the processes making its files now."""
+        for step in self.steps:
+            parallel.cancel(step)
 
     def finish(self) -> Plan:
         """The plan. Raises ContentError when two outputs claim one path."""
@@ -192,7 +199,7 @@ def start_plan(site: Site, views: Views | None = None) -> PlanUnderWay:
     def made() -> dict[str, list[FileSpec]]:
         return {**others(), **calendars()}
 
-    return PlanUnderWay(pages, made, site.config.language)
+    return PlanUnderWay(pages, made, site.config.language, (calendars, others))
 
 
 def collect_pages(site: Site, views: Views) -> list[PageSpec]:

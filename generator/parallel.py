@@ -14,12 +14,14 @@ import and logging locks in a forked child, so forking there is safe in practice
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
+import signal
 import sys
 import traceback
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from . import memo
 
@@ -41,8 +43,34 @@ YIELD = 5
 """A niceness for children whose result is needed later than the parent's own work."""
 
 
+class Beside(Generic[T]):
+    """A step running in a forked child: call it for the result, or ``cancel`` it."""
+
+    def __init__(self, step: Callable[..., T], pid: int, read_fd: int) -> None:
+        self.step, self.pid, self.read_fd = step, pid, read_fd
+
+    def __call__(self) -> T:
+        with os.fdopen(self.read_fd, "rb") as pipe:
+            payload = pipe.read()
+        os.waitpid(self.pid, 0)
+        if not payload:
+            raise RuntimeError(f"{self.step.__name__} stopped without a result")
+        ok, value = pickle.loads(payload)
+        if not ok:
+            raise value
+        return cast(T, value)
+
+    def cancel(self) -> None:
+        """Stop the child now and reap it (a build given up: its result is not wanted)."""
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        os.waitpid(self.pid, 0)
+        os.close(self.read_fd)
+
+
 def beside(step: Callable[..., T], *args: Any, nice: int = 0) -> Callable[[], T]:
-    """Start ``step(*args)`` in a forked child now; the returned function waits for its result.
+    """Start ``step(*args)`` in a forked child now; the returned function waits for its result
+    (a ``Beside``, which can also be cancelled, when a child was forked).
 
     An exception in the child is raised again by the returned function. A child with a
     positive ``nice`` yields the processor to this process when both want it.
@@ -72,16 +100,10 @@ def beside(step: Callable[..., T], *args: Any, nice: int = 0) -> Callable[[], T]
         finally:
             os._exit(code)
     os.close(write_fd)
+    return Beside(step, pid, read_fd)
 
-    def result() -> T:
-        with os.fdopen(read_fd, "rb") as pipe:
-            payload = pipe.read()
-        os.waitpid(pid, 0)
-        if not payload:
-            raise RuntimeError(f"{step.__name__} stopped without a result")
-        ok, value = pickle.loads(payload)
-        if not ok:
-            raise value
-        return value
 
-    return result
+def cancel(result: Callable[[], Any]) -> None:
+    """Stop a step started by ``beside`` if it runs in a child (else it never ran)."""
+    if isinstance(result, Beside):
+        result.cancel()

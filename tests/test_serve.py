@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from buildtools import FIXTURE_SITE, copy_site, env, set_fast
@@ -164,3 +168,119 @@ def test_refreshed_folder_is_the_full_builds_output(
     assert {"events/2026/11/index.html", "index.html", "venues/yizhan/index.html"} <= changed
     assert refreshed.keys() == rebuilt.keys()
     assert [path for path in rebuilt if refreshed[path] != rebuilt[path]] == []
+
+
+@pytest.fixture()
+def preview(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """A ``yizhan serve`` session of the fixture site (lean path on), its first build done,
+    driven in-process: no server thread, no file watcher."""
+    from generator.mkdocs_engine.preview import Preview
+
+    for name, value in env().items():
+        monkeypatch.setenv(name, value)
+    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    set_fast(site, "true")
+    preview = Preview(site / "mkdocs.yml", f"127.0.0.1:{free_port()}")
+    config = preview.first
+    config.plugins.on_startup(command="serve", dirty=False)
+    preview.full_build(config)
+    try:
+        yield preview
+    finally:
+        preview.server.server_close()
+        config.plugins.on_shutdown()
+
+
+@pytest.mark.parametrize("checks", [1, 2, 3, 4, 5])
+def test_a_superseded_build_stops_at_its_next_stage(
+    preview: Any, checks: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full build asked to stop (newer saves) stops between its stages, serves nothing of
+    its own, leaves no process behind, and the next build is whole."""
+    forked: list[int] = []
+    fork = os.fork
+
+    def recording_fork() -> int:
+        pid = fork()
+        if pid:
+            forked.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", recording_fork)
+    served = preview.server.root
+    asked: list[bool] = []
+
+    def superseded() -> bool:
+        asked.append(True)
+        return len(asked) >= checks
+
+    config = preview.load_config(tempfile.mkdtemp(prefix="yizhan-serve-"))
+    assert preview.full_build(config, superseded=superseded) is False
+    assert len(asked) == checks
+    assert preview.server.root == served
+    assert not Path(config.site_dir).exists() or config.site_dir not in preview.folders
+    for pid in forked:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)  # stopped and reaped
+    config = preview.load_config(tempfile.mkdtemp(prefix="yizhan-serve-"))
+    assert preview.full_build(config, superseded=lambda: False) is True
+    assert (Path(preview.server.root) / "events" / "salon" / "index.html").is_file()
+
+
+def test_a_save_during_the_rebuild_is_shown_without_waiting_for_it(
+    preview: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issue 5: a second save while the first one's full build runs gives that build up; the
+    second save is refreshed at once and the next full build carries both."""
+    from generator.mkdocs_engine import preview as module
+
+    site = preview.config_file.parent
+    salon, reception = site / "content/events/salon.md", site / "content/events/reception.md"
+    salon.write_text(salon.read_text("utf-8").replace("title: 白领沙龙", "title: 白领沙龙（一）"))
+    preview.server.changes.add(str(salon))
+    load = preview.load_config
+    rounds: list[str] = []
+
+    def load_config(site_dir: str) -> Any:
+        """The first round's build sees the second save arrive while MkDocs lists files."""
+        config = load(site_dir)
+        plugin = config.plugins.get("yizhan")
+        on_files = plugin.on_files
+
+        def saving_on_files(files: Any, *, config: Any) -> Any:
+            if not rounds:
+                text = reception.read_text("utf-8").replace(
+                    "title: 书记接待日", "title: 接待日（二）"
+                )
+                reception.write_text(text, "utf-8")
+                preview.server.changes.add(str(reception))
+            rounds.append(site_dir)
+            return on_files(files, config=config)
+
+        events = config.plugins.events["files"]  # MkDocs calls the methods it listed
+        events[events.index(on_files)] = saving_on_files
+        return config
+
+    preview.load_config = load_config
+    with caplog.at_level(logging.INFO, logger=module.log.name):
+        preview.rebuild()
+    said = caplog.text
+    assert said.count("newer saves came in") == 1
+    assert said.count("listings and feeds refreshed") == 2
+    assert len(rounds) == 2
+    served = Path(preview.server.root)
+    assert str(served) == rounds[-1]
+    listing = (served / "events" / "index.html").read_text("utf-8")
+    assert "白领沙龙（一）" in listing and "接待日（二）" in listing
+    assert preview.previous.site.events["reception"].title == "接待日（二）"
+    assert not preview.server.refreshed and not preview.server.early
+
+
+def test_editors_scratch_files_are_not_edits() -> None:
+    """Swap, lock and backup files saved beside content neither trigger nor stop a build."""
+    from generator.mkdocs_engine.preview import is_scratch
+
+    for name in (".salon.md.swp", ".#salon.md", "salon.md~", ".DS_Store"):
+        assert is_scratch(f"/site/content/events/{name}")
+    for name in ("salon.md", "白领沙龙.md", "mkdocs.yml", "4913"):
+        assert not is_scratch(f"/site/content/events/{name}")

@@ -13,6 +13,7 @@ import importlib.util
 import logging
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +70,10 @@ class YizhanConfig(Config):
     through MkDocs with Material's search (jieba). Unset: on from FAST_FROM_PAGES pages."""
 
 
+class Superseded(Exception):
+    """A ``yizhan serve`` build given up for a newer save (not an error: nothing is logged)."""
+
+
 FAST_FROM_PAGES = 1000
 """Issue 4: jieba makes Material's search ~2.6x slower and its index is fetched on every page
 load (~6.5 KB a page); beyond a few hundred pages Pagefind serves residents better."""
@@ -99,6 +104,8 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         self.counter = WarningCounter()
         self.fast: fast.FastPath | None = None  # issue 5: the lean render path, when on
         self.previous: Previous | None = None
+        self.superseded: Callable[[], bool] | None = None
+        """Set by ``yizhan serve``: whether newer saves make this build not worth finishing."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -112,11 +119,13 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         try:
             with heap.collector_paused(freeze=self.command == "build"):
                 checked = load_site(options)
+                self.stop_if_superseded()
                 for warning in checked.warnings:
                     log.warning(warning.format(options.language))
                 views = derive_views(checked.site)
                 self.underway = start_plan(checked.site, views)
                 memo.flush()
+                self.stop_if_superseded()
         except ContentError as error:
             raise PluginError(str(error)) from None
         warn_if_chinese_search_cannot_segment(config)
@@ -142,6 +151,12 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         if self.command == "build":
             self.redirect_output(config)
         return config
+
+    def stop_if_superseded(self) -> None:
+        """Give the build up between its stages when newer saves came in (``yizhan serve``
+        then starts the next one at once instead of finishing this one first, issue 5)."""
+        if self.superseded is not None and self.superseded():
+            raise Superseded()
 
     def use_fast_path(self, pages: int) -> bool:
         """Small sites keep MkDocs' own rendering and Material's search (jieba); beyond a
@@ -181,6 +196,7 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
             logging.getLogger("mkdocs").addHandler(self.counter)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        self.stop_if_superseded()
         root = Path(config.config_file_path).resolve().parent
         for file in list(files):
             if is_content_source(file.src_uri) and not file.generated_by:
@@ -213,6 +229,7 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        self.stop_if_superseded()
         if self.fast is not None:  # issue 5: the lean renderer draws the same navigation
             self.fast.capture(nav, files, config)
         return nav
@@ -251,6 +268,7 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         return compact_html(output)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self.stop_if_superseded()
         assert self.underway is not None
         underway, self.underway = self.underway, None  # finished once, whatever happens
         try:
@@ -283,10 +301,14 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         logging.getLogger("mkdocs").removeHandler(self.counter)
         if self.underway is not None:
             # A build that failed before on_post_build: its feeds' forked processes are
-            # waited for, not left blocked on their pipes (``yizhan serve`` lives on).
+            # waited for, not left blocked on their pipes (``yizhan serve`` lives on); a
+            # superseded one stops them at once.
             underway, self.underway = self.underway, None
             with contextlib.suppress(Exception):
-                underway.finish()
+                if isinstance(error, Superseded):
+                    underway.cancel()
+                else:
+                    underway.finish()
         if self.temp_dir:
             shutil.rmtree(self.temp_dir, ignore_errors=True)
         self.final_site_dir = None

@@ -30,7 +30,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -53,7 +53,8 @@ from ..lean.render import Setup, output_path
 from ..plan import PageSpec, check_output_path
 from ..quick import Previous, quick_pages
 from ..refresh import Outputs
-from . import output
+from . import fast, output
+from .plugin import Superseded
 
 log = logging.getLogger("mkdocs.plugins.yizhan.preview")
 
@@ -65,6 +66,13 @@ READ_ONLY_EVENTS = frozenset(
 )
 MAX_QUICK_FILES = 20
 """More files saved at once (a checkout, a search-and-replace) go straight to the full build."""
+
+
+def is_scratch(path: str) -> bool:
+    """An editor's swap, lock or backup file (``.salon.md.swp``, ``.#salon.md``, ``salon.md~``):
+    never content (MkDocs skips dot files), so saving it is not an edit."""
+    name = os.path.basename(path)
+    return name.startswith(".") or name.endswith("~")
 
 
 class PreviewServer(LiveReloadServer):
@@ -108,18 +116,27 @@ class PreviewServer(LiveReloadServer):
     def note(self, event: watchdog.events.FileSystemEvent) -> None:
         if event.is_directory or event.event_type in READ_ONLY_EVENTS:
             return
+        paths = [os.fsdecode(p) for p in (event.src_path, getattr(event, "dest_path", "")) if p]
+        paths = [p for p in paths if not is_scratch(p)]
+        if not paths:
+            return
         with self.changes_lock:
-            for path in (event.src_path, getattr(event, "dest_path", "")):
-                if path:
-                    self.changes.add(os.fsdecode(path))
+            self.changes.update(paths)
         with self._rebuild_cond:
             self._want_rebuild = True
             self._rebuild_cond.notify_all()
 
     def take_changes(self) -> set[str]:
+        with self._rebuild_cond:
+            self._want_rebuild = False  # taken by the build under way (``Preview.rebuild``)
         with self.changes_lock:
             changed, self.changes = self.changes, set()
         return changed
+
+    def has_changes(self) -> bool:
+        """Whether files changed since the build under way took its changes."""
+        with self.changes_lock:
+            return bool(self.changes)
 
     def show_early(self, files: Iterable[str]) -> None:
         """Let browsers reload on ``files`` now; every other request waits for the rebuild."""
@@ -189,6 +206,8 @@ class Preview:
         self.dev_addr = dev_addr
         self.folders: list[str] = []
         self.plugin: Any = None
+        self.fast: fast.FastPath | None = None
+        """The last good build's lean path: its setup, navigation, files and pages."""
         self.config: MkDocsConfig | None = None
         """The last good build's configuration, and what the refresh needs of it (issue 5):"""
         self.previous: Previous | None = None
@@ -235,8 +254,27 @@ class Preview:
 
     def rebuild(self) -> None:
         """The server's builder: the quick pages and the refresh when possible, then the full
-        build."""
-        changed = self.server.take_changes()
+        build. A full build that newer saves supersede is given up between its stages, and
+        the next round starts at once with every save not built yet (issue 5: a second save
+        shows in seconds instead of after the whole rebuild)."""
+        unbuilt: set[str] = set()
+        try:
+            while True:
+                changed = self.server.take_changes() | unbuilt
+                self.preview(changed)
+                if self.outputs is not None:
+                    self.outputs.stop()  # the full build uses the memo the background run uses
+                config = self.load_config(tempfile.mkdtemp(prefix="yizhan-serve-"))
+                if self.full_build(config, superseded=self.server.has_changes):
+                    return
+                log.info("yizhan: newer saves came in: the rebuild starts again with them")
+                unbuilt = changed
+                self.server.end_early()  # what the next round cannot refresh waits again
+        finally:
+            self.server.end_early()
+
+    def preview(self, changed: set[str]) -> None:
+        """The quick pages and the refresh of ``changed`` files, when they apply."""
         log.debug(f"yizhan: changed {sorted(changed)}")
         started = time.perf_counter()
         rels = self.site_relative(changed)
@@ -255,18 +293,11 @@ class Preview:
                 f"yizhan: listings and feeds refreshed in {time.perf_counter() - started:.2f} s "
                 f"({refreshed})"
             )
-        if self.outputs is not None:
-            self.outputs.stop()  # the full build uses the memo the background run uses
-        try:
-            self.full_build(self.load_config(tempfile.mkdtemp(prefix="yizhan-serve-")))
-        finally:
-            self.server.end_early()
 
     def lean_setup(self) -> Setup | None:
         """The lean renderer's setup of the last good build; None when small sites render
         through MkDocs, whose full build is quick anyway."""
-        fast = getattr(self.plugin, "fast", None)
-        return fast.setup if fast is not None else None
+        return self.fast.setup if self.fast is not None else None
 
     def site_relative(self, changed: set[str]) -> list[str] | None:
         """The changed files relative to the site, or None (none, too many, or outside it)."""
@@ -297,7 +328,7 @@ class Preview:
     def refresh(self, rels: list[str] | None) -> str:
         """Write every page and file the edit changes into the served folder (``refresh``):
         what was written, or "" when the edit is left to the full build."""
-        setup, fast = self.lean_setup(), getattr(self.plugin, "fast", None)
+        setup, fast = self.lean_setup(), self.fast
         previous, outputs = self.previous, self.outputs
         if rels is None or setup is None or fast is None or previous is None or outputs is None:
             return ""
@@ -329,13 +360,13 @@ class Preview:
     def write_listed(self, spec: PageSpec) -> None:
         """A page of the navigation, rendered by MkDocs as its build does (``_build_page``),
         from the last good build's configuration, navigation and files."""
-        config, fast = self.config, self.plugin.fast
-        assert config is not None and fast.captured is not None
+        config, fast = self.config, self.fast
+        assert config is not None and fast is not None and fast.captured is not None
         nav, files = fast.captured
         file = files.get_file_from_path(spec.src_uri)
-        page = file.page if file is not None else None
-        if page is None:
+        if file is None or file.page is None:
             raise LookupError(spec.src_uri)
+        page = file.page
         self.plugin.by_uri[spec.src_uri] = spec  # what the plugin's page hooks read
         file.content_string = spec.markdown
         mkdocs_build._populate_page(page, config, files)
@@ -355,8 +386,9 @@ class Preview:
 
     def template_env(self) -> jinja2.Environment:
         """The theme's templates as the last good build's MkDocs had them (made once)."""
-        config, files = self.config, self.plugin.fast.captured[1]
-        assert config is not None
+        config, fast = self.config, self.fast
+        assert config is not None and fast is not None and fast.captured is not None
+        files = fast.captured[1]
         with self.env_lock:
             if self.env is None or self.env[0] is not config:
                 env = config.plugins.on_env(config.theme.get_env(), config=config, files=files)
@@ -368,7 +400,8 @@ class Preview:
         compiled, and each activity's outputs (``Outputs.warm``)."""
         try:
             env = self.template_env()
-            for spec in self.plugin.fast.listed:
+            assert self.fast is not None
+            for spec in self.fast.listed:
                 env.get_template(spec.template)
         except Exception:  # a refresh that needs them reports it
             log.debug("yizhan: templates not prepared", exc_info=True)
@@ -385,21 +418,33 @@ class Preview:
         os.replace(temporary, target)
         return str(target)
 
-    def full_build(self, config: MkDocsConfig) -> None:
+    def full_build(
+        self, config: MkDocsConfig, superseded: Callable[[], bool] | None = None
+    ) -> bool:
+        """Build the whole site into ``config.site_dir`` and serve it; False when the build
+        was given up because ``superseded()`` said newer saves came in."""
         config.site_url = self.serve_url
         if config.site_dir not in self.folders:
             self.folders.append(config.site_dir)
+        # MkDocs keeps one plugin object for every build of a process: what the preview uses
+        # of a build is taken from it when that build is done.
+        plugin = config.plugins.get("yizhan")
+        if plugin is not None:
+            plugin.superseded = superseded
         try:
             mkdocs_build.build(config, serve_url=self.serve_url)
+        except Superseded:
+            self.forget(config.site_dir)
+            return False
         except (Abort, ConfigurationError) as error:
             # Keep serving the last good site; the problems are in the log above.
             log.error(f"{error} — 仍显示上次成功生成的网站 / still serving the last good build")
             self.forget(config.site_dir)
-            return
-        self.plugin = config.plugins.get("yizhan")
+            return True
+        self.plugin, self.fast = plugin, getattr(plugin, "fast", None)
         self.server.root = config.site_dir
         self.config, self.env = config, None
-        self.previous = self.plugin.previous
+        self.previous = getattr(plugin, "previous", None)
         self.outputs = None
         if self.lean_setup() is not None and self.previous is not None:
             # The refresh's per-activity outputs, made while the preview waits for edits.
@@ -409,6 +454,7 @@ class Preview:
         # a background thread; it goes at the next swap.
         while len(self.folders) > 2:
             self.forget(self.folders[0])
+        return True
 
     def forget(self, folder: str) -> None:
         if folder in self.folders and folder != self.server.root:
