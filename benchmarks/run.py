@@ -540,7 +540,7 @@ def pick_activity(site: Path, today: date) -> Path:
     raise SystemExit("no activity to edit")
 
 
-def time_serve(site: Path, edits: int) -> dict[str, object]:
+def time_serve(site: Path, edits: int, during: int = 3) -> dict[str, object]:
     port = free_port()
     base = f"http://127.0.0.1:{port}{BASE}"
     activity = pick_activity(site, date.today())
@@ -563,6 +563,8 @@ def time_serve(site: Path, edits: int) -> dict[str, object]:
     latencies: list[float] = []
     updated: list[float] = []
     rebuilt: list[float] = []
+    during_latencies: list[float] = []
+    during_updated: list[float] = []
     stale: list[str] = []
     try:
         while fetch(url) is None:
@@ -573,12 +575,17 @@ def time_serve(site: Path, edits: int) -> dict[str, object]:
         print(f"  serve: first page after {startup:.1f} s", flush=True)
         time.sleep(2)
         builds = log_text().count("Documentation built")
-        for i in range(edits):
+
+        def save(i: int) -> tuple[str, float]:
             marker = f"改期通知{i}{int(time.time()) % 10000}"
             text = original.decode("utf-8")
             text = re.sub(r"(?m)^(title: .*)$", rf"\1（{marker}）", text, count=1)
             t_edit = time.perf_counter()
             activity.write_text(text, encoding="utf-8")
+            return marker, t_edit
+
+        def shown(i: int, marker: str, t_edit: float) -> tuple[float, float]:
+            """Seconds until the page, then its listings and feeds, show the edit."""
             while True:
                 body = fetch(url)
                 if body and marker in body:
@@ -587,7 +594,6 @@ def time_serve(site: Path, edits: int) -> dict[str, object]:
                     raise SystemExit("the edit never showed")
                 time.sleep(0.05)
             latency = time.perf_counter() - t_edit
-            latencies.append(latency)
             # Listings and feeds that include the activity must not be served stale: yizhan
             # serve refreshes them, or holds them until its full rebuild is done, so wait as
             # long as it takes.
@@ -595,16 +601,43 @@ def time_serve(site: Path, edits: int) -> dict[str, object]:
                 page = fetch(base + dependent, timeout=600)
                 if page is None or (marker not in page and dependent != "events/"):
                     stale.append(f"edit {i}: {dependent}")
-            updated.append(time.perf_counter() - t_edit)
-            # The full rebuild, which also re-indexes the search, before the next edit.
-            while log_text().count("Documentation built") < builds + i + 1:
+            return latency, time.perf_counter() - t_edit
+
+        def rebuild_done(t_edit: float) -> float:
+            """The full rebuild, which also re-indexes the search, before the next edit."""
+            nonlocal builds
+            while log_text().count("Documentation built") <= builds:
                 if time.perf_counter() - t_edit > 600:
                     raise SystemExit("the full rebuild never ended")
                 time.sleep(0.1)
-            rebuilt.append(time.perf_counter() - t_edit)
+            builds = log_text().count("Documentation built")
+            return time.perf_counter() - t_edit
+
+        for i in range(edits):
+            marker, t_edit = save(i)
+            latency, update = shown(i, marker, t_edit)
+            latencies.append(latency)
+            updated.append(update)
+            rebuilt.append(rebuild_done(t_edit))
             print(
                 f"  serve: edit #{i + 1} visible after {latency:.2f} s, listings and feeds "
                 f"after {updated[-1]:.2f} s, full rebuild after {rebuilt[-1]:.1f} s",
+                flush=True,
+            )
+            time.sleep(1.5)
+        # A second save while the first one's full rebuild runs (editors save often).
+        for i in range(edits, edits + during):
+            marker, t_edit = save(i)
+            shown(i, marker, t_edit)
+            time.sleep(2)
+            marker, t_edit = save(i + during)
+            latency, update = shown(i + during, marker, t_edit)
+            during_latencies.append(latency)
+            during_updated.append(update)
+            took = rebuild_done(t_edit)
+            print(
+                f"  serve: save during a rebuild visible after {latency:.2f} s, listings and "
+                f"feeds after {update:.2f} s, full rebuild after {took:.1f} s",
                 flush=True,
             )
             time.sleep(1.5)
@@ -624,6 +657,11 @@ def time_serve(site: Path, edits: int) -> dict[str, object]:
         "full_update_median_s": round(statistics.median(updated), 2),
         "rebuild_latencies_s": [round(x, 1) for x in rebuilt],
         "rebuild_median_s": round(statistics.median(rebuilt), 1),
+        "during_rebuild_latencies_s": [round(x, 2) for x in during_latencies],
+        "during_rebuild_updates_s": [round(x, 2) for x in during_updated],
+        "during_rebuild_median_s": round(statistics.median(during_updated), 2)
+        if during_updated
+        else None,
         "edited": activity.relative_to(site).as_posix(),
         "stale_after_edit": stale,
     }
@@ -710,6 +748,12 @@ def main() -> None:
     )
     parser.add_argument("--edits", type=int, default=3)
     parser.add_argument(
+        "--edits-during",
+        type=int,
+        default=3,
+        help="saves made 2 s into the previous save's full rebuild",
+    )
+    parser.add_argument(
         "--settle",
         type=float,
         default=60,
@@ -763,7 +807,7 @@ def main() -> None:
         report["ratio_to_hugo"] = yizhan_builds[0].extra["ratio_to_paired_hugo"]
         report["ratios_to_hugo"] = {b.tool: b.extra["ratio_to_paired_hugo"] for b in yizhan_builds}
     if "serve" not in args.skip:
-        report["serve"] = time_serve(site, args.edits)
+        report["serve"] = time_serve(site, args.edits, args.edits_during)
     report["builds"] = [b.summary() for b in builds]
 
     results = HERE / "results"

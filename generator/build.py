@@ -86,9 +86,14 @@ class Checked:
     """What Git said of the activities (the live preview's refresh reuses it, issue 5)."""
 
 
-def load_site(options: BuildOptions, now: datetime | None = None) -> Checked:
+def load_site(
+    options: BuildOptions,
+    now: datetime | None = None,
+    between: Callable[[], None] = lambda: None,
+) -> Checked:
     """Content folder -> validated Site with history. Raises ContentError with every problem
-    (warnings count as errors under ``strict``)."""
+    (warnings count as errors under ``strict``). ``between`` is called between the stages
+    (the live preview gives a build up there when newer saves came in, issue 5)."""
     config = site_config(options, now)
     problems: list[Problem] = []
     if options.timezone and validate.resolve_zone(options.timezone) is None:
@@ -107,9 +112,11 @@ def load_site(options: BuildOptions, now: datetime | None = None) -> Checked:
             else None
         )
         loaded = load.load_content(options.root, options.content_dir)
+        between()
         problems.extend(loaded.problems)
         site, found = validate.validate(loaded.documents, config)
         problems.extend(found)
+        between()
         event_history, found = history.derive_history(
             options.root,
             events_dir,

@@ -118,7 +118,7 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         memo.use(options.root / fast.CACHE_DIR / "memo" if self.config.fast is not False else None)
         try:
             with heap.collector_paused(freeze=self.command == "build"):
-                checked = load_site(options)
+                checked = load_site(options, between=self.stop_if_superseded)
                 self.stop_if_superseded()
                 for warning in checked.warnings:
                     log.warning(warning.format(options.language))
