@@ -57,6 +57,25 @@ class Outputs:
         self.lock = threading.Lock()
         self.stopping = False
 
+    def adopt(self, site: Site, calendar: bytes | None, events_json: bytes | None) -> None:
+        """Take what the full build of ``site`` wrote (the whole site's calendar and
+        ``events.json``) instead of making it again, where it has the expected shape
+        (``ical.vevents_of``, ``jsondata.lines_of``): ~0.1 s instead of ~2 s of ``warm`` on
+        a district. Nothing is taken once a refresh has moved on to another site."""
+        with self.lock:
+            if self.site is not site:
+                return
+            if not self.feeds:
+                self.feeds = calendar_feeds(self.site)
+            whole = next((f for f in self.feeds if f.kind == "all"), None)
+            if calendar is not None and whole is not None:
+                found = ical.vevents_of(self.site, whole, calendar)
+                if found is not None:
+                    self.writer.event_bytes.update(found)
+            lines = jsondata.lines_of(self.site, events_json) if events_json is not None else None
+            if lines is not None:
+                self.lines.update(lines)
+
     def warm(self, background: bool = False) -> None:
         """Make what is not made yet (the lock: a refresh waits for the background run, which
         ends early once ``stop`` is called)."""
@@ -66,8 +85,9 @@ class Outputs:
             for event_id, event in self.site.events.items():
                 if background and self.stopping:
                     return
-                if event_id not in self.lines:
+                if event_id not in self.writer.event_bytes:
                     self.writer.vevents(event_id)
+                if event_id not in self.lines:
                     self.lines[event_id] = jsondata.event_line(self.site, self.views, event)
 
     def stop(self) -> None:

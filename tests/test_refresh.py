@@ -18,6 +18,7 @@ import pytest
 from buildtools import EPOCH, FIXTURE_SITE, copy_site
 
 from generator import build
+from generator.outputs import ical, jsondata
 from generator.plan import PageSpec
 from generator.quick import Previous
 from generator.refresh import Outputs, Refreshed, refresh
@@ -206,3 +207,51 @@ def test_a_stopped_background_warm_makes_nothing_but_a_refresh_still_can(site: P
     assert outputs.lines == {} and outputs.writer.event_bytes == {}
     outputs.warm()
     assert outputs.lines.keys() == previous.site.events.keys()
+
+
+def test_outputs_taken_from_the_written_files_are_the_ones_made(site: Path) -> None:
+    """The preview takes each activity's VEVENTs and events.json line from the files the full
+    build wrote; they must be what the writers make, and a file that does not check out is
+    not used."""
+    previous, _, files = full_plan(site)
+    made = Outputs(previous.site, previous.views)
+    made.warm()
+    whole = next(f for f in made.feeds if f.kind == "all")
+    calendar, events_json = files["calendar.ics"], files["events.json"]
+    assert ical.vevents_of(previous.site, whole, calendar) == made.writer.event_bytes
+    assert jsondata.lines_of(previous.site, events_json) == made.lines
+    # Files of another shape: an activity's VEVENTs missing, another site's, a line less.
+    first = calendar.index(b"BEGIN:VEVENT")
+    second = calendar.index(b"BEGIN:VEVENT", first + 1)
+    assert ical.vevents_of(previous.site, whole, calendar[:first] + calendar[second:]) is None
+    assert ical.vevents_of(previous.site, whole, calendar[:first] + ical.FOOTER) is None
+    other = calendar.replace(b"example.org", b"example.com")
+    assert ical.vevents_of(previous.site, whole, other) is None
+    assert jsondata.lines_of(previous.site, events_json.replace(b"},\n", b"}, ", 1)) is None
+    assert jsondata.lines_of(previous.site, b"{}") is None
+    adopted = Outputs(previous.site, previous.views)
+    adopted.adopt(previous.site, calendar, events_json)
+    assert adopted.writer.event_bytes == made.writer.event_bytes
+    assert adopted.lines == made.lines
+
+
+def test_refresh_from_adopted_outputs_changes_what_the_full_build_changes(site: Path) -> None:
+    previous, pages0, files0 = full_plan(site)
+    outputs = Outputs(previous.site, previous.views)
+    outputs.adopt(previous.site, files0["calendar.ics"], files0["events.json"])
+    outputs.stop()  # nothing made by warm: the refresh runs on what was adopted
+    for rel, old, new in EDITS["two at once"]:
+        edit(site, rel, old, new)
+    refreshed = refresh(previous, {rel for rel, _, _ in EDITS["two at once"]}, outputs)
+    check_refreshed(refreshed, (pages0, files0), full_plan(site)[1:])
+
+
+def test_outputs_take_nothing_once_a_refresh_moved_them_on(site: Path) -> None:
+    """The files of the last build are not taken for the site a refresh has made since."""
+    previous, _, files = full_plan(site)
+    outputs = Outputs(previous.site, previous.views)
+    edit(site, SALON, "title: 白领沙龙", "title: 白领沙龙（新版）")
+    assert refresh(previous, [SALON], outputs) is not None
+    made = dict(outputs.writer.event_bytes)
+    outputs.adopt(previous.site, files["calendar.ics"], files["events.json"])
+    assert outputs.writer.event_bytes == made

@@ -46,10 +46,11 @@ from mkdocs.exceptions import Abort, ConfigurationError
 from mkdocs.livereload import LiveReloadServer, _serve_url
 from mkdocs.structure.files import InclusionLevel
 
-from .. import heap, refresh
+from .. import heap, refresh, urls
 from ..lean import search
 from ..lean.pool import renderer_for
 from ..lean.render import Setup, output_path
+from ..model import Site
 from ..plan import PageSpec, check_output_path
 from ..quick import Previous, quick_pages
 from ..refresh import Outputs
@@ -395,9 +396,15 @@ class Preview:
                 self.env = (config, env)
             return self.env[1]
 
-    def prepare(self, outputs: Outputs) -> None:
-        """Made while the preview waits for edits: the templates of the navigation's pages,
-        compiled, and each activity's outputs (``Outputs.warm``)."""
+    def prepare(self, outputs: Outputs, site: Site, site_dir: Path) -> None:
+        """Made while the preview waits for edits: each activity's outputs (taken from the
+        calendar and ``events.json`` just written where they check out, the rest made by
+        ``Outputs.warm``), and the templates of the navigation's pages, compiled."""
+        outputs.adopt(
+            site,
+            read_or_none(site_dir / urls.calendar()),
+            read_or_none(site_dir / urls.events_json()),
+        )
         try:
             env = self.template_env()
             assert self.fast is not None
@@ -449,7 +456,10 @@ class Preview:
         if self.lean_setup() is not None and self.previous is not None:
             # The refresh's per-activity outputs, made while the preview waits for edits.
             self.outputs = Outputs(self.previous.site, self.previous.views)
-            threading.Thread(target=self.prepare, args=(self.outputs,), daemon=True).start()
+            folder = Path(config.site_dir)
+            threading.Thread(
+                target=self.prepare, args=(self.outputs, self.previous.site, folder), daemon=True
+            ).start()
         # The folder before the one just replaced may still have its search index written by
         # a background thread; it goes at the next swap.
         while len(self.folders) > 2:
@@ -464,6 +474,13 @@ class Preview:
     def error_page(self, code: int) -> bytes | None:
         page = Path(self.server.root) / f"{code}.html"
         return page.read_bytes() if code in (404, 500) and page.is_file() else None
+
+
+def read_or_none(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 def serve(config_file: Path, dev_addr: str | None, open_browser: bool) -> None:

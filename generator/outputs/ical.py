@@ -122,6 +122,34 @@ def files(site: Site, views: Views) -> Iterator[FileSpec]:
         yield FileSpec(feed.path, writer.render(feed), feed.source)
 
 
+def vevents_of(site: Site, feed: Feed, content: bytes) -> dict[str, bytes] | None:
+    """Each activity's VEVENTs as they are in ``content``, the calendar this module wrote of
+    ``feed`` for ``site``; None unless ``content`` has that calendar's shape: its head and
+    time zones, each activity's VEVENTs in order (by UID) and nothing else. (The live preview
+    takes them from the calendar its build just wrote instead of making 15,000 again.)"""
+    begin = b"BEGIN:VEVENT\r\n"
+    start = content.find(begin)
+    if start < 0 or not content.endswith(FOOTER):
+        return None
+    chunks = [begin + c for c in content[start + len(begin) : -len(FOOTER)].split(begin)]
+    found: dict[str, bytes] = {}
+    at = 0
+    for event_id in feed.event_ids:
+        history = site.history.get(event_id) or default_history(event_id, site.config.site_url)
+        line = b"\r\n" + text_line("UID", history.uid)
+        first = at
+        while at < len(chunks) and line in chunks[at]:
+            at += 1
+        if at == first:
+            return None
+        found[event_id] = b"".join(chunks[first:at])
+    if at != len(chunks):
+        return None
+    writer = FeedWriter(site)
+    writer.event_bytes = dict(found)
+    return found if writer.render(feed) == content else None
+
+
 class FeedWriter:
     """Renders feeds, caching each activity's serialised VEVENTs and each zone's VTIMEZONE."""
 

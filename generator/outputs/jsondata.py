@@ -140,3 +140,19 @@ def events_file(site: Site, lines: Mapping[str, str]) -> FileSpec:
     body = ",\n".join(lines[i] for i in sorted(lines))
     text = head[: -len("[]}")] + ("[\n" + body + "\n]" if lines else "[]") + "}\n"
     return FileSpec(urls.events_json(), text.encode("utf-8"))
+
+
+def lines_of(site: Site, content: bytes) -> dict[str, str] | None:
+    """Each activity's line as it is in ``content``, the ``events.json`` this module wrote
+    for ``site``; None unless ``content`` has its shape: the same head, one line per activity
+    (the live preview takes them from the file its build just wrote, issue 5)."""
+    text = content.decode("utf-8", errors="replace")
+    start, end = text.find('"events": [\n'), text.rfind("\n]}\n")
+    ids = sorted(site.events)
+    if start < 0 or end < start or not ids:
+        return None
+    lines = text[start + len('"events": [\n') : end].split(",\n")
+    if len(lines) != len(ids):
+        return None
+    found = dict(zip(ids, lines, strict=True))
+    return found if events_file(site, found).content == content else None
