@@ -184,8 +184,12 @@ class PlanUnderWay:
         return Plan(self.pages, files)
 
 
-def start_plan(site: Site, views: Views | None = None) -> PlanUnderWay:
-    """Plan the pages here while the files are made beside (see ``PlanUnderWay``)."""
+def start_plan(
+    site: Site, views: Views | None = None, between: Callable[[], None] = lambda: None
+) -> PlanUnderWay:
+    """Plan the pages here while the files are made beside (see ``PlanUnderWay``).
+    ``between`` is called between families of pages (see ``load_site``); when it raises, the
+    processes making the files are stopped."""
     if views is None:
         views = derive_views(site)
     # issue 5: the articles' Markdown, which pages (summaries) and feeds both need, first
@@ -201,7 +205,12 @@ def start_plan(site: Site, views: Views | None = None) -> PlanUnderWay:
         tuple(n for n in FILE_OUTPUTS if n != "ical"),
         nice=parallel.YIELD,
     )
-    pages = rebase_links(collect_pages(site, views), site.config.content_dir)
+    try:
+        pages = rebase_links(collect_pages(site, views, between), site.config.content_dir)
+    except BaseException:
+        parallel.cancel(calendars)
+        parallel.cancel(others)
+        raise
 
     def made() -> dict[str, list[FileSpec]]:
         return {**others(), **calendars()}
@@ -209,9 +218,12 @@ def start_plan(site: Site, views: Views | None = None) -> PlanUnderWay:
     return PlanUnderWay(pages, made, site.config.language, (calendars, others))
 
 
-def collect_pages(site: Site, views: Views) -> list[PageSpec]:
+def collect_pages(
+    site: Site, views: Views, between: Callable[[], None] = lambda: None
+) -> list[PageSpec]:
     found: list[PageSpec] = []
     for family in (home, news, events, orgs, subscribe):
+        between()
         found.extend(family.pages(site, views))
     return found
 

@@ -123,7 +123,7 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
                 for warning in checked.warnings:
                     log.warning(warning.format(options.language))
                 views = derive_views(checked.site)
-                self.underway = start_plan(checked.site, views)
+                self.underway = start_plan(checked.site, views, self.stop_if_superseded)
                 memo.flush()
                 self.stop_if_superseded()
         except ContentError as error:
