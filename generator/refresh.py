@@ -31,7 +31,8 @@ from .outputs import ical, jsondata
 from .pages import events, home, orgs
 from .plan import FileSpec, PageSpec
 from .quick import Previous
-from .views import Views, derive_views
+from .views import Views, calendar, news
+from .views import orgs as orgs_views
 from .views.calendar import Feed, calendar_feeds
 
 
@@ -108,8 +109,11 @@ def refresh(previous: Previous, changed: Iterable[str], outputs: Outputs) -> Ref
         return None
     site = replace(site, events={**site.events, **edited})
     site = replace(site, history={**site.history, **histories(previous, site, edited)})
-    before = previous.views.calendar.by_event
-    views = derive_views(site, {i: occs for i, occs in before.items() if i not in edited})
+    views = Views(
+        calendar=calendar.updated(previous.views.calendar, site, edited),
+        news=news.derive(site),
+        orgs=orgs_views.derive(site),
+    )
     if not same_listings(previous.views, views):
         return None
     pages = planned_pages(previous, site, views, edited)

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from calendar_sample import SH, TODAY, sample_site, sh
 
 from generator.model import Event, Override, Source
-from generator.views.calendar import MAX_ITERATIONS, derive, expand, month_range
+from generator.views.calendar import MAX_ITERATIONS, derive, expand, month_range, updated
 
 
 def starts(site_id: str, event_id: str = "") -> list[datetime | date]:
@@ -190,3 +190,36 @@ def test_venue_and_category_lookups() -> None:
     at_venue = views.upcoming_at_venue("hong-e-fuwuzhan")
     assert {o.event_id for o in at_venue} == {"dushu-shalong", "yixiao", "quxiao"}
     assert views.categories["读书"] == ("dushu-shalong",)
+
+
+def test_updated_calendar_equals_the_calendar_derived_anew() -> None:
+    """The live preview's refresh updates the calendar for edited activities instead of
+    deriving it again (issue 5); the result must be ``derive``'s, ties and all, for edits that
+    move occurrences across days, months, the build day and the past window, change rules,
+    add multi-day and all-day spans, and give two activities the same instant."""
+    import random
+
+    site = sample_site()
+    base = derive(site)
+    ids = sorted(site.events)
+    rng = random.Random(5)
+    for _ in range(200):
+        chosen = rng.sample(ids, rng.randint(1, 3))
+        events = dict(site.events)
+        for event_id in chosen:
+            event = events[event_id]
+            shift = timedelta(days=rng.randint(-400, 400), hours=rng.randint(-5, 5))
+            start = event.start + shift if isinstance(event.start, datetime) else event.start
+            changes: dict[str, object] = {"start": start}
+            if isinstance(event.end, datetime):
+                changes["end"] = event.end + shift + timedelta(days=rng.choice([0, 0, 3, 40]))
+            if rng.random() < 0.3:
+                changes["rrule"] = rng.choice([None, "FREQ=WEEKLY;COUNT=9", "FREQ=DAILY;COUNT=3"])
+            if rng.random() < 0.2:  # the same instant as another activity
+                other = events[rng.choice(ids)]
+                if isinstance(other.start, datetime) and isinstance(start, datetime):
+                    changes["start"] = other.start
+                    changes.pop("end", None)
+            events[event_id] = replace(event, **changes)  # type: ignore[arg-type]
+        edited = replace(site, events=events)
+        assert updated(base, edited, chosen) == derive(edited), chosen

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..model import Site
@@ -16,12 +15,9 @@ class Views:
     orgs: orgs.OrgViews
 
 
-def derive_views(
-    site: Site, known: Mapping[str, tuple[calendar.Occurrence, ...]] | None = None
-) -> Views:
-    """``known``: see ``calendar.derive``."""
+def derive_views(site: Site) -> Views:
     return Views(
-        calendar=calendar.derive(site, known),
+        calendar=calendar.derive(site),
         news=news.derive(site),
         orgs=orgs.derive(site),
     )

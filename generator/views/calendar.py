@@ -10,8 +10,9 @@ slow. iCalendar feeds do not use this expansion: they keep the rule (see ``outpu
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
@@ -120,9 +121,7 @@ def pick(
     return tuple(occurrences[i] for i in chosen)
 
 
-def derive(site: Site, known: Mapping[str, tuple[Occurrence, ...]] | None = None) -> CalendarViews:
-    """The calendar of ``site``. ``known``: activities' occurrences already expanded, as
-    ``by_event`` has them for the same configuration (the live preview's refresh, issue 5)."""
+def derive(site: Site) -> CalendarViews:
     cfg = site.config
     zone = ZoneInfo(cfg.timezone)
     window_start = cfg.today - timedelta(days=PAST_DAYS)
@@ -136,9 +135,7 @@ def derive(site: Site, known: Mapping[str, tuple[Occurrence, ...]] | None = None
     past: list[Occurrence] = []
     for event_id in sorted(site.events):
         event = site.events[event_id]
-        occs = known.get(event_id) if known is not None else None
-        if occs is None:
-            occs = tuple(sorted(expand(event, window_start, window_end), key=order))
+        occs = tuple(sorted(expand(event, window_start, window_end), key=order))
         by_event[event_id] = occs
         for occ in occs:
             if last_day(occ, zone) >= cfg.today:
@@ -169,6 +166,73 @@ def derive(site: Site, known: Mapping[str, tuple[Occurrence, ...]] | None = None
         by_event=by_event,
         months=months,
         by_month={k: tuple(v) for k, v in sorted(by_month.items())},
+        categories={k: tuple(categories[k]) for k in sorted(categories)},
+        zone=cfg.timezone,
+        today=cfg.today,
+    )
+
+
+def updated(before: CalendarViews, site: Site, changed: Iterable[str]) -> CalendarViews:
+    """``derive(site)``, from ``before``: the calendar of a site that differs from ``site``
+    only in the activities ``changed`` (the live preview's refresh, issue 5: their
+    occurrences are taken out and put back in order instead of sorting the whole site's)."""
+    cfg = site.config
+    zone = ZoneInfo(cfg.timezone)
+    window_start = cfg.today - timedelta(days=PAST_DAYS)
+    window_end = cfg.today + timedelta(days=cfg.horizon_days)
+
+    def order(occ: Occurrence) -> tuple[datetime, str]:
+        return occ.sort_key(zone)
+
+    gone = set(changed)
+    by_event = dict(before.by_event)
+    upcoming = [occ for occ in before.upcoming if occ.event_id not in gone]
+    past = [occ for occ in before.past if occ.event_id not in gone]
+    coming: list[Occurrence] = []
+    went: list[Occurrence] = []
+    for event_id in sorted(gone):
+        occs = tuple(sorted(expand(site.events[event_id], window_start, window_end), key=order))
+        by_event[event_id] = occs
+        for occ in occs:
+            (coming if last_day(occ, zone) >= cfg.today else went).append(occ)
+    # Keys are unique but for one activity's own ties, which keep their expansion order, as
+    # the stable sorts of ``derive`` keep them.
+    for occ in coming:
+        bisect.insort_right(upcoming, occ, key=order)
+    for occ in went:
+        key, low, high = order(occ), 0, len(past)
+        while low < high:  # after every occurrence not later than it: newest first
+            middle = (low + high) // 2
+            if order(past[middle]) >= key:
+                low = middle + 1
+            else:
+                high = middle
+        past.insert(low, occ)
+
+    by_month = {month: list(occs) for month, occs in before.by_month.items()}
+    for month in by_month:
+        by_month[month] = [occ for occ in by_month[month] if occ.event_id not in gone]
+    touched: set[tuple[int, int]] = set()
+    for occ in [*coming, *went]:  # upcoming before past, as ``derive`` lists them
+        for month in dict.fromkeys((day.year, day.month) for day in occ.days(zone)):
+            by_month.setdefault(month, []).append(occ)
+            touched.add(month)
+    for month in touched:
+        by_month[month].sort(key=order)
+    by_month = {month: occs for month, occs in sorted(by_month.items()) if occs}
+    months = month_range(set(by_month) | {(cfg.today.year, cfg.today.month)})
+
+    categories: dict[str, list[str]] = defaultdict(list)
+    for event_id in sorted(site.events):
+        for category in site.events[event_id].categories:
+            categories[category].append(event_id)
+
+    return CalendarViews(
+        upcoming=tuple(upcoming),
+        past=tuple(past),
+        by_event=dict(sorted(by_event.items())),
+        months=months,
+        by_month={k: tuple(v) for k, v in by_month.items()},
         categories={k: tuple(categories[k]) for k in sorted(categories)},
         zone=cfg.timezone,
         today=cfg.today,
