@@ -47,8 +47,9 @@ class Refreshed:
 
 
 class Outputs:
-    """Each activity's VEVENTs and line of ``events.json`` for one site: made once, in the
-    background after a full build (``warm``), then carried from refresh to refresh."""
+    """Each activity's VEVENTs and line of ``events.json`` for one site: taken from the files
+    a full build wrote (``adopt``) or made in the background after it (``warm``), then carried
+    from refresh to refresh."""
 
     def __init__(self, site: Site, views: Views) -> None:
         self.site, self.views = site, views
