@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 FIXTURE_SITE = Path(__file__).parent / "fixtures" / "site"
 REPO = Path(__file__).parent.parent
@@ -62,3 +63,29 @@ def set_fast(site: Path, value: str) -> None:
         text.replace("git_history: false", f"git_history: false\n      fast: {value}"),
         encoding="utf-8",
     )
+
+
+def record_forks(monkeypatch: Any) -> list[int]:
+    """The pids of the processes this test forks from now on (``os.fork`` recorded)."""
+    forked: list[int] = []
+    fork = os.fork
+
+    def recording_fork() -> int:
+        pid = fork()
+        if pid:
+            forked.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", recording_fork)
+    return forked
+
+
+def assert_reaped(forked: list[int]) -> None:
+    """Each forked process ended and was waited for: neither running nor a zombie."""
+    assert forked, "nothing was forked: nothing to check"
+    for pid in forked:
+        try:
+            os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            continue
+        raise AssertionError(f"process {pid} was left behind")

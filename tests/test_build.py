@@ -3,14 +3,22 @@ its reproducibility."""
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
-from buildtools import FIXTURE_SITE, copy_site, mkdocs, set_fast, tree_digest, yizhan
+from buildtools import (
+    FIXTURE_SITE,
+    assert_reaped,
+    copy_site,
+    mkdocs,
+    record_forks,
+    set_fast,
+    tree_digest,
+    yizhan,
+)
 from mkdocs.config import load_config
 
 EXPECTED_PAGES = [
@@ -339,22 +347,10 @@ def test_a_build_failing_after_planning_leaves_no_process_behind(
     """The feeds are made in forked processes from on_config until on_post_build; when the
     build fails in between (a page of MkDocs' own, say), ``yizhan serve`` goes on living and
     must not keep them waiting on their pipes."""
-    forked: list[int] = []
-    fork = os.fork
-
-    def recording_fork() -> int:
-        pid = fork()
-        if pid:
-            forked.append(pid)
-        return pid
-
-    monkeypatch.setattr(os, "fork", recording_fork)
+    forked = record_forks(monkeypatch)
     site = copy_site(FIXTURE_SITE, tmp_path / "s")
     config = load_config(str(site / "mkdocs.yml"))
     config.plugins.on_startup(command="serve", dirty=False)
     config = config.plugins.on_config(config)
     config.plugins.on_build_error(error=RuntimeError("a page failed"))
-    assert forked, "the feeds were made in this process: nothing to check"
-    for pid in forked:
-        with pytest.raises(ChildProcessError):
-            os.waitpid(pid, os.WNOHANG)  # already waited for: neither running nor unreaped
+    assert_reaped(forked)

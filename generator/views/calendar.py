@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
@@ -121,21 +121,37 @@ def pick(
     return tuple(occurrences[i] for i in chosen)
 
 
+@dataclass(frozen=True)
+class Window:
+    """What the site's calendar expands and how it orders occurrences."""
+
+    zone: ZoneInfo
+    start: date
+    end: date
+
+    @classmethod
+    def of(cls, site: Site) -> Window:
+        cfg = site.config
+        start = cfg.today - timedelta(days=PAST_DAYS)
+        return cls(ZoneInfo(cfg.timezone), start, cfg.today + timedelta(days=cfg.horizon_days))
+
+    def order(self, occ: Occurrence) -> tuple[datetime, str]:
+        return occ.sort_key(self.zone)
+
+    def occurrences(self, event: Event) -> tuple[Occurrence, ...]:
+        """An activity's occurrences in the window, soonest first."""
+        return tuple(sorted(expand(event, self.start, self.end), key=self.order))
+
+
 def derive(site: Site) -> CalendarViews:
     cfg = site.config
-    zone = ZoneInfo(cfg.timezone)
-    window_start = cfg.today - timedelta(days=PAST_DAYS)
-    window_end = cfg.today + timedelta(days=cfg.horizon_days)
-
-    def order(occ: Occurrence) -> tuple[datetime, str]:
-        return occ.sort_key(zone)
-
+    window = Window.of(site)
+    zone, order = window.zone, window.order
     by_event: dict[str, tuple[Occurrence, ...]] = {}
     upcoming: list[Occurrence] = []
     past: list[Occurrence] = []
     for event_id in sorted(site.events):
-        event = site.events[event_id]
-        occs = tuple(sorted(expand(event, window_start, window_end), key=order))
+        occs = window.occurrences(site.events[event_id])
         by_event[event_id] = occs
         for occ in occs:
             if last_day(occ, zone) >= cfg.today:
@@ -153,17 +169,27 @@ def derive(site: Site) -> CalendarViews:
             if key not in seen:
                 seen.add(key)
                 by_month[key].append(occ)
-    months = month_range(set(by_month) | {(cfg.today.year, cfg.today.month)})
+    return assembled(site, upcoming, past, by_event, by_month)
 
+
+def assembled(
+    site: Site,
+    upcoming: list[Occurrence],
+    past: list[Occurrence],
+    by_event: dict[str, tuple[Occurrence, ...]],
+    by_month: Mapping[tuple[int, int], list[Occurrence]],
+) -> CalendarViews:
+    """The calendar from its ordered occurrences (``by_month``: months with some only)."""
+    cfg = site.config
+    months = month_range(set(by_month) | {(cfg.today.year, cfg.today.month)})
     categories: dict[str, list[str]] = defaultdict(list)
     for event_id in sorted(site.events):
         for category in site.events[event_id].categories:
             categories[category].append(event_id)
-
     return CalendarViews(
         upcoming=tuple(upcoming),
         past=tuple(past),
-        by_event=by_event,
+        by_event=dict(sorted(by_event.items())),
         months=months,
         by_month={k: tuple(v) for k, v in sorted(by_month.items())},
         categories={k: tuple(categories[k]) for k in sorted(categories)},
@@ -177,13 +203,8 @@ def updated(before: CalendarViews, site: Site, changed: Iterable[str]) -> Calend
     only in the activities ``changed`` (the live preview's refresh, issue 5: their
     occurrences are taken out and put back in order instead of sorting the whole site's)."""
     cfg = site.config
-    zone = ZoneInfo(cfg.timezone)
-    window_start = cfg.today - timedelta(days=PAST_DAYS)
-    window_end = cfg.today + timedelta(days=cfg.horizon_days)
-
-    def order(occ: Occurrence) -> tuple[datetime, str]:
-        return occ.sort_key(zone)
-
+    window = Window.of(site)
+    zone, order = window.zone, window.order
     gone = set(changed)
     by_event = dict(before.by_event)
     upcoming = [occ for occ in before.upcoming if occ.event_id not in gone]
@@ -191,7 +212,7 @@ def updated(before: CalendarViews, site: Site, changed: Iterable[str]) -> Calend
     coming: list[Occurrence] = []
     went: list[Occurrence] = []
     for event_id in sorted(gone):
-        occs = tuple(sorted(expand(site.events[event_id], window_start, window_end), key=order))
+        occs = window.occurrences(site.events[event_id])
         by_event[event_id] = occs
         for occ in occs:
             (coming if last_day(occ, zone) >= cfg.today else went).append(occ)
@@ -219,24 +240,8 @@ def updated(before: CalendarViews, site: Site, changed: Iterable[str]) -> Calend
             touched.add(month)
     for month in touched:
         by_month[month].sort(key=order)
-    by_month = {month: occs for month, occs in sorted(by_month.items()) if occs}
-    months = month_range(set(by_month) | {(cfg.today.year, cfg.today.month)})
-
-    categories: dict[str, list[str]] = defaultdict(list)
-    for event_id in sorted(site.events):
-        for category in site.events[event_id].categories:
-            categories[category].append(event_id)
-
-    return CalendarViews(
-        upcoming=tuple(upcoming),
-        past=tuple(past),
-        by_event=dict(sorted(by_event.items())),
-        months=months,
-        by_month={k: tuple(v) for k, v in by_month.items()},
-        categories={k: tuple(categories[k]) for k in sorted(categories)},
-        zone=cfg.timezone,
-        today=cfg.today,
-    )
+    filled = {month: occs for month, occs in by_month.items() if occs}
+    return assembled(site, upcoming, past, by_event, filled)
 
 
 def month_range(keys: set[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
