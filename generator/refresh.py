@@ -1,5 +1,6 @@
-"""The live preview's refresh (issue 5): after activities are saved, every page and file that
-shows them, made from the last full build's site in about a second instead of a whole build.
+"""The live preview's refresh (issue 5): after activities or articles are saved, every page
+and file that shows them, made from the last full build's site in well under a second instead
+of a whole build.
 
 ``yizhan serve`` writes these into the folder it serves, so listings and feeds are up to date
 right away, then rebuilds everything into a new folder that replaces it (``build.plan_site``):
@@ -7,11 +8,15 @@ the full run reports every problem and indexes the search.
 
 Why this is enough: an activity's own page, ``.ics``, VEVENTs, occurrences and line of
 ``events.json`` read nothing but the activity, its history and the site's organisations,
-venues and settings, which an activity's edit leaves as they were. So the other activities'
-ones are reused, and only the pages that list an edited activity before or after the edit (the
-home, upcoming and past pages, its months and categories, its organisers' and venues' pages
-and their indexes), the calendars that carry it and ``events.json`` are made again. Anything
-beyond that (a new, deleted or renamed activity, a month or category appearing or going, a new
+venues and settings, which an edit of activities or articles leaves as they were; an
+article's page reads itself and its two neighbours. So the other activities' and articles'
+outputs are reused, and only the pages that list an edited one before or after the edit are
+made again: for an activity the home, upcoming and past pages, its months and categories, its
+organisers' and venues' pages and their indexes, the calendars that carry it and
+``events.json``; for an article the news index and tag pages it is or was on (the first index
+page and the tag list when tags change), its own and its neighbours' pages, its organisers'
+pages, and the RSS channels and JSON Feed whose articles read differently. Anything beyond that
+(a new, deleted or renamed file, a month, category, tag or news page appearing or going, a new
 first year of a time zone, another kind of file, an edit with an error) is left to the full
 run (``None``). Tests hold each refresh to the full plan's changes, page by page and byte by
 byte.
@@ -26,12 +31,15 @@ from zoneinfo import ZoneInfo
 
 from . import history, load, validate
 from .build import rebase_page
-from .model import Event, EventHistory, Site
-from .outputs import ical, jsondata
+from .load import Kind
+from .model import Event, EventHistory, NewsItem, Site
+from .outputs import ical, jsondata, rss
 from .pages import events, home, orgs
+from .pages import news as news_pages
 from .plan import FileSpec, PageSpec
 from .quick import Previous
-from .views import Views, calendar, news
+from .views import Views, calendar
+from .views import news as news_views
 from .views import orgs as orgs_views
 from .views.calendar import Feed, calendar_feeds
 
@@ -105,25 +113,40 @@ def refresh(previous: Previous, changed: Iterable[str], outputs: Outputs) -> Ref
     when any of them needs the full run (see the module's docstring). ``outputs`` must be of
     ``previous.site``; it is brought up to the new site."""
     site = previous.site
-    edited = edited_events(previous, changed)
-    if not edited or outputs.site is not site:
+    edits = edited_entities(previous, changed)
+    if edits is None or outputs.site is not site:
         return None
-    site = replace(site, events={**site.events, **edited})
-    site = replace(site, history={**site.history, **histories(previous, site, edited)})
+    events_edited, news_edited = edits
+    site = replace(site, events={**site.events, **events_edited})
+    site = replace(site, history={**site.history, **histories(previous, site, events_edited)})
+    if news_edited:
+        articles = [news_edited.get(item.id, item) for item in site.news]
+        articles.sort(key=lambda n: (n.date, n.id), reverse=True)  # as ``validate`` orders them
+        site = replace(site, news=tuple(articles))
     views = Views(
-        calendar=calendar.updated(previous.views.calendar, site, edited),
-        news=news.derive(site),
+        calendar=calendar.updated(previous.views.calendar, site, events_edited),
+        news=news_views.derive(site),
         orgs=orgs_views.derive(site),
     )
     if not same_listings(previous.views, views):
         return None
-    pages = planned_pages(previous, site, views, edited)
+    pages = planned_pages(previous, site, views, events_edited, news_edited)
     if pages is None:
         return None
-    outputs.warm()
-    files = refreshed_files(site, views, edited, outputs)
-    if files is None:
-        return None
+    files: list[FileSpec] = []
+    if news_edited:
+        made = news_files(previous, site, views)
+        if made is None:
+            return None
+        files.extend(made)
+    if events_edited:
+        outputs.warm()
+        made = refreshed_files(site, views, events_edited, outputs)
+        if made is None:
+            return None
+        files.extend(made)
+    else:  # the activities' outputs stay as they are, for the next refresh
+        outputs.site, outputs.views, outputs.writer.site = site, views, site
     changed_pages = tuple(p for p in pages if previous.pages.get(p.src_uri) != p)
     now = replace(
         previous,
@@ -134,27 +157,39 @@ def refresh(previous: Previous, changed: Iterable[str], outputs: Outputs) -> Ref
     return Refreshed(now, changed_pages, tuple(files))
 
 
-def edited_events(previous: Previous, changed: Iterable[str]) -> dict[str, Event] | None:
-    """The saved activities by id, or None unless each is an existing activity, keeping its
-    slug, without errors."""
+def edited_entities(
+    previous: Previous, changed: Iterable[str]
+) -> tuple[dict[str, Event], dict[str, NewsItem]] | None:
+    """The saved activities and articles by id, or None unless each is an existing one,
+    published and keeping its slug, without errors."""
     site = previous.site
-    folder = f"{site.config.content_dir.strip('/')}/events/"
-    edited: dict[str, Event] = {}
+    content = site.config.content_dir.strip("/")
+    kinds: dict[str, Kind] = {f"{content}/events/": "event", f"{content}/news/": "news"}
+    news_by_id = {item.id: item for item in site.news}
+    events_edited: dict[str, Event] = {}
+    news_edited: dict[str, NewsItem] = {}
     for rel in sorted(set(changed)):
         path = previous.root / rel
-        if not (rel.startswith(folder) and rel.endswith(".md") and path.is_file()):
+        kind = next((k for folder, k in kinds.items() if rel.startswith(folder)), None)
+        if kind is None or not (rel.endswith(".md") and path.is_file()):
             return None
-        doc, problems = load.load_markdown(path, rel, "event")
+        doc, problems = load.load_markdown(path, rel, kind)
         if doc is None or any(p.severity == "error" for p in problems):
             return None
         entity, _ = validate.revalidate(doc, site)
-        if not isinstance(entity, Event):
+        if isinstance(entity, Event):
+            old: Event | NewsItem | None = site.events.get(entity.id)
+            events_edited[entity.id] = entity
+        elif isinstance(entity, NewsItem):
+            old = news_by_id.get(entity.id)
+            news_edited[entity.id] = entity
+        else:
             return None
-        old = site.events.get(entity.id)
         if old is None or old.slug != entity.slug:
             return None
-        edited[entity.id] = entity
-    return edited
+    if not (events_edited or news_edited):
+        return None
+    return events_edited, news_edited
 
 
 def histories(
@@ -187,10 +222,40 @@ def same_listings(before: Views, now: Views) -> bool:
 
 
 def planned_pages(
-    previous: Previous, site: Site, views: Views, edited: Mapping[str, Event]
+    previous: Previous,
+    site: Site,
+    views: Views,
+    events_edited: Mapping[str, Event],
+    news_edited: Mapping[str, NewsItem],
 ) -> list[PageSpec] | None:
-    """The pages the edited activities are or were on, and their own; None if one of them is
-    new (the full run adds pages)."""
+    """The pages the edited activities and articles are or were on, and their own; None if
+    one of them is new (the full run adds pages)."""
+    made = [*home.pages(site, views)]
+    organisers: set[str] = set()
+    if events_edited:
+        made.extend(activity_pages(previous, site, views, events_edited, organisers))
+    if news_edited:
+        found = article_pages(previous, site, views, news_edited, organisers)
+        if found is None:
+            return None
+        made.extend(found)
+    made.extend(orgs.directory_pages(site, views, organisers))
+    content_dir = site.config.content_dir
+    pages = [rebase_page(p, content_dir, previous.moved) for p in made]
+    if any(p.src_uri not in previous.pages for p in pages):
+        return None
+    return pages
+
+
+def activity_pages(
+    previous: Previous,
+    site: Site,
+    views: Views,
+    edited: Mapping[str, Event],
+    organisers: set[str],
+) -> list[PageSpec]:
+    """The calendar pages the edited activities are or were on, and their own; their
+    organisers and venues go into ``organisers``."""
     versions = [*edited.values(), *(previous.site.events[i] for i in edited)]
     occurrences = [
         occ
@@ -201,20 +266,85 @@ def planned_pages(
     zone = ZoneInfo(views.calendar.zone)
     months = {(day.year, day.month) for occ in occurrences for day in occ.days(zone)}
     categories = {category for event in versions for category in event.categories}
-    organisers = {key for event in versions for key in (*event.branches, *event.clubs)}
-    venues = {occ.venue for occ in occurrences if occ.venue}
-    venues.update(event.venue for event in versions if event.venue)
-    made = [
-        *home.pages(site, views),
+    organisers.update(key for event in versions for key in (*event.branches, *event.clubs))
+    organisers.update(occ.venue for occ in occurrences if occ.venue)
+    organisers.update(event.venue for event in versions if event.venue)
+    return [
         *events.listing_pages(site, views, months, categories),
-        *orgs.directory_pages(site, views, organisers | venues),
         *(events.event_page(site, views, event) for event in edited.values()),
     ]
-    content_dir = site.config.content_dir
-    pages = [rebase_page(p, content_dir, previous.moved) for p in made]
-    if any(p.src_uri not in previous.pages for p in pages):
+
+
+def article_pages(
+    previous: Previous,
+    site: Site,
+    views: Views,
+    edited: Mapping[str, NewsItem],
+    organisers: set[str],
+) -> list[PageSpec] | None:
+    """The news pages the edited articles are or were on (index and tag pages, their own
+    and their neighbours' pages); their branches and clubs go into ``organisers``. None when
+    the news pages are not the same files as before (a page more or less, a tag's name)."""
+    before, now = previous.views.news, views.news
+    per_page = site.config.news_per_page
+
+    def shape(news: news_views.NewsViews) -> list[tuple[str, str, int]]:
+        return [(t.slug, t.name, len(news_views.chunked(t.items, per_page))) for t in news.tags]
+
+    if len(before.pages) != len(now.pages) or shape(before) != shape(now):
         return None
-    return pages
+    tags = [tag for old, tag in zip(before.tags, now.tags, strict=True) if old != tag]
+    made = [
+        news_pages.index_page(site, views, page)
+        for old, page in zip(before.pages, now.pages, strict=True)
+        if old != page or (tags and page.number == 1)  # the first shows the tag cloud
+    ]
+    old_around, new_around = neighbours(before.items), neighbours(now.items)
+    made.extend(
+        news_pages.article_page(site, views, *around)
+        for item_id, around in new_around.items()
+        if old_around.get(item_id) != around
+    )
+    if tags:
+        made.append(news_pages.tags_page(site, views))
+    made.extend(page for tag in tags for page in news_pages.tag_pages(site, tag))
+    versions = [*edited.values(), *(n for n in previous.site.news if n.id in edited)]
+    organisers.update(key for item in versions for key in (*item.branches, *item.clubs))
+    return made
+
+
+def neighbours(
+    items: tuple[NewsItem, ...],
+) -> dict[str, tuple[NewsItem, NewsItem | None, NewsItem | None]]:
+    """Each article with the newer and the older one its page links to."""
+    return {
+        item.id: (
+            item,
+            items[i - 1] if i > 0 else None,
+            items[i + 1] if i + 1 < len(items) else None,
+        )
+        for i, item in enumerate(items)
+    }
+
+
+def news_files(previous: Previous, site: Site, views: Views) -> list[FileSpec] | None:
+    """The RSS channels and the JSON Feed whose articles read differently now."""
+    old = {c.path: c.items[: rss.FEED_ITEMS] for c in rss.channels(previous.site, previous.views)}
+    channels = list(rss.channels(site, views))
+    if old.keys() != {c.path for c in channels}:
+        return None
+    changed = [c for c in channels if old[c.path] != c.items[: rss.FEED_ITEMS]]
+    newest = views.news.items[: rss.FEED_ITEMS]
+    whole = previous.views.news.items[: rss.FEED_ITEMS] != newest
+    needed = {item.id: item for c in changed for item in c.items[: rss.FEED_ITEMS]}
+    if whole:
+        needed.update((item.id, item) for item in newest)
+    links = rss.pages_by_source(site)
+    bodies = {i: rss.content_html(site, item, links) for i, item in sorted(needed.items())}
+    files = [FileSpec(c.path, rss.render_rss(site, c, bodies)) for c in changed]
+    if whole:
+        files.append(FileSpec(rss.JSON_FEED, rss.render_json_feed(site, views, bodies)))
+    return files
 
 
 def refreshed_files(

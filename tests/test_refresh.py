@@ -160,13 +160,63 @@ def test_edits_in_a_row_refresh_from_the_last_refresh(site: Path) -> None:
     assert any(p.path == "events/" for p in second.pages), "the title reverted on the listing"
 
 
+def add_articles(site: Path, count: int = 45) -> None:
+    """Enough articles for three index pages and busy tags (the fixture has two)."""
+    folder = site / "content" / "news" / "2026"
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(count):
+        tags = ["志愿服务", "党建", "文体"][i % 3]
+        org = "branch: caizhi" if i % 2 else "club: guangying"
+        (folder / f"n{i:02d}.md").write_text(
+            f"---\ntitle: 第{i}篇\ndate: 2026-{1 + i // 5:02d}-{1 + i % 5:02d} 09:00\n"
+            f"{org}\ntags: [{tags}]\n---\n第{i}篇的正文，见[垃圾分类](../garbage.md)。\n",
+            encoding="utf-8",
+        )
+
+
+N10 = "content/news/2026/n10.md"
+ARTICLE_EDITS: dict[str, list[tuple[str, str, str]]] = {
+    "title": [(N10, "title: 第10篇", "title: 第10篇（更正）")],
+    "body": [(N10, "的正文", "的正文（补充）")],
+    "date moves it across pages": [(N10, "date: 2026-03-01", "date: 2026-08-30")],
+    "dated ahead (shown in the preview)": [(N10, "date: 2026-03-01", "date: 2031-03-01")],
+    "tags and organiser": [
+        (N10, "tags: [党建]", "tags: [志愿服务, 文体]"),
+        (N10, "club:", "branch: top\nclub:"),
+    ],
+    "an article and an activity": [
+        ("content/news/garbage.md", "title: 垃圾分类进楼宇", "title: 垃圾分类进社区"),
+        (SALON, "title: 白领沙龙", "title: 白领沙龙（新版）"),
+    ],
+}
+
+
+@pytest.mark.parametrize("case", sorted(ARTICLE_EDITS))
+def test_article_refresh_changes_what_the_full_build_changes(site: Path, case: str) -> None:
+    add_articles(site)
+    previous, pages0, files0 = full_plan(site)
+    outputs = Outputs(previous.site, previous.views)
+    for rel, old, new in ARTICLE_EDITS[case]:
+        edit(site, rel, old, new)
+    refreshed = refresh(previous, {rel for rel, _, _ in ARTICLE_EDITS[case]}, outputs)
+    between = full_plan(site)[1:]
+    check_refreshed(refreshed, (pages0, files0), between)
+    assert refreshed is not None
+    assert any(f.path == "rss.xml" for f in refreshed.files)
+    # The next save starts from this refresh.
+    edit(site, N10, "第10篇", "第十篇")
+    again = refresh(refreshed.previous, [N10], outputs)
+    check_refreshed(again, between, full_plan(site)[1:])
+
+
 LEFT_TO_THE_FULL_BUILD = {
     "new category": (SALON, "categories: [学习沙龙]", "categories: [学习沙龙, 新类别]"),
     "slug changes the URL": (SALON, "title: 白领沙龙", "slug: bailing\ntitle: x"),
     "unknown venue": (SALON, "venue: yizhan", "venue: nowhere"),
     "syntax error": (SALON, "end: 16:00", "end: [16:00"),
     "override off the rule": (SALON, "BYDAY=-1SA;COUNT=6", "BYDAY=-2SA;COUNT=6"),
-    "an article": ("content/news/escape.md", "含有特殊字符的标题。", "正文改了。"),
+    "an article's new tag": ("content/news/escape.md", "tags: 文体", "tags: [文体, 新标签]"),
+    "an article's slug": ("content/news/escape.md", "tags: 文体", "tags: 文体\nslug: xin"),
     "a venue": ("content/venues/yizhan.md", "name:", "summary: 新\nname:"),
     "a month emptied": (SALON, "BYDAY=-1SA;COUNT=6", "BYDAY=-1SA;COUNT=4"),
     "a new month": ("content/events/2026/newyear.md", "start: 2026-12-31", "start: 2031-06-01"),

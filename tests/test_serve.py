@@ -152,24 +152,41 @@ def files_of(folder: Path) -> dict[str, bytes]:
     }
 
 
-def test_refreshed_folder_is_the_full_builds_output(preview: Any) -> None:
-    """Issue 5: after an activity is saved, the refresh brings the served folder to exactly
-    what the full rebuild then writes (search index aside): listings MkDocs renders, lean
-    pages, calendars and events.json, byte for byte, and only the files that changed."""
+SAVES = {
+    "an activity": (
+        "content/events/salon.md",
+        [("title: 白领沙龙", "title: 白领沙龙（改期）"), ("2026-11-28 14:00", "2026-11-28 15:00")],
+        {"events/index.html", "calendar.ics", "events.json", "events/2026/11/index.html"},
+    ),
+    "an article": (
+        "content/news/garbage.md",
+        [("title: 垃圾分类进楼宇", "title: 垃圾分类进社区"), ("志愿服务]", "志愿服务, 文体]")],
+        {"news/index.html", "rss.xml", "feed.json", "news/tags/wen-ti/index.html"},
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SAVES))
+def test_refreshed_folder_is_the_full_builds_output(preview: Any, case: str) -> None:
+    """Issue 5: after an activity or article is saved, the refresh brings the served folder
+    to exactly what the full rebuild then writes (search index aside): listings MkDocs renders,
+    lean pages, calendars, feeds and events.json, byte for byte, and only what changed."""
+    rel, replacements, expected = SAVES[case]
     served = Path(preview.server.root)
     before = files_of(served)
-    event = preview.config_file.parent / "content" / "events" / "salon.md"
-    text = event.read_text(encoding="utf-8")
-    text = text.replace("title: 白领沙龙", "title: 白领沙龙（改期）")
-    event.write_text(text.replace("start: 2026-11-28 14:00", "start: 2026-11-28 15:00"))
-    assert preview.refresh(preview.site_relative({str(event)}))
+    saved = preview.config_file.parent / rel
+    text = saved.read_text(encoding="utf-8")
+    for old, new in replacements:
+        assert old in text
+        text = text.replace(old, new)
+    saved.write_text(text, encoding="utf-8")
+    assert preview.refresh(preview.site_relative({str(saved)}))
     refreshed = files_of(served)
     preview.full_build(preview.load_config(tempfile.mkdtemp(prefix="yizhan-serve-")))
     assert Path(preview.server.root) != served
     rebuilt = files_of(Path(preview.server.root))
     changed = {path for path, content in rebuilt.items() if before.get(path) != content}
-    assert {"events/index.html", "calendar.ics", "events.json"} <= changed
-    assert {"events/2026/11/index.html", "index.html", "venues/yizhan/index.html"} <= changed
+    assert expected | {"index.html"} <= changed
     assert refreshed.keys() == rebuilt.keys()
     assert [path for path in rebuilt if refreshed[path] != rebuilt[path]] == []
 

@@ -7,11 +7,11 @@ three steps:
 1. **Quick**: when only activity or article files changed, their pages are made from the last
    full build's validated site (``generator.quick``), rendered by the lean renderer and
    written into the folder being served; browsers reload and those pages are served at once.
-2. **Refresh**: when only activities changed, every page and file that shows them (calendar,
-   organisation, venue and home pages, the calendars that carry them, ``events.json``) is
-   made from that site too (``generator.refresh``) and replaced in the served folder, pages
-   of the navigation through MkDocs as its build renders them. From then on every request is
-   answered at once; browsers reload again.
+2. **Refresh**: when only activities or articles changed, every page and file that shows
+   them (calendar, news, organisation, venue and home pages, the calendars and RSS feeds that
+   carry them, ``events.json``) is made from that site too (``generator.refresh``) and
+   replaced in the served folder, pages of the navigation through MkDocs as its build renders
+   them. From then on every request is answered at once; browsers reload again.
 3. **Full**: the whole site is rebuilt, warm (page cache, memo, parsed front matter), into a
    new folder that replaces the served one when it succeeds, with its search index. Until
    then every request the first two steps did not make ready waits, as in MkDocs, so no
