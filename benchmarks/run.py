@@ -540,7 +540,24 @@ def pick_activity(site: Path, today: date) -> Path:
     raise SystemExit("no activity to edit")
 
 
-def time_serve(site: Path, edits: int, during: int = 3) -> dict[str, object]:
+def pick_article(site: Path) -> Path:
+    """The newest article with an ASCII id, scheduled ones included (``yizhan serve`` shows
+    them): it is the first on /news/ and in rss.xml."""
+    best: tuple[str, Path] | None = None
+    for path in (site / "content" / "news").rglob("*.md"):
+        text = path.read_text(encoding="utf-8")
+        found = re.search(r"(?m)^date: (\S+)", text)
+        if not found or "draft: true" in text or "slug:" in text or not path.stem.isascii():
+            continue
+        day = found.group(1)
+        if best is None or (day, path) > best:
+            best = (day, path)
+    if best is None:
+        raise SystemExit("no article to edit")
+    return best[1]
+
+
+def time_serve(site: Path, edits: int, during: int = 3, articles: int = 3) -> dict[str, object]:
     port = free_port()
     base = f"http://127.0.0.1:{port}{BASE}"
     activity = pick_activity(site, date.today())
@@ -565,6 +582,8 @@ def time_serve(site: Path, edits: int, during: int = 3) -> dict[str, object]:
     rebuilt: list[float] = []
     during_latencies: list[float] = []
     during_updated: list[float] = []
+    article_latencies: list[float] = []
+    article_updated: list[float] = []
     stale: list[str] = []
     try:
         while fetch(url) is None:
@@ -641,6 +660,38 @@ def time_serve(site: Path, edits: int, during: int = 3) -> dict[str, object]:
                 flush=True,
             )
             time.sleep(1.5)
+        # A saved article: its page, then /news/ and rss.xml.
+        article = pick_article(site)
+        article_text = article.read_bytes()
+        try:
+            for i in range(articles):
+                marker = f"更正{i}{int(time.time()) % 10000}"
+                text = re.sub(
+                    r"(?m)^(title: .*)$", rf"\1（{marker}）", article_text.decode("utf-8"), count=1
+                )
+                t_edit = time.perf_counter()
+                article.write_text(text, encoding="utf-8")
+                page_url = f"{base}news/{article.stem}/"
+                while marker not in (fetch(page_url) or ""):
+                    if time.perf_counter() - t_edit > 600:
+                        raise SystemExit("the article edit never showed")
+                    time.sleep(0.05)
+                latency = time.perf_counter() - t_edit
+                for dependent in ("news/", "rss.xml"):
+                    if marker not in (fetch(base + dependent, timeout=600) or ""):
+                        stale.append(f"article edit {i}: {dependent}")
+                update = time.perf_counter() - t_edit
+                article_latencies.append(latency)
+                article_updated.append(update)
+                took = rebuild_done(t_edit)
+                print(
+                    f"  serve: article edit #{i + 1} visible after {latency:.2f} s, /news/ and "
+                    f"rss.xml after {update:.2f} s, full rebuild after {took:.1f} s",
+                    flush=True,
+                )
+                time.sleep(1.5)
+        finally:
+            article.write_bytes(article_text)
     finally:
         activity.write_bytes(original)
         proc.terminate()
@@ -661,6 +712,11 @@ def time_serve(site: Path, edits: int, during: int = 3) -> dict[str, object]:
         "during_rebuild_updates_s": [round(x, 2) for x in during_updated],
         "during_rebuild_median_s": round(statistics.median(during_updated), 2)
         if during_updated
+        else None,
+        "article_latencies_s": [round(x, 2) for x in article_latencies],
+        "article_updates_s": [round(x, 2) for x in article_updated],
+        "article_update_median_s": round(statistics.median(article_updated), 2)
+        if article_updated
         else None,
         "edited": activity.relative_to(site).as_posix(),
         "stale_after_edit": stale,
@@ -753,6 +809,7 @@ def main() -> None:
         default=3,
         help="saves made 2 s into the previous save's full rebuild",
     )
+    parser.add_argument("--article-edits", type=int, default=3)
     parser.add_argument(
         "--settle",
         type=float,
@@ -807,7 +864,7 @@ def main() -> None:
         report["ratio_to_hugo"] = yizhan_builds[0].extra["ratio_to_paired_hugo"]
         report["ratios_to_hugo"] = {b.tool: b.extra["ratio_to_paired_hugo"] for b in yizhan_builds}
     if "serve" not in args.skip:
-        report["serve"] = time_serve(site, args.edits, args.edits_during)
+        report["serve"] = time_serve(site, args.edits, args.edits_during, args.article_edits)
     report["builds"] = [b.summary() for b in builds]
 
     results = HERE / "results"

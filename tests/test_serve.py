@@ -274,3 +274,24 @@ def test_editors_scratch_files_are_not_edits() -> None:
         assert is_scratch(f"/site/content/events/{name}")
     for name in ("salon.md", "白领沙龙.md", "mkdocs.yml", "4913"):
         assert not is_scratch(f"/site/content/events/{name}")
+
+
+def test_refreshed_folders_are_answered_without_waiting(preview: Any) -> None:
+    """Once refreshed, a folder asked without its slash is redirected at once, and files are
+    served from the refreshed folder; before, such requests wait for the rebuild."""
+    server = preview.server
+    answers: list[str] = []
+
+    def start_response(status: str, headers: list[tuple[str, str]]) -> None:
+        answers.append(f"{status} {dict(headers).get('Location', '')}")
+
+    server.show_refreshed()
+    try:
+        assert server._serve_request({"PATH_INFO": "/repo/events"}, start_response) == []
+        assert answers == ["302 Found /repo/events/"]
+        body = b"".join(server._serve_request({"PATH_INFO": "/repo/events/"}, start_response))
+        assert "白领沙龙".encode() in body and answers[-1].startswith("200")
+        assert server.early_file("/repo/../../etc/passwd") in (None, "")
+    finally:
+        server.end_early()
+    assert server.early_file("/repo/events/") is None

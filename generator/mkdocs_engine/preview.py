@@ -30,6 +30,7 @@ import shutil
 import tempfile
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -166,6 +167,11 @@ class PreviewServer(LiveReloadServer):
         path = environ["PATH_INFO"].encode("latin-1").decode("utf-8", "ignore")
         if path.startswith("/livereload/"):
             return super()._serve_request(environ, start_response)
+        folder = self.served_path(path) if self.refreshed and not path.endswith("/") else None
+        if folder is not None and os.path.isfile(os.path.join(folder, "index.html")):
+            # a folder asked without its slash, as MkDocs answers it, without waiting
+            start_response("302 Found", [("Location", urllib.parse.quote(path) + "/")])
+            return []
         with self._epoch_cond:
             # As MkDocs: wait for the build under way, unless this page is ready early (a
             # request made while the quick pages were being written is answered with them).
@@ -188,15 +194,19 @@ class PreviewServer(LiveReloadServer):
     def early_file(self, path: str) -> str | None:
         """The early page or refreshed file a request path names, if any."""
         early, refreshed = self.early, self.refreshed
-        if not (early or refreshed) or not (path + "/").startswith(self.mount_path):
+        if not (early or refreshed):
             return None
-        rel = path[len(self.mount_path) :]
-        if path.endswith("/"):
-            rel += "index.html"
-        target = os.path.join(self.root, os.path.normpath("/" + rel).lstrip("/"))
-        if target in early or (refreshed and os.path.isfile(target)):
+        target = self.served_path(path + "index.html" if path.endswith("/") else path)
+        if target is not None and (target in early or (refreshed and os.path.isfile(target))):
             return target
         return None
+
+    def served_path(self, path: str) -> str | None:
+        """The file of the served folder a request path names (None outside the mount)."""
+        if not (path + "/").startswith(self.mount_path):
+            return None
+        rel = path[len(self.mount_path) :]
+        return os.path.join(self.root, os.path.normpath("/" + rel).lstrip("/"))
 
 
 class Preview:
