@@ -47,20 +47,28 @@ def quick_pages(previous: Previous, changed: Iterable[str]) -> list[PageSpec] | 
     return specs
 
 
-def quick_page(previous: Previous, rel: str) -> PageSpec | None:
+def reloaded(previous: Previous, rel: str) -> Event | NewsItem | None:
+    """The saved activity or article at ``rel`` (site-relative), checked against the last
+    build's site; None when it is another kind of file, gone, in error or hidden (see
+    ``validate.revalidate``)."""
     site = previous.site
-    content = site.config.content_dir.strip("/")
-    parts = rel.split("/")
-    if len(parts) < 3 or parts[0] != content or not rel.endswith(".md"):
+    prefix = site.config.content_dir.strip("/") + "/"  # may be nested (docs/content)
+    parts = rel.removeprefix(prefix).split("/")
+    if not rel.startswith(prefix) or len(parts) < 2 or not rel.endswith(".md"):
         return None
-    kind = load.KIND_DIRS.get(parts[1])
+    kind = load.KIND_DIRS.get(parts[0])
     path = previous.root / rel
     if kind not in ("event", "news") or not path.is_file():
         return None
     doc, problems = load.load_markdown(path, rel, kind)
     if doc is None or any(p.severity == "error" for p in problems):
         return None
-    entity, _ = validate.revalidate(doc, site)
+    return validate.revalidate(doc, site)[0]
+
+
+def quick_page(previous: Previous, rel: str) -> PageSpec | None:
+    site = previous.site
+    entity = reloaded(previous, rel)
     if isinstance(entity, Event):
         spec = event_page(site, previous.views, entity)
     elif isinstance(entity, NewsItem):

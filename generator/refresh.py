@@ -29,15 +29,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
-from . import history, load, validate
+from . import history
 from .build import rebase_page
-from .load import Kind
 from .model import Event, EventHistory, NewsItem, Site
 from .outputs import ical, jsondata, rss
 from .pages import events, home, orgs
 from .pages import news as news_pages
 from .plan import FileSpec, PageSpec
-from .quick import Previous
+from .quick import Previous, reloaded
 from .views import Views, calendar
 from .views import news as news_views
 from .views import orgs as orgs_views
@@ -163,20 +162,11 @@ def edited_entities(
     """The saved activities and articles by id, or None unless each is an existing one,
     published and keeping its slug, without errors."""
     site = previous.site
-    content = site.config.content_dir.strip("/")
-    kinds: dict[str, Kind] = {f"{content}/events/": "event", f"{content}/news/": "news"}
     news_by_id = {item.id: item for item in site.news}
     events_edited: dict[str, Event] = {}
     news_edited: dict[str, NewsItem] = {}
     for rel in sorted(set(changed)):
-        path = previous.root / rel
-        kind = next((k for folder, k in kinds.items() if rel.startswith(folder)), None)
-        if kind is None or not (rel.endswith(".md") and path.is_file()):
-            return None
-        doc, problems = load.load_markdown(path, rel, kind)
-        if doc is None or any(p.severity == "error" for p in problems):
-            return None
-        entity, _ = validate.revalidate(doc, site)
+        entity = reloaded(previous, rel)
         if isinstance(entity, Event):
             old: Event | NewsItem | None = site.events.get(entity.id)
             events_edited[entity.id] = entity
