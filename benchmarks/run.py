@@ -508,6 +508,36 @@ class HugoPair:
         )
 
 
+class Floor:
+    """The issue's Python floor (``floor.py``) on Hugo's pages, in two processes: run after
+    the Hugo runs, as many times."""
+
+    def __init__(self, hugo: HugoPair) -> None:
+        self.hugo = hugo
+        self.out = hugo.work / "floor-public"
+        self.runs: list[Run] = []
+
+    def run(self, times: int) -> None:
+        posts = self.hugo.site / "content" / "posts"
+        for i in range(times):
+            discard(self.out)
+            run = measure(
+                [sys.executable, str(HERE / "floor.py"), str(posts), str(self.out), "2"], HERE
+            )
+            print(
+                f"  python floor #{i + 1}: {run.wall:.1f} s wall, {run.cpu:.1f} s CPU", flush=True
+            )
+            self.runs.append(run)
+
+    def timing(self) -> Timing:
+        return Timing(
+            "Python floor (python-markdown + a trivial Jinja template, 2 processes)",
+            self.runs,
+            inspect_output(self.out),
+            {"plain_markdown_pages": self.hugo.pages},
+        )
+
+
 # --- edit preview -------------------------------------------------------------------------------
 
 
@@ -772,6 +802,11 @@ def render_markdown(report: dict[str, object]) -> str:
         paired = {r["tool"]: r.get("paired_hugo_walls_s") for r in rows}  # type: ignore[union-attr]
         for name, ratio in report["ratios_to_hugo"].items():  # type: ignore[union-attr]
             lines.append(f"- {name}: **{ratio}×** (Hugo runs beside it: {paired.get(name)} s)")
+        if report.get("floor_to_hugo"):
+            lines.append(
+                f"- Python floor: **{report['floor_to_hugo']}×** (its median against Hugo's "
+                "median; the same plain pages, see floor.py)"
+            )
     elif report.get("ratio_to_hugo"):
         lines += ["", f"yizhan / Hugo wall-time ratio: **{report['ratio_to_hugo']}×**"]
     lines += json_section("Search", report.get("search"))
@@ -861,6 +896,10 @@ def main() -> None:
     if hugo is not None and hugo.runs:
         yizhan_builds = list(builds)
         builds.append(hugo.timing())
+        floor = Floor(hugo)
+        floor.run(args.runs)
+        builds.append(floor.timing())
+        report["floor_to_hugo"] = round(floor.timing().wall / hugo.timing().wall, 2)
         report["ratio_to_hugo"] = yizhan_builds[0].extra["ratio_to_paired_hugo"]
         report["ratios_to_hugo"] = {b.tool: b.extra["ratio_to_paired_hugo"] for b in yizhan_builds}
     if "serve" not in args.skip:

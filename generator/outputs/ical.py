@@ -161,6 +161,9 @@ class FeedWriter:
         self.head_bytes: bytes | None = None
         # The build's instant is left out: VEVENTs never show it (DTSTAMP is the build day).
         self.config_text = repr(replace(site.config, build_time=None))
+        self.refs_texts: dict[tuple[str | None, tuple[str, ...], tuple[str, ...]], str] = {}
+        self.refs_site = site
+        """The site ``refs_texts`` were read from (the preview moves a writer to a new one)."""
 
     def render(self, feed: Feed) -> bytes:
         cfg = self.site.config
@@ -229,14 +232,22 @@ class FeedWriter:
 
     def refs_repr(self, event: Event) -> str:
         """The venue and organisers an activity's VEVENTs name, as they are now."""
-        site = self.site
-        return repr(
-            (
-                site.venues.get(event.venue) if event.venue else None,
-                [site.branches.get(b) for b in event.branches],
-                [site.clubs.get(c) for c in event.clubs],
+        # perf (issue 5): a district's 15,000 activities share ~500 organisers, whose reprs
+        # are long; each combination is written out once per build.
+        if self.refs_site is not self.site:
+            self.refs_texts, self.refs_site = {}, self.site
+        refs = (event.venue or None, tuple(event.branches), tuple(event.clubs))
+        text = self.refs_texts.get(refs)
+        if text is None:
+            site = self.site
+            text = self.refs_texts[refs] = repr(
+                (
+                    site.venues.get(event.venue) if event.venue else None,
+                    [site.branches.get(b) for b in event.branches],
+                    [site.clubs.get(c) for c in event.clubs],
+                )
             )
-        )
+        return text
 
 
 FOOTER = b"END:VCALENDAR\r\n"
