@@ -13,6 +13,7 @@ hour off in European summer time.
 from __future__ import annotations
 
 import calendar as stdcal
+import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterator
@@ -161,9 +162,10 @@ class FeedWriter:
         self.head_bytes: bytes | None = None
         # The build's instant is left out: VEVENTs never show it (DTSTAMP is the build day).
         self.config_text = repr(replace(site.config, build_time=None))
-        self.refs_texts: dict[tuple[str | None, tuple[str, ...], tuple[str, ...]], str] = {}
+        self.config_digest = hashlib.blake2b(self.config_text.encode("utf-8")).hexdigest()
+        self.ref_texts: dict[tuple[str, str], str] = {}
         self.refs_site = site
-        """The site ``refs_texts`` were read from (the preview moves a writer to a new one)."""
+        """The site ``ref_texts`` were read from (the preview moves a writer to a new one)."""
 
     def render(self, feed: Feed) -> bytes:
         cfg = self.site.config
@@ -222,7 +224,7 @@ class FeedWriter:
             )
             # perf (issue 5): kept between builds, by everything build_vevents reads
             kept = memo.table("ical.vevents", "icalendar")
-            key = kept.key(self.config_text, repr(event), repr(history), self.refs_repr(event))
+            key = kept.key(self.config_digest, repr(event), repr(history), *self.refs_reprs(event))
             text = kept.get(key)
             if text is None:
                 text = vevents_bytes(self.site, event, history).decode("utf-8")
@@ -230,23 +232,31 @@ class FeedWriter:
             self.event_bytes[event_id] = text.encode("utf-8")
         return self.event_bytes[event_id]
 
-    def refs_repr(self, event: Event) -> str:
+    def refs_reprs(self, event: Event) -> list[str]:
         """The venue and organisers an activity's VEVENTs name, as they are now."""
-        # perf (issue 5): a district's 15,000 activities share ~500 organisers, whose reprs
-        # are long; each combination is written out once per build.
+        # perf (issue 5): a district's 15,000 activities name ~500 organisers and 20 venues,
+        # whose reprs are long; each is written out once per build.
         if self.refs_site is not self.site:
-            self.refs_texts, self.refs_site = {}, self.site
-        refs = (event.venue or None, tuple(event.branches), tuple(event.clubs))
-        text = self.refs_texts.get(refs)
+            self.ref_texts, self.refs_site = {}, self.site
+        return [
+            self.ref_text("venue", event.venue) if event.venue else "-",
+            *(self.ref_text("branch", b) for b in event.branches),
+            "clubs",
+            *(self.ref_text("club", c) for c in event.clubs),
+        ]
+
+    def ref_text(self, kind: str, ref: str) -> str:
+        text = self.ref_texts.get((kind, ref))
         if text is None:
             site = self.site
-            text = self.refs_texts[refs] = repr(
-                (
-                    site.venues.get(event.venue) if event.venue else None,
-                    [site.branches.get(b) for b in event.branches],
-                    [site.clubs.get(c) for c in event.clubs],
-                )
-            )
+            found: object
+            if kind == "venue":
+                found = site.venues.get(ref)
+            elif kind == "branch":
+                found = site.branches.get(ref)
+            else:
+                found = site.clubs.get(ref)
+            text = self.ref_texts[kind, ref] = f"{kind}:{ref}:{found!r}"
         return text
 
 
