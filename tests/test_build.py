@@ -354,3 +354,41 @@ def test_a_build_failing_after_planning_leaves_no_process_behind(
     config = config.plugins.on_config(config)
     config.plugins.on_build_error(error=RuntimeError("a page failed"))
     assert_reaped(forked)
+
+
+def toc_labels_without_their_control(site: Path) -> tuple[list[str], int]:
+    """Pages whose ``<label for="__toc">`` names no single ``id="__toc"`` control, and how many
+    pages outside the navigation have such a label at all."""
+    broken, outside = [], 0
+    for page in sorted(site.rglob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        if 'for="__toc"' not in html:
+            continue
+        if "md-nav__link--active" not in html:
+            outside += 1
+        if html.count('id="__toc"') != 1:
+            broken.append(page.relative_to(site).as_posix())
+    return broken, outside
+
+
+@pytest.mark.parametrize("fast", ["false", "true"])
+def test_the_table_of_contents_title_names_a_control(tmp_path: Path, fast: str) -> None:
+    # Material's TOC title is a <label for="__toc">; only the navigation made the control, so
+    # on activities and articles (outside it) the label named nothing (the Nu HTML checker).
+    site = copy_site(FIXTURE_SITE, tmp_path)
+    set_fast(site, fast)
+    result = yizhan(site, "build", "--strict")
+    assert result.returncode == 0, result.stderr
+    broken, outside = toc_labels_without_their_control(site / "site")
+    assert outside > 0, "the fixture has pages outside the navigation with a table of contents"
+    assert broken == []
+
+
+def test_the_home_page_title_is_the_site_name_once(built: Path) -> None:
+    site_name = load_config(str(built.parent / "mkdocs.yml")).site_name
+    title = re.search(r"<title>(.*?)</title>", (built / "index.html").read_text(encoding="utf-8"))
+    assert title is not None and title.group(1) == site_name
+    news = re.search(
+        r"<title>(.*?)</title>", (built / "news/index.html").read_text(encoding="utf-8")
+    )
+    assert news is not None and news.group(1).endswith(f" - {site_name}")

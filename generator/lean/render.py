@@ -103,6 +103,8 @@ class NavHome:
 class Nav:
     items: tuple[NavItem, ...] = ()
     homepage: NavHome = NavHome("")
+    pages: tuple[Any, ...] = ()
+    """Pages in the navigation, as MkDocs' ``nav.pages``: lean pages never are."""
 
     def __iter__(self) -> Any:
         return iter(self.items)

@@ -248,7 +248,10 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
             page.meta["template"] = spec.template
             # Material's templates print titles unescaped; ours are editor text, so escape them once
             # here (Markup is not escaped again by autoescaping templates).
-            page.meta["title"] = escape(spec.title)
+            # The home page's title is the site's name: Material then shows it once in
+            # <title>, not as "name - name".
+            if not (page.is_homepage and spec.title == config.site_name):
+                page.meta["title"] = escape(spec.title)
             if spec.description:
                 page.meta["description"] = escape(spec.description)
             return markdown
