@@ -16,7 +16,7 @@ import calendar as stdcal
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -238,25 +238,18 @@ class FeedWriter:
         # whose reprs are long; each is written out once per build.
         if self.refs_site is not self.site:
             self.ref_texts, self.refs_site = {}, self.site
+        site = self.site
         return [
-            self.ref_text("venue", event.venue) if event.venue else "-",
-            *(self.ref_text("branch", b) for b in event.branches),
+            self.ref_text("venue", site.venues, event.venue) if event.venue else "-",
+            *(self.ref_text("branch", site.branches, b) for b in event.branches),
             "clubs",
-            *(self.ref_text("club", c) for c in event.clubs),
+            *(self.ref_text("club", site.clubs, c) for c in event.clubs),
         ]
 
-    def ref_text(self, kind: str, ref: str) -> str:
+    def ref_text(self, kind: str, found: Mapping[str, object], ref: str) -> str:
         text = self.ref_texts.get((kind, ref))
         if text is None:
-            site = self.site
-            found: object
-            if kind == "venue":
-                found = site.venues.get(ref)
-            elif kind == "branch":
-                found = site.branches.get(ref)
-            else:
-                found = site.clubs.get(ref)
-            text = self.ref_texts[kind, ref] = f"{kind}:{ref}:{found!r}"
+            text = self.ref_texts[kind, ref] = f"{kind}:{ref}:{found.get(ref)!r}"
         return text
 
 
