@@ -25,7 +25,7 @@ import posixpath
 import re
 from collections.abc import Iterable, Mapping
 from importlib import metadata
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -212,6 +212,21 @@ class Store:
     def entry(self, name: str) -> Path | None:
         return None if self.root is None else self.root / name[:2] / name
 
+    def entry_id(self, name: str) -> str:
+        """The entry ``name`` as a path in the cache folder (``prelink``'s manifest)."""
+        return f"{self.root.name if self.root is not None else ''}/{name[:2]}/{name}"
+
+    def published(self, placed: Mapping[str, str]) -> dict[str, tuple[str, Stamp]]:
+        """Site path -> (entry, stamp) of the entries ``placed`` (site path -> name) that
+        are kept, for ``prelink.record``."""
+        if self.root is None:
+            return {}
+        return {
+            rel: (self.entry_id(name), self.stamps[name])
+            for rel, name in placed.items()
+            if name in self.stamps
+        }
+
     def trusted(self, name: str) -> Path | None:
         """The entry ``name`` if it is there as it was written."""
         path = self.entry(name)
@@ -363,13 +378,28 @@ class FileCache(Store):
     def __init__(self, root: Path | None) -> None:
         super().__init__(root / "files" if root is not None else None)
         self.used: set[str] = set()
+        self.placed: dict[str, str] = {}
+        """Site path -> entry name of each file written (``prelink``)."""
 
-    def write(self, data: bytes, target: Path) -> None:
+    def name_for(self, data: bytes, rel: str) -> str | None:
+        """The entry name of ``data`` published at the site path ``rel`` (None: no cache)."""
+        return None if self.root is None else digest(data) + PurePosixPath(rel).suffix
+
+    def use(self, name: str, rel: str) -> None:
+        """Count the entry ``name`` as published at ``rel`` (linked there already)."""
+        self.used.add(name)
+        self.placed[rel] = name
+
+    def write(self, data: bytes, target: Path, rel: str = "", name: str | None = None) -> None:
+        """Publish ``data`` at ``target`` (the site path ``rel``; ``name``: its entry name,
+        if known) from the cache, or write it and keep it there."""
         if self.root is None:
             write_new(target, data)
             return
-        name = digest(data) + target.suffix
+        name = name or digest(data) + target.suffix
         self.used.add(name)
+        if rel:
+            self.placed[rel] = name
         if not self.publish(name, target):
             self.add(name, data, target)
 

@@ -23,7 +23,8 @@ from jinja2 import meta
 from .. import heap
 from ..plan import PageSpec, check_output_path
 from . import search
-from .cache import PageCache, Stamp, page_key
+from .cache import PageCache, Stamp, page_entry, page_key
+from .prelink import Prelink
 from .render import Renderer, Setup, output_path
 
 BATCH = 64
@@ -59,6 +60,7 @@ class Job:
     specs: Sequence[PageSpec]
     site_dir: Path
     cache: PageCache
+    prelinked: Prelink | None = None
 
 
 # The job of the current run, inherited by forked workers (set only while a run lasts).
@@ -84,7 +86,13 @@ def run_batch(indices: Sequence[int], job: Job | None = None) -> Outcome:
         spec = job.specs[i]
         key = page_key(job.setup.fingerprint, spec, job.setup.files)
         outcome.keys[spec.path] = key
-        target = job.site_dir / output_path(spec.path)
+        rel = output_path(spec.path)
+        if job.prelinked is not None and job.prelinked.holds(
+            rel, job.cache.entry_id(page_entry(key))
+        ):
+            outcome.reused += 1  # linked at the build's start (``prelink``)
+            continue
+        target = job.site_dir / rel
         if target.parent not in made_dirs:
             target.parent.mkdir(parents=True, exist_ok=True)
             made_dirs.add(target.parent)
@@ -149,6 +157,7 @@ def render_pages(
     alongside: Callable[[], None] | None = None,
     first: int = 0,
     after_first: Callable[[Outcome], None] | None = None,
+    prelinked: Prelink | None = None,
 ) -> Outcome:
     """Write every spec's page under ``site_dir``; returns keys, counts and link warnings.
 
@@ -160,7 +169,7 @@ def render_pages(
     global CURRENT
     for spec in specs:
         check_output_path(output_path(spec.path))
-    job = Job(setup, specs, site_dir, cache)
+    job = Job(setup, specs, site_dir, cache, prelinked)
     first = first if after_first is not None else 0
     # An explicit number of workers is obeyed even for a few pages (tests use it).
     least = MIN_PARALLEL if workers is None else 2

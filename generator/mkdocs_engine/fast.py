@@ -36,8 +36,9 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_build_timestamp
 
 from ..lean import search
-from ..lean.cache import PageCache, setup_fingerprint
+from ..lean.cache import PageCache, Stamp, page_entry, setup_fingerprint
 from ..lean.pool import Outcome, render_pages
+from ..lean.prelink import Prelink
 from ..lean.render import Nav, NavHome, NavItem, Script, Setup, output_path
 from ..lean.search import Indexing
 from ..plan import PageSpec
@@ -69,6 +70,9 @@ class FastPath:
     outcome: Outcome = field(default_factory=Outcome)
     indexing: Indexing | None = None
     writer: Future[None] | None = None
+    prelinked: Prelink | None = None
+    """The last build's files, linked into this one's site at its start (``lean.prelink``)."""
+    page_cache: PageCache | None = None
 
     @classmethod
     def start(cls, config: MkDocsConfig, pages: Sequence[PageSpec], **options: Any) -> FastPath:
@@ -120,7 +124,7 @@ class FastPath:
         assert self.captured is not None, "capture() runs before render()"
         self.setup = make_setup(config, *self.captured, self.root)
         site_dir = Path(config.site_dir)
-        cache = PageCache(self.cache_folder())
+        cache = self.page_cache = PageCache(self.cache_folder())
 
         def start_writer() -> None:
             if alongside is not None:  # one thread, as Pagefind's runs (``search.Indexing``)
@@ -167,6 +171,7 @@ class FastPath:
             start_writer,
             first=len(results),
             after_first=index_early,
+            prelinked=self.prelinked,
         )
         self.timings["render"] = time.perf_counter() - started
         if indexing is None:
@@ -186,7 +191,14 @@ class FastPath:
         serve builds (another site_url) keep their own, or each would prune the other's."""
         if not self.use_cache:
             return None
-        return self.root / CACHE_DIR / ("serve" if self.serve else "build")
+        return cache_folder(self.root, self.serve)
+
+    def published(self) -> dict[str, tuple[str, Stamp]]:
+        """Site path -> (cache entry, stamp) of every lean page (``prelink.record``)."""
+        if self.page_cache is None:
+            return {}
+        placed = {output_path(path): page_entry(key) for path, key in self.outcome.keys.items()}
+        return self.page_cache.published(placed)
 
     def finish(self) -> None:
         """Wait for the feeds and the search index, and report."""
@@ -242,6 +254,10 @@ class FastPath:
         return search.start_index(
             site_dir, language, pages, folder / "search" if folder is not None else None, known
         )
+
+
+def cache_folder(root: Path, serve: bool = False) -> Path:
+    return root / CACHE_DIR / ("serve" if serve else "build")
 
 
 def unplug_material_index(config: MkDocsConfig) -> None:

@@ -11,21 +11,33 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..lean.cache import FileCache
+from ..lean.prelink import Prelink
 from ..plan import FileSpec, check_output_path
 
 
-def write_files(site_dir: Path, files: Iterable[FileSpec], cache: FileCache | None = None) -> None:
+def write_files(
+    site_dir: Path,
+    files: Iterable[FileSpec],
+    cache: FileCache | None = None,
+    prelinked: Prelink | None = None,
+) -> None:
     """Write every file under ``site_dir``; with a ``cache``, files unchanged since the last
-    build are hard links to its entries (perf, issue 5: 15,000 ``event.ics`` on a district)."""
+    build are hard links to its entries (perf, issue 5: 15,000 ``event.ics`` on a district),
+    and those ``prelinked`` are in place already."""
     cache = cache or FileCache(None)
     root = site_dir.resolve()
     folders: dict[str, Path] = {"": root}
     for spec in files:
-        folder, _, name = check_output_path(spec.path).rpartition("/")
+        rel = check_output_path(spec.path)
+        entry = cache.name_for(spec.content, rel)
+        if entry and prelinked is not None and prelinked.holds(rel, cache.entry_id(entry)):
+            cache.use(entry, rel)  # linked at the build's start
+            continue
+        folder, _, name = rel.rpartition("/")
         parent = folders.get(folder)
         if parent is None:
             parent = inside(root, folder, spec.path, folders)
-        cache.write(spec.content, parent / name)
+        cache.write(spec.content, parent / name, rel, entry)
     cache.prune()
 
 

@@ -30,7 +30,10 @@ from mkdocs.utils.templates import TemplateContext
 
 from .. import heap, memo
 from ..build import KIND_FOLDERS, BuildOptions, PlanUnderWay, load_site, moved_sources, start_plan
+from ..lean import prelink
 from ..lean.cache import FileCache
+from ..lean.prelink import Prelink
+from ..lean.render import output_path
 from ..links import rebase_markdown
 from ..outputs.compact import compact_html
 from ..plan import PageSpec
@@ -104,6 +107,8 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         self.counter = WarningCounter()
         self.fast: fast.FastPath | None = None  # issue 5: the lean render path, when on
         self.previous: Previous | None = None
+        self.prelink: Prelink | None = None
+        """issue 5: the last build's files, linked into this one's site while it loads."""
         self.superseded: Callable[[], bool] | None = None
         """Set by ``yizhan serve``: whether newer saves make this build not worth finishing."""
 
@@ -116,6 +121,8 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         options = self.build_options(config)
         # issue 5: costly pure results (QR codes) are kept in .cache/yizhan/memo/ between builds
         memo.use(options.root / fast.CACHE_DIR / "memo" if self.config.fast is not False else None)
+        if self.command == "build" and self.config.fast is not False:
+            self.prelink = Prelink.start(fast.cache_folder(options.root), Path(config.site_dir))
         try:
             with heap.collector_paused(freeze=self.command == "build"):
                 checked = load_site(options, between=self.stop_if_superseded)
@@ -143,7 +150,11 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         # issue 5: choose the lean pages (after add_package_theme: it orders theme dirs).
         self.fast = (
             fast.FastPath.start(
-                config, self.pages, workers=fast.env_workers(), serve=self.command == "serve"
+                config,
+                self.pages,
+                workers=fast.env_workers(),
+                serve=self.command == "serve",
+                prelinked=self.prelink,
             )
             if self.use_fast_path(len(self.pages))
             else None
@@ -238,6 +249,12 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         # Our templates render editor data: escape it. Material's own templates insert
         # pre-rendered HTML and are written for autoescape off, so they keep it off.
         env.autoescape = autoescape_ours
+        if self.prelink is not None:  # MkDocs cleaned its output folder: now it gets them
+            self.prelink.move_into(Path(config.site_dir))
+            log.info(
+                f"yizhan: {len(self.prelink.linked)} files of the last build linked at its start"
+            )
+            self.prelink.release(mkdocs_outputs(config, files))
         return env
 
     def on_page_markdown(
@@ -281,14 +298,20 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
             raise PluginError(str(error)) from None
         folder = self.fast.cache_folder() if self.fast is not None else None
 
+        files = FileCache(folder)
+
         def write_outputs() -> None:
-            output.write_files(Path(config.site_dir), plan.files, FileCache(folder))
+            output.write_files(Path(config.site_dir), plan.files, files, self.prelink)
 
         if self.fast is None:
             write_outputs()
         else:  # issue 5: the lean pages, sitemap entries and index; the feeds meanwhile
             self.fast.render(config, alongside=write_outputs)
             self.fast.finish()
+        if self.prelink is not None:
+            lean = [output_path(p.path) for p in self.fast.lean] if self.fast is not None else []
+            self.prelink.prune([*lean, *(f.path for f in plan.files)])
+            self.prelink = None
         logging.getLogger("mkdocs").removeHandler(self.counter)
         if self.final_site_dir is None:
             return
@@ -296,6 +319,8 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
             # --strict: MkDocs aborts right after this hook; keep the previous site.
             return
         output.swap_in(Path(config.site_dir), Path(self.final_site_dir))
+        if self.fast is not None and folder is not None and self.command == "build":
+            prelink.record(folder, {**self.fast.published(), **files.published(files.placed)})
         config.site_dir = self.final_site_dir
         self.final_site_dir = None
         self.temp_dir = ""
@@ -312,6 +337,10 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
                     underway.cancel()
                 else:
                     underway.finish()
+        if self.prelink is not None:
+            self.prelink.cancel()
+            shutil.rmtree(self.prelink.staging, ignore_errors=True)
+            self.prelink = None
         if self.temp_dir:
             shutil.rmtree(self.temp_dir, ignore_errors=True)
         self.final_site_dir = None
@@ -377,3 +406,14 @@ def default_nav(language: str, docs_dir: str) -> list[Any]:
         if page.name != "index.md":
             nav.append(page.name)
     return nav
+
+
+def mkdocs_outputs(config: MkDocsConfig, files: Files) -> set[str]:
+    """What MkDocs writes in its output folder: every file but the excluded pages (the lean
+    ones), its theme's static templates and the compressed sitemap."""
+    written = {
+        f.dest_uri for f in files if not (f.is_documentation_page() and f.inclusion.is_excluded())
+    }
+    written.update(str(name) for name in config.theme.static_templates)
+    written.add("sitemap.xml.gz")
+    return written
