@@ -38,6 +38,7 @@ STAGES = [
     ("generator.mkdocs_engine.fast", "render_pages"),
     ("generator.mkdocs_engine.fast.FastPath", "finish"),
     ("generator.mkdocs_engine.output", "write_files"),
+    ("generator.lean.search", "start_index"),
     ("generator.lean.prelink.Prelink", "join"),
     ("generator.lean.prelink.Prelink", "release"),
     ("generator.lean.prelink.Prelink", "prune"),

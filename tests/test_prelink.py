@@ -99,7 +99,7 @@ def test_a_warm_build_after_edits_is_the_cold_build_of_the_new_content(
     assert LINKED_RE.search(build(site, first)) is None  # no last build to link from
     manifest = json.loads((site / ".cache/yizhan/build" / prelink.MANIFEST).read_text("utf-8"))
     assert "events/salon/index.html" in manifest and "calendar.ics" in manifest
-    calendar = (first / "calendar.ics").read_bytes()
+    published = tree_digest(first)
 
     (site / "content/events/salon.md").unlink()
     (site / "content/calendar.ics").write_bytes(b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
@@ -109,7 +109,7 @@ def test_a_warm_build_after_edits_is_the_cold_build_of_the_new_content(
     linked = LINKED_RE.search(log)
     assert linked is not None and int(linked.group(1)) > 40, log
 
-    assert (first / "calendar.ics").read_bytes() == calendar  # nothing written through a link
+    assert tree_digest(first) == published  # nothing written through a link into the cache
     assert not (tmp_path / "warm/events/salon").exists()
     shutil.rmtree(site / ".cache")
     build(site, tmp_path / "cold")
@@ -151,3 +151,31 @@ def test_a_linking_process_that_fails_leaves_an_empty_folder(
     assert linking is not None
     linking.join()
     assert linking.linked == {} and list(linking.staging.iterdir()) == []
+
+
+def test_search_parts_the_content_no_longer_has_leave_with_their_folders(
+    site: Path, tmp_path: Path
+) -> None:
+    """The index in parts (forced): the last build's parts are linked in at the start; the
+    reused ones stay, the part of the deleted activities goes, the rest is Pagefind's again."""
+    parts = {"YIZHAN_SEARCH_SHARD_PAGES": "1", "YIZHAN_WORKERS": "2"}
+
+    def build_in_parts(out: Path) -> str:
+        result = yizhan(site, "build", "-d", str(out), **parts)
+        assert result.returncode == 0, result.stderr
+        return result.stderr
+
+    build_in_parts(tmp_path / "first")
+    listed = json.loads((tmp_path / "first/pagefind/shards/index.json").read_text("utf-8"))
+    assert "events-series" in listed, listed
+    for recurring in ("salon", "reception"):  # the coming series: their part goes
+        (site / f"content/events/{recurring}.md").unlink()
+    log = build_in_parts(tmp_path / "warm")
+    assert LINKED_RE.search(log) is not None
+    assert "of" in log and "parts indexed" in log
+    left = json.loads((tmp_path / "warm/pagefind/shards/index.json").read_text("utf-8"))
+    assert left == [n for n in listed if n != "events-series"], left
+    shutil.rmtree(site / ".cache")
+    build_in_parts(tmp_path / "cold")
+    assert tree_digest(tmp_path / "warm") == tree_digest(tmp_path / "cold")
+    assert folders(tmp_path / "warm") == folders(tmp_path / "cold")

@@ -31,6 +31,7 @@ from pathlib import Path
 from ..plan import PageSpec
 from .cache import Stamp, digest, place
 from .links import output_path
+from .prelink import Prelink
 
 log = logging.getLogger("mkdocs.plugins.yizhan.search")
 
@@ -258,6 +259,8 @@ class Bundle:
     pages: list[str] | None
     cache: BundleCache | None = None
     reused: bool = False
+    published: list[str] = field(default_factory=list)
+    """Site paths of a reused part's files."""
 
 
 @dataclass
@@ -318,20 +321,22 @@ def start_index(
     pages: Iterable[str] | Mapping[str, Iterable[str]] | None = None,
     cache: Path | None = None,
     known: Mapping[str, str] | None = None,
+    prelinked: Prelink | None = None,
 ) -> Indexing | None:
     """Start indexing (see ``build_index``); None, with a warning, without Pagefind.
 
     ``pages`` may be grouped by part name (``shard_of``): the main part is indexed into
     ``pagefind/`` and every other into ``pagefind/shards/<name>/``, listed in
     ``pagefind/shards/index.json`` for the search box to merge. ``known`` gives pages' content
-    digests where the caller has them (``bundle_key``)."""
+    digests where the caller has them (``bundle_key``). ``prelinked``: the last build's files,
+    linked into the site already (``prelink``); a part that is reused keeps its own."""
     if not available():
         log.warning(
             "站内搜索需要 Pagefind（pip install 'pagefind[extended]'）/ search needs Pagefind"
         )
         return None
     main = (site_dir / BUNDLE).resolve()
-    shutil.rmtree(main, ignore_errors=True)
+    clear_index(main, prelinked if cache is not None else None)
     options = [
         "--root-selector", ROOT_SELECTOR,
         "--force-language", "en" if language.startswith("en") else "zh",
@@ -345,7 +350,8 @@ def start_index(
         if cache is not None:
             key = bundle_key(site_dir, group, options, known or {})
             bundle.cache = BundleCache(cache / (name or "main"), key)
-            bundle.reused = bundle.cache.publish(output)
+            published = bundle.cache.publish(output, part_folder(name), prelinked)
+            bundle.reused, bundle.published = published is not None, published or []
         bundles.append(bundle)
     if cache is not None:
         prune_parts(cache, {b.name or "main" for b in bundles})
@@ -353,6 +359,33 @@ def start_index(
     indexing = Indexing(site_dir, bundles, [sys.executable, "-m", "pagefind", *options, "--silent"])
     indexing.start()
     return indexing
+
+
+def part_folder(name: str) -> str:
+    """The site path of a part's index."""
+    return f"{BUNDLE}/{SHARDS}/{name}" if name else BUNDLE
+
+
+def in_part(rel: str, folder: str) -> bool:
+    """Whether the site path ``rel`` is a file of the part in ``folder`` (not of another
+    part: the main part's folder holds theirs)."""
+    if not rel.startswith(f"{folder}/"):
+        return False
+    return folder != BUNDLE or not rel.startswith(f"{BUNDLE}/{SHARDS}/")
+
+
+def clear_index(main: Path, prelinked: Prelink | None) -> None:
+    """Empty the site's index folder, but for what the last build linked there: the parts
+    that are reused keep it (``BundleCache.publish``), the others release it."""
+    if prelinked is None:
+        shutil.rmtree(main, ignore_errors=True)
+        return
+    base = len(str(main)) + 1
+    for folder, _, names in os.walk(main):
+        for name in names:
+            path = os.path.join(folder, name)
+            if f"{BUNDLE}/{path[base:]}" not in prelinked.linked:
+                os.unlink(path)  # not the last build's (MkDocs copied it): as rmtree did
 
 
 def group_pages(
@@ -431,24 +464,62 @@ class BundleCache:
     root: Path
     key: str
 
-    def publish(self, output: Path) -> bool:
-        folder = self.root / self.key
-        try:
-            stamps = json.loads((folder / STAMPS).read_text(encoding="utf-8"))
-            for rel, stamp in stamps.items():
-                info = (folder / rel).stat()
-                if [info.st_size, info.st_mtime_ns] != stamp:
-                    return False
-        except (OSError, ValueError, TypeError, AttributeError):
-            return False
+    def publish(
+        self, output: Path, folder: str = "", prelinked: Prelink | None = None
+    ) -> list[str] | None:
+        """Put this index at ``output`` (the site path ``folder``); the site paths of its
+        files, or None when the cache has no such index as it was written. Files
+        ``prelinked`` there already stay; if the index is not reused, the part's prelinked
+        files are released, since Pagefind writes the part's files in place."""
+        stamps = self.stamps()
+        paths = [f"{folder}/{rel}" for rel in stamps or {}]
+        if stamps is not None and prelinked is not None:
+            entries = self.entries(stamps)
+            if all(prelinked.holds(p, e) for p, e in zip(paths, entries, strict=True)):
+                return paths  # linked, and checked, at the build's start
+        if stamps is None or not self.trusted(stamps):
+            if prelinked is not None:
+                prelinked.release([p for p in prelinked.linked if in_part(p, folder)])
+            return None
         made: set[Path] = set()
         for rel in stamps:
             target = output / rel
             if target.parent not in made:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 made.add(target.parent)
-            place(folder / rel, target)
+            place(self.root / self.key / rel, target)
+        return paths
+
+    def stamps(self) -> dict[str, Stamp] | None:
+        """Each file of the index with its stamp, or None without a readable index."""
+        try:
+            raw = json.loads((self.root / self.key / STAMPS).read_text(encoding="utf-8"))
+            return {str(rel): (int(v[0]), int(v[1])) for rel, v in raw.items()}
+        except (OSError, ValueError, TypeError, AttributeError, IndexError):
+            return None
+
+    def trusted(self, stamps: Mapping[str, Stamp]) -> bool:
+        folder = self.root / self.key
+        try:
+            for rel, stamp in stamps.items():
+                info = (folder / rel).stat()
+                if (info.st_size, info.st_mtime_ns) != stamp:
+                    return False
+        except OSError:
+            return False
         return True
+
+    def entries(self, stamps: Mapping[str, Stamp]) -> list[str]:
+        """The files of the index as paths in the build's cache folder (``prelink``)."""
+        return [f"{self.root.parent.name}/{self.root.name}/{self.key}/{rel}" for rel in stamps]
+
+    def published(self, folder: str) -> dict[str, tuple[str, Stamp]]:
+        """Site path -> (entry, stamp) of every file of the index (``prelink.record``)."""
+        stamps = self.stamps() or {}
+        entries = self.entries(stamps)
+        return {
+            f"{folder}/{rel}": (e, st) for (rel, st), e in zip(stamps.items(), entries, strict=True)
+        }
 
     def keep(self, output: Path, skip: str | None = None) -> None:
         """Keep the index Pagefind just wrote (less its folder ``skip``: the other parts) as

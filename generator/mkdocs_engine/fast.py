@@ -40,7 +40,7 @@ from ..lean.cache import PageCache, Stamp, page_entry, setup_fingerprint
 from ..lean.pool import Outcome, render_pages
 from ..lean.prelink import Prelink
 from ..lean.render import Nav, NavHome, NavItem, Script, Setup, output_path
-from ..lean.search import Indexing
+from ..lean.search import Bundle, Indexing
 from ..plan import PageSpec
 
 log = logging.getLogger("mkdocs.plugins.yizhan.fast")
@@ -73,6 +73,7 @@ class FastPath:
     prelinked: Prelink | None = None
     """The last build's files, linked into this one's site at its start (``lean.prelink``)."""
     page_cache: PageCache | None = None
+    index_parts: list[Bundle] = field(default_factory=list)
 
     @classmethod
     def start(cls, config: MkDocsConfig, pages: Sequence[PageSpec], **options: Any) -> FastPath:
@@ -194,11 +195,22 @@ class FastPath:
         return cache_folder(self.root, self.serve)
 
     def published(self) -> dict[str, tuple[str, Stamp]]:
-        """Site path -> (cache entry, stamp) of every lean page (``prelink.record``)."""
+        """Site path -> (cache entry, stamp) of every lean page and search index file
+        (``prelink.record``)."""
         if self.page_cache is None:
             return {}
         placed = {output_path(path): page_entry(key) for path, key in self.outcome.keys.items()}
-        return self.page_cache.published(placed)
+        found = self.page_cache.published(placed)
+        for part in self.index_parts:
+            if part.cache is not None:
+                found.update(part.cache.published(search.part_folder(part.name)))
+        return found
+
+    def made(self) -> list[str]:
+        """Site paths of the lean pages and of the reused search index files: what a prelinked
+        site keeps (``Prelink.prune``)."""
+        reused = [rel for part in self.index_parts for rel in part.published]
+        return [*(output_path(p.path) for p in self.lean), *reused]
 
     def finish(self) -> None:
         """Wait for the feeds and the search index, and report."""
@@ -251,9 +263,16 @@ class FastPath:
             for p in results
             if p.path in keys
         }
-        return search.start_index(
-            site_dir, language, pages, folder / "search" if folder is not None else None, known
+        indexing = search.start_index(
+            site_dir,
+            language,
+            pages,
+            folder / "search" if folder is not None else None,
+            known,
+            self.prelinked,
         )
+        self.index_parts = indexing.bundles if indexing is not None else []
+        return indexing
 
 
 def cache_folder(root: Path, serve: bool = False) -> Path:

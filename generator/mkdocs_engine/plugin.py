@@ -33,7 +33,6 @@ from ..build import KIND_FOLDERS, BuildOptions, PlanUnderWay, load_site, moved_s
 from ..lean import prelink
 from ..lean.cache import FileCache
 from ..lean.prelink import Prelink
-from ..lean.render import output_path
 from ..links import rebase_markdown
 from ..outputs.compact import compact_html
 from ..plan import PageSpec
@@ -309,8 +308,8 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
             self.fast.render(config, alongside=write_outputs)
             self.fast.finish()
         if self.prelink is not None:
-            lean = [output_path(p.path) for p in self.fast.lean] if self.fast is not None else []
-            self.prelink.prune([*lean, *(f.path for f in plan.files)])
+            made = self.fast.made() if self.fast is not None else []
+            self.prelink.prune([*made, *(f.path for f in plan.files)])
             self.prelink = None
         logging.getLogger("mkdocs").removeHandler(self.counter)
         if self.final_site_dir is None:
