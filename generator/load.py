@@ -7,7 +7,6 @@ YAML is composed with the *base* resolver, so every scalar stays the text the ed
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
+import orjson
 import yaml
 
 from . import memo
@@ -262,10 +262,10 @@ def compose(text: str, rel: str, line_offset: int) -> tuple[Node | None, list[Pr
     key = kept.key(str(line_offset), text)
     known = kept.get(key)
     if known is not None:
-        return decode_node(json.loads(known)), []
+        return decode_node(orjson.loads(known)), []
     node, problems = compose_uncached(text, rel, line_offset)
     if not problems:
-        kept.put(key, json.dumps(encode_node(node), ensure_ascii=False, separators=(",", ":")))
+        kept.put(key, orjson.dumps(encode_node(node)).decode("utf-8"))
     return node, problems
 
 

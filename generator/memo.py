@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import inspect
-import json
 import os
 import tempfile
 import uuid
@@ -25,6 +24,8 @@ from functools import cache, wraps
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 try:
     import fcntl
@@ -160,8 +161,8 @@ class Table:
                 entries = read_table(self.path(), BUILD)
                 entries.update(self.used)
                 fd, tmp = tempfile.mkstemp(dir=FOLDER, prefix=".tmp-")
-                with os.fdopen(fd, "w", encoding="utf-8") as f:
-                    json.dump({"build": BUILD, "entries": entries}, f, ensure_ascii=False)
+                with os.fdopen(fd, "wb") as f:
+                    f.write(orjson.dumps({"build": BUILD, "entries": entries}))
                 os.replace(tmp, self.path())
             self.written = len(self.used)
         except OSError:
@@ -171,7 +172,7 @@ class Table:
 def read_table(path: Path, build: str | None = None) -> dict[str, str]:
     """A table's entries (only if written or claimed by the build ``build``, when given)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = orjson.loads(path.read_bytes())
         entries = data["entries"]
         if build is not None and build not in (data.get("build"), claimed(path)):
             return {}
