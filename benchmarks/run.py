@@ -72,12 +72,20 @@ def tree_rss(root):
         todo += children.get(pid, [])
         # Resident set (statm, cheap to read; smaps' PSS slowed the build it measured). Pages a
         # forked worker shares with its parent count once per process: an upper bound.
+        # With YZ_BENCH_PSS=1 (an untimed run): the proportional set, shared pages split
+        # between the processes sharing them, so the sum is what the tree really holds.
         try:
-            with open(f'/proc/{pid}/statm') as f:
-                total += int(f.read().split()[1]) * os.sysconf('SC_PAGE_SIZE')
-        except OSError:
+            if PSS:
+                with open(f'/proc/{pid}/smaps_rollup') as f:
+                    total += next(int(l.split()[1]) * 1024 for l in f if l.startswith('Pss:'))
+            else:
+                with open(f'/proc/{pid}/statm') as f:
+                    total += int(f.read().split()[1]) * os.sysconf('SC_PAGE_SIZE')
+        except (OSError, StopIteration):
             pass
     return total
+
+PSS = os.environ.get('YZ_BENCH_PSS') == '1'
 
 peak = [0]
 t0 = time.perf_counter()
@@ -295,6 +303,24 @@ def time_yizhan(
             "ratio_to_paired_hugo": round(statistics.median(ratios), 2),
         }
     return Timing(name, results, inspect_output(out), extra)
+
+
+def measure_memory(site: Path, out: Path) -> dict[str, object]:
+    """One more cold build, not timed, its memory sampled as PSS (see ``MEASURE``): the peak
+    of what the build's processes together hold, shared pages counted once."""
+    print("  measuring memory (one more cold build, PSS) …", flush=True)
+    discard(out)
+    discard(site / ".cache")
+    run = measure(
+        [*yizhan_command(), "-f", str(site / "mkdocs.yml"), "build", "-d", str(out)],
+        site,
+        env={"YZ_BENCH_PSS": "1"},
+    )
+    return {
+        "peak_pss_process_tree_mb": round(run.tree_rss / 2**20),
+        "largest_process_maxrss_mb": round(run.maxrss / 2**20),
+        "note": "a cold build; PSS splits each page shared by forked processes between them",
+    }
 
 
 # --- search download ----------------------------------------------------------------------------
@@ -809,6 +835,7 @@ def render_markdown(report: dict[str, object]) -> str:
             )
     elif report.get("ratio_to_hugo"):
         lines += ["", f"yizhan / Hugo wall-time ratio: **{report['ratio_to_hugo']}×**"]
+    lines += json_section("Memory (cold build, proportional set size)", report.get("memory"))
     lines += json_section("Search", report.get("search"))
     lines += json_section("Edit preview (`yizhan serve`)", report.get("serve"))
     return "\n".join(lines) + "\n"
@@ -890,6 +917,8 @@ def main() -> None:
         "site": f"{events} activities, {news} articles, 500 organisations, 20 venues",
         "machine": machine(),
     }
+    if "build" not in args.skip:
+        report["memory"] = measure_memory(site, out)
     if "search" not in args.skip and (out / "index.html").exists():
         print("  measuring the search download …", flush=True)
         report["search"] = search_download(out, args.query)
