@@ -111,10 +111,10 @@ def load_site(
             if options.git_history
             else None
         )
-        loaded = load.load_content(options.root, options.content_dir)
+        loaded = load.load_content(options.root, options.content_dir, between)
         between()
         problems.extend(loaded.problems)
-        site, found = validate.validate(loaded.documents, config)
+        site, found = validate.validate(loaded.documents, config, between)
         problems.extend(found)
         between()
         event_history, found = history.derive_history(

@@ -364,9 +364,12 @@ class Context:
     site_zone: ZoneInfo
 
 
-def validate(documents: Iterable[Document], config: SiteConfig) -> tuple[Site, list[Problem]]:
+def validate(
+    documents: Iterable[Document], config: SiteConfig, between: Callable[[], None] = lambda: None
+) -> tuple[Site, list[Problem]]:
     """Type and cross-check every document. Returns the site (drafts and future news left out
-    unless asked) and every problem; callers fail when any problem is an error."""
+    unless asked) and every problem; callers fail when any problem is an error. ``between``
+    is called between kinds of documents (see ``load.load_content``)."""
     problems: list[Problem] = []
     zone = resolve_zone(config.timezone) or ZoneInfo("UTC")
     ctx = Context(config, problems, zone)
@@ -378,8 +381,11 @@ def validate(documents: Iterable[Document], config: SiteConfig) -> tuple[Site, l
     venues = build_unique(ctx, by_kind.get("venue", []), "venue", make_venue)
     branches = build_unique(ctx, by_kind.get("branch", []), "branch", make_branch)
     clubs = build_unique(ctx, by_kind.get("club", []), "club", make_club)
+    between()
     events = build_unique(ctx, by_kind.get("event", []), "event", make_event)
+    between()
     news = build_unique(ctx, by_kind.get("news", []), "news", make_news)
+    between()
     milestones = [m for doc in by_kind.get("timeline", []) for m in make_milestones(ctx, doc)]
 
     refs = references(
@@ -391,6 +397,7 @@ def validate(documents: Iterable[Document], config: SiteConfig) -> tuple[Site, l
     check_parent_loops(branches, problems, refs.lines)
     clubs = {k: resolve_club(refs, c, problems) for k, c in clubs.items()}
     events = {k: resolve_event(refs, e, problems) for k, e in events.items()}
+    between()
     news = {k: resolve_news(refs, n, problems) for k, n in news.items()}
     milestones = [resolve_milestone(refs, m, problems) for m in milestones]
 

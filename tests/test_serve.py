@@ -191,7 +191,7 @@ def test_refreshed_folder_is_the_full_builds_output(preview: Any, case: str) -> 
     assert [path for path in rebuilt if refreshed[path] != rebuilt[path]] == []
 
 
-@pytest.mark.parametrize("checks", range(1, 13))
+@pytest.mark.parametrize("checks", range(1, 17))
 def test_a_superseded_build_stops_at_its_next_stage(
     preview: Any, checks: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -210,7 +210,7 @@ def test_a_superseded_build_stops_at_its_next_stage(
     assert len(asked) == checks
     assert preview.server.root == served
     assert not Path(config.site_dir).exists() or config.site_dir not in preview.folders
-    if checks > 3:  # the feeds' processes start with the plan
+    if checks > 7:  # the feeds' processes start with the plan (after loading: 1, validating: 5)
         assert_reaped(forked)
     config = preview.load_config(tempfile.mkdtemp(prefix="yizhan-serve-"))
     assert preview.full_build(config, superseded=lambda: False) is True
@@ -295,3 +295,24 @@ def test_refreshed_folders_are_answered_without_waiting(preview: Any) -> None:
     finally:
         server.end_early()
     assert server.early_file("/repo/events/") is None
+
+
+def test_loading_a_large_site_can_be_given_up_every_few_hundred_files(tmp_path: Path) -> None:
+    """A superseded build stops within ``CHECK_EVERY`` files of loading, not at its end."""
+    from generator import load
+
+    events = tmp_path / "content" / "events"
+    events.mkdir(parents=True)
+    for i in range(3 * load.CHECK_EVERY):
+        (events / f"e{i}.md").write_text(f"---\ntitle: 活动{i}\n---\n", encoding="utf-8")
+    calls: list[int] = []
+
+    def between() -> None:
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("superseded")
+
+    with pytest.raises(RuntimeError, match="superseded"):
+        load.load_content(tmp_path, "content", between)
+    assert len(calls) == 2
+    assert len(load.load_content(tmp_path, "content").documents) == 3 * load.CHECK_EVERY
