@@ -5,6 +5,7 @@ nothing left beside the site when the build fails."""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -179,3 +180,31 @@ def test_search_parts_the_content_no_longer_has_leave_with_their_folders(
     build_in_parts(tmp_path / "cold")
     assert tree_digest(tmp_path / "warm") == tree_digest(tmp_path / "cold")
     assert folders(tmp_path / "warm") == folders(tmp_path / "cold")
+
+
+def test_where_links_cannot_be_made_nothing_is_linked_and_no_folder_is_left(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A site on another file system than its cache: the first link fails (EXDEV); the
+    folders made for it go, and the build publishes copies as before."""
+    cache = PageCache(tmp_path / "cache")
+    (tmp_path / "old").mkdir()
+    keys = {"a/b/index.html": "k" * 20, "c/index.html": "m" * 20}
+    for rel, key in keys.items():
+        cache.add_page(key, rel.encode(), tmp_path / "old" / key)
+    cache.prune(keys.values())
+    prelink.record(
+        tmp_path / "cache",
+        cache.published({rel: page_entry(key) for rel, key in keys.items()}),
+    )
+
+    def cross_device(source: str, target: str) -> None:
+        if os.path.isdir(os.path.dirname(target)):
+            raise OSError(errno.EXDEV, "Invalid cross-device link")
+        raise FileNotFoundError(target)
+
+    monkeypatch.setattr(prelink.os, "link", cross_device)
+    linking = Prelink.start(tmp_path / "cache", tmp_path / "site")
+    assert linking is not None
+    linking.join()
+    assert linking.linked == {} and list(linking.staging.iterdir()) == []

@@ -16,6 +16,7 @@ place, and through a link it would write into the cache entry and the previous s
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import tempfile
@@ -55,24 +56,39 @@ def read_manifest(folder: Path) -> Manifest:
 
 
 def link_all(manifest: Manifest, folder: str, site: str) -> dict[str, str]:
-    """Link each trusted entry to its path under ``site``; site path -> entry of those linked."""
+    """Link each trusted entry to its path under ``site``; site path -> entry of those linked.
+    Where links cannot be made (the site on another file system than the cache), nothing is
+    linked and ``site`` is left empty: the build publishes copies, as it always did there."""
     linked: dict[str, str] = {}
-    made: set[str] = set()
     for rel, (entry, size, mtime) in manifest.items():
         source, target = os.path.join(folder, entry), os.path.join(site, rel)
         try:
             info = os.stat(source)
             if (info.st_size, info.st_mtime_ns) != (size, mtime):
                 continue  # changed since it was written: made afresh by the build
-            parent = os.path.dirname(target)
-            if parent not in made:
-                os.makedirs(parent, exist_ok=True)
-                made.add(parent)
-            os.link(source, target)
-        except OSError:
+            try:
+                os.link(source, target)
+            except FileNotFoundError:  # its folder is not made yet
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                os.link(source, target)
+        except FileNotFoundError:
+            continue  # the entry is gone
+        except OSError as error:
+            if error.errno in (errno.EXDEV, errno.EPERM, errno.ENOTSUP):  # no links here
+                empty(site)
+                return {}
             continue
         linked[rel] = entry
     return linked
+
+
+def empty(folder: str) -> None:
+    for child in os.listdir(folder):
+        path = os.path.join(folder, child)
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            os.unlink(path)
 
 
 @dataclass
