@@ -297,10 +297,10 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
             raise PluginError(str(error)) from None
         folder = self.fast.cache_folder() if self.fast is not None else None
 
-        files = FileCache(folder)
+        file_cache = FileCache(folder)
 
         def write_outputs() -> None:
-            output.write_files(Path(config.site_dir), plan.files, files, self.prelink)
+            output.write_files(Path(config.site_dir), plan.files, file_cache, self.prelink)
 
         if self.fast is None:
             write_outputs()
@@ -319,7 +319,8 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
             return
         output.swap_in(Path(config.site_dir), Path(self.final_site_dir))
         if self.fast is not None and folder is not None and self.command == "build":
-            prelink.record(folder, {**self.fast.published(), **files.published(files.placed)})
+            published = {**self.fast.published(), **file_cache.published(file_cache.placed)}
+            prelink.record(folder, published)  # what the next build links at its start
         config.site_dir = self.final_site_dir
         self.final_site_dir = None
         self.temp_dir = ""
