@@ -80,3 +80,47 @@ def test_functions_lose_their_address() -> None:
 
     first = canonical([slugify])
     assert b"0x" not in first
+
+
+# The VEVENT memo's key for an activity (generator/outputs/ical.py ``stable_text``).
+
+
+def test_activity_key_text_keeps_zones_classes_and_order() -> None:
+    from generator.outputs.ical import stable_text
+
+    shanghai = datetime(2026, 5, 1, 9, tzinfo=ZoneInfo("Asia/Shanghai"))
+    chongqing = datetime(2026, 5, 1, 9, tzinfo=ZoneInfo("Asia/Chongqing"))
+    assert stable_text([shanghai]) != stable_text([chongqing])
+    assert stable_text([shanghai.date()]) != stable_text([shanghai])
+    assert stable_text(Point(1)) != stable_text(Other(1))
+    assert stable_text(Point(1)) != stable_text(Point(2))
+    assert stable_text(Point(1)) == stable_text(Point(1))
+    assert stable_text((1, "中文")) != stable_text((1, "中文 "))
+    assert stable_text({1: "x"}) != stable_text({1: "y"})  # not JSON: by its repr
+
+
+def test_activity_key_text_tells_every_field_of_a_real_activity() -> None:
+    from dataclasses import fields, replace
+
+    from generator.model import Event, Source
+    from generator.outputs.ical import stable_text
+
+    start = datetime(2026, 5, 1, 9, tzinfo=ZoneInfo("Asia/Shanghai"))
+    event = Event("e", "e", "读书会", start, Source("content/events/e.md", 1))
+    changed = {
+        "title": "读书会 ",
+        "start": start.replace(hour=10),
+        "end": start.replace(hour=11),
+        "all_day": True,
+        "timezone": "Asia/Chongqing",
+        "venue": "v",
+        "rrule": "FREQ=WEEKLY",
+        "exdates": (start.date(),),
+        "body": "正文",
+        "source": Source("content/events/e.md", 2),
+    }
+    seen = {stable_text(event)}
+    for name, value in changed.items():
+        seen.add(stable_text(replace(event, **{name: value})))
+    assert len(seen) == len(changed) + 1
+    assert {f.name for f in fields(Event)} >= set(changed)
