@@ -383,7 +383,7 @@ class FileCache(Store):
 
     def name_for(self, data: bytes, rel: str) -> str | None:
         """The entry name of ``data`` published at the site path ``rel`` (None: no cache)."""
-        return None if self.root is None else digest(data) + PurePosixPath(rel).suffix
+        return None if self.root is None else entry_name(data, rel)
 
     def use(self, name: str, rel: str) -> None:
         """Count the entry ``name`` as published at ``rel`` (linked there already)."""
@@ -396,7 +396,7 @@ class FileCache(Store):
         if self.root is None:
             write_new(target, data)
             return
-        name = name or digest(data) + target.suffix
+        name = name or entry_name(data, target.name)
         self.used.add(name)
         if rel:
             self.placed[rel] = name
@@ -405,3 +405,8 @@ class FileCache(Store):
 
     def prune(self) -> None:
         self.save(self.used)
+
+
+def entry_name(data: bytes, path: str) -> str:
+    """A file's entry: the digest of its bytes, with the suffix of its name."""
+    return digest(data) + PurePosixPath(path).suffix

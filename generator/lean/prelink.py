@@ -19,6 +19,7 @@ import contextlib
 import errno
 import os
 import shutil
+import signal
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -149,7 +150,7 @@ class Prelink:
         """Stop the linking process (a failed build); the staging folder is the caller's."""
         if self.pid is not None:
             with contextlib.suppress(OSError):
-                os.kill(self.pid, 9)
+                os.kill(self.pid, signal.SIGKILL)
             os.waitpid(self.pid, 0)
             if self.reader is not None:
                 os.close(self.reader)
