@@ -401,25 +401,31 @@ def test_batches_cover_every_page_once() -> None:
         assert seen == list(range(count))
 
 
-def test_persistent_memo_reuses_results_between_builds(tmp_path: Path) -> None:
+def test_remembered_results_are_kept_between_builds_in_one_table(tmp_path: Path) -> None:
     from generator import memo
 
     calls: list[str] = []
 
-    @memo.persistent()
-    def shout(text: str) -> str:
+    @memo.remembered("shout")
+    def shout(text: str, mark: str) -> str:
         calls.append(text)
-        return text.upper() + "！"
+        return text.upper() + mark
 
     try:
         memo.use(tmp_path)
-        assert shout("ab") == "AB！" and shout("ab") == "AB！"
+        assert shout("ab", "！") == "AB！" and shout("ab", "！") == "AB！"
+        assert shout("a", "b！") == "Ab！"  # arguments are kept apart, not joined
+        memo.flush()
+        memo.use(tmp_path)  # the next build
+        assert shout("ab", "！") == "AB！"
         memo.use(None)
-        assert shout("ab") == "AB！"  # no folder: computed again
+        assert shout("ab", "！") == "AB！"  # no folder: computed again
     finally:
         memo.use(None)
-    assert calls == ["ab", "ab"]
-    assert len([p for p in tmp_path.rglob("*") if p.is_file()]) == 1
+    assert calls == ["ab", "a", "ab"]
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == [
+        "shout.json"
+    ]
 
 
 def test_memo_table_keeps_what_a_build_used_from_all_its_processes(tmp_path: Path) -> None:

@@ -124,7 +124,7 @@ Chromium draws them."""
 
 
 @lru_cache(maxsize=4096)  # perf (issue 5): a QR code costs ~10 ms; serve rebuilds reuse them
-@memo.persistent("segno")  # and builds with a cache (.cache/yizhan/memo/) reuse them
+@memo.remembered("subscribe.qr_svg", "segno")  # and builds with a cache (.cache/) reuse them
 def qr_svg(url: str, label: str) -> str:
     """An accessible inline SVG QR code of ``url`` (deterministic; no external image)."""
     code = segno.make(url, error="m", micro=False, mask=QR_MASK)

@@ -346,7 +346,7 @@ def absolutize_links(
 
 
 @lru_cache(maxsize=8192)
-@memo.persistent("Markdown", "pymdown-extensions")  # perf (issue 5): kept between builds too
+@memo.remembered("text.body_text", "Markdown", "pymdown-extensions")  # perf (issue 5): kept
 def body_text(body: str) -> str:
     """Plain text of a body; cached because one article is listed on many pages."""
     return plain_text(body)
