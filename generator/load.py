@@ -17,7 +17,7 @@ from typing import Any, Literal
 import orjson
 import yaml
 
-from . import memo
+from . import memo, parallel
 from .problems import Origin, Problem, problem
 
 Kind = Literal["news", "event", "branch", "club", "venue", "timeline"]
@@ -102,6 +102,8 @@ class Loaded:
 
 CHECK_EVERY = 500
 """Files read between two calls of ``load_content``'s ``between``."""
+SPLIT_FROM = 2000
+"""From this many files, a build whose YAML is mostly not kept composes half of it in a child."""
 
 
 def load_content(
@@ -115,22 +117,75 @@ def load_content(
     problems: list[Problem] = []
     base = root / content_dir
     prefix = base.relative_to(root).as_posix()
-    for count, (path, parts) in enumerate(walk(base), start=1):
-        if count % CHECK_EVERY == 0:
-            between()
-        rel = "/".join((prefix, *parts)) if prefix != "." else "/".join(parts)
-        kind = KIND_DIRS.get(parts[0]) if len(parts) > 1 else None
-        suffix = os.path.splitext(parts[-1])[1]
-        if kind == "timeline" and suffix in (".yml", ".yaml"):
-            doc, found = load_timeline(path, rel)
-        elif suffix == ".md" and (kind not in (None, "timeline") or parts == ("index.md",)):
-            doc, found = load_markdown(path, rel, kind if kind != "timeline" else None)
-        else:
-            continue
-        problems.extend(found)
-        if doc is not None:
-            documents.append(doc)
+    files = [
+        (path, rel, kind)
+        for path, parts in walk(base)
+        for rel, kind in [content_file(prefix, parts)]
+        if kind != "skip"
+    ]
+    helper = compose_beside(files)
+    try:
+        for count, (path, rel, kind) in enumerate(files, start=1):
+            if count % CHECK_EVERY == 0:
+                between()
+            if helper is not None and count > len(files) // 2:
+                take_composed(helper)
+                helper = None
+            if kind == "timeline":
+                doc, found = load_timeline(path, rel)
+            else:
+                doc, found = load_markdown(path, rel, kind)
+            problems.extend(found)
+            if doc is not None:
+                documents.append(doc)
+    finally:
+        if helper is not None:
+            parallel.cancel(helper)
     return Loaded(tuple(documents), tuple(problems))
+
+
+def content_file(prefix: str, parts: tuple[str, ...]) -> tuple[str, Kind | Literal["skip"] | None]:
+    """A file's path from the site root, and what to load it as (``skip``: not content)."""
+    rel = "/".join((prefix, *parts)) if prefix != "." else "/".join(parts)
+    kind = KIND_DIRS.get(parts[0]) if len(parts) > 1 else None
+    suffix = os.path.splitext(parts[-1])[1]
+    if kind == "timeline" and suffix in (".yml", ".yaml"):
+        return rel, "timeline"
+    if suffix == ".md" and (kind not in (None, "timeline") or parts == ("index.md",)):
+        return rel, kind
+    return rel, "skip"
+
+
+Files = list[tuple[Path, str, Kind | None]]
+
+
+def compose_beside(files: Files) -> Callable[[], dict[str, str]] | None:
+    """perf (issue 5): on a build whose YAML is mostly not kept yet (a first build, a new
+    checkout in CI), a forked child composes the second half of the files while this process
+    does the first: composing a district's 20,000 front matters is ~2.5 s of one core, and
+    the other is idle then. The child hands back what it kept, so the second half is read
+    from the table here, with the same result and the same problems."""
+    if len(files) < SPLIT_FROM or not parallel.can_fork():
+        return None
+    if memo.table("load.compose", "PyYAML").size() >= len(files) // 2:
+        return None
+    return parallel.beside(compose_all, files[len(files) // 2 :])
+
+
+def compose_all(files: Files) -> dict[str, str]:
+    kept = memo.table("load.compose", "PyYAML")
+    for path, rel, kind in files:
+        if kind == "timeline":
+            load_timeline(path, rel)
+        else:
+            load_markdown(path, rel, kind)
+    return kept.used
+
+
+def take_composed(helper: Callable[[], dict[str, str]]) -> None:
+    kept = memo.table("load.compose", "PyYAML")
+    for key, value in helper().items():
+        kept.put(key, value)
 
 
 def walk(base: Path, parts: tuple[str, ...] = ()) -> Iterator[tuple[Path, tuple[str, ...]]]:

@@ -91,13 +91,21 @@ class Table:
     def get(self, key: str) -> str | None:
         if key in self.used:
             return self.used[key]
-        if self.loaded is None:
-            self.loaded_stamp = file_stamp(self.path()) if FOLDER is not None else None
-            self.loaded = read_table(self.path()) if FOLDER is not None else {}
-        value = self.loaded.get(key)
+        value = self.load().get(key)
         if value is not None:
             self.used[key] = value
         return value
+
+    def load(self) -> dict[str, str]:
+        """The entries the table's file held when first asked (read once)."""
+        if self.loaded is None:
+            self.loaded_stamp = file_stamp(self.path()) if FOLDER is not None else None
+            self.loaded = read_table(self.path()) if FOLDER is not None else {}
+        return self.loaded
+
+    def size(self) -> int:
+        """How many entries the table's file held (before this build added any)."""
+        return len(self.load())
 
     def put(self, key: str, value: str) -> None:
         self.used[key] = value  # kept for this build even without a folder

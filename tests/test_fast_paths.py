@@ -534,6 +534,52 @@ def test_kept_front_matter_loads_as_parsed_and_problems_are_never_kept(
         assert fresh.problems  # reported again on every build, from the YAML itself
 
 
+@pytest.mark.parametrize("fixture", ["site", "broken"])
+def test_front_matter_composed_in_a_child_loads_as_in_one_process(
+    fixture: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first build composes half of the YAML in a forked child; documents and problems
+    (in their order) are those of one process, and the next build finds the child's half
+    kept."""
+    from generator import load, memo, parallel
+
+    root = FIXTURE_SITE.parent / fixture
+    monkeypatch.setattr(parallel, "can_fork", lambda: False)
+    load.parse_front_matter_once.cache_clear()
+    alone = load.load_content(root, "content")
+    monkeypatch.undo()
+    monkeypatch.setattr(load, "SPLIT_FROM", 4)
+    forked: list[int] = []
+    beside = parallel.beside
+    monkeypatch.setattr(
+        parallel, "beside", lambda step, files: forked.append(len(files)) or beside(step, files)
+    )
+    composed: list[str] = []  # in this process only: the child's calls stay in the child
+    compose = load.compose_uncached
+    monkeypatch.setattr(
+        load, "compose_uncached", lambda text, *a: composed.append(text) or compose(text, *a)
+    )
+    try:
+        memo.use(tmp_path)
+        load.parse_front_matter_once.cache_clear()
+        assert load.load_content(root, "content") == alone
+        memo.flush()
+        assert forked and forked[0] >= 2
+        if fixture == "site":  # the child's half was taken, not composed again
+            assert len(composed) <= len(alone.documents) - forked[0]
+        kept = len(memo.table("load.compose").used)
+        memo.use(tmp_path)  # the next build: everything kept, nothing forked
+        load.parse_front_matter_once.cache_clear()
+        assert load.load_content(root, "content") == alone
+        assert len(forked) == 1
+        assert memo.table("load.compose").size() == kept
+    finally:
+        memo.use(None)
+        load.parse_front_matter_once.cache_clear()
+    if fixture == "broken":
+        assert alone.problems
+
+
 def test_fast_path_is_automatic_from_a_thousand_pages() -> None:
     """Unset, small sites keep MkDocs and Material's search; large ones get the fast path."""
     from generator.mkdocs_engine.plugin import FAST_FROM_PAGES, YizhanPlugin
