@@ -15,10 +15,13 @@ build wrote, so entries nothing uses any more go away.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import re
 import tempfile
 import uuid
 from collections.abc import Callable, Iterable
+from dataclasses import fields, is_dataclass
 from functools import cache, wraps
 from importlib import metadata
 from pathlib import Path
@@ -67,6 +70,44 @@ def remembered(name: str, *packages: str) -> Callable[[Callable[..., str]], Call
     return decorate
 
 
+STABLE = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+
+
+def stable_json(value: object) -> bytes:
+    """``value`` written out whole for a cache key: deterministic JSON (keys sorted);
+    dataclasses as their class name and every field, dates and times and other objects by
+    their repr less memory addresses (a date's repr names its zone, which its JSON drops).
+
+    perf (issue 5): orjson, ~3x faster than the standard library and ~4x faster than repr,
+    on a district's 21,000 page specs and 15,000 activities every build. What orjson cannot
+    write (keys that are not strings, integers beyond 64 bits) goes through ``json``, marked
+    apart."""
+    try:
+        return orjson.dumps(value, option=STABLE, default=stable_default)
+    except (orjson.JSONEncodeError, TypeError):
+        text = json.dumps(
+            value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=stable_default
+        )
+        return b"json:" + text.encode("utf-8", errors="surrogatepass")
+
+
+def stable_default(value: object) -> object:
+    names = FIELD_NAMES.get(type(value))
+    if names is None and is_dataclass(value) and not isinstance(value, type):
+        names = FIELD_NAMES[type(value)] = tuple(f.name for f in fields(value))
+    if names is not None:
+        return [type(value).__qualname__, *(getattr(value, n) for n in names)]
+    return stable_repr(value)
+
+
+FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def stable_repr(value: object) -> str:
+    """``repr(value)`` without memory addresses (a function's differs in every process)."""
+    return re.sub(r" at 0x[0-9a-fA-F]+", "", repr(value))
+
+
 class Table:
     """Results by key, in ``<folder>/<name>.json``; see the module docstring."""
 
@@ -81,10 +122,10 @@ class Table:
         self.written = 0
         """How many of ``used`` the last ``flush`` wrote."""
 
-    def key(self, *parts: str) -> str:
+    def key(self, *parts: str | bytes) -> str:
         h = hashlib.blake2b(digest_size=20)
         for part in (self.version, *parts):
-            data = part.encode("utf-8")
+            data = part if isinstance(part, bytes) else part.encode("utf-8")
             h.update(len(data).to_bytes(8, "little") + data)
         return h.hexdigest()
 

@@ -1,15 +1,16 @@
-"""Page cache keys (generator/lean/cache.py ``canonical``): equal specs give equal keys, and
-anything a template could show differently gives another key."""
+"""Cache keys (generator/memo.py ``stable_json``, for page keys and the VEVENT memo): equal
+values give equal keys, and anything a template or a calendar could show differently gives
+another key."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
-from generator.lean.cache import canonical
+from generator.memo import stable_json as canonical
 
 
 @dataclass(frozen=True)
@@ -82,28 +83,36 @@ def test_functions_lose_their_address() -> None:
     assert b"0x" not in first
 
 
-# The VEVENT memo's key for an activity (generator/outputs/ical.py ``stable_text``).
+# The VEVENT memo's key for an activity: the same function, on a model's dataclasses.
 
 
 def test_activity_key_text_keeps_zones_classes_and_order() -> None:
-    from generator.outputs.ical import stable_text
-
     shanghai = datetime(2026, 5, 1, 9, tzinfo=ZoneInfo("Asia/Shanghai"))
     chongqing = datetime(2026, 5, 1, 9, tzinfo=ZoneInfo("Asia/Chongqing"))
-    assert stable_text([shanghai]) != stable_text([chongqing])
-    assert stable_text([shanghai.date()]) != stable_text([shanghai])
-    assert stable_text(Point(1)) != stable_text(Other(1))
-    assert stable_text(Point(1)) != stable_text(Point(2))
-    assert stable_text(Point(1)) == stable_text(Point(1))
-    assert stable_text((1, "中文")) != stable_text((1, "中文 "))
-    assert stable_text({1: "x"}) != stable_text({1: "y"})  # not JSON: by its repr
+    assert canonical([shanghai]) != canonical([chongqing])
+    assert canonical([shanghai.date()]) != canonical([shanghai])
+    assert canonical(Point(1)) != canonical(Other(1))
+    assert canonical(Point(1)) != canonical(Point(2))
+    assert canonical(Point(1)) == canonical(Point(1))
+    assert canonical((1, "中文")) != canonical((1, "中文 "))
+    assert canonical({1: "x"}) != canonical({1: "y"})  # not JSON: through json, marked
+
+
+@dataclass(frozen=True)
+class Hidden:
+    shown: int
+    hidden: int = field(default=0, repr=False)
+
+
+def test_dataclasses_are_keyed_by_every_field_not_by_their_repr() -> None:
+    # A field left out of the repr may still reach a page or a calendar.
+    assert canonical([Hidden(1, 2)]) != canonical([Hidden(1, 3)])
 
 
 def test_activity_key_text_tells_every_field_of_a_real_activity() -> None:
     from dataclasses import fields, replace
 
     from generator.model import Event, Source
-    from generator.outputs.ical import stable_text
 
     start = datetime(2026, 5, 1, 9, tzinfo=ZoneInfo("Asia/Shanghai"))
     event = Event("e", "e", "读书会", start, Source("content/events/e.md", 1))
@@ -119,8 +128,8 @@ def test_activity_key_text_tells_every_field_of_a_real_activity() -> None:
         "body": "正文",
         "source": Source("content/events/e.md", 2),
     }
-    seen = {stable_text(event)}
+    seen = {canonical(event)}
     for name, value in changed.items():
-        seen.add(stable_text(replace(event, **{name: value})))
+        seen.add(canonical(replace(event, **{name: value})))
     assert len(seen) == len(changed) + 1
     assert {f.name for f in fields(Event)} >= set(changed)

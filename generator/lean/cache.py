@@ -29,8 +29,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-import orjson
-
+from ..memo import stable_json, stable_repr
 from ..plan import PageSpec
 
 VERSION = "2"
@@ -64,32 +63,6 @@ def digest(*parts: bytes | str) -> str:
         h.update(len(data).to_bytes(8, "little"))
         h.update(data)
     return h.hexdigest()
-
-
-# Dates and dataclasses go to ``stable_repr`` too: their repr keeps what orjson's JSON form
-# drops (a zone's name, the class).
-CANONICAL = (
-    orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
-)
-
-
-def canonical(value: Any) -> bytes:
-    """Deterministic JSON; objects without a JSON form by their repr minus memory addresses.
-
-    perf (issue 5): orjson, ~3x faster than the standard library here, digests a district's
-    21,000 page specs on every build, warm or cold. What it cannot write (keys that are not
-    strings, integers beyond 64 bits) goes through ``json``, marked apart."""
-    try:
-        return orjson.dumps(value, option=CANONICAL, default=stable_repr)
-    except (orjson.JSONEncodeError, TypeError):
-        text = json.dumps(
-            value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=stable_repr
-        )
-        return b"json:" + text.encode("utf-8", errors="surrogatepass")
-
-
-def stable_repr(value: object) -> str:
-    return re.sub(r" at 0x[0-9a-fA-F]+", "", repr(value))
 
 
 def tree_digest(folders: Iterable[str | Path], skip: Iterable[str] = ()) -> str:
@@ -140,14 +113,14 @@ def setup_fingerprint(
     return digest(
         VERSION,
         library_versions(),
-        canonical(config),
-        canonical(plugins),
-        canonical(nav),
+        stable_json(config),
+        stable_json(plugins),
+        stable_json(nav),
         stable_repr(markdown),
         config_file,
         tree_digest(own_dirs),
         tree_digest([LEAN_DIR]),
-        canonical(extra),
+        stable_json(extra),
     )
 
 
@@ -168,7 +141,7 @@ def link_targets(spec: PageSpec, files: Mapping[str, str]) -> list[tuple[str, st
 def page_key(fingerprint: str, spec: PageSpec, files: Mapping[str, str]) -> str:
     return digest(
         fingerprint,
-        canonical(
+        stable_json(
             [
                 spec.path,
                 spec.template,
