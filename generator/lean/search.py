@@ -174,14 +174,16 @@ def build_index(
     """Index ``site_dir`` (or only its files ``pages``, the ones with a ``data-pagefind-body``,
     optionally grouped into parts: see ``start_index``) into ``site_dir/pagefind/``; False
     (with a warning) if Pagefind is missing or fails, so a build never breaks for want of
-    search. With a ``cache`` folder, an index of exactly the same pages is reused from the last
-    build instead (see ``BundleCache``)."""
+    search. With a ``cache`` folder (the build's), an index of exactly the same pages is reused
+    from the last build instead (see ``BundleCache``)."""
     indexing = start_index(site_dir, language, pages, cache)
     return indexing is not None and indexing.wait()
 
 
 SHARD_PAGES = int(os.environ.get("YIZHAN_SEARCH_SHARD_PAGES", "").strip() or 2000)
 """A site with more search results than this gets one index part per group (``shard_of``)."""
+SEARCH_CACHE = "search"
+"""The folder of the build's cache that keeps the index, a folder per part."""
 SHARDS = "shards"
 """Folder of the other parts inside the main bundle; ``shards/index.json`` lists them."""
 PARALLEL_RUNS = 2
@@ -349,12 +351,12 @@ def start_index(
         bundle = Bundle(name, output, group)
         if cache is not None:
             key = bundle_key(site_dir, group, options, known or {})
-            bundle.cache = BundleCache(cache / (name or "main"), key)
+            bundle.cache = BundleCache(cache / SEARCH_CACHE / (name or "main"), key, cache)
             published = bundle.cache.publish(output, part_folder(name), prelinked)
             bundle.reused, bundle.published = published is not None, published or []
         bundles.append(bundle)
     if cache is not None:
-        prune_parts(cache, {b.name or "main" for b in bundles})
+        prune_parts(cache / SEARCH_CACHE, {b.name or "main" for b in bundles})
     write_shard_list(main, [b.name for b in bundles if b.name])
     indexing = Indexing(site_dir, bundles, [sys.executable, "-m", "pagefind", *options, "--silent"])
     indexing.start()
@@ -463,6 +465,8 @@ class BundleCache:
 
     root: Path
     key: str
+    base: Path
+    """The build's cache folder: entries are named by their path in it (``prelink``)."""
 
     def publish(
         self, output: Path, folder: str = "", prelinked: Prelink | None = None
@@ -511,7 +515,8 @@ class BundleCache:
 
     def entries(self, stamps: Mapping[str, Stamp]) -> list[str]:
         """The files of the index as paths in the build's cache folder (``prelink``)."""
-        return [f"{self.root.parent.name}/{self.root.name}/{self.key}/{rel}" for rel in stamps]
+        folder = (self.root / self.key).relative_to(self.base).as_posix()
+        return [f"{folder}/{rel}" for rel in stamps]
 
     def published(self, folder: str) -> dict[str, tuple[str, Stamp]]:
         """Site path -> (entry, stamp) of every file of the index (``prelink.record``)."""

@@ -267,7 +267,7 @@ class FastPath:
             site_dir,
             language,
             pages,
-            folder / "search" if folder is not None else None,
+            folder,
             known,
             self.prelinked,
         )
