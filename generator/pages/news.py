@@ -15,7 +15,7 @@ from ..model import NewsItem, Site
 from ..plan import PageSpec
 from ..views import Views
 from ..views.news import NewsPage, Tag, chunked
-from ..views.text import asset_url, body_text, reading_minutes, summary_of
+from ..views.text import asset_url, body_minutes, summary_of
 
 CARD_SUMMARY_CHARS = 100
 DESCRIPTION_CHARS = 150
@@ -134,7 +134,7 @@ def article_page(
         "organisers": organisers(site, item),
         "summary": item.summary,
         "image": image,
-        "reading": say("reading", language, n=reading_minutes(body_text(item.body))),
+        "reading": say("reading", language, n=int(body_minutes(item.body))),
         "tags": tag_links(item, views.news.tag_of),
         "newer": {"title": newer.title, "url": urls.news(newer.slug)} if newer else None,
         "older": {"title": older.title, "url": urls.news(older.slug)} if older else None,
