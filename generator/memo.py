@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import tempfile
 import uuid
 from collections.abc import Callable, Iterable
@@ -45,6 +46,20 @@ def use(folder: Path | None) -> None:
     FOLDER = folder
     BUILD = uuid.uuid4().hex
     TABLES.clear()
+    if folder is not None:
+        drop_result_folders(folder)
+
+
+def drop_result_folders(folder: Path) -> None:
+    """Remove the folders of results kept a file each by yizhan before tables held them all
+    (``<function>/<xx>/<digest>``: ~6,000 files on a district that nothing reads any more).
+    A table folder holds files only, so any folder in it is such a leftover."""
+    try:
+        leftovers = [entry.path for entry in os.scandir(folder) if entry.is_dir()]
+    except OSError:
+        return
+    for path in leftovers:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def remembered(name: str, *packages: str) -> Callable[[Callable[..., str]], Callable[..., str]]:

@@ -428,6 +428,20 @@ def test_remembered_results_are_kept_between_builds_in_one_table(tmp_path: Path)
     ]
 
 
+def test_results_kept_a_file_each_by_earlier_versions_are_removed(tmp_path: Path) -> None:
+    from generator import memo
+
+    old = tmp_path / "generator.views.text.body_text" / "ab"
+    old.mkdir(parents=True)
+    (old / "ab12").write_text("旧", encoding="utf-8")
+    (tmp_path / "load.compose.json").write_text("{}", encoding="utf-8")
+    try:
+        memo.use(tmp_path)
+    finally:
+        memo.use(None)
+    assert [p.name for p in tmp_path.iterdir()] == ["load.compose.json"]
+
+
 def test_memo_table_keeps_what_a_build_used_from_all_its_processes(tmp_path: Path) -> None:
     """One file per table: the next build finds what this one's processes (forked children
     included) computed; what no process of a build used is gone after it."""
