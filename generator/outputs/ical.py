@@ -304,18 +304,17 @@ def name_lines(name: str, source: str) -> bytes:
     """``inner_lines(named_calendar(name, source))``, line by line (perf, issue 5: a district
     has 15,000 feeds, one per activity; icalendar's components took ~1 s to write these, its
     value types line by line still ~0.9 s, so they are kept between builds too)."""
-    kept = memo.table("ical.names", "icalendar")
-    key = kept.key(name, source)
-    text = kept.get(key)
-    if text is None:
-        lines = (
-            typed_line("NAME", name)
-            + typed_line("X-WR-CALNAME", name)
-            + typed_line("SOURCE", source, (("VALUE", "URI"),))
-        )
-        text = lines.decode("utf-8")
-        kept.put(key, text)
-    return text.encode("utf-8")
+    return name_text(name, source).encode("utf-8")
+
+
+@memo.remembered("ical.names", "icalendar")
+def name_text(name: str, source: str) -> str:
+    lines = (
+        typed_line("NAME", name)
+        + typed_line("X-WR-CALNAME", name)
+        + typed_line("SOURCE", source, (("VALUE", "URI"),))
+    )
+    return lines.decode("utf-8")
 
 
 def typed_line(name: str, value: str, parameters: tuple[tuple[str, str], ...] = ()) -> bytes:

@@ -62,7 +62,12 @@ BREAK_MARKS = "。！？；!?;…"
 SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
+RENDERED = ("render_html", "Markdown", "pymdown-extensions")
+"""The memo table of ``render_html``, which ``prerender`` fills."""
+
+
 @lru_cache(maxsize=8192)
+@memo.remembered(*RENDERED)
 def render_html(text: str) -> str:
     """HTML of a Markdown body, with the site's extensions.
 
@@ -71,17 +76,11 @@ def render_html(text: str) -> str:
     for its page, its feed entry and its summary, so results are memoised too, and kept
     between builds (a district's 5,000 articles take ~2.5 s for the feeds alone).
     """
-    rendered = markdown_table()
-    key = rendered.key(text)
-    html = rendered.get(key)
-    if html is None:
-        html = convert(text)
-        rendered.put(key, html)
-    return html
+    return convert(text)
 
 
 def markdown_table() -> memo.Table:
-    return memo.table("render_html", "Markdown", "pymdown-extensions")
+    return memo.table(*RENDERED)
 
 
 def convert(text: str) -> str:
