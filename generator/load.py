@@ -167,13 +167,13 @@ def compose_beside(files: Files) -> Callable[[], dict[str, str]] | None:
     from the table here, with the same result and the same problems."""
     if len(files) < SPLIT_FROM or not parallel.can_fork():
         return None
-    if memo.table("load.compose", "PyYAML").size() >= len(files) // 2:
+    if compose_table().size() >= len(files) // 2:
         return None
     return parallel.beside(compose_all, files[len(files) // 2 :])
 
 
 def compose_all(files: Files) -> dict[str, str]:
-    kept = memo.table("load.compose", "PyYAML")
+    kept = compose_table()
     for path, rel, kind in files:
         if kind == "timeline":
             load_timeline(path, rel)
@@ -183,7 +183,7 @@ def compose_all(files: Files) -> dict[str, str]:
 
 
 def take_composed(helper: Callable[[], dict[str, str]]) -> None:
-    kept = memo.table("load.compose", "PyYAML")
+    kept = compose_table()
     for key, value in helper().items():
         kept.put(key, value)
 
@@ -319,12 +319,17 @@ def stem(rel: str) -> str:
     return os.path.splitext(rel.rsplit("/", 1)[-1])[0]
 
 
+def compose_table() -> memo.Table:
+    """Composed front matter without problems, by its text (``compose``)."""
+    return memo.table("load.compose", "PyYAML")
+
+
 def compose(text: str, rel: str, line_offset: int) -> tuple[Node | None, list[Problem]]:
     """Compose YAML text into position-carrying nodes, every scalar kept as a string.
 
     perf (issue 5): YAML without problems is kept between builds (``memo``), by its text: a
     district's 20,000 front matters take ~2.5 s to compose, ~0.4 s to read back."""
-    kept = memo.table("load.compose", "PyYAML")
+    kept = compose_table()
     key = kept.key(str(line_offset), text)
     known = kept.get(key)
     if known is not None:
