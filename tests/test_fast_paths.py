@@ -581,12 +581,12 @@ def test_front_matter_composed_in_a_child_loads_as_in_one_process(
         assert forked and forked[0] >= 2
         if fixture == "site":  # the child's half was taken, not composed again
             assert len(composed) <= len(alone.documents) - forked[0]
-        kept = len(memo.table("load.compose").used)
+        kept = len(load.compose_table().used)
         memo.use(tmp_path)  # the next build: everything kept, nothing forked
         load.parse_front_matter_once.cache_clear()
         assert load.load_content(root, "content") == alone
         assert len(forked) == 1
-        assert memo.table("load.compose").size() == kept
+        assert load.compose_table().size() == kept
     finally:
         memo.use(None)
         load.parse_front_matter_once.cache_clear()
