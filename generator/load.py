@@ -7,12 +7,13 @@ YAML is composed with the *base* resolver, so every scalar stays the text the ed
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 import orjson
 import yaml
@@ -77,21 +78,63 @@ Node = Scalar | Seq | Map
 
 
 @dataclass(frozen=True)
+class KeptMap:
+    """A front matter an earlier build composed without problems, decoded when first read.
+
+    perf (issue 5): a warm build's validation reuses most documents' results by their text
+    (``validate``) and never reads their front matter; decoding a district's 20,000 of them
+    cost ~0.8 s."""
+
+    encoded: str
+
+    def decode(self) -> Map:
+        node = decode_node(orjson.loads(self.encoded))
+        assert isinstance(node, Map)
+        return node
+
+
+@dataclass(frozen=True, eq=False)
 class Document:
-    """One content file, split but not yet typed."""
+    """One content file, split but not yet typed. Documents are equal when their parts are,
+    whether their front matter was composed by this build or kept by an earlier one."""
 
     path: str
     """Relative to the site root, POSIX separators (``content/events/salon.md``)."""
     kind: Kind | None
     """``None`` for free pages and the home text."""
     id: str
-    front: Map | None
+    composed: Map | KeptMap | None
+    """The front matter, as composed or as kept (read it as ``front``)."""
     front_line: int
     """Line of the opening ``---`` (1), where problems of the whole front matter point."""
     body: str
     body_line: int
     data: Seq | None = None
     """For timeline files: the YAML list."""
+    digest: str = ""
+    """Digest of the file's text ("" when unknown): what validation keeps its result under."""
+
+    @cached_property
+    def front(self) -> Map | None:
+        return front_of(self.composed)
+
+    def parts(self) -> tuple[object, ...]:
+        return (self.path, self.kind, self.id, self.front, self.front_line, self.body,
+                self.body_line, self.data, self.digest)  # fmt: skip
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Document) and self.parts() == other.parts()
+
+    def __hash__(self) -> int:
+        return hash((self.path, self.digest))
+
+
+def front_of(composed: Map | KeptMap | None) -> Map | None:
+    return composed.decode() if isinstance(composed, KeptMap) else composed
+
+
+def text_digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -254,7 +297,7 @@ def parse_front_matter(text: str, rel: str) -> tuple[Map | None, str, int, list[
     file: the opening fence is line 1, so YAML line 0 is file line 2.
     """
     front, body, body_line, problems = parse_front_matter_once(text, rel)
-    return front, body, body_line, list(problems)
+    return front_of(front), body, body_line, list(problems)
 
 
 # perf (issue 5): the result depends on the text alone and every node is frozen, so a text
@@ -263,21 +306,23 @@ def parse_front_matter(text: str, rel: str) -> tuple[Map | None, str, int, list[
 @lru_cache(maxsize=65536)
 def parse_front_matter_once(
     text: str, rel: str
-) -> tuple[Map | None, str, int, tuple[Problem, ...]]:
+) -> tuple[Map | KeptMap | None, str, int, tuple[Problem, ...]]:
     front, body, body_line, problems = parse_front_matter_uncached(text, rel)
     return front, body, body_line, tuple(problems)
 
 
-def parse_front_matter_uncached(text: str, rel: str) -> tuple[Map | None, str, int, list[Problem]]:
+def parse_front_matter_uncached(
+    text: str, rel: str
+) -> tuple[Map | KeptMap | None, str, int, list[Problem]]:
     front, body, body_line = split_front_matter(text)
     if front is None:
         if text.split("\n", 1)[0].rstrip() == "---":
             return None, body, body_line, [problem(Origin(rel, 1), "frontmatter.unclosed")]
         return None, body, body_line, []
-    node, problems = compose(front, rel, line_offset=2)
+    node, problems = compose(front, rel, line_offset=2, lazy=True)
     if node is None:
         return (None if problems else Map((), 1, 1)), body, body_line, problems
-    if not isinstance(node, Map):
+    if not isinstance(node, Map | KeptMap):
         return (
             None,
             body,
@@ -291,13 +336,14 @@ def load_markdown(path: Path, rel: str, kind: Kind | None) -> tuple[Document | N
     text, problems = read_text(path, rel)
     if text is None:
         return None, problems
-    front, body, body_line, found = parse_front_matter(text, rel)
+    front, body, body_line, found = parse_front_matter_once(text, rel)
     problems.extend(found)
     if front is None and kind is not None and not found:
         problems.append(problem(Origin(rel, 1), "frontmatter.missing"))
     if front is None and found and kind is not None:
         return None, problems
-    return Document(rel, kind, stem(rel), front, 1, body, body_line), problems
+    doc = Document(rel, kind, stem(rel), front, 1, body, body_line, digest=text_digest(text))
+    return doc, problems
 
 
 def load_timeline(path: Path, rel: str) -> tuple[Document | None, list[Problem]]:
@@ -324,20 +370,37 @@ def compose_table() -> memo.Table:
     return memo.table("load.compose", "PyYAML")
 
 
-def compose(text: str, rel: str, line_offset: int) -> tuple[Node | None, list[Problem]]:
+@overload
+def compose(
+    text: str, rel: str, line_offset: int, lazy: Literal[False] = False
+) -> tuple[Node | None, list[Problem]]: ...
+@overload
+def compose(
+    text: str, rel: str, line_offset: int, lazy: bool
+) -> tuple[Node | KeptMap | None, list[Problem]]: ...
+def compose(
+    text: str, rel: str, line_offset: int, lazy: bool = False
+) -> tuple[Node | KeptMap | None, list[Problem]]:
     """Compose YAML text into position-carrying nodes, every scalar kept as a string.
 
     perf (issue 5): YAML without problems is kept between builds (``memo``), by its text: a
-    district's 20,000 front matters take ~2.5 s to compose, ~0.4 s to read back."""
+    district's 20,000 front matters take ~2.5 s to compose, ~0.4 s to read back. With
+    ``lazy``, a kept mapping is returned as it was kept, decoded when first read."""
     kept = compose_table()
     key = kept.key(str(line_offset), text)
     known = kept.get(key)
     if known is not None:
+        if lazy and known.startswith(MAP_PREFIX):
+            return KeptMap(known), []
         return decode_node(orjson.loads(known)), []
     node, problems = compose_uncached(text, rel, line_offset)
     if not problems:
         kept.put(key, orjson.dumps(encode_node(node)).decode("utf-8"))
     return node, problems
+
+
+MAP_PREFIX = '["m",'
+"""How a kept mapping's encoding starts (``encode_node``)."""
 
 
 def encode_node(node: Node | None) -> Any:

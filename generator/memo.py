@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import re
 import shutil
 import tempfile
@@ -26,7 +27,7 @@ from dataclasses import fields, is_dataclass
 from functools import cache, wraps
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import orjson
 
@@ -35,10 +36,12 @@ try:
 except ImportError:  # Windows: tables are written without a lock
     fcntl = None  # type: ignore[assignment]
 
+V = TypeVar("V")
 FOLDER: Path | None = None
 BUILD = ""
 """Shared by the processes of one build (forked children inherit it)."""
 TABLES: dict[str, Table] = {}
+SHELVES: dict[str, Shelf] = {}
 
 
 def use(folder: Path | None) -> None:
@@ -46,6 +49,7 @@ def use(folder: Path | None) -> None:
     FOLDER = folder
     BUILD = uuid.uuid4().hex
     TABLES.clear()
+    SHELVES.clear()
     if folder is not None:
         drop_result_folders(folder)
 
@@ -123,17 +127,46 @@ def stable_repr(value: object) -> str:
     return re.sub(r" at 0x[0-9a-fA-F]+", "", repr(value))
 
 
-class Table:
+class Entries(Generic[V]):
+    """Values by key, read from one file when first asked; what this build used is ``used``
+    (``flush`` writes it, so entries nothing uses any more go away)."""
+
+    def __init__(self) -> None:
+        self.loaded: dict[str, V] | None = None
+        self.used: dict[str, V] = {}
+        self.added = False
+
+    def get(self, key: str) -> V | None:
+        if key in self.used:
+            return self.used[key]
+        value = self.load().get(key)
+        if value is not None:
+            self.used[key] = value
+        return value
+
+    def put(self, key: str, value: V) -> None:
+        self.used[key] = value  # kept for this build even without a folder
+        self.added = True
+
+    def load(self) -> dict[str, V]:
+        """The entries the file held when first asked (read once)."""
+        if self.loaded is None:
+            self.loaded = self.read() if FOLDER is not None else {}
+        return self.loaded
+
+    def read(self) -> dict[str, V]:
+        raise NotImplementedError
+
+
+class Table(Entries[str]):
     """Results by key, in ``<folder>/<name>.json``; see the module docstring."""
 
     def __init__(self, name: str, packages: Iterable[str]) -> None:
+        super().__init__()
         self.name = name
         self.version = package_version(tuple(packages))
-        self.loaded: dict[str, str] | None = None
         self.loaded_stamp: tuple[int, int, int] | None = None
         """The table file's inode, size and modification time when ``loaded`` was read."""
-        self.added = False
-        self.used: dict[str, str] = {}
         self.written = 0
         """How many of ``used`` the last ``flush`` wrote."""
 
@@ -144,28 +177,13 @@ class Table:
             h.update(len(data).to_bytes(8, "little") + data)
         return h.hexdigest()
 
-    def get(self, key: str) -> str | None:
-        if key in self.used:
-            return self.used[key]
-        value = self.load().get(key)
-        if value is not None:
-            self.used[key] = value
-        return value
-
-    def load(self) -> dict[str, str]:
-        """The entries the table's file held when first asked (read once)."""
-        if self.loaded is None:
-            self.loaded_stamp = file_stamp(self.path()) if FOLDER is not None else None
-            self.loaded = read_table(self.path()) if FOLDER is not None else {}
-        return self.loaded
+    def read(self) -> dict[str, str]:
+        self.loaded_stamp = file_stamp(self.path())
+        return read_table(self.path())
 
     def size(self) -> int:
         """How many entries the table's file held (before this build added any)."""
         return len(self.load())
-
-    def put(self, key: str, value: str) -> None:
-        self.used[key] = value  # kept for this build even without a folder
-        self.added = True
 
     def unchanged(self) -> bool:
         """Whether the table file holds exactly what this build used: every entry read from
@@ -258,6 +276,113 @@ def flush() -> None:
     """Write every table this process used (the end of a build's step)."""
     for t in TABLES.values():
         t.flush()
+    for kept in SHELVES.values():
+        kept.flush()
+
+
+def shelf(name: str, *modules: str) -> Shelf:
+    """This build's shelf ``name``, whose values are built of the classes of ``modules``."""
+    if name not in SHELVES:
+        SHELVES[name] = Shelf(name, modules)
+    return SHELVES[name]
+
+
+class Shelf(Entries[Any]):
+    """Values made of this package's frozen dataclasses, by key, in ``<folder>/<name>.pickle``.
+
+    For results that are not strings (a document's validated entity). One process owns it:
+    the one that made it (forked children inherit it but never write it). Only the classes
+    of ``modules``, dates, times and time zones can be read back (``SafeUnpickler``): a
+    cache folder restored by CI cannot make the build run anything else. Entries this build
+    did not use are dropped when it is written; an unchanged shelf is not written again."""
+
+    def __init__(self, name: str, modules: Iterable[str]) -> None:
+        super().__init__()
+        self.name = name
+        self.modules = frozenset(modules)
+        self.version = package_version(())
+        self.owner = os.getpid()
+
+    def key(self, *parts: str) -> str:
+        """The key of ``parts`` (which contain no NUL: paths, digests, numbers, names)."""
+        text = "\0".join((self.version, *parts))
+        if text.count("\0") != len(parts):
+            raise ValueError("a shelf key part contains NUL")
+        return hashlib.blake2b(text.encode("utf-8"), digest_size=20).hexdigest()
+
+    def path(self) -> Path:
+        assert FOLDER is not None
+        return FOLDER / f"{self.name}.pickle"
+
+    def read(self) -> dict[str, Any]:
+        try:
+            with open(self.path(), "rb") as f:
+                data = SafeUnpickler(f, self.modules).load()
+        except Exception:  # a missing or damaged cache file: start afresh
+            return {}
+        if not isinstance(data, dict) or data.get("version") != self.version:
+            return {}
+        entries = data.get("entries")
+        return entries if isinstance(entries, dict) else {}
+
+    def flush(self) -> None:
+        if FOLDER is None or os.getpid() != self.owner:
+            return
+        if not self.added and len(self.used) == len(self.load()):
+            return  # perf: what the file holds already
+        payload = {"version": self.version, "entries": self.used}
+        try:
+            FOLDER.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=FOLDER, prefix=".tmp-")
+        except OSError:
+            return  # a read-only checkout still builds
+        try:
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump(payload, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path())
+        except (OSError, pickle.PicklingError, TypeError, AttributeError):
+            Path(tmp).unlink(missing_ok=True)  # nothing kept: the next build makes it again
+            return
+        self.loaded = dict(self.used)
+        self.added = False
+
+
+SAFE_GLOBALS = {
+    ("datetime", "date"),
+    ("datetime", "datetime"),
+    ("datetime", "time"),
+    ("datetime", "timedelta"),
+    ("datetime", "timezone"),
+    ("zoneinfo", "ZoneInfo"),
+}
+
+
+class SafeUnpickler(pickle.Unpickler):
+    """Reads back only what a ``Shelf`` writes: the dataclasses of its modules, dates, times,
+    time zones and builtin containers; any other global is refused."""
+
+    def __init__(self, file: Any, modules: frozenset[str]) -> None:
+        super().__init__(file)
+        self.modules = modules
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) in SAFE_GLOBALS:
+            return super().find_class(module, name)
+        if module in self.modules and "." not in name:
+            found = super().find_class(module, name)
+            if isinstance(found, type) and is_dataclass(found):
+                return found
+        if (module, name) == ("builtins", "getattr"):
+            return zone_unpickler  # how a ZoneInfo is pickled: getattr(ZoneInfo, "_unpickle")
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a cache")
+
+
+def zone_unpickler(owner: object, name: str) -> Any:
+    from zoneinfo import ZoneInfo
+
+    if owner is not ZoneInfo or name != "_unpickle":
+        raise pickle.UnpicklingError(f"getattr({owner!r}, {name!r}) is not allowed in a cache")
+    return ZoneInfo._unpickle  # type: ignore[attr-defined]
 
 
 @cache

@@ -258,3 +258,156 @@ def test_site_zone_applies_to_times_without_offset(tmp_path: Path) -> None:
     )
     assert site.events["a"].start == datetime(2026, 12, 1, 14, 0, tzinfo=ZoneInfo("Europe/Paris"))
     assert config().timezone == "Asia/Shanghai"
+
+
+# --- validated entities kept between builds (issue 5) ------------------------------------
+
+
+def validate_with_memo(root: Path, folder: Path | None, **overrides: object) -> tuple[object, ...]:
+    """One build's load and validation, with ``folder`` as the memo folder (None: none)."""
+    from generator import memo
+
+    memo.use(folder)
+    load.parse_front_matter_once.cache_clear()
+    try:
+        loaded = load.load_content(root, "content")
+        site, problems = validate.validate(loaded.documents, config(**overrides))
+        memo.flush()
+    finally:
+        memo.use(None)
+        load.parse_front_matter_once.cache_clear()
+    return site, [*loaded.problems, *problems]
+
+
+def count_checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Paths of the documents whose front matter is checked (made, not taken from the shelf)."""
+    checked: list[str] = []
+    check_keys = validate.Checker.check_keys
+
+    def counting(self: validate.Checker) -> None:
+        checked.append(self.path)
+        check_keys(self)
+
+    monkeypatch.setattr(validate.Checker, "check_keys", counting)
+    return checked
+
+
+@pytest.mark.parametrize("fixture", ["site", "broken"])
+def test_entities_kept_by_text_give_the_same_site_and_problems(
+    fixture: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A warm build makes no entity again, yet its site and its problems (warnings, unknown
+    references with their lines, duplicate ids) are a cold build's, in the same order."""
+    root = Path(__file__).parent / "fixtures" / fixture
+    fresh = validate_with_memo(root, None)
+    checked = count_checks(monkeypatch)
+    assert validate_with_memo(root, tmp_path) == fresh
+    first = len(checked)
+    assert first > 5
+    assert validate_with_memo(root, tmp_path) == fresh
+    milestones = [p for p in checked[first:] if "/timeline/" not in p]
+    assert milestones == []  # every document but the timelines' items came from the shelf
+    assert (tmp_path / "validate.made.pickle").is_file()
+    if fixture == "broken":
+        assert any(p.code == "ref.unknown" and p.origin.line > 1 for p in fresh[1])  # type: ignore[attr-defined]
+
+
+def test_an_edited_file_or_a_new_time_zone_makes_its_entities_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sitetools import write_tree
+
+    root = write_tree(
+        tmp_path / "site",
+        {
+            "content/venues/hall.md": "---\nname: 礼堂\n---\n",
+            "content/events/a.md": "---\ntitle: 党课\nstart: 2026-12-01 14:00\nvenue: hall\n---\n",
+            "content/events/b.md": "---\ntitle: 读书会\nstart: 2026-12-02 19:00\nvenue: hal\n---\n",
+        },
+    )
+    memo_dir = tmp_path / "memo"
+    checked = count_checks(monkeypatch)
+    validate_with_memo(root, memo_dir)
+    assert len(checked) == 3
+    (root / "content/events/a.md").write_text(
+        "---\ntitle: 党课（改期）\nstart: 2026-12-03 14:00\nvenue: hall\n---\n", encoding="utf-8"
+    )
+    site, problems = validate_with_memo(root, memo_dir)
+    assert checked[3:] == ["content/events/a.md"]  # only the edited file is made again
+    assert site.events["a"].title == "党课（改期）"  # type: ignore[attr-defined]
+    assert site.events["a"].start == datetime(2026, 12, 3, 14, 0, tzinfo=SHANGHAI)  # type: ignore[attr-defined]
+    unknown = [p for p in problems if p.code == "ref.unknown"]  # type: ignore[attr-defined]
+    assert [(p.origin.path, p.origin.line) for p in unknown] == [("content/events/b.md", 4)]
+    site, _ = validate_with_memo(root, memo_dir, timezone="Europe/Berlin")
+    assert len(checked) == 4 + 3  # another zone: every entity made again
+    assert site.events["a"].start.utcoffset() == timedelta(hours=1)  # type: ignore[attr-defined]
+
+
+def test_a_shelf_reads_back_only_its_own_kinds_of_values(tmp_path: Path) -> None:
+    """A cache folder is not trusted to run code: a pickle naming any other global is
+    refused and the shelf starts empty; what a shelf wrote reads back whole."""
+    import os
+    import pickle
+
+    from generator import memo
+    from generator.model import Source
+
+    class Exploit:
+        def __reduce__(self) -> tuple[object, ...]:
+            return (os.system, ("touch " + str(tmp_path / "pwned"),))
+
+    zone_value = (datetime(2026, 12, 1, 14, 0, tzinfo=SHANGHAI), Source("content/a.md", 1, "a.md"))
+    try:
+        memo.use(tmp_path)
+        shelf = memo.shelf("s", "generator.model")
+        shelf.put(shelf.key("a"), zone_value)
+        memo.flush()
+        memo.use(tmp_path)
+        shelf = memo.shelf("s", "generator.model")
+        assert shelf.get(shelf.key("a")) == zone_value
+        assert shelf.get(shelf.key("a"))[0].tzinfo is SHANGHAI
+        payload = {"version": shelf.version, "entries": {shelf.key("a"): Exploit()}}
+        (tmp_path / "s.pickle").write_bytes(pickle.dumps(payload))
+        memo.use(tmp_path)
+        shelf = memo.shelf("s", "generator.model")
+        assert shelf.get(shelf.key("a")) is None
+        assert not (tmp_path / "pwned").exists()
+        with pytest.raises(ValueError):
+            shelf.key("a\0b")
+    finally:
+        memo.use(None)
+
+
+def test_a_shelf_is_written_by_its_own_process_only_and_keeps_what_was_used(
+    tmp_path: Path,
+) -> None:
+    import os
+
+    from generator import memo
+
+    try:
+        memo.use(tmp_path)
+        shelf = memo.shelf("s")
+        shelf.put(shelf.key("a"), 1)
+        shelf.put(shelf.key("b"), 2)
+        pid = os.fork()
+        if pid == 0:  # a forked step of the build flushes its memo: never this shelf
+            memo.flush()
+            os._exit(0 if not (tmp_path / "s.pickle").exists() else 1)
+        assert os.waitpid(pid, 0)[1] == 0
+        memo.flush()
+        stamp = (tmp_path / "s.pickle").stat().st_mtime_ns
+        memo.use(tmp_path)
+        shelf = memo.shelf("s")
+        assert shelf.get(shelf.key("a")) == 1 and shelf.get(shelf.key("b")) == 2
+        memo.flush()
+        assert (tmp_path / "s.pickle").stat().st_mtime_ns == stamp  # unchanged: not written
+        memo.use(tmp_path)
+        shelf = memo.shelf("s")
+        assert shelf.get(shelf.key("a")) == 1
+        memo.flush()  # b was not used by this build
+        memo.use(tmp_path)
+        shelf = memo.shelf("s")
+        assert shelf.get(shelf.key("b")) is None and shelf.get(shelf.key("a")) == 1
+    finally:
+        memo.use(None)
