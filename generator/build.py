@@ -123,6 +123,7 @@ def load_site(
             site,
             options.git_history,
             repository=repository.result if repository is not None else None,
+            digests={doc.path: doc.digest for doc in loaded.documents if doc.kind == "event"},
         )
     problems.extend(found)
     site = replace(site, history=event_history)

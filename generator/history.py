@@ -29,6 +29,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import quote, urlsplit
 
 from . import urls
+from .load import text_digest
 from .model import EventHistory, Site
 from .plan import FileSpec
 from .problems import Origin, Problem, problem
@@ -107,12 +108,14 @@ def derive_history(
     enabled: bool = True,
     parse: FrontMatterParser = read_front_matter,
     repository: Callable[[], Repository | None] | None = None,
+    digests: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, EventHistory], list[Problem]]:
     """Histories of every activity of ``site``, from the Git repository holding ``root``.
 
     ``events_dir`` is the activities folder relative to ``root`` (``content/events``); ``parse``
     reads an old version's front matter into raw values; ``repository`` gives what
-    ``read_repository`` read already (else it is read here). Returns histories and problems.
+    ``read_repository`` read already (else it is read here); ``digests`` are the loaded
+    files' ``load.text_digest`` by site path, if known. Returns histories and problems.
     """
     site_url = site.config.site_url
     defaults = {i: default_history(i, site_url) for i in site.events}
@@ -168,7 +171,11 @@ def derive_history(
                 last = version.time
             if now is not None:
                 basis, basis_path = text, version.path
-        working = read_working_copy(root, event.source.path)
+        loaded = digests.get(event.source.path) if digests else None
+        # perf (issue 5): a working copy loaded as its last commit's text is not read again
+        # (15,000 files on a district, ~0.4 s); any other is read and compared as it was.
+        same = loaded is not None and before is not None and loaded == text_digest(before)
+        working = None if same else read_working_copy(root, event.source.path)
         if working is not None:
             text = working.decode("utf-8-sig", errors="replace")
             if text != before:

@@ -134,7 +134,10 @@ def front_of(composed: Map | KeptMap | None) -> Map | None:
 
 
 def text_digest(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+    """The digest of a file's text as loaded (``decode_text``: no BOM, LF line ends)."""
+    if text.startswith("\ufeff") or "\r" in text:
+        text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    return hashlib.blake2b(text.encode("utf-8", errors="replace"), digest_size=16).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,9 @@ import re
 import shutil
 import tempfile
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from dataclasses import fields, is_dataclass
 from functools import cache, wraps
 from importlib import metadata
@@ -288,13 +290,17 @@ def shelf(name: str, *modules: str) -> Shelf:
 
 
 class Shelf(Entries[Any]):
-    """Values made of this package's frozen dataclasses, by key, in ``<folder>/<name>.pickle``.
+    """Values made of this package's frozen dataclasses, by key, in ``<folder>/<name>.<x>.pickle``.
 
     For results that are not strings (a document's validated entity). One process owns it:
     the one that made it (forked children inherit it but never write it). Only the classes
     of ``modules``, dates, times and time zones can be read back (``SafeUnpickler``): a
     cache folder restored by CI cannot make the build run anything else. Entries this build
-    did not use are dropped when it is written; an unchanged shelf is not written again."""
+    did not use are dropped when it is written. Entries are spread over 16 files by their
+    key's first digit, and only the files whose entries changed are written again (perf,
+    issue 5: after one edit, ~2.5 MB of a district's 40 MB, ~0.03 s instead of ~0.4 s)."""
+
+    SHARDS = "0123456789abcdef"
 
     def __init__(self, name: str, modules: Iterable[str]) -> None:
         super().__init__()
@@ -302,6 +308,8 @@ class Shelf(Entries[Any]):
         self.modules = frozenset(modules)
         self.version = package_version(())
         self.owner = os.getpid()
+        self.changed: set[str] = set()
+        """Shards to which this build added an entry."""
 
     def key(self, *parts: str) -> str:
         """The key of ``parts`` (which contain no NUL: paths, digests, numbers, names)."""
@@ -310,41 +318,65 @@ class Shelf(Entries[Any]):
             raise ValueError("a shelf key part contains NUL")
         return hashlib.blake2b(text.encode("utf-8"), digest_size=20).hexdigest()
 
-    def path(self) -> Path:
+    def put(self, key: str, value: Any) -> None:
+        super().put(key, value)
+        self.changed.add(key[:1])
+
+    def path(self, shard: str) -> Path:
         assert FOLDER is not None
-        return FOLDER / f"{self.name}.pickle"
+        return FOLDER / f"{self.name}.{shard}.pickle"
 
     def read(self) -> dict[str, Any]:
+        entries: dict[str, Any] = {}
+        for shard in self.SHARDS:
+            entries.update(self.read_shard(shard))
+        return entries
+
+    def read_shard(self, shard: str) -> dict[str, Any]:
         try:
-            with open(self.path(), "rb") as f:
+            with open(self.path(shard), "rb") as f:
                 data = SafeUnpickler(f, self.modules).load()
         except Exception:  # a missing or damaged cache file: start afresh
             return {}
         if not isinstance(data, dict) or data.get("version") != self.version:
             return {}
         entries = data.get("entries")
-        return entries if isinstance(entries, dict) else {}
+        if not isinstance(entries, dict):
+            return {}
+        return {k: v for k, v in entries.items() if isinstance(k, str) and k[:1] == shard}
 
     def flush(self) -> None:
         if FOLDER is None or os.getpid() != self.owner:
             return
-        if not self.added and len(self.used) == len(self.load()):
-            return  # perf: what the file holds already
-        payload = {"version": self.version, "entries": self.used}
+        used: dict[str, dict[str, Any]] = {shard: {} for shard in self.SHARDS}
+        for key, value in self.used.items():
+            used[key[:1]][key] = value
+        held = Counter(key[:1] for key in self.load())
+        for shard, entries in used.items():
+            if shard in self.changed or len(entries) != held[shard]:
+                self.write_shard(shard, entries)
+        self.loaded = dict(self.used)
+        self.changed.clear()
+        self.added = False
+
+    def write_shard(self, shard: str, entries: dict[str, Any]) -> None:
+        if not entries:
+            with suppress(OSError):
+                self.path(shard).unlink(missing_ok=True)
+            return
+        payload = {"version": self.version, "entries": entries}
         try:
-            FOLDER.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=FOLDER, prefix=".tmp-")
+            folder = self.path(shard).parent
+            folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
         except OSError:
             return  # a read-only checkout still builds
         try:
             with os.fdopen(fd, "wb") as f:
                 pickle.dump(payload, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path())
+            os.replace(tmp, self.path(shard))
         except (OSError, pickle.PicklingError, TypeError, AttributeError):
             Path(tmp).unlink(missing_ok=True)  # nothing kept: the next build makes it again
-            return
-        self.loaded = dict(self.used)
-        self.added = False
 
 
 SAFE_GLOBALS = {

@@ -256,3 +256,29 @@ def test_a_build_reads_git_while_loading_with_the_same_histories(repo: Repo) -> 
     assert checked.site.history["tea"].uid == "salon@example.org"
     off = build.load_site(replace(options, git_history=False))
     assert off.site.history["tea"] == history.default_history("tea", "https://example.org/")
+
+
+def test_a_build_reads_only_the_working_copies_that_differ_from_their_commit(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``build.load_site`` gives history the loaded files' digests: a file as committed is not
+    read again, even saved with Windows line ends; a changed one is, and still counts."""
+    from generator import build
+
+    repo.commit({"content/events/salon.md": SALON, "content/events/reading.md": READING})
+    write_tree(repo.root, {"content/events/salon.md": SALON.replace("14:00", "09:00")})
+    crlf = (repo.root / "content/events/reading.md").read_bytes().replace(b"\n", b"\r\n")
+    (repo.root / "content/events/reading.md").write_bytes(crlf)
+    read: list[str] = []
+    reader = history.read_working_copy
+    monkeypatch.setattr(
+        history, "read_working_copy", lambda root, path: read.append(path) or reader(root, path)
+    )
+    options = build.BuildOptions(root=repo.root, site_url="https://example.org/")
+    site = build.load_site(options).site
+    assert read == ["content/events/salon.md"]
+    assert site.history["salon"].sequence == 1
+    assert site.history["reading"].sequence == 0
+    monkeypatch.undo()
+    every, _ = history.derive_history(repo.root, "content/events", site, True)
+    assert site.history == every  # as when every working copy is read

@@ -307,7 +307,7 @@ def test_entities_kept_by_text_give_the_same_site_and_problems(
     assert validate_with_memo(root, tmp_path) == fresh
     milestones = [p for p in checked[first:] if "/timeline/" not in p]
     assert milestones == []  # every document but the timelines' items came from the shelf
-    assert (tmp_path / "validate.made.pickle").is_file()
+    assert len(list(tmp_path.glob("validate.made.*.pickle"))) > 1
     if fixture == "broken":
         assert any(p.code == "ref.unknown" and p.origin.line > 1 for p in fresh[1])  # type: ignore[attr-defined]
 
@@ -367,7 +367,7 @@ def test_a_shelf_reads_back_only_its_own_kinds_of_values(tmp_path: Path) -> None
         assert shelf.get(shelf.key("a")) == zone_value
         assert shelf.get(shelf.key("a"))[0].tzinfo is SHANGHAI
         payload = {"version": shelf.version, "entries": {shelf.key("a"): Exploit()}}
-        (tmp_path / "s.pickle").write_bytes(pickle.dumps(payload))
+        (tmp_path / f"s.{shelf.key('a')[0]}.pickle").write_bytes(pickle.dumps(payload))
         memo.use(tmp_path)
         shelf = memo.shelf("s", "generator.model")
         assert shelf.get(shelf.key("a")) is None
@@ -381,33 +381,47 @@ def test_a_shelf_reads_back_only_its_own_kinds_of_values(tmp_path: Path) -> None
 def test_a_shelf_is_written_by_its_own_process_only_and_keeps_what_was_used(
     tmp_path: Path,
 ) -> None:
+    """Forked steps never write it; an unchanged shelf is not written; after one change only
+    the file holding that entry is; entries a build did not use are gone after it."""
     import os
 
     from generator import memo
 
+    def files() -> dict[str, int]:
+        return {p.name: p.stat().st_mtime_ns for p in tmp_path.glob("s.*.pickle")}
+
     try:
         memo.use(tmp_path)
         shelf = memo.shelf("s")
-        shelf.put(shelf.key("a"), 1)
-        shelf.put(shelf.key("b"), 2)
+        names = {}  # one name per file, for three files
+        for i in range(100):
+            names.setdefault(shelf.key(f"n{i}")[0], f"n{i}")
+        a, b, c = list(names.values())[:3]
+        for value, name in enumerate((a, b, c)):
+            shelf.put(shelf.key(name), value)
         pid = os.fork()
         if pid == 0:  # a forked step of the build flushes its memo: never this shelf
             memo.flush()
-            os._exit(0 if not (tmp_path / "s.pickle").exists() else 1)
+            os._exit(0 if not files() else 1)
         assert os.waitpid(pid, 0)[1] == 0
         memo.flush()
-        stamp = (tmp_path / "s.pickle").stat().st_mtime_ns
+        first = files()
+        assert len(first) == 3
         memo.use(tmp_path)
         shelf = memo.shelf("s")
-        assert shelf.get(shelf.key("a")) == 1 and shelf.get(shelf.key("b")) == 2
+        assert [shelf.get(shelf.key(n)) for n in (a, b, c)] == [0, 1, 2]
         memo.flush()
-        assert (tmp_path / "s.pickle").stat().st_mtime_ns == stamp  # unchanged: not written
+        assert files() == first  # unchanged: not written
         memo.use(tmp_path)
         shelf = memo.shelf("s")
-        assert shelf.get(shelf.key("a")) == 1
-        memo.flush()  # b was not used by this build
+        assert shelf.get(shelf.key(a)) == 0 and shelf.get(shelf.key(c)) == 2
+        shelf.put(shelf.key(c), 3)
+        memo.flush()  # b was not used by this build; c changed
+        after = files()
+        name_a = f"s.{shelf.key(a)[0]}.pickle"
+        assert after[name_a] == first[name_a] and f"s.{shelf.key(b)[0]}.pickle" not in after
         memo.use(tmp_path)
         shelf = memo.shelf("s")
-        assert shelf.get(shelf.key("b")) is None and shelf.get(shelf.key("a")) == 1
+        assert [shelf.get(shelf.key(n)) for n in (a, b, c)] == [0, None, 3]
     finally:
         memo.use(None)
