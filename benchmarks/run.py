@@ -223,7 +223,8 @@ class Timing:
             "peak_rss_process_tree_mb": round(self.tree_rss / 2**20),
             "pages": self.output.pages,
             "pages_per_s": round(self.output.pages / self.wall),
-            "output_mb": round(self.output.bytes / 2**20, 1),
+            "output_mb": round(self.output.bytes / 10**6, 1),
+            "output_mib": round(self.output.bytes / 2**20, 1),
             "files": self.output.files,
             "largest_page": self.output.largest_page,
             "largest_page_kb": round(self.output.largest_page_bytes / 1024, 1),
@@ -809,14 +810,15 @@ def render_markdown(report: dict[str, object]) -> str:
         f"Site: {report['site']}; machine: {report['machine']['cpus']} CPUs, "
         f"{report['machine']['cpu']}, Python {report['machine']['python']}.",
         "",
-        "| tool | median wall s | median CPU s | pages | pages/s | peak memory MB (largest process / tree sum) | output MB | largest page |",
+        "| tool | median wall s | median CPU s | pages | pages/s | peak memory MB (largest process / tree sum) | output MB (MiB) | largest page |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for r in rows:  # type: ignore[union-attr]
         lines.append(
             f"| {r['tool']} | {r['median_wall_s']} | {r['median_cpu_s']} | {r['pages']} | "
             f"{r['pages_per_s']} | {r['peak_rss_largest_process_mb']} / {r['peak_rss_process_tree_mb']} | "
-            f"{r['output_mb']} | {r['largest_page']} ({r['largest_page_kb']} KB) |"
+            f"{r['output_mb']} ({r.get('output_mib', '?')}) | {r['largest_page']} "
+            f"({r['largest_page_kb']} KB) |"
         )
     if report.get("ratios_to_hugo"):
         lines += [
