@@ -161,6 +161,42 @@ def test_failed_build_leaves_previous_site_byte_for_byte(tmp_path: Path) -> None
     assert "content/events/broken.md:4: venue:" in result.stderr
 
 
+def test_a_build_removes_folders_that_interrupted_builds_left(tmp_path: Path) -> None:
+    """Ctrl-C or a killed job leaves the folder a build was writing (a whole site). The next
+    build deletes those whose process is gone, and never one still being written."""
+    import os
+    import signal
+
+    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    gone = subprocess.Popen(["true"])
+    gone.wait()  # a process id that no longer runs
+    left = site / f".site.building-{gone.pid}-x1y2"
+    (left / "events").mkdir(parents=True)
+    (left / "events" / "index.html").write_text("半成品", encoding="utf-8")
+    alive = subprocess.Popen(["sleep", "60"])
+    busy = site / f".site.building-{alive.pid}-z3"
+    busy.mkdir()
+    legacy = site / ".site.building-ab12cd"  # an older yizhan's name, without a process
+    legacy.mkdir()
+    try:
+        assert yizhan(site, "build").returncode == 0
+        deadline = time.monotonic() + 20
+        while left.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)  # deleted by a detached process
+        assert not left.exists()
+        assert busy.is_dir() and legacy.is_dir()
+        os.utime(legacy, (time.time() - 2 * 86400,) * 2)
+        assert yizhan(site, "build").returncode == 0
+        deadline = time.monotonic() + 20
+        while legacy.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not legacy.exists() and busy.is_dir()
+        assert (site / "site" / "index.html").is_file()
+    finally:
+        alive.send_signal(signal.SIGKILL)
+        alive.wait()
+
+
 def failed_build_keeping(site: Path, before: str) -> subprocess.CompletedProcess[str]:
     """``yizhan build``, which must fail cleanly and leave the last site (digest ``before``)
     exactly as it was, with no half-built folder beside it."""

@@ -92,6 +92,12 @@ def empty(folder: str) -> None:
             os.unlink(path)
 
 
+def staging_prefix(site: Path) -> str:
+    """How a build's folder beside the site ``site`` is named: it names the building process,
+    so a later build tells one left behind (interrupted, killed) from one still in use."""
+    return f".{site.name}.building-{os.getpid()}-"
+
+
 @dataclass
 class Prelink:
     """A linking process under way into ``staging``, then what it linked (``join``)."""
@@ -110,7 +116,7 @@ class Prelink:
         if not (folder / MANIFEST).is_file() or not hasattr(os, "fork"):
             return None
         site.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{site.name}.building-", dir=site.parent))
+        staging = Path(tempfile.mkdtemp(prefix=staging_prefix(site), dir=site.parent))
         reader, writer = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child: link, report, and leave without running the parent's exits

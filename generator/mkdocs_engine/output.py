@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import glob
 import os
 import shutil
 import stat
 import subprocess
 import sys
+import tempfile
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
 from ..lean.cache import FileCache
-from ..lean.prelink import Prelink
+from ..lean.prelink import Prelink, staging_prefix
 from ..plan import FileSpec, check_output_path
 
 
@@ -79,6 +82,48 @@ def swap_in(built: Path, final: Path) -> None:
             os.replace(old, final)
         raise
     discard(final.parent.glob(f".{final.name}.old-*"))  # this one, and any left before
+
+
+def staging_folder(final: Path) -> Path:
+    """A new folder beside ``final`` to build into; folders earlier builds left behind (their
+    process is gone: Ctrl-C, a killed CI job) are deleted first, in the background: each holds
+    a whole site (~500 MB on a district)."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    discard(abandoned_builds(final))
+    return Path(tempfile.mkdtemp(prefix=staging_prefix(final), dir=final.parent))
+
+
+ABANDONED_AFTER = 24 * 3600
+"""Age after which a build folder of a yizhan that did not name its process is left behind."""
+
+
+def abandoned_builds(final: Path) -> list[Path]:
+    found = []
+    for path in final.parent.glob(f".{glob.escape(final.name)}.building-*"):
+        pid = path.name.removeprefix(f".{final.name}.building-").split("-", 1)[0]
+        if pid.isdigit():
+            if not process_alive(int(pid)):
+                found.append(path)
+        elif age(path) > ABANDONED_AFTER:
+            found.append(path)
+    return found
+
+
+def process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # another user's process, or not knowable: keep its folder
+    return True
+
+
+def age(path: Path) -> float:
+    try:
+        return time.time() - path.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def discard(folders: Iterable[Path]) -> None:

@@ -12,7 +12,6 @@ import contextlib
 import importlib.util
 import logging
 import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -198,9 +197,8 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
 
     def redirect_output(self, config: MkDocsConfig) -> None:
         final = Path(config.site_dir)
-        final.parent.mkdir(parents=True, exist_ok=True)
         self.final_site_dir = str(final)
-        self.temp_dir = tempfile.mkdtemp(prefix=f".{final.name}.building-", dir=final.parent)
+        self.temp_dir = str(output.staging_folder(final))
         config.site_dir = self.temp_dir
         if config.strict:
             logging.getLogger("mkdocs").addHandler(self.counter)
