@@ -114,10 +114,11 @@ def cache_is_cold(cache: PageCache, pages: int) -> bool:
     return len(cache.stamps) < pages // 2
 
 
-def compile_templates(renderer: Renderer, names: Iterable[str]) -> None:
-    """Compile the page templates and every template they name before the workers fork
-    (perf, issue 5: each worker compiled the same ~90 templates, ~1.5 s of CPU apiece)."""
-    env = renderer.env
+def compile_templates(env: jinja2.Environment, names: Iterable[str]) -> None:
+    """Compile the page templates and every template they name, as a page would on first use
+    (perf, issue 5: before the workers fork, or each compiled the same ~90 templates, ~1.5 s of
+    CPU apiece; and in ``yizhan serve`` before the first save needs them).
+    """
     todo, seen = list(names), set()
     while todo:
         name = todo.pop()
@@ -184,7 +185,7 @@ def render_pages(
             alongside()
         return outcome
     if cache_is_cold(cache, len(specs)):
-        compile_templates(renderer_for(setup), {spec.template for spec in specs})
+        compile_templates(renderer_for(setup).env, {spec.template for spec in specs})
     head = batches(first, workers)
     tail = [[first + i for i in batch] for batch in batches(len(specs) - first, workers)]
     outcome = Outcome()
