@@ -864,7 +864,11 @@ def main() -> None:
         help="also time warm-cache builds, unchanged and after editing one activity",
     )
     parser.add_argument(
-        "--skip", action="append", default=[], choices=["build", "hugo", "serve", "search"]
+        "--skip",
+        action="append",
+        default=[],
+        choices=["build", "cold", "hugo", "serve", "search"],
+        help="leave a measurement out (cold: the builds without a cache, and the memory run)",
     )
     parser.add_argument("--edits", type=int, default=3)
     parser.add_argument(
@@ -909,7 +913,7 @@ def main() -> None:
     if hugo is not None and hugo.hugo is None:
         print("  hugo not found: skipped", flush=True)
         hugo = None
-    if "build" not in args.skip:
+    if "build" not in args.skip and "cold" not in args.skip:
         builds.append(time_yizhan(site, out, args.runs, warm=False, paired=hugo))
     if args.warm and "build" not in args.skip:
         builds.append(time_yizhan(site, out, args.runs, warm=True, paired=hugo))
@@ -919,7 +923,7 @@ def main() -> None:
         "site": f"{events} activities, {news} articles, 500 organisations, 20 venues",
         "machine": machine(),
     }
-    if "build" not in args.skip:
+    if "build" not in args.skip and "cold" not in args.skip:
         report["memory"] = measure_memory(site, out)
     if "search" not in args.skip and (out / "index.html").exists():
         print("  measuring the search download …", flush=True)
