@@ -133,10 +133,20 @@ class Entries(Generic[V]):
     """Values by key, read from one file when first asked; what this build used is ``used``
     (``flush`` writes it, so entries nothing uses any more go away)."""
 
-    def __init__(self) -> None:
+    def __init__(self, version: str) -> None:
+        self.version = version
+        """Digest of the code (and packages) the values depend on: part of every key."""
         self.loaded: dict[str, V] | None = None
         self.used: dict[str, V] = {}
         self.added = False
+
+    def key(self, *parts: str | bytes) -> str:
+        """The key of ``parts``, kept apart (each part's length goes in before it)."""
+        h = hashlib.blake2b(digest_size=20)
+        for part in (self.version, *parts):
+            data = part if isinstance(part, bytes) else part.encode("utf-8")
+            h.update(len(data).to_bytes(8, "little") + data)
+        return h.hexdigest()
 
     def get(self, key: str) -> V | None:
         if key in self.used:
@@ -164,20 +174,12 @@ class Table(Entries[str]):
     """Results by key, in ``<folder>/<name>.json``; see the module docstring."""
 
     def __init__(self, name: str, packages: Iterable[str]) -> None:
-        super().__init__()
+        super().__init__(package_version(tuple(packages)))
         self.name = name
-        self.version = package_version(tuple(packages))
         self.loaded_stamp: tuple[int, int, int] | None = None
         """The table file's inode, size and modification time when ``loaded`` was read."""
         self.written = 0
         """How many of ``used`` the last ``flush`` wrote."""
-
-    def key(self, *parts: str | bytes) -> str:
-        h = hashlib.blake2b(digest_size=20)
-        for part in (self.version, *parts):
-            data = part if isinstance(part, bytes) else part.encode("utf-8")
-            h.update(len(data).to_bytes(8, "little") + data)
-        return h.hexdigest()
 
     def read(self) -> dict[str, str]:
         self.loaded_stamp = file_stamp(self.path())
@@ -303,20 +305,12 @@ class Shelf(Entries[Any]):
     SHARDS = "0123456789abcdef"
 
     def __init__(self, name: str, modules: Iterable[str]) -> None:
-        super().__init__()
+        super().__init__(package_version(()))
         self.name = name
         self.modules = frozenset(modules)
-        self.version = package_version(())
         self.owner = os.getpid()
         self.changed: set[str] = set()
         """Shards to which this build added an entry."""
-
-    def key(self, *parts: str) -> str:
-        """The key of ``parts`` (which contain no NUL: paths, digests, numbers, names)."""
-        text = "\0".join((self.version, *parts))
-        if text.count("\0") != len(parts):
-            raise ValueError("a shelf key part contains NUL")
-        return hashlib.blake2b(text.encode("utf-8"), digest_size=20).hexdigest()
 
     def put(self, key: str, value: Any) -> None:
         super().put(key, value)

@@ -515,8 +515,9 @@ def make_once(
     kept = made_shelf()
     key = ""
     if doc.digest:
-        settings = repr((ctx.config.content_dir, ctx.config.timezone))  # repr: no NUL
-        key = kept.key(kind, doc.path, doc.digest, f"{doc.front_line}:{doc.body_line}", settings)
+        at = f"{doc.front_line}:{doc.body_line}"
+        config = ctx.config
+        key = kept.key(kind, doc.path, doc.digest, at, config.content_dir, config.timezone)
         known: Made | None = kept.get(key)
         if known is not None:
             return known
