@@ -29,7 +29,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import quote, urlsplit
 
 from . import urls
-from .load import text_digest
+from .load import text_digest, unix_line_ends
 from .model import EventHistory, Site
 from .plan import FileSpec
 from .problems import Origin, Problem, problem
@@ -174,7 +174,12 @@ def derive_history(
         loaded = digests.get(event.source.path) if digests else None
         # perf (issue 5): a working copy loaded as its last commit's text is not read again
         # (15,000 files on a district, ~0.4 s); any other is read and compared as it was.
-        same = loaded is not None and before is not None and loaded == text_digest(before)
+        # ``before`` is decoded as loading decodes (one BOM dropped), line ends aside.
+        same = (
+            loaded is not None
+            and before is not None
+            and loaded == text_digest(unix_line_ends(before))
+        )
         working = None if same else read_working_copy(root, event.source.path)
         if working is not None:
             text = working.decode("utf-8-sig", errors="replace")

@@ -134,10 +134,8 @@ def front_of(composed: Map | KeptMap | None) -> Map | None:
 
 
 def text_digest(text: str) -> str:
-    """The digest of a file's text as loaded (``decode_text``: no BOM, LF line ends)."""
-    if text.startswith("\ufeff") or "\r" in text:
-        text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    return hashlib.blake2b(text.encode("utf-8", errors="replace"), digest_size=16).hexdigest()
+    """The digest of a file's text as loaded (``decode_text``)."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -276,7 +274,11 @@ def decode_text(raw: bytes, rel: str) -> tuple[str | None, list[Problem]]:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         return None, [problem(Origin(rel, line), "file.encoding")]
-    return text.replace("\r\n", "\n").replace("\r", "\n"), []
+    return unix_line_ends(text), []
+
+
+def unix_line_ends(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def split_front_matter(text: str) -> tuple[str | None, str, int]:
