@@ -221,10 +221,7 @@ class Table(Entries[str]):
                     return
                 entries = read_table(self.path(), BUILD)
                 entries.update(self.used)
-                fd, tmp = tempfile.mkstemp(dir=FOLDER, prefix=".tmp-")
-                with os.fdopen(fd, "wb") as f:
-                    f.write(orjson.dumps({"build": BUILD, "entries": entries}))
-                os.replace(tmp, self.path())
+                replace_file(self.path(), orjson.dumps({"build": BUILD, "entries": entries}))
             self.written = len(self.used)
         except OSError:
             pass  # a read-only checkout still builds
@@ -250,15 +247,27 @@ def file_stamp(path: Path) -> tuple[int, int, int] | None:
     return (info.st_ino, info.st_size, info.st_mtime_ns)
 
 
+def replace_file(path: Path, data: bytes) -> None:
+    """Write ``data`` as ``path`` at once: to a new file beside it, then renamed over it, so
+    a reader (another build's process) never sees half of it. Raises OSError, leaving no
+    temporary file."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 def claim_path(path: Path) -> Path:
     return path.with_name(f".{path.stem}.build")
 
 
 def claim(path: Path, build: str) -> None:
     """Mark the table at ``path`` as holding what the build ``build`` used."""
-    tmp = claim_path(path).with_name(f".tmp-{os.getpid()}-{path.stem}.build")
-    tmp.write_text(build, encoding="utf-8")
-    os.replace(tmp, claim_path(path))
+    replace_file(claim_path(path), build.encode("utf-8"))
 
 
 def claimed(path: Path) -> str | None:
@@ -360,17 +369,14 @@ class Shelf(Entries[Any]):
             return
         payload = {"version": self.version, "entries": entries}
         try:
-            folder = self.path(shard).parent
-            folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+            data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, TypeError, AttributeError):
+            return  # nothing kept: the next build makes it again
+        try:
+            self.path(shard).parent.mkdir(parents=True, exist_ok=True)
+            replace_file(self.path(shard), data)
         except OSError:
             return  # a read-only checkout still builds
-        try:
-            with os.fdopen(fd, "wb") as f:
-                pickle.dump(payload, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path(shard))
-        except (OSError, pickle.PicklingError, TypeError, AttributeError):
-            Path(tmp).unlink(missing_ok=True)  # nothing kept: the next build makes it again
 
 
 SAFE_GLOBALS = {
