@@ -95,7 +95,18 @@ def empty(folder: str) -> None:
 def staging_prefix(site: Path) -> str:
     """How a build's folder beside the site ``site`` is named: it names the building process,
     so a later build tells one left behind (interrupted, killed) from one still in use."""
-    return f".{site.name}.building-{os.getpid()}-"
+    return f"{staging_base(site)}{os.getpid()}-"
+
+
+def staging_base(site: Path) -> str:
+    """How the name of every build folder of ``site`` starts, this version's or an older's."""
+    return f".{site.name}.building-"
+
+
+def staging_owner(site: Path, folder: Path) -> int | None:
+    """The process that named the build folder ``folder`` of ``site`` (None: an older yizhan's)."""
+    pid = folder.name.removeprefix(staging_base(site)).split("-", 1)[0]
+    return int(pid) if pid.isdigit() else None
 
 
 @dataclass

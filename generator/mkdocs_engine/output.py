@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..lean.cache import FileCache
-from ..lean.prelink import Prelink, staging_prefix
+from ..lean.prelink import Prelink, staging_base, staging_owner, staging_prefix
 from ..plan import FileSpec, check_output_path
 
 
@@ -99,10 +99,10 @@ ABANDONED_AFTER = 24 * 3600
 
 def abandoned_builds(final: Path) -> list[Path]:
     found = []
-    for path in final.parent.glob(f".{glob.escape(final.name)}.building-*"):
-        pid = path.name.removeprefix(f".{final.name}.building-").split("-", 1)[0]
-        if pid.isdigit():
-            if not process_alive(int(pid)):
+    for path in final.parent.glob(glob.escape(staging_base(final)) + "*"):
+        pid = staging_owner(final, path)
+        if pid is not None:
+            if not process_alive(pid):
                 found.append(path)
         elif age(path) > ABANDONED_AFTER:
             found.append(path)

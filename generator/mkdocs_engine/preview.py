@@ -408,9 +408,7 @@ class Preview:
                 self.env = (config, env)
             return self.env[1]
 
-    def prepare(
-        self, outputs: Outputs, site: Site, site_dir: Path, done: threading.Event | None = None
-    ) -> None:
+    def prepare(self, outputs: Outputs, site: Site, site_dir: Path, done: threading.Event) -> None:
         """Made while the preview waits for edits: each activity's outputs (taken from the
         calendar and ``events.json`` just written where they check out, the rest made by
         ``Outputs.warm``), and the templates of the navigation's pages, compiled."""
@@ -430,8 +428,7 @@ class Preview:
                 compile_templates(renderer_for(setup).env, lean)
         except Exception:  # a refresh that needs them reports it
             log.debug("yizhan: templates not prepared", exc_info=True)
-        if done is not None:
-            done.set()
+        done.set()
         outputs.warm(background=True)
 
     def write(self, rel: str, content: bytes) -> str:
