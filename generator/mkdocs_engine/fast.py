@@ -37,6 +37,7 @@ from mkdocs.utils import get_build_timestamp
 
 from ..lean import search
 from ..lean.cache import PageCache, Stamp, page_entry, setup_fingerprint
+from ..lean.icons import Sprite
 from ..lean.pool import Outcome, render_pages
 from ..lean.prelink import Prelink
 from ..lean.render import Nav, NavHome, NavItem, Script, Setup, output_path
@@ -118,12 +119,17 @@ class FastPath:
         # Kept as objects: MkDocs fills in free pages' titles after on_nav, while reading them.
         self.captured = (nav, files)
 
-    def render(self, config: MkDocsConfig, alongside: Callable[[], None] | None = None) -> None:
+    def render(
+        self,
+        config: MkDocsConfig,
+        alongside: Callable[[], None] | None = None,
+        sprite: Sprite | None = None,
+    ) -> None:
         """Write the lean pages. ``alongside`` (writing the feeds) runs in a thread of this
         process from the moment the workers are forked until ``finish``: beside the workers,
         then beside Pagefind (perf, issue 5: an edit re-indexes a part of the search)."""
         assert self.captured is not None, "capture() runs before render()"
-        self.setup = make_setup(config, *self.captured, self.root)
+        self.setup = make_setup(config, *self.captured, self.root, sprite)
         site_dir = Path(config.site_dir)
         cache = self.page_cache = PageCache(self.cache_folder())
 
@@ -306,7 +312,9 @@ def nav_sources(nav: Any) -> set[str]:
     return found
 
 
-def make_setup(config: MkDocsConfig, nav: Navigation, files: Files, root: Path) -> Setup:
+def make_setup(
+    config: MkDocsConfig, nav: Navigation, files: Files, root: Path, sprite: Sprite | None = None
+) -> Setup:
     theme = config.theme
     theme_values = {key: plain(theme[key]) for key in theme}
     snapshot = {k: plain(v) for k, v in config.items() if k not in SKIPPED_CONFIG}
@@ -339,6 +347,7 @@ def make_setup(config: MkDocsConfig, nav: Navigation, files: Files, root: Path) 
         theme.dirs,
         packaged,
         config_file,
+        extra=sprite.file if sprite is not None else None,
     )
     return Setup(
         theme_dirs=tuple(theme.dirs),
@@ -353,6 +362,7 @@ def make_setup(config: MkDocsConfig, nav: Navigation, files: Files, root: Path) 
         mkdocs_version=mkdocs.__version__,
         fingerprint=fingerprint,
         directory_urls=bool(config.use_directory_urls),
+        icons=sprite,
     )
 
 

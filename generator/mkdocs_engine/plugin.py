@@ -29,9 +29,10 @@ from mkdocs.utils.templates import TemplateContext
 
 from .. import heap, memo
 from ..build import KIND_FOLDERS, BuildOptions, PlanUnderWay, load_site, moved_sources, start_plan
-from ..lean import prelink
+from ..lean import icons, prelink
 from ..lean.cache import FileCache
 from ..lean.prelink import Prelink
+from ..lean.render import JSON_DUMPS, MKDOCS_BYTECODE
 from ..links import rebase_markdown
 from ..outputs.compact import compact_html
 from ..plan import PageSpec
@@ -107,6 +108,8 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         self.previous: Previous | None = None
         self.prelink: Prelink | None = None
         """issue 5: the last build's files, linked into this one's site while it loads."""
+        self.sprite: icons.Sprite | None = None
+        """issue 5: the page chrome's icons (``lean.icons``)."""
         self.superseded: Callable[[], bool] | None = None
         """Set by ``yizhan serve``: whether newer saves make this build not worth finishing."""
 
@@ -157,6 +160,7 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
             if self.use_fast_path(len(self.pages))
             else None
         )
+        self.sprite = chrome_sprite(config)
         if self.command == "build":
             self.redirect_output(config)
         return config
@@ -232,6 +236,9 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
             files.append(generated)
         if clashes:
             raise PluginError(format_problems(clashes, self.language))
+        # issue 5: the chrome's icons, one cached file instead of inline SVG on every page
+        assert self.sprite is not None, "on_config makes the sprite"
+        files.append(File.generated(config, self.sprite.file, content=self.sprite.content))
         if self.fast is not None:  # issue 5: lean pages stay linkable but MkDocs skips them
             self.fast.exclude(files)
         return files
@@ -246,6 +253,9 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         # Our templates render editor data: escape it. Material's own templates insert
         # pre-rendered HTML and are written for autoescape off, so they keep it off.
         env.autoescape = autoescape_ours
+        env.globals["yz_icons"] = self.sprite
+        env.policies["json.dumps_kwargs"] = JSON_DUMPS  # the lean renderer's, same bytes
+        env.bytecode_cache = MKDOCS_BYTECODE  # issue 5: serve's rebuilds compile nothing again
         if self.prelink is not None:  # MkDocs cleaned its output folder: now it gets them
             self.prelink.move_into(Path(config.site_dir))
             log.info(
@@ -303,7 +313,7 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         if self.fast is None:
             write_outputs()
         else:  # issue 5: the lean pages, sitemap entries and index; the feeds meanwhile
-            self.fast.render(config, alongside=write_outputs)
+            self.fast.render(config, alongside=write_outputs, sprite=self.sprite)
             self.fast.finish()
         if self.prelink is not None:
             made = self.fast.made() if self.fast is not None else []
@@ -351,6 +361,14 @@ STYLESHEETS = (
     "assets/stylesheets/calendar.css",
     "assets/stylesheets/orgs.css",
 )
+
+
+def chrome_sprite(config: MkDocsConfig) -> icons.Sprite:
+    """The sprite of the theme's chosen chrome icons (its folders are in their final order)."""
+    try:
+        return icons.make_sprite(config.theme.get("icon") or {}, config.theme.dirs)
+    except (OSError, ValueError) as error:
+        raise PluginError(f"theme.icon: {error}") from None
 
 
 def add_package_theme(config: MkDocsConfig) -> None:

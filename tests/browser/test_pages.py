@@ -89,6 +89,24 @@ class Visit:
         self.context.close()
 
 
+def undrawn_icons(page: Any) -> list[str]:
+    """The chrome's icons (``<use>`` of the sprite) shown on screen but drawn empty: what a
+    sprite that failed to load, or a missing symbol, leaves."""
+    return page.evaluate(
+        """[...document.querySelectorAll('svg > use')]
+            .filter(u => u.closest('svg').getBoundingClientRect().width > 0
+                         && u.closest('svg').checkVisibility())
+            .filter(u => u.getBBox().width === 0)
+            .map(u => u.getAttribute('href'))"""
+    )
+
+
+def drawn_icons(page: Any) -> int:
+    return page.evaluate(
+        "[...document.querySelectorAll('svg > use')].filter(u => u.getBBox().width > 0).length"
+    )
+
+
 def axe_serious(page: Any) -> list[str]:
     # Material fades its tabs in: contrast measured mid-transition fails now and then.
     page.evaluate("() => Promise.all(document.getAnimations().map(a => a.finished))")
@@ -121,6 +139,8 @@ def test_key_page_is_local_error_free_and_accessible(built_site, browser, pages,
         assert not third_party, f"requests to other hosts: {third_party}"
         assert not visit.failed, f"failed requests: {visit.failed}"
         assert not visit.errors, f"script errors: {visit.errors}"
+        assert drawn_icons(page) >= 2, "the header's icons are not drawn"
+        assert not undrawn_icons(page), f"icons not drawn: {undrawn_icons(page)}"
         overflow = page.evaluate("document.documentElement.scrollWidth")
         assert overflow <= width, f"page is {overflow}px wide in a {width}px window"
         violations = axe_serious(page)
@@ -159,6 +179,7 @@ def test_missing_page_shows_the_styled_404_under_the_base_path(built_site, brows
             "getComputedStyle(document.querySelector('.md-header__inner')).display"
         )
         assert display == "flex"
+        assert drawn_icons(page) >= 2 and not undrawn_icons(page), "the 404's icons"
         home = page.get_attribute(".yz-404__links a", "href") or ""
         assert home.startswith("/repo/")
         stylesheets_ok = [u for u in visit.requests if u.endswith(".css")]
