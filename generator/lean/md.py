@@ -19,6 +19,7 @@ from xml.etree import ElementTree as etree
 import markdown
 from markdown.treeprocessors import Treeprocessor
 
+from ..views import plainmd
 from .links import relative_url
 
 AMP_SUBSTITUTE = "\x02amp\x03"  # python-markdown's stand-in for '&' in e-mail links
@@ -103,15 +104,25 @@ class PageMarkdown:
         self.links = LinkRewriter(self.md, files, directory_urls)
         # MkDocs registers its link processor at priority 0: after every extension's.
         self.md.treeprocessors.register(self.links, "relpath", 0)
+        # perf (issue 5): bodies of plain paragraphs, headings and lists skip python-markdown
+        self.plain = plainmd.for_converter(self.md.reset())
 
     def render(self, text: str, src_uri: str, url: str) -> Rendered:
+        made = self.plain.convert(text) if self.plain is not None else None
+        if made is not None:  # no link to rewrite, nothing to warn about
+            return Rendered(made[0], toc_items(made[1]))
         self.md.reset()
         self.links.src_uri, self.links.page_url, self.links.warnings = src_uri, url, []
         html = self.md.convert(text)
-        toc = [toc_item(token) for token in getattr(self.md, "toc_tokens", [])]
-        if toc:
-            toc[0].active = True
+        toc = toc_items(getattr(self.md, "toc_tokens", []))
         return Rendered(html, toc, tuple(self.links.warnings))
+
+
+def toc_items(tokens: list[dict[str, Any]]) -> list[TocItem]:
+    toc = [toc_item(token) for token in tokens]
+    if toc:
+        toc[0].active = True
+    return toc
 
 
 def toc_item(token: Mapping[str, Any]) -> TocItem:

@@ -19,6 +19,7 @@ from urllib.parse import urljoin, urlsplit
 import markdown
 
 from .. import memo, parallel
+from . import plainmd
 
 if TYPE_CHECKING:
     from ..model import NewsItem
@@ -84,6 +85,10 @@ def markdown_table() -> memo.Table:
 
 
 def convert(text: str) -> str:
+    plain = shared_plain()
+    made = plain.convert(text) if plain is not None else None
+    if made is not None:  # perf (issue 5): a plain body skips python-markdown (plainmd)
+        return made[0]
     return shared_converter().reset().convert(text)
 
 
@@ -117,6 +122,11 @@ def shared_converter() -> markdown.Markdown:
     return markdown.Markdown(
         extensions=list(MARKDOWN_EXTENSIONS), extension_configs=MARKDOWN_CONFIG
     )
+
+
+@lru_cache(maxsize=1)
+def shared_plain() -> plainmd.Plain | None:
+    return plainmd.for_converter(shared_converter().reset())
 
 
 class TextExtractor(HTMLParser):
