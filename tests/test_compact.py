@@ -38,3 +38,13 @@ def test_compacting_twice_changes_nothing() -> None:
     html = "<ul>\n  <li>一</li>\n\n  <li>二</li>\n</ul>\n<pre>\n  a\n</pre>"
     once = compact_html(html)
     assert compact_html(once) == once
+
+
+def test_kept_elements_end_at_their_first_closing_tag_in_any_case() -> None:
+    # One line each (the page is squeezed in one pass) or with runs inside (kept apart).
+    oneline = '<div>\n  <script>var s = "</scr" + "ipt>";</SCRIPT >\n  <p>\n    x\n  </p>\n</div>'
+    assert compact_html(oneline) == (
+        '<div>\n<script>var s = "</scr" + "ipt>";</SCRIPT >\n<p>\nx\n</p>\n</div>'
+    )
+    two = "<pre>\n  a\n</pre>\n   <b>\n   c</b>\n   <pre>\n  d\n</Pre>"
+    assert compact_html(two) == "<pre>\n  a\n</pre>\n<b>\nc</b>\n<pre>\n  d\n</Pre>"

@@ -81,6 +81,8 @@ BASE_PATCHES = (
         '<article class="md-content__inner md-typeset">',
         '<article class="md-content__inner md-typeset"{{ lean_article_attrs }}>',
     ),
+    # perf (issue 5): Material's strings, made once (``Language``), not once a page
+    ('{% import "partials/language.html" as lang with context %}', "{% set lang = lean_lang %}"),
 )
 
 
@@ -210,6 +212,26 @@ def patch_base(source: str) -> str:
     return source
 
 
+class Language:
+    """Material's ``lang`` (``partials/language.html``, imported by ``base.html`` on every page
+    with its language's strings as a dictionary built again on every lookup: ~20 a page),
+    with each string looked up once. The strings depend on the configuration alone."""
+
+    def __init__(self, env: jinja2.Environment, config: Mapping[str, Any]) -> None:
+        self.env, self.config = env, config
+        self.module: Any = None
+        self.strings: dict[str, Any] = {}
+
+    def t(self, key: str) -> Any:
+        found = self.strings.get(key)
+        if found is None:
+            if self.module is None:
+                template = self.env.get_template("partials/language.html")
+                self.module = template.make_module({"config": self.config})
+            found = self.strings[key] = self.module.t(key)
+        return found
+
+
 class Renderer:
     """Renders page specs; one per process (templates compile once, Markdown is reused)."""
 
@@ -223,6 +245,7 @@ class Renderer:
         self.site_url = site_url
         self.config = dict(setup.config)
         self.config["plugins"] = {k: PluginStub(v) for k, v in setup.plugins.items()}
+        self.env.globals["lean_lang"] = Language(self.env, self.config)
 
     def render(self, spec: PageSpec) -> Result:
         url = spec.path

@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-KEPT = re.compile(r"<(pre|textarea|script|style)\b.*?</\1\s*>", re.S | re.I)
+# The first closing tag after the opening one, as "<(pre|…)\b.*?</\1\s*>" with re.S finds it, but
+# skipping runs without "<" at once (perf, issue 5: the lazy ".*?" tried every character).
+KEPT = re.compile(r"<(pre|textarea|script|style)\b[^<]*(?:<(?!/\1\s*>)[^<]*)*</\1\s*>", re.I)
 RUN = re.compile(r"\n[ \t\n]+")
 """A newline and the blanks after it (a lone newline already is what it would become)."""
 ARTICLE = re.compile(r"<article\b.*?</article\s*>", re.S | re.I)
@@ -27,6 +29,11 @@ def compact_html(html: str) -> str:
 
 
 def squeeze(html: str) -> str:
+    kept = list(KEPT.finditer(html))
+    if not any(RUN.search(html, m.start(), m.end()) for m in kept):
+        # Nothing to keep has a run to squeeze (no run crosses a kept element's edge: it
+        # starts with "<" and ends with ">"): one pass over the page (perf, issue 5).
+        return RUN.sub("\n", html)
     return keep_around(html, KEPT, lambda text: RUN.sub("\n", text))
 
 
