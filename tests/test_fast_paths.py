@@ -687,10 +687,76 @@ def test_the_largest_index_parts_are_indexed_first(
         for name, n in sizes.items()
     ]
     bundles.append(search.Bundle("reused", tmp_path / "reused", ["a.html"] * 5000, reused=True))
-    indexing = search.Indexing(tmp_path, bundles, ["pagefind"])
+    indexing = search.Indexing(tmp_path, bundles, {})
     indexing.start()
     assert indexing.wait()
     assert order == ["news-2016-2019", "", "events-2027q1", "events-series"]
+
+
+def search_parts(root: Path, parts: int) -> list:  # type: ignore[type-arg]
+    """``parts`` folders of article pages as the lean renderer writes them, as index parts."""
+    from generator.lean import search
+
+    bundles = []
+    for part in range(parts):
+        for page in range(3):
+            html = (
+                '<!doctype html><html lang="zh-CN"><head><title>t</title></head><body>'
+                f'<article class="md-content__inner md-typeset" data-pagefind-body><h1>第{part}部分</h1>'
+                f"<p>驿站志愿服务{part}-{page}：垃圾分类宣传。</p></article></body></html>"
+            )
+            target = root / "site" / f"p{part}" / f"{page}" / "index.html"
+            target.parent.mkdir(parents=True)
+            target.write_text(html, encoding="utf-8")
+        pages = [f"p{part}/{page}/index.html" for page in range(3)]
+        bundles.append(search.Bundle(f"p{part}", root / "out" / f"p{part}", pages))
+    return bundles
+
+
+def test_one_pagefind_process_indexes_a_runners_parts_as_the_command_line_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pagefind's service, one process for all the parts of a runner (issue 5: its Chinese
+    dictionary loads once), writes each part's index as ``pagefind --site`` does."""
+    import subprocess
+    import sys
+
+    from generator.lean import search
+
+    started: list[object] = []
+    service = search.Service
+    monkeypatch.setattr(search, "PARALLEL_RUNS", 1)
+    monkeypatch.setattr(search, "Service", lambda: started.append(1) or service())
+    monkeypatch.setattr(search, "drop_code", lambda part: None)  # compare whole bundles
+    bundles = search_parts(tmp_path, 3)
+    settings = {"root_selector": search.ROOT_SELECTOR, "force_language": "zh"}
+    indexing = search.Indexing(tmp_path / "site", bundles, settings)
+    indexing.start()
+    assert indexing.wait()
+    assert len(started) == 1
+    for bundle in bundles:
+        alone = tmp_path / "alone" / bundle.name  # the part's pages at their site paths
+        shutil.copytree(tmp_path / "site" / bundle.name, alone / bundle.name)
+        expected = tmp_path / "cli" / bundle.name
+        options = ["--root-selector", search.ROOT_SELECTOR, "--force-language", "zh"]
+        command = [sys.executable, "-m", "pagefind", "--site", str(alone)]
+        subprocess.run([*command, "--output-path", str(expected), *options, "--silent"], check=True)
+        assert tree_digest(bundle.output) == tree_digest(expected), bundle.name
+        assert len(list((bundle.output / "fragment").iterdir())) == 3
+
+
+def test_a_failing_pagefind_leaves_a_warning_not_a_broken_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from generator.lean import search
+
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", "/bin/false")  # exits at once
+    bundles = search_parts(tmp_path, 2)
+    indexing = search.Indexing(tmp_path / "site", bundles, {"force_language": "zh"})
+    indexing.start()
+    assert indexing.wait() is False
+    assert "Pagefind failed" in caplog.text
+    assert not any(b.output.exists() for b in bundles)
 
 
 def test_the_ignored_elements_found_from_the_first_mark_are_those_a_full_scan_finds() -> None:

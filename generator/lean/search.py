@@ -12,6 +12,8 @@ repeating them (see ``indexed_page``).
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import functools
 import json
 import logging
@@ -21,12 +23,15 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections import deque
 from collections.abc import Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from ..plan import PageSpec
 from .cache import Stamp, digest, place
@@ -272,8 +277,11 @@ class Indexing:
 
     site_dir: Path
     bundles: list[Bundle]
-    command: list[str]
+    options: Mapping[str, str]
+    """Pagefind's index settings (``root_selector``, ``force_language``)."""
     futures: list[Future[bool]] = field(default_factory=list)
+    local: threading.local = field(default_factory=threading.local)
+    """Each runner's ``Service``."""
     started: float = field(default_factory=time.perf_counter)
 
     @property
@@ -283,30 +291,50 @@ class Indexing:
     def start(self) -> None:
         # Largest parts first, so the last runs are short ones and both runners finish about
         # together (perf, issue 5: a cold district's ten parts, 0.6-4.7 s each).
-        todo = sorted(
-            (b for b in self.bundles if not b.reused),
-            key=lambda b: -len(b.pages) if b.pages is not None else -sys.maxsize,
+        todo = deque(
+            sorted(
+                (b for b in self.bundles if not b.reused),
+                key=lambda b: -len(b.pages) if b.pages is not None else -sys.maxsize,
+            )
         )
         if not todo:
             return
-        pool = ThreadPoolExecutor(max_workers=PARALLEL_RUNS, thread_name_prefix="pagefind")
-        self.futures = [pool.submit(self.run, b) for b in todo]
+        runners = min(PARALLEL_RUNS, len(todo))
+        pool = ThreadPoolExecutor(max_workers=runners, thread_name_prefix="pagefind")
+        self.futures = [pool.submit(self.run_parts, todo) for _ in range(runners)]
         pool.shutdown(wait=False)
+
+    def run_parts(self, todo: deque[Bundle]) -> bool:
+        """Index parts from ``todo`` until none is left, in one Pagefind process."""
+        done = True
+        try:
+            while True:
+                try:
+                    bundle = todo.popleft()
+                except IndexError:
+                    return done
+                done = self.run(bundle) and done
+        finally:
+            service = getattr(self.local, "service", None)
+            if service is not None:
+                service.close()
 
     def run(self, bundle: Bundle) -> bool:
         staging = stage(self.site_dir, bundle.pages) if bundle.pages is not None else None
         site = staging or self.site_dir
-        command = [*self.command, "--site", str(site), "--output-path", str(bundle.output)]
         try:
-            done = subprocess.run(
-                command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
-            )
+            if getattr(self.local, "service", None) is None:
+                self.local.service = Service()
+            self.local.service.index(site, bundle.output, self.options)
+        except (OSError, RuntimeError, ValueError, KeyError) as error:
+            log.warning(f"Pagefind failed: {str(error)[-2000:]}")
+            if getattr(self.local, "service", None) is not None:
+                self.local.service.close()  # the next part starts a new process
+                self.local.service = None
+            return False
         finally:
             if staging is not None:
                 shutil.rmtree(staging, ignore_errors=True)
-        if done.returncode != 0:
-            log.warning(f"Pagefind failed: {done.stderr.strip()[-2000:]}")
-            return False
         if bundle.name:
             drop_code(bundle.output)
         if bundle.cache is not None:
@@ -315,6 +343,76 @@ class Indexing:
 
     def wait(self) -> bool:
         return all([f.result() for f in self.futures])
+
+
+class Service:
+    """Pagefind in service mode (``pagefind --service``), for every part one runner indexes.
+
+    perf (issue 5): Pagefind loads its Chinese dictionary once per process, ~0.45 CPU-s, and a
+    cold district has ten parts; a process per part loaded it ten times. The service's
+    messages are JSON in base64, each followed by a comma (as Pagefind's own Python client
+    sends them); they are exchanged here in turn, without that client's asyncio loop, which
+    waits 0.1 s before reading each answer. The index is the one the command line writes."""
+
+    def __init__(self) -> None:
+        from pagefind.service import get_executable
+
+        executable = get_executable()
+        if executable is None:
+            raise RuntimeError("Pagefind's executable is missing")
+        self.process = subprocess.Popen(
+            [str(executable), "--service"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        self.sent = 0
+        self.pending = b""
+
+    def index(self, site: Path, output: Path, options: Mapping[str, str]) -> None:
+        made = self.send({"type": "NewIndex", "config": dict(options)})
+        index_id = made["index_id"]
+        try:
+            self.send({"type": "AddDir", "index_id": index_id, "path": str(site), "glob": None})
+            self.send({"type": "WriteFiles", "index_id": index_id, "output_path": str(output)})
+        finally:
+            self.send({"type": "DeleteIndex", "index_id": index_id})
+
+    def send(self, payload: Mapping[str, object]) -> dict[str, Any]:
+        assert self.process.stdin is not None
+        self.sent += 1
+        message = json.dumps({"message_id": self.sent, "payload": payload}).encode("utf-8")
+        self.process.stdin.write(base64.b64encode(message) + b",")
+        self.process.stdin.flush()
+        while True:
+            answer = json.loads(base64.b64decode(self.receive()))
+            if not isinstance(answer, dict):
+                continue
+            found: dict[str, Any] = answer.get("payload") or {}
+            if found.get("type") == "Error":
+                raise RuntimeError(str(found.get("message")))
+            if answer.get("message_id") == self.sent:
+                return found
+
+    def receive(self) -> bytes:
+        assert self.process.stdout is not None
+        while b"," not in self.pending:
+            chunk = os.read(self.process.stdout.fileno(), 1 << 16)
+            if not chunk:
+                raise RuntimeError(f"Pagefind stopped (exit status {self.process.poll()})")
+            self.pending += chunk
+        message, _, self.pending = self.pending.partition(b",")
+        return message
+
+    def close(self) -> None:
+        if self.process.stdin is not None:
+            with contextlib.suppress(OSError):  # a process that stopped: nothing to tell it
+                self.process.stdin.close()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
 
 
 def start_index(
@@ -339,10 +437,9 @@ def start_index(
         return None
     main = (site_dir / BUNDLE).resolve()
     clear_index(main, prelinked if cache is not None else None)
-    options = [
-        "--root-selector", ROOT_SELECTOR,
-        "--force-language", "en" if language.startswith("en") else "zh",
-    ]  # fmt: skip
+    force = "en" if language.startswith("en") else "zh"
+    # The command line's options (the index's cache key): the service takes the same settings.
+    options = ["--root-selector", ROOT_SELECTOR, "--force-language", force]
     groups = group_pages(pages)
     bundles = []
     for name in sorted(groups, key=lambda n: (n != "", n)):
@@ -358,7 +455,8 @@ def start_index(
     if cache is not None:
         prune_parts(cache / SEARCH_CACHE, {b.name or "main" for b in bundles})
     write_shard_list(main, [b.name for b in bundles if b.name])
-    indexing = Indexing(site_dir, bundles, [sys.executable, "-m", "pagefind", *options, "--silent"])
+    settings = {"root_selector": ROOT_SELECTOR, "force_language": force}
+    indexing = Indexing(site_dir, bundles, settings)
     indexing.start()
     return indexing
 
