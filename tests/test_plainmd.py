@@ -142,3 +142,44 @@ def test_converters_that_read_plain_text_otherwise_get_no_shortcut(
 ) -> None:
     md = markdown.Markdown(extensions=extensions, extension_configs=configs)
     assert plainmd.for_converter(md.reset()) is None
+
+
+def test_the_text_of_a_plain_body_is_the_one_an_html_parser_reads() -> None:
+    """Summaries, reading times and calendar descriptions take a plain body's text without
+    parsing its HTML: the same text as ``html_to_text``."""
+    plain = plainmd.for_converter(text.shared_converter().reset())
+    assert plain is not None
+    rng = random.Random(4)
+    taken = 0
+    for _ in range(5000):
+        made = plain.convert(body(rng))
+        if made is not None:
+            taken += 1
+            assert text.plain_html_to_text(made[0]) == text.html_to_text(made[0]), made[0]
+    assert taken > 1000
+    assert text.plain_text("第一段。\n\n## 标题\n\n- 一\n- 二") == "第一段。 标题 一 二"
+
+
+def test_feeds_copy_a_body_without_links_as_their_parser_would() -> None:
+    """``absolutize_links`` returns a plain body's HTML without parsing it: what its parser
+    writes back. Bodies with links, entities and odd tags are parsed as before."""
+    rng = random.Random(6)
+    shortcut = 0
+    converter = markdown.Markdown(
+        extensions=list(text.MARKDOWN_EXTENSIONS), extension_configs=text.MARKDOWN_CONFIG
+    )
+    odd = ['<P>x</P>', '<a href="b.md">b</a>', "<img src='c.png'>", "<br/>", "<p>a &amp; b</p>",
+           "<p>1 < 2</p>", "<!-- c -->", '<div class="x">y</div >', "<p data-src=\"x\">y</p>"]  # fmt: skip
+    for i in range(4000):
+        source = body(rng)
+        fragment = converter.reset().convert(source) if i % 3 else rng.choice(odd) + source
+        parsed = text.LinkRewriter(
+            lambda url: text.absolute_url(url, "https://example.org/", "news/a.md", "news/a/")
+        )
+        parsed.feed(fragment)
+        parsed.close()
+        made = text.absolutize_links(fragment, "https://example.org/", "news/a.md", "news/a/")
+        assert made == "".join(parsed.out), fragment
+        shortcut += text.has_no_links(fragment)
+    assert shortcut > 1000
+    assert not text.has_no_links('<p><a href="x">y</a></p>')
