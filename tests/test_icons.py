@@ -58,6 +58,20 @@ def test_a_missing_icon_is_named() -> None:
         make_sprite({"top": "material/no-such-icon"}, [MATERIAL])
 
 
+def test_a_build_naming_a_missing_icon_stops_with_the_setting_named(tmp_path: Path) -> None:
+    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    config = site / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace("\ntheme:\n", "\ntheme:\n  icon:\n    menu: material/no-such-icon\n", 1),
+        encoding="utf-8",
+    )
+    result = yizhan(site, "build")
+    assert result.returncode != 0
+    assert "theme.icon" in result.stderr and "material/no-such-icon" in result.stderr
+    assert "不存在" in result.stderr
+
+
 def test_every_icon_of_a_built_page_is_a_symbol_of_the_published_sprite(tmp_path: Path) -> None:
     site = copy_site(FIXTURE_SITE, tmp_path / "s")
     config = site / "mkdocs.yml"

@@ -49,7 +49,7 @@ def find_icon(name: str, theme_dirs: Sequence[str]) -> Path:
         path = Path(folder) / ".icons" / f"{name}.svg"
         if path.is_file():
             return path
-    raise FileNotFoundError(f"theme icon not found: .icons/{name}.svg")
+    raise FileNotFoundError(f"{name}（.icons/{name}.svg 不存在 / not found）")
 
 
 def symbol(role: str, svg: str) -> tuple[str, str]:

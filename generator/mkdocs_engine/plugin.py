@@ -368,7 +368,9 @@ def chrome_sprite(config: MkDocsConfig) -> icons.Sprite:
     try:
         return icons.make_sprite(config.theme.get("icon") or {}, config.theme.dirs)
     except (OSError, ValueError) as error:
-        raise PluginError(f"theme.icon: {error}") from None
+        raise PluginError(
+            f"mkdocs.yml: theme.icon: 图标无法使用 / icon unusable: {error}"
+        ) from None
 
 
 def add_package_theme(config: MkDocsConfig) -> None:
