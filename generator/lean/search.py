@@ -318,6 +318,7 @@ class Indexing:
             service = getattr(self.local, "service", None)
             if service is not None:
                 service.close()
+                self.local.service = None
 
     def run(self, bundle: Bundle) -> bool:
         staging = stage(self.site_dir, bundle.pages) if bundle.pages is not None else None
