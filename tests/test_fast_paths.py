@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -723,17 +724,24 @@ def test_one_pagefind_process_indexes_a_runners_parts_as_the_command_line_does(
 
     from generator.lean import search
 
-    started: list[object] = []
-    service = search.Service
+    started: list[int] = []
+    original = search.Service
+
+    def service() -> search.Service:  # records each process's CPU priority
+        made = original()
+        started.append(os.getpriority(os.PRIO_PROCESS, made.process.pid))
+        return made
+
     monkeypatch.setattr(search, "PARALLEL_RUNS", 1)
-    monkeypatch.setattr(search, "Service", lambda: started.append(1) or service())
+    monkeypatch.setattr(search, "Service", service)
     monkeypatch.setattr(search, "drop_code", lambda part: None)  # compare whole bundles
     bundles = search_parts(tmp_path, 3)
     settings = {"root_selector": search.ROOT_SELECTOR, "force_language": "zh"}
     indexing = search.Indexing(tmp_path / "site", bundles, settings)
     indexing.start()
     assert indexing.wait()
-    assert len(started) == 1
+    # one process, below the build's priority (serve indexes while saves are answered)
+    assert started == [os.getpriority(os.PRIO_PROCESS, 0) + search.NICE]
     for bundle in bundles:
         alone = tmp_path / "alone" / bundle.name  # the part's pages at their site paths
         shutil.copytree(tmp_path / "site" / bundle.name, alone / bundle.name)

@@ -346,6 +346,10 @@ class Indexing:
         return all([f.result() for f in self.futures])
 
 
+NICE = 5
+"""How much less CPU priority Pagefind gets than the build (as ``parallel.YIELD``)."""
+
+
 class Service:
     """Pagefind in service mode (``pagefind --service``), for every part one runner indexes.
 
@@ -367,6 +371,12 @@ class Service:
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
         )
+        # Below the build's own processes: in ``yizhan serve`` the index is made in the
+        # background, and a save's page, listings and feeds come first (perf, issue 5).
+        with contextlib.suppress(OSError):
+            os.setpriority(
+                os.PRIO_PROCESS, self.process.pid, os.getpriority(os.PRIO_PROCESS, 0) + NICE
+            )
         self.sent = 0
         self.pending = b""
 
