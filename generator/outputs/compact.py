@@ -11,7 +11,7 @@ whitespace where there was whitespace, so a browser lays the page out exactly as
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 # The first closing tag after the opening one, as "<(pre|…)\b.*?</\1\s*>" with re.S finds it, but
 # skipping runs without "<" at once (perf, issue 5: the lazy ".*?" tried every character).
@@ -24,7 +24,7 @@ ARTICLE = re.compile(r"<article\b.*?</article\s*>", re.S | re.I)
 def compact_html(html: str) -> str:
     """``html`` with indentation and blank lines outside kept elements reduced to newlines."""
     if "white-space" in html:
-        return keep_around(html, ARTICLE, squeeze)
+        return keep_around(html, ARTICLE.finditer(html), squeeze)
     return squeeze(html)
 
 
@@ -34,14 +34,15 @@ def squeeze(html: str) -> str:
         # Nothing to keep has a run to squeeze (no run crosses a kept element's edge: it
         # starts with "<" and ends with ">"): one pass over the page (perf, issue 5).
         return RUN.sub("\n", html)
-    return keep_around(html, KEPT, lambda text: RUN.sub("\n", text))
+    return keep_around(html, kept, lambda text: RUN.sub("\n", text))
 
 
-def keep_around(html: str, kept: re.Pattern[str], change: Callable[[str], str]) -> str:
-    """Apply ``change`` to the text between matches of ``kept``; matches stay as they are."""
+def keep_around(html: str, kept: Iterable[re.Match[str]], change: Callable[[str], str]) -> str:
+    """Apply ``change`` to the text between the matches ``kept`` (in order, of ``html``);
+    matches stay as they are."""
     parts: list[str] = []
     last = 0
-    for match in kept.finditer(html):
+    for match in kept:
         parts.append(change(html[last : match.start()]))
         parts.append(match.group(0))
         last = match.end()

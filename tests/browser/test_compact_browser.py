@@ -28,7 +28,9 @@ LAYOUT_JS = """() => {
 
 def indent(html: str) -> str:
     """The page with every newline outside kept elements grown into blank lines and indents."""
-    return keep_around(html, KEPT, lambda text: text.replace("\n", "\n      \n\t    "))
+    return keep_around(
+        html, KEPT.finditer(html), lambda text: text.replace("\n", "\n      \n\t    ")
+    )
 
 
 def layout(browser: Any, html: str, width: int, base: str) -> dict[str, Any]:
