@@ -138,7 +138,6 @@ class Entries(Generic[V]):
         """Digest of the code (and packages) the values depend on: part of every key."""
         self.loaded: dict[str, V] | None = None
         self.used: dict[str, V] = {}
-        self.added = False
 
     def key(self, *parts: str | bytes) -> str:
         """The key of ``parts``, kept apart (each part's length goes in before it)."""
@@ -158,7 +157,6 @@ class Entries(Generic[V]):
 
     def put(self, key: str, value: V) -> None:
         self.used[key] = value  # kept for this build even without a folder
-        self.added = True
 
     def load(self) -> dict[str, V]:
         """The entries the file held when first asked (read once)."""
@@ -180,6 +178,12 @@ class Table(Entries[str]):
         """The table file's inode, size and modification time when ``loaded`` was read."""
         self.written = 0
         """How many of ``used`` the last ``flush`` wrote."""
+        self.added = False
+        """Whether this build put an entry (``unchanged``)."""
+
+    def put(self, key: str, value: str) -> None:
+        super().put(key, value)
+        self.added = True
 
     def read(self) -> dict[str, str]:
         self.loaded_stamp = file_stamp(self.path())
@@ -360,7 +364,6 @@ class Shelf(Entries[Any]):
                 self.write_shard(shard, entries)
         self.loaded = dict(self.used)
         self.changed.clear()
-        self.added = False
 
     def write_shard(self, shard: str, entries: dict[str, Any]) -> None:
         if not entries:

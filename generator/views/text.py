@@ -85,10 +85,9 @@ def markdown_table() -> memo.Table:
 
 
 def convert(text: str) -> str:
-    plain = shared_plain()
-    made = plain.convert(text) if plain is not None else None
+    made = plain_html(text)
     if made is not None:  # perf (issue 5): a plain body skips python-markdown (plainmd)
-        return made[0]
+        return made
     return shared_converter().reset().convert(text)
 
 
@@ -127,6 +126,13 @@ def shared_converter() -> markdown.Markdown:
 @lru_cache(maxsize=1)
 def shared_plain() -> plainmd.Plain | None:
     return plainmd.for_converter(shared_converter().reset())
+
+
+def plain_html(text: str) -> str | None:
+    """The HTML of ``text`` when it is plain (``plainmd``) for the site's dialect, else None."""
+    plain = shared_plain()
+    made = plain.convert(text) if plain is not None else None
+    return made[0] if made is not None else None
 
 
 class TextExtractor(HTMLParser):
@@ -209,10 +215,9 @@ def collapse_spaces(text: str) -> str:
 
 def plain_text(body: str) -> str:
     """The readable text of a Markdown body, on one line."""
-    plain = shared_plain()
-    made = plain.convert(body) if plain is not None else None
+    made = plain_html(body)
     if made is not None:
-        return plain_html_to_text(made[0])
+        return plain_html_to_text(made)
     return html_to_text(render_html(body))
 
 
