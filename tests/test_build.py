@@ -428,3 +428,34 @@ def test_the_home_page_title_is_the_site_name_once(built: Path) -> None:
         r"<title>(.*?)</title>", (built / "news/index.html").read_text(encoding="utf-8")
     )
     assert news is not None and news.group(1).endswith(f" - {site_name}")
+
+
+def test_a_replaced_site_is_deleted_at_the_lowest_priority(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A replaced site (~500 MB on a district) is deleted by a detached process that yields
+    the processor to the build, or to ``yizhan serve``'s next rebuild. The process records its
+    niceness when it ends (a ``sitecustomize`` on its path), so nothing here races it."""
+    import os
+
+    from generator.mkdocs_engine import output
+
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    report = tmp_path / "niceness"
+    (hook / "sitecustomize.py").write_text(
+        "import atexit, os\n"
+        f"atexit.register(lambda: open({str(report)!r}, 'w').write(str(os.nice(0))))\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("PYTHONPATH", str(hook))
+    old = tmp_path / ".site.old-1"
+    for folder in ("events/a", "news/b"):
+        (old / folder).mkdir(parents=True)
+        (old / folder / "index.html").write_text("<p>旧</p>", encoding="utf-8")
+    output.discard([old])
+    deadline = time.monotonic() + 30
+    while not (report.exists() and report.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.05)  # written as the process ends, after the removal
+    assert not old.exists()
+    assert int(report.read_text(encoding="utf-8")) == min(19, os.nice(0) + 19)
