@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -67,6 +69,47 @@ def test_serve_shows_drafts_and_rebuilds_on_save(tmp_path: Path) -> None:
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+@pytest.mark.parametrize("stop", ["SIGTERM", "SIGHUP"])
+def test_serve_leaves_no_site_behind_when_stopped_or_killed(tmp_path: Path, stop: str) -> None:
+    """Each build of a preview is a whole site in the temporary folder (~650 MB on a
+    district): a preview stopped by a signal (a process manager, its terminal closed) removes
+    its own; a new one removes those of previews that were killed outright, and keeps those of
+    previews still running."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    killed = temporary / f"yizhan-serve-{gone.stdout.strip()}-k1"
+    running = temporary / f"yizhan-serve-{os.getpid()}-r1"
+    for folder in (killed, running):
+        (folder / "events").mkdir(parents=True)
+        (folder / "events" / "index.html").write_text("<p>旧</p>", encoding="utf-8")
+    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator.cli", "serve", "-a", f"127.0.0.1:{port}"],
+        cwd=site,
+        env=env(TMPDIR=str(temporary)),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        assert wait_for(f"http://127.0.0.1:{port}/repo/events/salon/", "白领沙龙")
+        own = [p for p in temporary.iterdir() if p.name.startswith(f"yizhan-serve-{process.pid}-")]
+        assert own, "the preview builds in the temporary folder, named by its process"
+        assert eventually(lambda: not killed.exists(), 30)
+        assert running.exists()
+    finally:
+        process.send_signal(getattr(signal, stop))
+        assert process.wait(timeout=30) == 0
+    assert eventually(lambda: not any(p.exists() for p in own), 30)
+    assert running.exists()
 
 
 def test_serve_shows_a_saved_activity_first_then_updates_listings_and_feeds(

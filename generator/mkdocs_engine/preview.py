@@ -26,7 +26,8 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
+import re
+import signal
 import tempfile
 import threading
 import time
@@ -68,6 +69,38 @@ READ_ONLY_EVENTS = frozenset(
 )
 MAX_QUICK_FILES = 20
 """More files saved at once (a checkout, a search-and-replace) go straight to the full build."""
+
+
+SERVE_FOLDER = "yizhan-serve-"
+"""Prefix of the folders a preview builds into, in the system's temporary folder (each holds a
+whole site: ~650 MB on a district), followed by the process id of the preview that owns it."""
+
+
+def new_folder() -> str:
+    return tempfile.mkdtemp(prefix=f"{SERVE_FOLDER}{os.getpid()}-")
+
+
+def abandoned_folders(temporary: Path) -> list[Path]:
+    """Folders of previews that are gone (killed, or the machine stopped) and of yizhan before
+    they were named by process; a preview running beside this one keeps its own."""
+    found = []
+    for path in temporary.glob(f"{SERVE_FOLDER}*"):
+        owner = re.match(rf"{SERVE_FOLDER}(\d+)-", path.name)
+        if owner is not None:
+            if not output.process_alive(int(owner[1])):
+                found.append(path)
+        elif output.age(path) > output.ABANDONED_AFTER:
+            found.append(path)
+    return found
+
+
+def stop_on_termination() -> None:
+    """End the preview on SIGTERM (a process manager, ``kill``) and SIGHUP (its terminal
+    closed) as on Ctrl-C, so its folders are removed instead of left in the temporary folder."""
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None:
+            signal.signal(number, signal.default_int_handler)
 
 
 def is_scratch(path: str) -> bool:
@@ -227,7 +260,8 @@ class Preview:
         """Set once the templates a save needs are compiled, after each full build."""
         self.env: tuple[MkDocsConfig, jinja2.Environment] | None = None
         self.env_lock = threading.Lock()
-        config = self.load_config(tempfile.mkdtemp(prefix="yizhan-serve-"))
+        output.discard(abandoned_folders(Path(tempfile.gettempdir())))
+        config = self.load_config(new_folder())
         self.folders.append(config.site_dir)
         host, port = config.dev_addr
         mount = urlsplit(config.site_url or "/").path
@@ -247,6 +281,8 @@ class Preview:
     def serve(self, open_browser: bool) -> None:
         config = self.first
         config.plugins.on_startup(command="serve", dirty=False)
+        if threading.current_thread() is threading.main_thread():
+            stop_on_termination()
         try:
             self.full_build(config)
             self.server.watch(config.docs_dir)
@@ -262,8 +298,8 @@ class Preview:
                 self.server.shutdown()
         finally:
             config.plugins.on_shutdown()
-            for folder in self.folders:
-                shutil.rmtree(folder, ignore_errors=True)
+            # in a detached process: the preview ends at once, even on a district's site
+            output.discard(Path(folder) for folder in self.folders)
 
     def rebuild(self) -> None:
         """The server's builder: the quick pages and the refresh when possible, then the full
@@ -277,7 +313,7 @@ class Preview:
                 self.preview(changed)
                 if self.outputs is not None:
                     self.outputs.stop()  # the full build uses the memo the background run uses
-                config = self.load_config(tempfile.mkdtemp(prefix="yizhan-serve-"))
+                config = self.load_config(new_folder())
                 if self.full_build(config, superseded=self.server.has_changes):
                     return
                 log.info("yizhan: newer saves came in: the rebuild starts again with them")
