@@ -459,3 +459,31 @@ def test_a_replaced_site_is_deleted_at_the_lowest_priority(
         time.sleep(0.05)  # written as the process ends, after the removal
     assert not old.exists()
     assert int(report.read_text(encoding="utf-8")) == min(19, os.nice(0) + 19)
+
+
+@pytest.mark.parametrize("fast", ["false", "true"])
+def test_the_site_is_readable_by_a_web_server_of_another_user(tmp_path: Path, fast: str) -> None:
+    """nginx runs as www-data, and ``cp -a`` or ``rsync -a`` keep modes: every folder of the
+    site (the site's own included: it was built in a folder only its owner could read) and
+    every file is as the umask makes them, readable by others under the usual 022."""
+    import os
+    import stat
+
+    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    set_fast(site, fast)
+    before = os.umask(0o022)
+    try:
+        result = yizhan(site, "build", "--strict")
+    finally:
+        os.umask(before)
+    assert result.returncode == 0, result.stderr
+    out = site / "site"
+    closed = [
+        path.relative_to(site).as_posix()
+        for path in [out, *out.rglob("*")]
+        if not path.is_symlink()
+        and path.stat().st_mode & (0o005 if path.is_dir() else 0o004)
+        != (0o005 if path.is_dir() else 0o004)
+    ]
+    assert closed == []
+    assert stat.S_IMODE(out.stat().st_mode) == 0o755

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
+import secrets
 import shutil
 import stat
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -90,7 +91,13 @@ def staging_folder(final: Path) -> Path:
     a whole site (~500 MB on a district)."""
     final.parent.mkdir(parents=True, exist_ok=True)
     discard(abandoned_builds(final))
-    return Path(tempfile.mkdtemp(prefix=staging_prefix(final), dir=final.parent))
+    while True:
+        # Not ``mkdtemp``, whose folder only its owner may read: once renamed to the site, a
+        # web server running as another user (nginx as www-data) could not serve it.
+        folder = final.parent / f"{staging_prefix(final)}{secrets.token_hex(4)}"
+        with contextlib.suppress(FileExistsError):
+            folder.mkdir()  # 0777 less the umask, as every folder inside it
+            return folder
 
 
 ABANDONED_AFTER = 24 * 3600
