@@ -145,8 +145,30 @@ def test_key_page_is_local_error_free_and_accessible(built_site, browser, pages,
         assert overflow <= width, f"page is {overflow}px wide in a {width}px window"
         violations = axe_serious(page)
         assert not violations, "\n".join(violations)
+        assert not outline_problems(page), outline_problems(page)
     finally:
         visit.close()
+
+
+def outline_problems(page: Any) -> list[str]:
+    """What the Nu HTML checker warns of in a page's outline: the content's ``<article>``
+    must hold the page's one ``<h1>`` itself, not in an article nested inside ("Article lacks
+    heading"; "Consider using the h1 element as a top-level heading only")."""
+    return list(
+        page.evaluate(
+            """() => {
+            const found = [];
+            if (document.querySelector("article article, article section h1"))
+                found.push("an article or section inside the content holds its heading");
+            const h1 = document.querySelectorAll("h1");
+            if (h1.length !== 1) found.push(`${h1.length} h1 elements`);
+            else if (h1[0].closest("article, section, aside, nav")
+                     !== document.querySelector("article.md-content__inner"))
+                found.push("the h1 is not the content article's own heading");
+            return found;
+        }"""
+        )
+    )
 
 
 def test_search_finds_a_word_inside_a_chinese_phrase(built_site, browser, pages):  # type: ignore[no-untyped-def]
