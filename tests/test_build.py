@@ -487,3 +487,78 @@ def test_the_site_is_readable_by_a_web_server_of_another_user(tmp_path: Path, fa
     ]
     assert closed == []
     assert stat.S_IMODE(out.stat().st_mode) == 0o755
+
+
+def test_the_first_news_card_image_is_fetched_at_once_the_rest_lazily(tmp_path: Path) -> None:
+    """The first card's image on /news/ is the largest thing a phone shows first (Lighthouse's
+    largest contentful paint): fetched at once with high priority; every other card image, and
+    those on the home page below its calendar, load lazily."""
+    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    for name, day in (("newest", "2026-11-20"), ("older", "2020-01-01")):
+        (site / "content" / "news" / f"{name}.md").write_text(
+            f"---\ntitle: 活动回顾{day}\ndate: {day}\nimage: ../images/dot.svg\n---\n回顾。\n",
+            encoding="utf-8",
+        )
+    result = yizhan(site, "build", "--strict")
+    assert result.returncode == 0, result.stderr
+
+    def card_images(rel: str) -> list[str]:
+        html = (site / "site" / rel).read_text(encoding="utf-8")
+        return re.findall(r'<img class="yz-card__image"[^>]*>', html)
+
+    first, *rest = card_images("news/index.html")
+    assert 'fetchpriority="high"' in first and "lazy" not in first
+    assert rest and all('loading="lazy"' in img and "fetchpriority" not in img for img in rest)
+    home = card_images("index.html")
+    assert home and all('loading="lazy"' in img for img in home)
+
+
+@pytest.mark.parametrize("spelling", ["images/dot.svg", "/images/dot.svg", "../images/dot.svg"])
+def test_an_image_field_leads_to_the_published_file_however_it_is_written(
+    tmp_path: Path, spelling: str
+) -> None:
+    """SPEC's ``image``: from the content root, or from the file with ``./`` / ``../``. An
+    article's card, cover, sharing image and feeds, and an activity's sharing image and
+    structured data, all lead to the file MkDocs published (``content/images/dot.svg`` at
+    ``images/dot.svg``), never to a ``content/`` path that does not exist."""
+    import json
+    from urllib.parse import urljoin
+
+    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    (site / "content" / "news" / "cover.md").write_text(
+        f"---\ntitle: 封面新闻\ndate: 2026-11-20\nimage: {spelling}\n---\n正文。\n",
+        encoding="utf-8",
+    )
+    (site / "content" / "events" / "poster.md").write_text(
+        f"---\ntitle: 海报活动\nstart: 2026-12-20 10:00\nimage: {spelling}\n---\n说明。\n",
+        encoding="utf-8",
+    )
+    result = yizhan(site, "build", "--strict")
+    assert result.returncode == 0, result.stderr
+    out, published = site / "site", "https://example.org/repo/images/dot.svg"
+    assert (out / "images" / "dot.svg").is_file()
+
+    def og_image(rel: str) -> str:
+        html = (out / rel).read_text(encoding="utf-8")
+        found = re.search(r'<meta property="og:image" content="([^"]+)"', html)
+        assert found, rel
+        return found.group(1)
+
+    assert og_image("news/cover/index.html") == published
+    assert og_image("events/poster/index.html") == published
+    news = (out / "news" / "index.html").read_text(encoding="utf-8")
+    card = re.search(r'<img class="yz-card__image" src="([^"]+)"', news)
+    assert card and urljoin("https://example.org/repo/news/", card.group(1)) == published
+    cover = (out / "news" / "cover" / "index.html").read_text(encoding="utf-8")
+    figure = re.search(r'<figure class="yz-cover"><img src="([^"]+)"', cover)
+    assert figure and urljoin("https://example.org/repo/news/cover/", figure.group(1)) == published
+    event = (out / "events" / "poster" / "index.html").read_text(encoding="utf-8")
+    data = [
+        json.loads(block)
+        for block in re.findall(r'<script type="application/ld\+json">(.*?)</script>', event, re.S)
+    ]
+    assert [d["image"] for d in data if d.get("@type") == "Event"] == [published]
+    feed = json.loads((out / "feed.json").read_text(encoding="utf-8"))
+    entry = next(e for e in feed["items"] if e["title"] == "封面新闻")
+    assert entry["image"] == published
+    assert f'src="{published}"' in (out / "rss.xml").read_text(encoding="utf-8")

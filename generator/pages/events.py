@@ -20,6 +20,7 @@ from ..model import Event, Site
 from ..plan import PageSpec
 from ..views import Views
 from ..views.calendar import Occurrence, as_day, local_day
+from ..views.text import asset_url
 
 # A weekly activity's page lists its next dates up to here, then links the month grid.
 NEXT_ON_EVENT_PAGE = 10
@@ -487,7 +488,7 @@ def event_page(site: Site, views: Views, event: Event) -> PageSpec:
                 "outlook": outlook_link(site, event, lead) if lead and upcoming else "",
             },
             "jsonld": event_jsonld(site, event, lead),
-            "meta": {"type": "website", "image": event.image} if event.image else {},
+            "meta": {"type": "website", "image": event_image(site, event)} if event.image else {},
         }
     )
     return PageSpec(
@@ -716,10 +717,15 @@ def event_jsonld(site: Site, event: Event, occ: Occurrence | None) -> str:
         "url": base,
     }
     if event.image:
-        data["image"] = urls.absolute(base, event.image)
+        data["image"] = urls.absolute(base, event_image(site, event))
     if event.registration and event.registration.url:
         data["offers"] = {"@type": "Offer", "url": event.registration.url}
     return safe_json(data)
+
+
+def event_image(site: Site, event: Event) -> str:
+    """The activity's ``image`` as the site's other entities read theirs (``asset_url``)."""
+    return asset_url(site.config.site_url, event.source.docs_path, event.image)
 
 
 def safe_json(value: Mapping[str, Any]) -> str:
