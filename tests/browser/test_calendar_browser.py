@@ -82,7 +82,7 @@ def test_subscribe_page_qr_and_copy(built_site: BuiltSite, browser: Any) -> None
         page.wait_for_function("document.querySelector('button.yz-copy').textContent === '已复制'")
         copied = page.evaluate("navigator.clipboard.readText()")
         assert copied.endswith("/calendar.ics") and copied.startswith("http")
-        text = page.locator("article.yz-subscribe").inner_text()
+        text = page.locator(".yz-subscribe").inner_text()
         for app in ("iPhone", "华为", "小米", "Outlook", "Thunderbird"):
             assert app in text
         assert text.index("iPhone") < text.index("Google")
