@@ -85,7 +85,7 @@ def pages_by_source(site: Site) -> dict[str, str]:
 def content_html(site: Site, item: NewsItem, links: Mapping[str, str]) -> str:
     """The article's full HTML with absolute links, its cover image first."""
     body = render_html(item.body)
-    image = asset_url(site.config.site_url, item.source.docs_path, item.image)
+    image = asset_url(site.config.site_url, item.source, item.image)
     page = urls.news(item.slug)
     body = absolutize_links(body, site.config.site_url, item.source.docs_path, page, links)
     if image:
@@ -156,7 +156,7 @@ def render_json_feed(site: Site, views: Views, bodies: Mapping[str, str]) -> byt
             "summary": xml_safe(summary_of(item, SUMMARY_CHARS)),
             "date_published": item.date.astimezone(ZoneInfo(site.config.timezone)).isoformat(),
         }
-        image = asset_url(site.config.site_url, item.source.docs_path, item.image)
+        image = asset_url(site.config.site_url, item.source, item.image)
         if image:
             entry["image"] = urls.absolute(base, image)
         if item.author:

@@ -462,6 +462,7 @@ def event_page(site: Site, views: Views, event: Event) -> PageSpec:
     lead = upcoming[0] if upcoming else (every[-1] if every else None)
     base = site.config.site_url
     ics_url = urls.absolute(base, urls.event_ics(event.slug))
+    image = asset_url(base, event.source, event.image)
     data = common(site)
     data.update(
         {
@@ -487,8 +488,8 @@ def event_page(site: Site, views: Views, event: Event) -> PageSpec:
                 "google": google_link(site, event, lead) if lead and upcoming else "",
                 "outlook": outlook_link(site, event, lead) if lead and upcoming else "",
             },
-            "jsonld": event_jsonld(site, event, lead),
-            "meta": {"type": "website", "image": event_image(site, event)} if event.image else {},
+            "jsonld": event_jsonld(site, event, lead, image),
+            "meta": {"type": "website", "image": image} if image else {},
         }
     )
     return PageSpec(
@@ -666,8 +667,9 @@ SCHEMA_STATUS = {
 }
 
 
-def event_jsonld(site: Site, event: Event, occ: Occurrence | None) -> str:
-    """schema.org Event of the leading occurrence, as safe text for a <script> element."""
+def event_jsonld(site: Site, event: Event, occ: Occurrence | None, image: str) -> str:
+    """schema.org Event of the leading occurrence, as safe text for a <script> element
+    (``image``: the activity's, site-relative, see ``asset_url``)."""
     base = site.config.site_url
     start: datetime | date = occ.start if occ else event.start
     status = occ.status if occ else event.status
@@ -716,16 +718,11 @@ def event_jsonld(site: Site, event: Event, occ: Occurrence | None) -> str:
         "name": site.config.site_name,
         "url": base,
     }
-    if event.image:
-        data["image"] = urls.absolute(base, event_image(site, event))
+    if image:
+        data["image"] = urls.absolute(base, image)
     if event.registration and event.registration.url:
         data["offers"] = {"@type": "Offer", "url": event.registration.url}
     return safe_json(data)
-
-
-def event_image(site: Site, event: Event) -> str:
-    """The activity's ``image`` as the site's other entities read theirs (``asset_url``)."""
-    return asset_url(site.config.site_url, event.source.docs_path, event.image)
 
 
 def safe_json(value: Mapping[str, Any]) -> str:

@@ -61,7 +61,7 @@ def news_card(site: Site, item: NewsItem) -> dict[str, Any]:
         "date": i18n.read_date(item.date, site.config.language),
         "iso": item.date.isoformat(),
         "summary": summary_of(item, CARD_SUMMARY_CHARS),
-        "image": asset_url(site.config.site_url, item.source.docs_path, item.image),
+        "image": asset_url(site.config.site_url, item.source, item.image),
     }
 
 
@@ -124,7 +124,7 @@ def article_page(
 ) -> PageSpec:
     language = site.config.language
     description = summary_of(item, DESCRIPTION_CHARS)
-    image = asset_url(site.config.site_url, item.source.docs_path, item.image)
+    image = asset_url(site.config.site_url, item.source, item.image)
     data: dict[str, Any] = {
         "kind": "news",
         "title": item.title,

@@ -208,7 +208,7 @@ def branch_page(site: Site, views: Views, b: Branch) -> PageSpec:
         data={
             "name": b.name,
             "summary": b.summary,
-            "image": asset_url(site.config.site_url, b.source.docs_path, b.image),
+            "image": asset_url(site.config.site_url, b.source, b.image),
             "facts": facts(
                 fact("kind", b.kind, lang),
                 fact(
@@ -271,7 +271,7 @@ def club_page(site: Site, views: Views, c: Club) -> PageSpec:
         data={
             "name": c.name,
             "summary": c.summary,
-            "image": asset_url(site.config.site_url, c.source.docs_path, c.image),
+            "image": asset_url(site.config.site_url, c.source, c.image),
             "facts": facts(
                 fact("category", c.category, lang),
                 fact(
@@ -340,7 +340,7 @@ def venue_page(site: Site, views: Views, v: Venue) -> PageSpec:
         data={
             "name": v.name,
             "summary": v.summary,
-            "image": asset_url(site.config.site_url, v.source.docs_path, v.image),
+            "image": asset_url(site.config.site_url, v.source, v.image),
             "facts": facts(
                 fact("address", v.address, lang),
                 fact("hours", v.hours, lang),

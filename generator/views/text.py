@@ -22,7 +22,7 @@ from .. import memo, parallel
 from . import plainmd
 
 if TYPE_CHECKING:
-    from ..model import NewsItem
+    from ..model import NewsItem, Source
 from pymdownx.slugs import slugify
 
 # The Markdown dialect of the site. mkdocs.yml lists the same extensions, so a body reads the
@@ -421,18 +421,20 @@ def summary_of(item: NewsItem, limit: int) -> str:
     return cut(item.summary or body_text(item.body), limit)
 
 
-def asset_url(site_url: str, source_path: str, value: str) -> str:
-    """Where a front-matter file reference (``image: images/a.jpg``) leads.
+def asset_url(site_url: str, source: Source, value: str) -> str:
+    """Where a front-matter file reference (``image: images/a.jpg``) of the file ``source``
+    leads.
 
     Editors name files from the content root (``images/a.jpg`` or ``/images/a.jpg``); only a
-    path starting with ``./`` or ``../`` is read relative to the content file. Returns a
-    site-relative path for the ``url`` filter, or the absolute URL an editor gave.
+    path starting with ``./`` or ``../`` is read relative to the content file, inside the docs
+    folder as MkDocs publishes it. Returns a site-relative path for the ``url`` filter, or the
+    absolute URL an editor gave.
     """
     if not value:
         return ""
     if not value.startswith(("./", "../")):
         value = "/" + value.lstrip("/")
-    resolved = absolute_url(value, site_url, source_path, "")
+    resolved = absolute_url(value, site_url, source.docs_path, "")
     return site_relative(resolved, site_url)
 
 
