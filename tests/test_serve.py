@@ -8,7 +8,6 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -18,6 +17,8 @@ from typing import Any
 
 import pytest
 from buildtools import FIXTURE_SITE, assert_reaped, copy_site, env, record_forks, set_fast
+
+from generator.mkdocs_engine.preview import new_folder
 
 
 def free_port() -> int:
@@ -85,11 +86,14 @@ def test_serve_leaves_no_site_behind_when_stopped_or_killed(tmp_path: Path, stop
         capture_output=True,
         text=True,
     )
-    killed = temporary / f"yizhan-serve-{gone.stdout.strip()}-k1"
-    running = temporary / f"yizhan-serve-{os.getpid()}-r1"
-    for folder in (killed, running):
+    killed = temporary / f".yizhan-serve.building-{gone.stdout.strip()}-k1"
+    running = temporary / f".yizhan-serve.building-{os.getpid()}-r1"
+    unnamed = temporary / "yizhan-serve-abc123"  # an older yizhan's, two days old
+    for folder in (killed, running, unnamed):
         (folder / "events").mkdir(parents=True)
         (folder / "events" / "index.html").write_text("<p>旧</p>", encoding="utf-8")
+    two_days_ago = time.time() - 2 * 86400
+    os.utime(unnamed, (two_days_ago, two_days_ago))
     site = copy_site(FIXTURE_SITE, tmp_path / "s")
     port = free_port()
     process = subprocess.Popen(
@@ -101,9 +105,13 @@ def test_serve_leaves_no_site_behind_when_stopped_or_killed(tmp_path: Path, stop
     )
     try:
         assert wait_for(f"http://127.0.0.1:{port}/repo/events/salon/", "白领沙龙")
-        own = [p for p in temporary.iterdir() if p.name.startswith(f"yizhan-serve-{process.pid}-")]
+        own = [
+            p
+            for p in temporary.iterdir()
+            if p.name.startswith(f".yizhan-serve.building-{process.pid}-")
+        ]
         assert own, "the preview builds in the temporary folder, named by its process"
-        assert eventually(lambda: not killed.exists(), 30)
+        assert eventually(lambda: not killed.exists() and not unnamed.exists(), 30)
         assert running.exists()
     finally:
         process.send_signal(getattr(signal, stop))
@@ -225,7 +233,7 @@ def test_refreshed_folder_is_the_full_builds_output(preview: Any, case: str) -> 
     saved.write_text(text, encoding="utf-8")
     assert preview.refresh(preview.site_relative({str(saved)}))
     refreshed = files_of(served)
-    preview.full_build(preview.load_config(tempfile.mkdtemp(prefix="yizhan-serve-")))
+    preview.full_build(preview.load_config(new_folder()))
     assert Path(preview.server.root) != served
     rebuilt = files_of(Path(preview.server.root))
     changed = {path for path, content in rebuilt.items() if before.get(path) != content}
@@ -248,14 +256,14 @@ def test_a_superseded_build_stops_at_its_next_stage(
         asked.append(True)
         return len(asked) >= checks
 
-    config = preview.load_config(tempfile.mkdtemp(prefix="yizhan-serve-"))
+    config = preview.load_config(new_folder())
     assert preview.full_build(config, superseded=superseded) is False
     assert len(asked) == checks
     assert preview.server.root == served
     assert not Path(config.site_dir).exists() or config.site_dir not in preview.folders
     if checks > 7:  # the feeds' processes start with the plan (after loading: 1, validating: 5)
         assert_reaped(forked)
-    config = preview.load_config(tempfile.mkdtemp(prefix="yizhan-serve-"))
+    config = preview.load_config(new_folder())
     assert preview.full_build(config, superseded=lambda: False) is True
     assert (Path(preview.server.root) / "events" / "salon" / "index.html").is_file()
 
@@ -386,7 +394,7 @@ def test_a_rebuild_compiles_no_template_again(
 
     assert preview.prepared.wait(30)
     compiled = record_compiles(monkeypatch)
-    preview.full_build(preview.load_config(tempfile.mkdtemp(prefix="yizhan-serve-")))
+    preview.full_build(preview.load_config(new_folder()))
     assert preview.prepared.wait(30)
     # Material's search plugin reads its language files in an environment of its own.
     ours = [n for n in compiled if not (n or "").startswith("partials/language")]
@@ -427,7 +435,7 @@ def test_the_first_save_after_a_build_compiles_no_template(
     from generator.lean import pool
 
     monkeypatch.setattr(pool, "RENDERER", None)  # as after a build in forked workers
-    preview.full_build(preview.load_config(tempfile.mkdtemp(prefix="yizhan-serve-")))
+    preview.full_build(preview.load_config(new_folder()))
     assert preview.prepared.wait(30)
     compiled = record_compiles(monkeypatch)
     saved = preview.config_file.parent / "content/events/salon.md"

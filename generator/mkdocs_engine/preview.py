@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import signal
 import tempfile
 import threading
@@ -51,6 +50,7 @@ from mkdocs.structure.files import InclusionLevel
 from .. import heap, refresh, urls
 from ..lean import search
 from ..lean.pool import compile_templates, renderer_for
+from ..lean.prelink import staging_prefix
 from ..lean.render import Setup, output_path
 from ..model import Site
 from ..plan import PageSpec, check_output_path
@@ -71,27 +71,31 @@ MAX_QUICK_FILES = 20
 """More files saved at once (a checkout, a search-and-replace) go straight to the full build."""
 
 
-SERVE_FOLDER = "yizhan-serve-"
-"""Prefix of the folders a preview builds into, in the system's temporary folder (each holds a
-whole site: ~650 MB on a district), followed by the process id of the preview that owns it."""
+SERVE_SITE = "yizhan-serve"
+"""The preview's builds go into folders of the system's temporary folder named as a build's
+folders beside its site are (``staging_prefix``: they carry the preview's process id), with
+this site name; each holds a whole site (~650 MB on a district)."""
+
+
+def serve_site() -> Path:
+    return Path(tempfile.gettempdir()) / SERVE_SITE
 
 
 def new_folder() -> str:
-    return tempfile.mkdtemp(prefix=f"{SERVE_FOLDER}{os.getpid()}-")
+    site = serve_site()
+    return tempfile.mkdtemp(prefix=staging_prefix(site), dir=site.parent)
 
 
-def abandoned_folders(temporary: Path) -> list[Path]:
-    """Folders of previews that are gone (killed, or the machine stopped) and of yizhan before
-    they were named by process; a preview running beside this one keeps its own."""
-    found = []
-    for path in temporary.glob(f"{SERVE_FOLDER}*"):
-        owner = re.match(rf"{SERVE_FOLDER}(\d+)-", path.name)
-        if owner is not None:
-            if not output.process_alive(int(owner[1])):
-                found.append(path)
-        elif output.age(path) > output.ABANDONED_AFTER:
-            found.append(path)
-    return found
+def abandoned_folders() -> list[Path]:
+    """Folders of previews that are gone (killed, or the machine stopped: see
+    ``output.abandoned_builds``), and those of yizhan before they were named by process; a
+    preview running beside this one keeps its own."""
+    site = serve_site()
+    unnamed = site.parent.glob(f"{SERVE_SITE}-*")
+    return [
+        *output.abandoned_builds(site),
+        *(path for path in unnamed if output.age(path) > output.ABANDONED_AFTER),
+    ]
 
 
 def stop_on_termination() -> None:
@@ -260,7 +264,7 @@ class Preview:
         """Set once the templates a save needs are compiled, after each full build."""
         self.env: tuple[MkDocsConfig, jinja2.Environment] | None = None
         self.env_lock = threading.Lock()
-        output.discard(abandoned_folders(Path(tempfile.gettempdir())))
+        output.discard(abandoned_folders())
         config = self.load_config(new_folder())
         self.folders.append(config.site_dir)
         host, port = config.dev_addr
