@@ -1,5 +1,6 @@
-"""The live preview's quick path (issue 5): the page of one edited activity or article, made
-from the last full build's validated site without validating or planning the whole site again.
+"""The live preview's quick path (issue 5): the page of one edited activity or article, or of
+a new activity, made from the last full build's validated site without validating or planning
+the whole site again.
 
 ``yizhan serve`` shows this page first, then rebuilds everything (``build.plan_site``) and
 replaces it; the full run is what reports problems and updates listings and feeds. Only what
@@ -13,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import load, validate
+from . import load, urls, validate
 from .build import rebase_page
 from .history import Repository
 from .model import Event, NewsItem, Site
@@ -37,7 +38,8 @@ class Previous:
 
 def quick_pages(previous: Previous, changed: Iterable[str]) -> list[PageSpec] | None:
     """Pages of the changed files (site-relative paths), or None when any of them needs a full
-    run: not an activity or article, deleted, in error, renamed, or changing its neighbours."""
+    run: not an activity or article, deleted, in error, renamed, changing its neighbours, a new
+    article, or a new activity at an address in use (see ``new_activity``)."""
     specs: list[PageSpec] = []
     for rel in sorted(set(changed)):
         spec = quick_page(previous, rel)
@@ -70,7 +72,7 @@ def quick_page(previous: Previous, rel: str) -> PageSpec | None:
     site = previous.site
     entity = reloaded(previous, rel)
     if isinstance(entity, Event):
-        spec = event_page(site, previous.views, entity)
+        spec = event_page(previous, entity)
     elif isinstance(entity, NewsItem):
         spec = article_page(site, previous.views, entity)
     else:
@@ -80,14 +82,32 @@ def quick_page(previous: Previous, rel: str) -> PageSpec | None:
     return rebase_page(spec, site.config.content_dir, previous.moved)
 
 
-def event_page(site: Site, views: Views, event: Event) -> PageSpec | None:
-    old = site.events.get(event.id)
-    if old is None or old.slug != event.slug:
-        return None  # a new or renamed page: links and redirects elsewhere change too
+def event_page(previous: Previous, event: Event) -> PageSpec | None:
+    site, views = previous.site, previous.views
+    if not (same_activity(previous, event) or new_activity(previous, event)):
+        return None
     edited = replace(site, events={**site.events, event.id: event})
     # The page reads only this activity's own occurrences: expand it alone.
     own = calendar.derive(replace(edited, events={event.id: event}))
     return events.event_page(edited, replace(views, calendar=own), event)
+
+
+def same_activity(previous: Previous, event: Event) -> bool:
+    """Whether ``event`` is an activity of the last build, from the same file, at the same
+    address (a renamed page changes links and redirects elsewhere too)."""
+    old = previous.site.events.get(event.id)
+    return old is not None and (old.source.path, old.slug) == (event.source.path, event.slug)
+
+
+def new_activity(previous: Previous, event: Event) -> bool:
+    """Whether ``event`` is a new activity whose page and calendar land where the last build
+    made nothing: no page there, and not a former address of another activity (its redirect
+    would give way to the new page, and the other's history would change)."""
+    if event.id in previous.site.events:
+        return False  # another file's id: the full run reports the duplicate
+    if f"{urls.event(event.slug)}index.md" in previous.pages:
+        return False
+    return all(event.slug not in h.former_slugs for h in previous.site.history.values())
 
 
 def article_page(site: Site, views: Views, item: NewsItem) -> PageSpec | None:

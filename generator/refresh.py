@@ -15,10 +15,11 @@ made again: for an activity the home, upcoming and past pages, its months and ca
 organisers' and venues' pages and their indexes, the calendars that carry it and
 ``events.json``; for an article the news index and tag pages it is or was on (the first index
 page and the tag list when tags change), its own and its neighbours' pages, its organisers'
-pages, and the RSS channels and JSON Feed whose articles read differently. Anything beyond that
-(a new, deleted or renamed file, a month, category, tag or news page appearing or going, a new
-first year of a time zone, another kind of file, an edit with an error) is left to the full
-run (``None``). Tests hold each refresh to the full plan's changes, page by page and byte by
+pages, and the RSS channels and JSON Feed whose articles read differently. A new activity
+is an edit from nothing: its own page and calendar are added, at an address no page or
+redirect of the last build had. Anything beyond that (a new article, a deleted or renamed
+file, a month, category, tag or news page appearing or going, a new first year of a time
+zone, another kind of file, an edit with an error) is left to the full run (``None``). Tests hold each refresh to the full plan's changes, page by page and byte by
 byte.
 """
 
@@ -29,14 +30,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
-from . import history
+from . import history, urls
 from .build import rebase_page
 from .model import Event, EventHistory, NewsItem, Site
 from .outputs import ical, jsondata, rss
 from .pages import events, home, orgs
 from .pages import news as news_pages
 from .plan import FileSpec, PageSpec
-from .quick import Previous, reloaded
+from .quick import Previous, new_activity, reloaded, same_activity
 from .views import Views, calendar
 from .views import news as news_views
 from .views import orgs as orgs_views
@@ -116,7 +117,8 @@ def refresh(previous: Previous, changed: Iterable[str], outputs: Outputs) -> Ref
     if edits is None or outputs.site is not site:
         return None
     events_edited, news_edited = edits
-    site = replace(site, events={**site.events, **events_edited})
+    # in id order, as ``validate`` makes them (a new activity's place among the others)
+    site = replace(site, events=dict(sorted({**site.events, **events_edited}.items())))
     site = replace(site, history={**site.history, **histories(previous, site, events_edited)})
     if news_edited:
         articles = [news_edited.get(item.id, item) for item in site.news]
@@ -159,8 +161,9 @@ def refresh(previous: Previous, changed: Iterable[str], outputs: Outputs) -> Ref
 def edited_entities(
     previous: Previous, changed: Iterable[str]
 ) -> tuple[dict[str, Event], dict[str, NewsItem]] | None:
-    """The saved activities and articles by id, or None unless each is an existing one,
-    published and keeping its slug, without errors."""
+    """The saved activities and articles by id, or None unless each is published, without
+    errors, and an existing one keeping its file and slug or a new activity taking a free
+    address (``quick.new_activity``)."""
     site = previous.site
     news_by_id = {item.id: item for item in site.news}
     events_edited: dict[str, Event] = {}
@@ -168,14 +171,15 @@ def edited_entities(
     for rel in sorted(set(changed)):
         entity = reloaded(previous, rel)
         if isinstance(entity, Event):
-            old: Event | NewsItem | None = site.events.get(entity.id)
+            if not (same_activity(previous, entity) or new_activity(previous, entity)):
+                return None
             events_edited[entity.id] = entity
         elif isinstance(entity, NewsItem):
             old = news_by_id.get(entity.id)
+            if old is None or (old.source.path, old.slug) != (entity.source.path, entity.slug):
+                return None
             news_edited[entity.id] = entity
         else:
-            return None
-        if old is None or old.slug != entity.slug:
             return None
     if not (events_edited or news_edited):
         return None
@@ -187,8 +191,10 @@ def histories(
 ) -> dict[str, EventHistory]:
     """The edited activities' histories: SEQUENCE counts an uncommitted change of time, place,
     status or rule. Same file and slug, so the same UID and former slugs as before."""
+    before = previous.site.history
     if previous.repository is None:  # no Git, or history switched off: ids alone
-        return {i: previous.site.history[i] for i in edited if i in previous.site.history}
+        site_url = site.config.site_url
+        return {i: before.get(i) or history.default_history(i, site_url) for i in edited}
     only = replace(site, events=dict(edited))
     found, _ = history.derive_history(
         previous.root,
@@ -196,7 +202,6 @@ def histories(
         only,
         repository=lambda: previous.repository,
     )
-    before = previous.site.history
     return {
         i: replace(h, former_slugs=before[i].former_slugs) if i in before else h
         for i, h in found.items()
@@ -219,7 +224,8 @@ def planned_pages(
     news_edited: Mapping[str, NewsItem],
 ) -> list[PageSpec] | None:
     """The pages the edited activities and articles are or were on, and their own; None if
-    one of them is new (the full run adds pages)."""
+    any page but a new activity's own is new (the full run adds pages)."""
+    before = previous.site.events
     made = [*home.pages(site, views)]
     organisers: set[str] = set()
     if events_edited:
@@ -232,7 +238,8 @@ def planned_pages(
     made.extend(orgs.directory_pages(site, views, organisers))
     content_dir = site.config.content_dir
     pages = [rebase_page(p, content_dir, previous.moved) for p in made]
-    if any(p.src_uri not in previous.pages for p in pages):
+    added = {f"{urls.event(e.slug)}index.md" for i, e in events_edited.items() if i not in before}
+    if any(p.src_uri not in previous.pages and p.src_uri not in added for p in pages):
         return None
     return pages
 
@@ -246,7 +253,8 @@ def activity_pages(
 ) -> list[PageSpec]:
     """The calendar pages the edited activities are or were on, and their own; their
     organisers and venues go into ``organisers``."""
-    versions = [*edited.values(), *(previous.site.events[i] for i in edited)]
+    before = previous.site.events
+    versions = [*edited.values(), *(before[i] for i in edited if i in before)]
     occurrences = [
         occ
         for i in edited
@@ -340,11 +348,12 @@ def news_files(previous: Previous, site: Site, views: Views) -> list[FileSpec] |
 def refreshed_files(
     site: Site, views: Views, edited: Mapping[str, Event], outputs: Outputs
 ) -> list[FileSpec] | None:
-    """The calendars an edited activity is or was in, and ``events.json``; None when the
-    site's calendars are not the same files as before."""
+    """The calendars an edited activity is or was in (a new one's own too), and
+    ``events.json``; None when the site's other calendars are not the same files as before."""
     old = {feed.path: feed for feed in outputs.feeds}
     feeds = calendar_feeds(site)
-    if old.keys() != {feed.path for feed in feeds}:
+    added = {urls.event_ics(e.slug) for i, e in edited.items() if i not in outputs.site.events}
+    if old.keys() | added != {feed.path for feed in feeds} or not added.isdisjoint(old):
         return None
     writer = ical.FeedWriter(site)
     if writer.first_year != outputs.writer.first_year:
@@ -356,7 +365,8 @@ def refreshed_files(
     files = [
         FileSpec(feed.path, writer.render(feed), feed.source)
         for feed in feeds
-        if feed.event_ids != old[feed.path].event_ids
+        if feed.path not in old
+        or feed.event_ids != old[feed.path].event_ids
         or not edited.keys().isdisjoint(feed.event_ids)
     ]
     lines = {**outputs.lines}

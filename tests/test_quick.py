@@ -8,6 +8,7 @@ equal; edits whose effect reaches beyond their own page must be left to the full
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -28,7 +29,8 @@ def full_plan(site: Path) -> tuple[Previous, dict[str, PageSpec]]:
     views = derive_views(checked.site)
     pages = build.rebase_links(build.collect_pages(checked.site, views), options.content_dir)
     moved = build.moved_sources(pages, options.content_dir)
-    return Previous(site, checked.site, views, moved), {p.path: p for p in pages}
+    by_uri = {p.src_uri: p for p in pages}
+    return Previous(site, checked.site, views, moved, by_uri), {p.path: p for p in pages}
 
 
 @pytest.fixture()
@@ -96,12 +98,62 @@ def test_edits_reaching_other_pages_wait_for_the_full_build(site: Path, case: st
     assert quick_after_edit(site, *LEFT_TO_THE_FULL_BUILD[case]) is None
 
 
-def test_new_deleted_and_foreign_files_wait_for_the_full_build(site: Path) -> None:
+NEW_ACTIVITY = (
+    "---\ntitle: 新活动\nstart: 2026-12-01 10:00\nend: 11:00\nvenue: yizhan\nbranch: caizhi\n"
+    "categories: [学习沙龙]\n---\n在[驿站](../venues/yizhan.md)举行。\n"
+)
+
+
+def test_a_new_activity_shows_the_page_the_full_build_makes(site: Path) -> None:
+    """An editor's most frequent save: a new activity file. Its page reads the activity, its
+    organisers, venue and settings alone, so it is shown before the full build."""
     previous, _ = full_plan(site)
+    rel = "content/events/2026/extra.md"
+    (site / rel).write_text(NEW_ACTIVITY, encoding="utf-8")
+    quick = quick_pages(previous, [rel])
+    _, after = full_plan(site)
+    assert quick is not None and len(quick) == 1
+    assert quick[0].path == "events/extra/"
+    assert quick[0] == after["events/extra/"]
+    assert quick[0].source == rel
+
+
+def test_a_new_activity_taking_an_address_in_use_waits_for_the_full_build(site: Path) -> None:
+    previous, _ = full_plan(site)
+    # the slug of an existing activity (the full run reports the conflict)
     (site / "content/events/extra.md").write_text(
-        "---\ntitle: 新活动\nstart: 2026-12-01 10:00\n---\n", encoding="utf-8"
+        NEW_ACTIVITY.replace("title:", "slug: salon\ntitle:"), encoding="utf-8"
     )
     assert quick_pages(previous, ["content/events/extra.md"]) is None
+    # the address of another page of the site (the upcoming activities' list)
+    (site / "content/events/extra.md").write_text(
+        NEW_ACTIVITY.replace("title:", "slug: past\ntitle:"), encoding="utf-8"
+    )
+    assert previous.pages.get("events/past/index.md") is not None
+    assert quick_pages(previous, ["content/events/extra.md"]) is None
+    # another file's id (events/salon.md and events/2026/salon.md: the full run reports it)
+    (site / "content/events/2026/salon.md").write_text(NEW_ACTIVITY, encoding="utf-8")
+    assert quick_pages(previous, ["content/events/2026/salon.md"]) is None
+
+
+def test_a_new_activity_at_a_former_address_waits_for_the_full_build(site: Path) -> None:
+    """A page renamed once leaves a redirect at its old address; a new activity there takes
+    it over, which changes the other activity's outputs: left to the full build."""
+    previous, _ = full_plan(site)
+    history = dict(previous.site.history)
+    salon = previous.site.events["salon"]
+    history["salon"] = replace(history["salon"], former_slugs=("laoshalong",))
+    moved = replace(previous, site=replace(previous.site, history=history))
+    assert salon.slug != "laoshalong"
+    (site / "content/events/extra.md").write_text(
+        NEW_ACTIVITY.replace("title:", "slug: laoshalong\ntitle:"), encoding="utf-8"
+    )
+    assert quick_pages(previous, ["content/events/extra.md"]) is not None
+    assert quick_pages(moved, ["content/events/extra.md"]) is None
+
+
+def test_deleted_and_foreign_files_wait_for_the_full_build(site: Path) -> None:
+    previous, _ = full_plan(site)
     (site / "content/events/2026/paris.md").unlink()
     assert quick_pages(previous, ["content/events/2026/paris.md"]) is None
     assert quick_pages(previous, ["mkdocs.yml"]) is None

@@ -231,13 +231,53 @@ def test_edits_reaching_further_wait_for_the_full_build(site: Path, case: str) -
     assert refresh(previous, [rel], Outputs(previous.site, previous.views)) is None
 
 
-def test_new_deleted_and_foreign_files_wait_for_the_full_build(site: Path) -> None:
+NEW_ACTIVITY = (
+    "---\ntitle: 新活动\nstart: 2026-12-01 10:00\nend: 11:00\nvenue: yizhan\nbranch: caizhi\n"
+    "categories: [学习沙龙]\n---\n在驿站举行。\n"
+)
+
+
+@pytest.mark.parametrize("folder", ["content/events", "content/events/2026"])
+def test_a_new_activity_refreshes_what_the_full_build_changes(site: Path, folder: str) -> None:
+    """A new activity file: its own page and calendar appear, and the listings, calendars
+    and organisation pages that carry it show it, as the full build makes them."""
+    previous, pages0, files0 = full_plan(site)
+    outputs = Outputs(previous.site, previous.views)
+    outputs.warm()
+    rel = f"{folder}/aaa-new.md"  # first in id order: ``events.json`` and feeds list it first
+    (site / rel).write_text(NEW_ACTIVITY, encoding="utf-8")
+    refreshed = refresh(previous, [rel], outputs)
+    _, pages1, files1 = full_plan(site)
+    check_refreshed(refreshed, (pages0, files0), (pages1, files1))
+    assert refreshed is not None
+    made = {f.path for f in refreshed.files}
+    assert {"events/aaa-new/event.ics", "calendar.ics", "events.json"} <= made
+    assert "events/aaa-new/index.md" in {p.src_uri for p in refreshed.pages}
+    assert "aaa-new" in refreshed.previous.site.events
+    # the next save of it is an edit of a known activity
+    edit(site, rel, "title: 新活动", "title: 新活动（改）")
+    again = refresh(refreshed.previous, [rel], outputs)
+    check_refreshed(again, (pages1, files1), full_plan(site)[1:])
+
+
+def test_new_activities_reaching_further_wait_for_the_full_build(site: Path) -> None:
     previous, _, _ = full_plan(site)
     outputs = Outputs(previous.site, previous.views)
-    (site / "content/events/extra.md").write_text(
-        "---\ntitle: 新活动\nstart: 2026-12-01 10:00\n---\n", encoding="utf-8"
-    )
-    assert refresh(previous, ["content/events/extra.md"], outputs) is None
+    rel = "content/events/extra.md"
+    cases = {
+        "a month without activities": NEW_ACTIVITY.replace("2026-12-01", "2031-03-01"),
+        "a new category": NEW_ACTIVITY.replace("学习沙龙", "新类别"),
+        "another activity's slug": NEW_ACTIVITY.replace("title:", "slug: salon\ntitle:"),
+        "another page's address": NEW_ACTIVITY.replace("title:", "slug: past\ntitle:"),
+    }
+    for case, text in cases.items():
+        (site / rel).write_text(text, encoding="utf-8")
+        assert refresh(previous, [rel], outputs) is None, case
+
+
+def test_deleted_and_foreign_files_wait_for_the_full_build(site: Path) -> None:
+    previous, _, _ = full_plan(site)
+    outputs = Outputs(previous.site, previous.views)
     (site / "content/events/2026/paris.md").unlink()
     assert refresh(previous, ["content/events/2026/paris.md"], outputs) is None
     assert refresh(previous, ["mkdocs.yml"], outputs) is None

@@ -242,6 +242,66 @@ def test_refreshed_folder_is_the_full_builds_output(preview: Any, case: str) -> 
     assert [path for path in rebuilt if refreshed[path] != rebuilt[path]] == []
 
 
+NEW_ACTIVITY = (
+    "---\ntitle: 新春联欢会\nstart: 2026-12-20 14:00\nend: 16:00\nvenue: yizhan\n"
+    "branch: caizhi\ncategories: [学习沙龙]\n---\n驿站里的联欢会。\n"
+)
+
+
+def test_a_new_activity_is_shown_and_listed_before_the_full_build(preview: Any) -> None:
+    """Issue 5: a new activity file (an editor's most frequent save) gets its page at once,
+    then every listing and calendar that carries it, exactly as the full rebuild writes them;
+    only the sitemap (the new address in the plan's order) waits for that rebuild."""
+    served = Path(preview.server.root)
+    before = files_of(served)
+    saved = preview.config_file.parent / "content/events/2026/lianhuan.md"
+    saved.write_text(NEW_ACTIVITY, encoding="utf-8")
+    rels = preview.site_relative({str(saved)})
+    early = preview.quick(rels)
+    assert early == [str(served / "events/lianhuan/index.html")]
+    assert "新春联欢会" in Path(early[0]).read_text(encoding="utf-8")
+    assert preview.refresh(rels)
+    server = preview.server
+    server.show_refreshed(preview.held_back)
+    try:
+        assert server.early_file("/repo/events/lianhuan/") == early[0]
+        assert server.early_file("/repo/events/lianhuan/event.ics") is not None
+        assert server.early_file("/repo/sitemap.xml") is None  # waits for the full build
+    finally:
+        server.end_early()
+    refreshed = files_of(served)
+    for listing in (
+        "events/index.html",
+        "calendar.ics",
+        "events.json",
+        "branches/caizhi/index.html",
+    ):
+        assert "新春联欢会" in refreshed[listing].decode("utf-8"), listing
+    preview.full_build(preview.load_config(new_folder()))
+    rebuilt = files_of(Path(preview.server.root))
+    assert refreshed.keys() == rebuilt.keys()
+    differ = [path for path in rebuilt if refreshed[path] != rebuilt[path]]
+    assert differ == ["sitemap.xml", "sitemap.xml.gz"]
+    assert before.keys() < rebuilt.keys()
+
+
+def test_a_new_activity_where_a_file_is_served_already_waits_for_the_full_build(
+    preview: Any,
+) -> None:
+    """A static file at the new activity's address (the full build reports the conflict):
+    nothing of the served site is replaced before that build."""
+    served = Path(preview.server.root)
+    (served / "events/lianhuan").mkdir(parents=True)
+    (served / "events/lianhuan/index.html").write_text("静态页", encoding="utf-8")
+    saved = preview.config_file.parent / "content/events/2026/lianhuan.md"
+    saved.write_text(NEW_ACTIVITY, encoding="utf-8")
+    before = files_of(served)
+    rels = preview.site_relative({str(saved)})
+    assert preview.quick(rels) == []
+    assert preview.refresh(rels) == ""
+    assert files_of(served) == before
+
+
 @pytest.mark.parametrize("checks", range(1, 17))
 def test_a_superseded_build_stops_at_its_next_stage(
     preview: Any, checks: int, monkeypatch: pytest.MonkeyPatch

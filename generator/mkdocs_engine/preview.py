@@ -4,22 +4,25 @@ MkDocs' own ``serve`` rebuilds the whole site on every save and holds every requ
 rebuild is done: on a district's 20,000 pages that is over a minute. Here a save runs in up to
 three steps:
 
-1. **Quick**: when only activity or article files changed, their pages are made from the last
-   full build's validated site (``generator.quick``), rendered by the lean renderer and
-   written into the folder being served; browsers reload and those pages are served at once.
+1. **Quick**: when only activity or article files changed (or a new activity was saved),
+   their pages are made from the last full build's validated site (``generator.quick``),
+   rendered by the lean renderer and written into the folder being served; browsers reload
+   and those pages are served at once.
 2. **Refresh**: when only activities or articles changed, every page and file that shows
    them (calendar, news, organisation, venue and home pages, the calendars and RSS feeds that
    carry them, ``events.json``) is made from that site too (``generator.refresh``) and
    replaced in the served folder, pages of the navigation through MkDocs as its build renders
-   them. From then on every request is answered at once; browsers reload again.
+   them. From then on every request is answered at once (a new activity's address goes into
+   the sitemap only with step 3: ``sitemap.xml`` waits); browsers reload again.
 3. **Full**: the whole site is rebuilt, warm (page cache, memo, parsed front matter), into a
    new folder that replaces the served one when it succeeds, with its search index. Until
    then every request the first two steps did not make ready waits, as in MkDocs, so no
    listing or feed is ever served stale; then browsers reload again.
 
-Any other change (``mkdocs.yml``, theme, free pages, organisations, timelines, a deleted,
-new or renamed file, an edit with an error) takes step 3 only. A build with problems logs them
-and keeps serving the previous site. ``mkdocs serve`` keeps MkDocs' own behaviour.
+Any other change (``mkdocs.yml``, theme, free pages, organisations, timelines, a deleted or
+renamed file, a new article, a new activity at an address in use, an edit with an error)
+takes step 3 only. A build with problems logs them and keeps serving the previous site.
+``mkdocs serve`` keeps MkDocs' own behaviour.
 """
 
 from __future__ import annotations
@@ -68,6 +71,7 @@ READ_ONLY_EVENTS = frozenset(
     }
 )
 MAX_QUICK_FILES = 20
+SITEMAPS = ("sitemap.xml", "sitemap.xml.gz")
 """More files saved at once (a checkout, a search-and-replace) go straight to the full build."""
 
 
@@ -129,6 +133,8 @@ class PreviewServer(LiveReloadServer):
         self.early: frozenset[str] = frozenset()
         self.refreshed = False
         """Every file of the served folder is up to date (``show_refreshed``)."""
+        self.held: frozenset[str] = frozenset()
+        """Files of the served folder the refresh did not bring up to date: they wait."""
 
     def watch(self, path: str, func: None = None, *, recursive: bool = True) -> None:
         try:
@@ -186,11 +192,13 @@ class PreviewServer(LiveReloadServer):
             # A new epoch for the full build: requests for other files wait until it is visible.
             self._wanted_epoch = max(int(time.monotonic() * 1000), self._visible_epoch + 1)
 
-    def show_refreshed(self) -> None:
-        """Let browsers reload now and every request be answered from the served folder: its
-        listings and feeds are up to date; the full build under way replaces it later."""
+    def show_refreshed(self, held: Iterable[str] = ()) -> None:
+        """Let browsers reload now and every request be answered from the served folder but
+        for the files ``held``: its listings and feeds are up to date; the full build under
+        way replaces it later."""
         with self._epoch_cond:
             self.refreshed = True
+            self.held = frozenset(held)
             self._visible_epoch = self._wanted_epoch
             self._epoch_cond.notify_all()
             self._wanted_epoch = max(int(time.monotonic() * 1000), self._visible_epoch + 1)
@@ -199,6 +207,7 @@ class PreviewServer(LiveReloadServer):
         with self._epoch_cond:
             self.early = frozenset()
             self.refreshed = False
+            self.held = frozenset()
 
     def _serve_request(self, environ: Any, start_response: Any) -> Iterable[bytes] | None:
         path = environ["PATH_INFO"].encode("latin-1").decode("utf-8", "ignore")
@@ -230,11 +239,13 @@ class PreviewServer(LiveReloadServer):
 
     def early_file(self, path: str) -> str | None:
         """The early page or refreshed file a request path names, if any."""
-        early, refreshed = self.early, self.refreshed
+        early, refreshed, held = self.early, self.refreshed, self.held
         if not (early or refreshed):
             return None
         target = self.served_path(path + "index.html" if path.endswith("/") else path)
-        if target is not None and (target in early or (refreshed and os.path.isfile(target))):
+        if target is None or target in held:
+            return None
+        if target in early or (refreshed and os.path.isfile(target)):
             return target
         return None
 
@@ -260,6 +271,11 @@ class Preview:
         """The last good build's configuration, and what the refresh needs of it (issue 5):"""
         self.previous: Previous | None = None
         self.outputs: Outputs | None = None
+        self.held_back: list[str] = []
+        """Served files the last refresh left to the full build (``PreviewServer.held``)."""
+        self.placed: set[str] = set()
+        """New pages the quick step of this save wrote into the served folder."""
+        """Served files the last refresh left to the full build (``PreviewServer.held``)."""
         self.prepared = threading.Event()
         """Set once the templates a save needs are compiled, after each full build."""
         self.env: tuple[MkDocsConfig, jinja2.Environment] | None = None
@@ -331,6 +347,7 @@ class Preview:
         log.debug(f"yizhan: changed {sorted(changed)}")
         started = time.perf_counter()
         rels = self.site_relative(changed)
+        self.placed = set()
         early = self.quick(rels)
         if early:
             self.server.show_early(early)
@@ -341,7 +358,7 @@ class Preview:
         with heap.collector_paused():
             refreshed = self.refresh(rels)
         if refreshed:
-            self.server.show_refreshed()
+            self.server.show_refreshed(self.held_back)
             log.info(
                 f"yizhan: listings and feeds refreshed in {time.perf_counter() - started:.2f} s "
                 f"({refreshed})"
@@ -376,20 +393,46 @@ class Preview:
         except Exception:  # the full build reports whatever went wrong here
             log.debug("yizhan: quick preview failed", exc_info=True)
             return []
-        return [self.write_page(setup, spec) for spec in specs or ()]
+        if specs is None or self.takes_occupied_place(specs):
+            return []
+        written = [self.write_page(setup, spec) for spec in specs]
+        self.placed = {w for w, s in zip(written, specs, strict=True) if self.is_new(s)}
+        return written
+
+    def is_new(self, spec: PageSpec) -> bool:
+        """Whether the last full build did not plan ``spec`` (a new activity's page)."""
+        return self.previous is None or spec.src_uri not in self.previous.pages
+
+    def takes_occupied_place(self, specs: Iterable[PageSpec]) -> bool:
+        """Whether a page the last build did not plan (a new activity's) would replace a file
+        of the served folder: a free page or a static file at that address, which the full
+        build reports as a conflict; until then the previous site stays as it was. (The
+        quick step's own pages, ``placed``, are not in the way of the refresh.)"""
+        root = Path(self.server.root)
+        return any(
+            str(root / output_path(spec.path)) not in self.placed
+            and (root / output_path(spec.path)).exists()
+            for spec in specs
+            if self.is_new(spec)
+        )
 
     def refresh(self, rels: list[str] | None) -> str:
         """Write every page and file the edit changes into the served folder (``refresh``):
         what was written, or "" when the edit is left to the full build."""
         setup, fast = self.lean_setup(), self.fast
         previous, outputs = self.previous, self.outputs
+        self.held_back = []
         if rels is None or setup is None or fast is None or previous is None or outputs is None:
             return ""
         try:
             started = time.perf_counter()
             refreshed = refresh.refresh(previous, rels, outputs)
-            if refreshed is None:
+            if refreshed is None or self.takes_occupied_place(refreshed.pages):
                 return ""
+            # A new page goes into the sitemap, in the plan's order: left to the full build.
+            added = any(self.is_new(spec) for spec in refreshed.pages)
+            root = Path(self.server.root)
+            self.held_back = [str(root / name) for name in SITEMAPS] if added else []
             made = time.perf_counter() - started
             listed = {spec.src_uri for spec in fast.listed}
             for spec in refreshed.pages:
