@@ -614,7 +614,9 @@ def pick_article(site: Path) -> Path:
     return best[1]
 
 
-def time_serve(site: Path, edits: int, during: int = 3, articles: int = 3) -> dict[str, object]:
+def time_serve(
+    site: Path, edits: int, during: int = 3, articles: int = 3, new: int = 3
+) -> dict[str, object]:
     port = free_port()
     base = f"http://127.0.0.1:{port}{BASE}"
     activity = pick_activity(site, date.today())
@@ -641,6 +643,9 @@ def time_serve(site: Path, edits: int, during: int = 3, articles: int = 3) -> di
     during_updated: list[float] = []
     article_latencies: list[float] = []
     article_updated: list[float] = []
+    new_latencies: list[float] = []
+    new_updated: list[float] = []
+    added: list[Path] = []
     stale: list[str] = []
     try:
         while fetch(url) is None:
@@ -749,7 +754,41 @@ def time_serve(site: Path, edits: int, during: int = 3, articles: int = 3) -> di
                 time.sleep(1.5)
         finally:
             article.write_bytes(article_text)
+        if articles and new:
+            rebuild_done(time.perf_counter())  # the article put back, built on its own
+            time.sleep(1.5)
+        # A new activity file (the same month and categories as the edited one): its page,
+        # then the listings and feeds that carry it.
+        for i in range(new):
+            marker = f"新增活动{i}{int(time.time()) % 10000}"
+            text = re.sub(r"(?m)^slug: .*\n", "", original.decode("utf-8"))
+            text = re.sub(r"(?m)^(title: ).*$", rf"\g<1>{marker}", text, count=1)
+            path = activity.with_name(f"benchnew{i}{int(time.time()) % 100000}.md")
+            added.append(path)
+            t_edit = time.perf_counter()
+            path.write_text(text, encoding="utf-8")
+            page_url = f"{base}events/{path.stem}/"
+            while marker not in (fetch(page_url) or ""):
+                if time.perf_counter() - t_edit > 600:
+                    raise SystemExit("the new activity never showed")
+                time.sleep(0.05)
+            latency = time.perf_counter() - t_edit
+            for dependent in ("events.json", "calendar.ics", month):
+                if marker not in (fetch(base + dependent, timeout=600) or ""):
+                    stale.append(f"new activity {i}: {dependent}")
+            update = time.perf_counter() - t_edit
+            new_latencies.append(latency)
+            new_updated.append(update)
+            took = rebuild_done(t_edit)
+            print(
+                f"  serve: new activity #{i + 1} visible after {latency:.2f} s, listings and "
+                f"feeds after {update:.2f} s, full rebuild after {took:.1f} s",
+                flush=True,
+            )
+            time.sleep(1.5)
     finally:
+        for path in added:
+            path.unlink(missing_ok=True)
         activity.write_bytes(original)
         proc.terminate()
         try:
@@ -774,6 +813,11 @@ def time_serve(site: Path, edits: int, during: int = 3, articles: int = 3) -> di
         "article_updates_s": [round(x, 2) for x in article_updated],
         "article_update_median_s": round(statistics.median(article_updated), 2)
         if article_updated
+        else None,
+        "new_activity_latencies_s": [round(x, 2) for x in new_latencies],
+        "new_activity_updates_s": [round(x, 2) for x in new_updated],
+        "new_activity_update_median_s": round(statistics.median(new_updated), 2)
+        if new_updated
         else None,
         "edited": activity.relative_to(site).as_posix(),
         "stale_after_edit": stale,
@@ -878,6 +922,7 @@ def main() -> None:
         help="saves made 2 s into the previous save's full rebuild",
     )
     parser.add_argument("--article-edits", type=int, default=3)
+    parser.add_argument("--new-activities", type=int, default=3)
     parser.add_argument(
         "--settle",
         type=float,
@@ -938,7 +983,9 @@ def main() -> None:
         report["ratio_to_hugo"] = yizhan_builds[0].extra["ratio_to_paired_hugo"]
         report["ratios_to_hugo"] = {b.tool: b.extra["ratio_to_paired_hugo"] for b in yizhan_builds}
     if "serve" not in args.skip:
-        report["serve"] = time_serve(site, args.edits, args.edits_during, args.article_edits)
+        report["serve"] = time_serve(
+            site, args.edits, args.edits_during, args.article_edits, args.new_activities
+        )
     report["builds"] = [b.summary() for b in builds]
 
     results = HERE / "results"
