@@ -645,6 +645,8 @@ def time_serve(
     article_updated: list[float] = []
     new_latencies: list[float] = []
     new_updated: list[float] = []
+    new_article_latencies: list[float] = []
+    new_article_updated: list[float] = []
     added: list[Path] = []
     stale: list[str] = []
     try:
@@ -757,35 +759,50 @@ def time_serve(
         if articles and new:
             rebuild_done(time.perf_counter())  # the article put back, built on its own
             time.sleep(1.5)
-        # A new activity file (the same month and categories as the edited one): its page,
-        # then the listings and feeds that carry it.
-        for i in range(new):
-            marker = f"新增活动{i}{int(time.time()) % 10000}"
-            text = re.sub(r"(?m)^slug: .*\n", "", original.decode("utf-8"))
+
+        def add(kind: str, source: bytes, folder: Path, section: str, dependents: tuple[str, ...]):
+            """A new file made from ``source`` with a new title: seconds until its page shows,
+            then until ``dependents`` (fetched as long as they take) show it too."""
+            marker = f"新增{kind}{int(time.time()) % 100000}"
+            text = re.sub(r"(?m)^slug: .*\n", "", source.decode("utf-8"))
             text = re.sub(r"(?m)^(title: ).*$", rf"\g<1>{marker}", text, count=1)
-            path = activity.with_name(f"benchnew{i}{int(time.time()) % 100000}.md")
+            path = folder / f"benchnew{int(time.time() * 1000) % 10**8}.md"
             added.append(path)
             t_edit = time.perf_counter()
             path.write_text(text, encoding="utf-8")
-            page_url = f"{base}events/{path.stem}/"
-            while marker not in (fetch(page_url) or ""):
+            while marker not in (fetch(f"{base}{section}/{path.stem}/") or ""):
                 if time.perf_counter() - t_edit > 600:
-                    raise SystemExit("the new activity never showed")
+                    raise SystemExit(f"the new {kind} never showed")
                 time.sleep(0.05)
             latency = time.perf_counter() - t_edit
-            for dependent in ("events.json", "calendar.ics", month):
+            for dependent in dependents:
                 if marker not in (fetch(base + dependent, timeout=600) or ""):
-                    stale.append(f"new activity {i}: {dependent}")
+                    stale.append(f"new {kind} {path.name}: {dependent}")
             update = time.perf_counter() - t_edit
-            new_latencies.append(latency)
-            new_updated.append(update)
             took = rebuild_done(t_edit)
             print(
-                f"  serve: new activity #{i + 1} visible after {latency:.2f} s, listings and "
-                f"feeds after {update:.2f} s, full rebuild after {took:.1f} s",
+                f"  serve: new {kind} visible after {latency:.2f} s, listings and feeds after "
+                f"{update:.2f} s, full rebuild after {took:.1f} s",
                 flush=True,
             )
             time.sleep(1.5)
+            return latency, update
+
+        # New files: an activity in the edited one's month and categories, then an article
+        # dated now (first on /news/ and in rss.xml, so every news index page moves by one).
+        for _ in range(new):
+            latency, update = add(
+                "activity", original, activity.parent, "events",
+                ("events.json", "calendar.ics", month),
+            )  # fmt: skip
+            new_latencies.append(latency)
+            new_updated.append(update)
+        for _ in range(new):
+            now = datetime.now().strftime("%Y-%m-%d %H:%M")
+            source = re.sub(rb"(?m)^date: .*$", f"date: {now}".encode(), article_text, count=1)
+            latency, update = add("article", source, article.parent, "news", ("news/", "rss.xml"))
+            new_article_latencies.append(latency)
+            new_article_updated.append(update)
     finally:
         for path in added:
             path.unlink(missing_ok=True)
@@ -818,6 +835,11 @@ def time_serve(
         "new_activity_updates_s": [round(x, 2) for x in new_updated],
         "new_activity_update_median_s": round(statistics.median(new_updated), 2)
         if new_updated
+        else None,
+        "new_article_latencies_s": [round(x, 2) for x in new_article_latencies],
+        "new_article_updates_s": [round(x, 2) for x in new_article_updated],
+        "new_article_update_median_s": round(statistics.median(new_article_updated), 2)
+        if new_article_updated
         else None,
         "edited": activity.relative_to(site).as_posix(),
         "stale_after_edit": stale,

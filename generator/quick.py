@@ -1,6 +1,6 @@
-"""The live preview's quick path (issue 5): the page of one edited activity or article, or of
-a new activity, made from the last full build's validated site without validating or planning
-the whole site again.
+"""The live preview's quick path (issue 5): the page of one edited or new activity or article,
+made from the last full build's validated site without validating or planning the whole site
+again.
 
 ``yizhan serve`` shows this page first, then rebuilds everything (``build.plan_site``) and
 replaces it; the full run is what reports problems and updates listings and feeds. Only what
@@ -21,6 +21,7 @@ from .model import Event, NewsItem, Site
 from .pages import events, news
 from .plan import PageSpec
 from .views import Views, calendar
+from .views import news as news_views
 
 
 @dataclass(frozen=True)
@@ -38,8 +39,8 @@ class Previous:
 
 def quick_pages(previous: Previous, changed: Iterable[str]) -> list[PageSpec] | None:
     """Pages of the changed files (site-relative paths), or None when any of them needs a full
-    run: not an activity or article, deleted, in error, renamed, changing its neighbours, a new
-    article, or a new activity at an address in use (see ``new_activity``)."""
+    run: not an activity or article, deleted, in error, renamed, changing its neighbours, with
+    a new tag, or new at an address in use (see ``new_activity``, ``new_article``)."""
     specs: list[PageSpec] = []
     for rel in sorted(set(changed)):
         spec = quick_page(previous, rel)
@@ -74,7 +75,7 @@ def quick_page(previous: Previous, rel: str) -> PageSpec | None:
     if isinstance(entity, Event):
         spec = event_page(previous, entity)
     elif isinstance(entity, NewsItem):
-        spec = article_page(site, previous.views, entity)
+        spec = article_page(previous, entity)
     else:
         return None
     if spec is None:
@@ -110,16 +111,34 @@ def new_activity(previous: Previous, event: Event) -> bool:
     return all(event.slug not in h.former_slugs for h in previous.site.history.values())
 
 
-def article_page(site: Site, views: Views, item: NewsItem) -> PageSpec | None:
-    items = list(views.news.items)
-    index = next((i for i, n in enumerate(items) if n.id == item.id), None)
-    if index is None:
-        return None
-    old = items[index]
-    if (old.slug, old.date, old.title) != (item.slug, item.date, item.title):
+def new_article(previous: Previous, item: NewsItem) -> bool:
+    """Whether ``item`` is a new article whose page lands where the last build made none."""
+    if any(n.id == item.id for n in previous.site.news):
+        return False  # another file's id: the full run reports the duplicate
+    return f"{urls.news(item.slug)}index.md" not in previous.pages
+
+
+def article_page(previous: Previous, item: NewsItem) -> PageSpec | None:
+    site, views = previous.site, previous.views
+    if any(tag not in views.news.tag_of for tag in item.tags):
+        return None  # a new tag: its page and link come with the full run
+    old = next((n for n in site.news if n.id == item.id), None)
+    if old is None:
+        if not new_article(previous, item):
+            return None
+        articles = (*site.news, item)
+    elif (old.source.path, old.slug, old.date, old.title) != (
+        item.source.path,
+        item.slug,
+        item.date,
+        item.title,
+    ):
         return None  # its neighbours' "newer / older" links show its title and order
-    items[index] = item
-    edited = replace(site, news=tuple(n if n.id != item.id else item for n in site.news))
+    else:
+        articles = tuple(n if n.id != item.id else item for n in site.news)
+    items = news_views.newest_first(articles)
+    index = items.index(item)
+    edited = replace(site, news=articles)
     newer = items[index - 1] if index > 0 else None
     older = items[index + 1] if index + 1 < len(items) else None
     return news.article_page(edited, views, item, newer, older)

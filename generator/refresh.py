@@ -16,11 +16,12 @@ organisers' and venues' pages and their indexes, the calendars that carry it and
 ``events.json``; for an article the news index and tag pages it is or was on (the first index
 page and the tag list when tags change), its own and its neighbours' pages, its organisers'
 pages, and the RSS channels and JSON Feed whose articles read differently. A new activity
-is an edit from nothing: its own page and calendar are added, at an address no page or
-redirect of the last build had. Anything beyond that (a new article, a deleted or renamed
-file, a month, category, tag or news page appearing or going, a new first year of a time
-zone, another kind of file, an edit with an error) is left to the full run (``None``). Tests hold each refresh to the full plan's changes, page by page and byte by
-byte.
+or article is an edit from nothing: its own page (and an activity's calendar) is added, at an
+address no page or redirect of the last build had, and so is the index or tag page an article
+more begins. Anything beyond that (a deleted or renamed
+file, a month, category or tag page appearing, a page going, a new first year of a time
+zone, another kind of file, an edit with an error) is left to the full run (``None``). Tests
+hold each refresh to the full plan's changes, page by page and byte by byte.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from .outputs import ical, jsondata, rss
 from .pages import events, home, orgs
 from .pages import news as news_pages
 from .plan import FileSpec, PageSpec
-from .quick import Previous, new_activity, reloaded, same_activity
+from .quick import Previous, new_activity, new_article, reloaded, same_activity
 from .views import Views, calendar
 from .views import news as news_views
 from .views import orgs as orgs_views
@@ -122,6 +123,8 @@ def refresh(previous: Previous, changed: Iterable[str], outputs: Outputs) -> Ref
     site = replace(site, history={**site.history, **histories(previous, site, events_edited)})
     if news_edited:
         articles = [news_edited.get(item.id, item) for item in site.news]
+        known = {item.id for item in site.news}
+        articles.extend(item for i, item in news_edited.items() if i not in known)
         articles.sort(key=lambda n: (n.date, n.id), reverse=True)  # as ``validate`` orders them
         site = replace(site, news=tuple(articles))
     views = Views(
@@ -162,8 +165,8 @@ def edited_entities(
     previous: Previous, changed: Iterable[str]
 ) -> tuple[dict[str, Event], dict[str, NewsItem]] | None:
     """The saved activities and articles by id, or None unless each is published, without
-    errors, and an existing one keeping its file and slug or a new activity taking a free
-    address (``quick.new_activity``)."""
+    errors, and an existing one keeping its file and slug or a new one taking a free address
+    (``quick.new_activity``, ``quick.new_article``)."""
     site = previous.site
     news_by_id = {item.id: item for item in site.news}
     events_edited: dict[str, Event] = {}
@@ -176,7 +179,12 @@ def edited_entities(
             events_edited[entity.id] = entity
         elif isinstance(entity, NewsItem):
             old = news_by_id.get(entity.id)
-            if old is None or (old.source.path, old.slug) != (entity.source.path, entity.slug):
+            if old is None and not new_article(previous, entity):
+                return None
+            if old is not None and (old.source.path, old.slug) != (
+                entity.source.path,
+                entity.slug,
+            ):
                 return None
             news_edited[entity.id] = entity
         else:
@@ -224,21 +232,24 @@ def planned_pages(
     news_edited: Mapping[str, NewsItem],
 ) -> list[PageSpec] | None:
     """The pages the edited activities and articles are or were on, and their own; None if
-    any page but a new activity's own is new (the full run adds pages)."""
+    a page is new but a new activity's or article's own and the index and tag pages a new
+    article adds (the full run adds other pages)."""
     before = previous.site.events
+    known = {item.id for item in previous.site.news}
+    added = {f"{urls.event(e.slug)}index.md" for i, e in events_edited.items() if i not in before}
+    added.update(f"{urls.news(n.slug)}index.md" for i, n in news_edited.items() if i not in known)
     made = [*home.pages(site, views)]
     organisers: set[str] = set()
     if events_edited:
         made.extend(activity_pages(previous, site, views, events_edited, organisers))
     if news_edited:
-        found = article_pages(previous, site, views, news_edited, organisers)
+        found = article_pages(previous, site, views, news_edited, organisers, added)
         if found is None:
             return None
         made.extend(found)
     made.extend(orgs.directory_pages(site, views, organisers))
     content_dir = site.config.content_dir
     pages = [rebase_page(p, content_dir, previous.moved) for p in made]
-    added = {f"{urls.event(e.slug)}index.md" for i, e in events_edited.items() if i not in before}
     if any(p.src_uri not in previous.pages and p.src_uri not in added for p in pages):
         return None
     return pages
@@ -279,24 +290,34 @@ def article_pages(
     views: Views,
     edited: Mapping[str, NewsItem],
     organisers: set[str],
+    grown: set[str],
 ) -> list[PageSpec] | None:
     """The news pages the edited articles are or were on (index and tag pages, their own
-    and their neighbours' pages); their branches and clubs go into ``organisers``. None when
-    the news pages are not the same files as before (a page more or less, a tag's name)."""
+    and their neighbours' pages); their branches and clubs go into ``organisers``, and pages
+    of the index or of a tag that a new article adds at their end into ``grown``. None when
+    other news pages appear or go (a page less, a tag new, gone or renamed)."""
     before, now = previous.views.news, views.news
     per_page = site.config.news_per_page
 
-    def shape(news: news_views.NewsViews) -> list[tuple[str, str, int]]:
-        return [(t.slug, t.name, len(news_views.chunked(t.items, per_page))) for t in news.tags]
+    def shape(news: news_views.NewsViews) -> list[tuple[str, str]]:
+        return [(t.slug, t.name) for t in news.tags]
 
-    if len(before.pages) != len(now.pages) or shape(before) != shape(now):
+    def sizes(news: news_views.NewsViews) -> list[int]:
+        return [len(news_views.chunked(t.items, per_page)) for t in news.tags]
+
+    if len(now.pages) < len(before.pages) or shape(before) != shape(now):
+        return None
+    had = dict(zip((t.slug for t in before.tags), sizes(before), strict=True))
+    if any(n < had[t.slug] for t, n in zip(now.tags, sizes(now), strict=True)):
         return None
     tags = [tag for old, tag in zip(before.tags, now.tags, strict=True) if old != tag]
+    added = len(now.pages) - len(before.pages)
     made = [
         news_pages.index_page(site, views, page)
-        for old, page in zip(before.pages, now.pages, strict=True)
+        for old, page in zip([*before.pages, *[None] * added], now.pages, strict=True)
         if old != page or (tags and page.number == 1)  # the first shows the tag cloud
     ]
+    grown.update(spec.src_uri for spec in made[len(made) - added :] if added)
     old_around, new_around = neighbours(before.items), neighbours(now.items)
     made.extend(
         news_pages.article_page(site, views, *around)
@@ -305,7 +326,10 @@ def article_pages(
     )
     if tags:
         made.append(news_pages.tags_page(site, views))
-    made.extend(page for tag in tags for page in news_pages.tag_pages(site, tag))
+    for tag in tags:
+        specs = list(news_pages.tag_pages(site, tag))
+        grown.update(spec.src_uri for spec in specs[had[tag.slug] :])
+        made.extend(specs)
     versions = [*edited.values(), *(n for n in previous.site.news if n.id in edited)]
     organisers.update(key for item in versions for key in (*item.branches, *item.clubs))
     return made

@@ -152,6 +152,36 @@ def test_a_new_activity_at_a_former_address_waits_for_the_full_build(site: Path)
     assert quick_pages(moved, ["content/events/extra.md"]) is None
 
 
+@pytest.mark.parametrize("day", ["2026-11-30 08:00", "2026-11-12 09:00", "2020-01-01 08:00"])
+def test_a_new_article_shows_the_page_the_full_build_makes(site: Path, day: str) -> None:
+    """Newest, between two others or oldest: its "newer / older" links are its neighbours'."""
+    previous, _ = full_plan(site)
+    rel = "content/news/fresh.md"
+    (site / rel).write_text(
+        f"---\ntitle: 新文章\ndate: {day}\ntags: 文体\nbranch: caizhi\n---\n正文。\n",
+        encoding="utf-8",
+    )
+    quick = quick_pages(previous, [rel])
+    _, after = full_plan(site)
+    assert quick is not None and len(quick) == 1
+    assert quick[0] == after["news/fresh/"]
+
+
+def test_a_new_article_with_a_new_tag_or_a_taken_address_waits_for_the_full_build(
+    site: Path,
+) -> None:
+    previous, _ = full_plan(site)
+    rel = "content/news/fresh.md"
+    text = "---\ntitle: 新文章\ndate: 2026-11-30 08:00\ntags: 文体\n---\n正文。\n"
+    for written in (
+        text.replace("tags: 文体", "tags: [文体, 新标签]"),
+        text.replace("title:", "slug: escape\ntitle:"),
+        text.replace("title:", "slug: tags\ntitle:"),
+    ):
+        (site / rel).write_text(written, encoding="utf-8")
+        assert quick_pages(previous, [rel]) is None, written
+
+
 def test_deleted_and_foreign_files_wait_for_the_full_build(site: Path) -> None:
     previous, _ = full_plan(site)
     (site / "content/events/2026/paris.md").unlink()

@@ -209,6 +209,83 @@ def test_article_refresh_changes_what_the_full_build_changes(site: Path, case: s
     check_refreshed(again, between, full_plan(site)[1:])
 
 
+NEW_ARTICLES = {
+    "newest": "date: 2026-10-30 08:00\n",
+    "among the others (shifts every index page)": "date: 2026-04-03 12:00\n",
+    "oldest": "date: 2025-01-01 08:00\n",
+}
+
+
+@pytest.mark.parametrize("case", sorted(NEW_ARTICLES))
+def test_a_new_article_refreshes_what_the_full_build_changes(site: Path, case: str) -> None:
+    """A new article file: its page, its neighbours', the news index and tag pages, its
+    organiser's page, rss.xml and feed.json, as the full build makes them."""
+    add_articles(site)
+    previous, pages0, files0 = full_plan(site)
+    outputs = Outputs(previous.site, previous.views)
+    rel = "content/news/2026/fresh.md"
+    (site / rel).write_text(
+        f"---\ntitle: 新发布的文章\n{NEW_ARTICLES[case]}branch: caizhi\ntags: [党建]\n---\n正文。\n",
+        encoding="utf-8",
+    )
+    refreshed = refresh(previous, [rel], outputs)
+    between = full_plan(site)[1:]
+    check_refreshed(refreshed, (pages0, files0), between)
+    assert refreshed is not None
+    assert "news/fresh/index.md" in {p.src_uri for p in refreshed.pages}
+    edit(site, rel, "新发布的文章", "新发布的文章（更正）")
+    check_refreshed(refresh(refreshed.previous, [rel], outputs), between, full_plan(site)[1:])
+
+
+def test_a_new_article_starting_an_index_and_a_tag_page_refreshes_them(site: Path) -> None:
+    """Every per_page-th new article begins a page of /news/ (and of its tag): added."""
+    add_articles(site)
+    previous, _, _ = full_plan(site)
+    per_page = previous.site.config.news_per_page
+    tagged = len(previous.views.news.tag_of["党建"].items)
+    # fill both the index and the tag 党建 up to a multiple of per_page
+    count = len(previous.views.news.items)
+    for i in range(max(-count % per_page, -tagged % per_page)):
+        tag = "党建" if i < -tagged % per_page else "志愿服务"
+        (site / f"content/news/2026/fill{i}.md").write_text(
+            f"---\ntitle: 补{i}\ndate: 2025-06-{1 + i:02d} 09:00\ntags: [{tag}]\n---\n正文。\n",
+            encoding="utf-8",
+        )
+    previous, pages0, files0 = full_plan(site)
+    index_pages, tag = len(previous.views.news.pages), previous.views.news.tag_of["党建"]
+    if len(previous.views.news.items) % per_page or len(tag.items) % per_page:
+        pytest.skip("the fixture's counts could not be filled to whole pages")
+    rel = "content/news/2026/fresh.md"
+    (site / rel).write_text(
+        "---\ntitle: 第一页的新文章\ndate: 2026-10-30 08:00\ntags: [党建]\n---\n正文。\n",
+        encoding="utf-8",
+    )
+    refreshed = refresh(previous, [rel], Outputs(previous.site, previous.views))
+    after = full_plan(site)
+    assert len(after[0].views.news.pages) == index_pages + 1
+    check_refreshed(refreshed, (pages0, files0), after[1:])
+    assert refreshed is not None
+    new_pages = {p.src_uri for p in refreshed.pages} - pages0.keys()
+    assert len(new_pages) == 3, new_pages  # the article, /news/ and 党建's last page
+
+
+def test_new_articles_reaching_further_wait_for_the_full_build(site: Path) -> None:
+    add_articles(site)
+    previous, _, _ = full_plan(site)
+    outputs = Outputs(previous.site, previous.views)
+    rel = "content/news/2026/fresh.md"
+    text = "---\ntitle: 新文章\ndate: 2026-10-30 08:00\ntags: [党建]\n---\n正文。\n"
+    cases = {
+        "a new tag": text.replace("[党建]", "[党建, 新标签]"),
+        "another article's address": text.replace("title:", "slug: n10\ntitle:"),
+        "another page's address": text.replace("title:", "slug: tags\ntitle:"),
+    }
+    assert "news/tags/index.md" in previous.pages
+    for case, written in cases.items():
+        (site / rel).write_text(written, encoding="utf-8")
+        assert refresh(previous, [rel], outputs) is None, case
+
+
 LEFT_TO_THE_FULL_BUILD = {
     "new category": (SALON, "categories: [学习沙龙]", "categories: [学习沙龙, 新类别]"),
     "slug changes the URL": (SALON, "title: 白领沙龙", "slug: bailing\ntitle: x"),

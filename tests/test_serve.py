@@ -246,37 +246,49 @@ NEW_ACTIVITY = (
     "---\ntitle: 新春联欢会\nstart: 2026-12-20 14:00\nend: 16:00\nvenue: yizhan\n"
     "branch: caizhi\ncategories: [学习沙龙]\n---\n驿站里的联欢会。\n"
 )
+NEW_FILES = {
+    "an activity": (
+        "content/events/2026/lianhuan.md",
+        NEW_ACTIVITY,
+        "events/lianhuan/",
+        ("events/index.html", "calendar.ics", "events.json", "branches/caizhi/index.html"),
+    ),
+    "an article": (
+        "content/news/lianhuan.md",
+        "---\ntitle: 新春联欢会回顾\ndate: 2026-11-30 08:00\nbranch: caizhi\ntags: 文体\n---\n"
+        "联欢会圆满结束。\n",
+        "news/lianhuan/",
+        ("news/index.html", "rss.xml", "feed.json", "branches/caizhi/index.html"),
+    ),
+}
 
 
-def test_a_new_activity_is_shown_and_listed_before_the_full_build(preview: Any) -> None:
-    """Issue 5: a new activity file (an editor's most frequent save) gets its page at once,
-    then every listing and calendar that carries it, exactly as the full rebuild writes them;
-    only the sitemap (the new address in the plan's order) waits for that rebuild."""
+@pytest.mark.parametrize("case", sorted(NEW_FILES))
+def test_a_new_file_is_shown_and_listed_before_the_full_build(preview: Any, case: str) -> None:
+    """Issue 5: a new activity or article file (an editor's most frequent save) gets its page
+    at once, then every listing and feed that carries it, exactly as the full rebuild writes
+    them; only the sitemap (the new address in the plan's order) waits for that rebuild."""
+    rel, text, page, listings = NEW_FILES[case]
+    title = text.split("title: ")[1].split("\n")[0]
     served = Path(preview.server.root)
     before = files_of(served)
-    saved = preview.config_file.parent / "content/events/2026/lianhuan.md"
-    saved.write_text(NEW_ACTIVITY, encoding="utf-8")
+    saved = preview.config_file.parent / rel
+    saved.write_text(text, encoding="utf-8")
     rels = preview.site_relative({str(saved)})
     early = preview.quick(rels)
-    assert early == [str(served / "events/lianhuan/index.html")]
-    assert "新春联欢会" in Path(early[0]).read_text(encoding="utf-8")
+    assert early == [str(served / page / "index.html")]
+    assert title in Path(early[0]).read_text(encoding="utf-8")
     assert preview.refresh(rels)
     server = preview.server
     server.show_refreshed(preview.held_back)
     try:
-        assert server.early_file("/repo/events/lianhuan/") == early[0]
-        assert server.early_file("/repo/events/lianhuan/event.ics") is not None
+        assert server.early_file(f"/repo/{page}") == early[0]
         assert server.early_file("/repo/sitemap.xml") is None  # waits for the full build
     finally:
         server.end_early()
     refreshed = files_of(served)
-    for listing in (
-        "events/index.html",
-        "calendar.ics",
-        "events.json",
-        "branches/caizhi/index.html",
-    ):
-        assert "新春联欢会" in refreshed[listing].decode("utf-8"), listing
+    for listing in listings:
+        assert title in refreshed[listing].decode("utf-8"), listing
     preview.full_build(preview.load_config(new_folder()))
     rebuilt = files_of(Path(preview.server.root))
     assert refreshed.keys() == rebuilt.keys()
