@@ -339,7 +339,10 @@ class Indexing:
         if bundle.name:
             drop_code(bundle.output)
         if bundle.cache is not None:
-            bundle.cache.keep(bundle.output, skip=SHARDS if not bundle.name else None)
+            try:
+                bundle.cache.keep(bundle.output, skip=SHARDS if not bundle.name else None)
+            except OSError as error:  # the index is written; only the next build's reuse is lost
+                log.debug(f"yizhan: search part not kept: {error}")
         return True
 
     def wait(self) -> bool:
@@ -652,9 +655,24 @@ class BundleCache:
             info = (staging / rel).stat()
             stamps[rel] = (info.st_size, info.st_mtime_ns)
         (staging / STAMPS).write_text(json.dumps(stamps), encoding="utf-8")
-        shutil.rmtree(self.root, ignore_errors=True)
         self.root.mkdir(parents=True, exist_ok=True)
-        os.replace(staging, self.root / self.key)
+        target = self.root / self.key
+        for _ in range(3):
+            try:
+                os.replace(staging, target)
+                break
+            except OSError:  # a folder is there: a former index, or one kept just now
+                found = self.stamps()
+                if found is not None and self.trusted(found):
+                    # Another build kept this very index at once (in ``yizhan serve`` a
+                    # build's Pagefind runs on after it is served): the same key, the same
+                    # files. It is the one kept.
+                    shutil.rmtree(staging, ignore_errors=True)
+                    break
+                shutil.rmtree(target, ignore_errors=True)
+        for other in self.root.iterdir():
+            if other.name != self.key:
+                shutil.rmtree(other, ignore_errors=True)
 
 
 STAMPS = "stamps.json"

@@ -1,0 +1,64 @@
+"""The search index's cache (``search.BundleCache``) when two builds keep one part at once.
+
+In ``yizhan serve`` a build's Pagefind runs on in the background after the build is served, so
+the next save's build may index and keep the same part while it does. Keeping must then
+neither fail (a failed part stopped its runner: the rest of the index was never written) nor
+leave a part the next build cannot trust.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from generator.lean import search
+
+
+def index_files(folder: Path, text: str) -> Path:
+    """A folder shaped like a part Pagefind wrote."""
+    (folder / "index").mkdir(parents=True)
+    (folder / "pagefind-entry.json").write_text(text, encoding="utf-8")
+    (folder / "index" / "zh_1.pf_index").write_bytes(text.encode() * 100)
+    return folder
+
+
+def test_two_builds_keeping_one_part_at_once_both_succeed(tmp_path: Path) -> None:
+    cache = search.BundleCache(tmp_path / "cache" / "search" / "news", "k1", tmp_path / "cache")
+    outputs = [index_files(tmp_path / f"out{i}", "同一个索引") for i in range(6)]
+    errors: list[BaseException] = []
+
+    def keep(output: Path) -> None:
+        try:
+            for _ in range(30):
+                cache.keep(output)
+        except BaseException as error:  # reported below, in the test thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=keep, args=(out,)) for out in outputs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    stamps = cache.stamps()
+    assert stamps is not None and cache.trusted(stamps)
+    assert sorted(stamps) == ["index/zh_1.pf_index", "pagefind-entry.json"]
+
+
+def test_a_part_kept_again_replaces_an_index_that_changed_and_drops_other_keys(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "cache" / "search" / "news"
+    old = search.BundleCache(root, "k0", tmp_path / "cache")
+    old.keep(index_files(tmp_path / "a", "旧"))
+    cache = search.BundleCache(root, "k1", tmp_path / "cache")
+    cache.keep(index_files(tmp_path / "b", "新"))
+    assert [p.name for p in root.iterdir()] == ["k1"]
+    # an entry edited in place (through a published hard link) is not trusted any more
+    (root / "k1" / "pagefind-entry.json").write_text("改过", encoding="utf-8")
+    stamps = cache.stamps()
+    assert stamps is not None and not cache.trusted(stamps)
+    cache.keep(index_files(tmp_path / "c", "新"))  # Pagefind ran again: the same key
+    stamps = cache.stamps()
+    assert stamps is not None and cache.trusted(stamps)
+    assert (root / "k1" / "pagefind-entry.json").read_text(encoding="utf-8") == "新"
