@@ -36,7 +36,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -789,7 +789,7 @@ def time_serve(
             return latency, update
 
         # New files: an activity in the edited one's month and categories, then an article
-        # dated now (first on /news/ and in rss.xml, so every news index page moves by one).
+        # dated after every other (first on /news/ and in rss.xml: every index page moves).
         for _ in range(new):
             latency, update = add(
                 "activity", original, activity.parent, "events",
@@ -797,9 +797,12 @@ def time_serve(
             )  # fmt: skip
             new_latencies.append(latency)
             new_updated.append(update)
-        for _ in range(new):
-            now = datetime.now().strftime("%Y-%m-%d %H:%M")
-            source = re.sub(rb"(?m)^date: .*$", f"date: {now}".encode(), article_text, count=1)
+        newest = re.search(rb"(?m)^date: (\d{4}-\d{2}-\d{2} \d{2}:\d{2})", article_text)
+        first = datetime.fromisoformat(newest[1].decode()) if newest else datetime.now()
+        for i in range(new):
+            # after every article, scheduled ones too (the preview shows them): first on /news/
+            when = (first + timedelta(minutes=1 + i)).strftime("%Y-%m-%d %H:%M")
+            source = re.sub(rb"(?m)^date: .*$", f"date: {when}".encode(), article_text, count=1)
             latency, update = add("article", source, article.parent, "news", ("news/", "rss.xml"))
             new_article_latencies.append(latency)
             new_article_updated.append(update)

@@ -714,6 +714,36 @@ def search_parts(root: Path, parts: int) -> list:  # type: ignore[type-arg]
     return bundles
 
 
+def thread_nices(pid: int) -> set[int]:
+    """The niceness of every thread of a process (Linux sets one per thread)."""
+    found = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+        found.add(int(fields[16]))  # field 19 of stat: nice
+    return found
+
+
+def test_a_served_builds_index_goes_on_at_the_lowest_priority(tmp_path: Path) -> None:
+    """In ``yizhan serve`` the build is served before its index is done: every thread of
+    Pagefind then yields to the next save's preview (issue 5: it shared the processor with
+    it, and listings took up to 2.2 s)."""
+    from generator.lean import search
+
+    own = os.getpriority(os.PRIO_PROCESS, 0)
+    settings = {"root_selector": search.ROOT_SELECTOR, "force_language": "zh"}
+    indexing = search.Indexing(tmp_path / "site", [], settings)
+    service = search.Service(indexing.nice)
+    indexing.services.append(service)
+    try:
+        service.send({"type": "NewIndex", "config": settings})  # its threads are up
+        assert thread_nices(service.process.pid) == {min(19, own + search.NICE)}
+        indexing.in_background()
+        assert thread_nices(service.process.pid) == {min(19, own + search.BACKGROUND_NICE)}
+        assert indexing.nice == search.BACKGROUND_NICE  # parts started later too
+    finally:
+        service.close()
+
+
 def test_one_pagefind_process_indexes_a_runners_parts_as_the_command_line_does(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -727,8 +757,8 @@ def test_one_pagefind_process_indexes_a_runners_parts_as_the_command_line_does(
     started: list[int] = []
     original = search.Service
 
-    def service() -> search.Service:  # records each process's CPU priority
-        made = original()
+    def service(nice: int = search.NICE) -> search.Service:  # records each one's priority
+        made = original(nice)
         started.append(os.getpriority(os.PRIO_PROCESS, made.process.pid))
         return made
 

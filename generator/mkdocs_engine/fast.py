@@ -189,6 +189,7 @@ class FastPath:
         cache.prune(outcome.keys.values())
         add_to_sitemap(site_dir, self.setup, self.lean)
         if indexing is not None and self.serve:  # the preview first; the index follows later
+            indexing.in_background()
             threading.Thread(target=indexing.wait, daemon=True).start()
         else:
             self.indexing = indexing
