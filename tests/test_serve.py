@@ -399,6 +399,39 @@ def test_editors_scratch_files_are_not_edits() -> None:
         assert not is_scratch(f"/site/content/events/{name}")
 
 
+def test_editors_temporary_files_gone_before_the_build_are_no_change(preview: Any) -> None:
+    """vim probes the folder with a file ``4913`` before it writes; JetBrains' editors write
+    ``x.md___jb_tmp___`` and rename it over ``x.md``. Both are gone when the save is
+    built: the save is previewed as the edit it is. A file of the site that is gone (content,
+    a template, an image, a file of the docs folder) still is a change."""
+    site = preview.config_file.parent
+    saved = site / "content/events/salon.md"
+    saved.write_text(saved.read_text(encoding="utf-8").replace("白领沙龙", "白领沙龙（改）"))
+    probes = [site / "content/events/4913", site / "content/events/salon.md___jb_tmp___"]
+    for probe in probes:
+        probe.write_text("x", encoding="utf-8")
+        probe.unlink()
+    rels = preview.site_relative({str(saved), *map(str, probes)})
+    assert rels == ["content/events/salon.md"]
+    assert preview.quick(rels)
+    gone = site / "content/events/2026/paris.md"
+    gone.unlink()
+    assert sorted(preview.site_relative({str(saved), str(gone)})) == [
+        "content/events/2026/paris.md",
+        "content/events/salon.md",
+    ]
+    image = site / "content/images/dot.svg"
+    image.unlink()
+    assert preview.site_relative({str(image)}) == ["content/images/dot.svg"]
+    assert preview.site_relative({str(probes[0])}) is None  # nothing left: no quick path
+    # a file of the docs folder the last build copied, whatever its name
+    handout = site / "content/images/报名表.docx"
+    handout.write_bytes(b"PK")
+    preview.full_build(preview.load_config(new_folder()))
+    handout.unlink()
+    assert preview.site_relative({str(handout)}) == ["content/images/报名表.docx"]
+
+
 def test_refreshed_folders_are_answered_without_waiting(preview: Any) -> None:
     """Once refreshed, a folder asked without its slash is redirected at once, and files are
     served from the refreshed folder; before, such requests wait for the rebuild."""

@@ -72,6 +72,41 @@ READ_ONLY_EVENTS = frozenset(
 )
 MAX_QUICK_FILES = 20
 SITEMAPS = ("sitemap.xml", "sitemap.xml.gz")
+SITE_SUFFIXES = frozenset(
+    [
+        ".md",
+        ".markdown",
+        ".yml",
+        ".yaml",
+        ".json",
+        ".toml",
+        ".html",
+        ".htm",
+        ".j2",
+        ".jinja",
+        ".css",
+        ".scss",
+        ".js",
+        ".mjs",
+        ".txt",
+        ".xml",
+        ".ics",
+        ".svg",
+        ".png",
+        ".jpg",
+        ".jpeg",
+        ".gif",
+        ".webp",
+        ".avif",
+        ".ico",
+        ".pdf",
+        ".woff",
+        ".woff2",
+        ".ttf",
+        ".otf",
+    ]
+)
+"""Kinds of files a site's build reads: one of them gone is a change (see ``site_relative``)."""
 """More files saved at once (a checkout, a search-and-replace) go straight to the full build."""
 
 
@@ -370,9 +405,12 @@ class Preview:
         return self.fast.setup if self.fast is not None else None
 
     def site_relative(self, changed: set[str]) -> list[str] | None:
-        """The changed files relative to the site, or None (none, too many, or outside it)."""
+        """The changed files relative to the site, or None (none, too many, or outside it).
+        An editor's temporary file, made and gone between two builds, is no change (vim
+        probes a folder with a file ``4913``; JetBrains' editors write ``x.md___jb_tmp___``
+        and rename it): with it, no save of theirs was ever previewed before the full build."""
         previous = self.previous
-        if not changed or len(changed) > MAX_QUICK_FILES or previous is None:
+        if not changed or previous is None:
             return None
         root = previous.root.resolve()
         rels = []
@@ -380,8 +418,26 @@ class Preview:
             resolved = Path(path).resolve()
             if not resolved.is_relative_to(root):
                 return None
+            if not resolved.exists() and not self.may_have_been_read(resolved):
+                continue
             rels.append(resolved.relative_to(root).as_posix())
+        if not rels or len(rels) > MAX_QUICK_FILES:
+            return None
         return rels
+
+    def may_have_been_read(self, path: Path) -> bool:
+        """Whether the last build may have read the file ``path`` (gone now): a file of its
+        docs folder, or any file of a kind a site reads (content, configuration, templates,
+        styles, images)."""
+        if path.suffix.lower() in SITE_SUFFIXES or self.fast is None:
+            return True
+        captured, config = self.fast.captured, self.config
+        if captured is None or config is None:
+            return True
+        docs = Path(config.docs_dir).resolve()
+        if not path.is_relative_to(docs):
+            return False
+        return captured[1].get_file_from_path(path.relative_to(docs).as_posix()) is not None
 
     def quick(self, rels: list[str] | None) -> list[str]:
         """Write the quick pages of the changed files into the served folder; their paths."""
