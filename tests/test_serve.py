@@ -158,10 +158,23 @@ def test_serve_shows_a_saved_activity_first_then_updates_listings_and_feeds(
         time.sleep(4)
         assert log.read_text(encoding="utf-8").count("Documentation built") == builds
 
+        # Saved as JetBrains' editors save (a temporary file renamed over it), after vim's
+        # probe file came and went: previewed at once all the same.
+        probe = event.with_name("4913")
+        probe.write_text("", "utf-8")
+        probe.unlink()
+        temporary = event.with_name(event.name + "___jb_tmp___")
+        temporary.write_text(original.replace("title: 白领沙龙", "title: 白领沙龙（再改）"), "utf-8")
+        os.replace(temporary, event)
+        assert wait_for(f"{base}events/salon/", "白领沙龙（再改）"), log.read_text()
+        assert wait_for_log(log, "listings and feeds refreshed", seconds=30)
+        assert log.read_text(encoding="utf-8").count("page(s) previewed") == 2
+        assert eventually(lambda: log.read_text("utf-8").count("Documentation built") == 3, 60)
+
         event.write_text(original.replace("venue: yizhan", "venue: nowhere"), "utf-8")
         assert wait_for_log(log, "nowhere"), log.read_text()
         page = fetch(f"{base}events/salon/")  # answered, not held: the last good site
-        assert page is not None and "白领沙龙（改期）" in page
+        assert page is not None and "白领沙龙（再改）" in page
         event.write_text(original, "utf-8")
         assert wait_for(f"{base}events.json", '"白领沙龙"'), log.read_text()
     finally:
