@@ -42,6 +42,17 @@ class BuildOptions:
     git_history: bool = True
     horizon_days: int = 365
     news_per_page: int = 20
+    cache: bool = True
+    """Keep costly pure results between runs in ``.cache/yizhan/memo/`` (``memo``); the
+    plugin's ``fast: false`` turns it off."""
+
+
+CACHE_DIR = ".cache/yizhan"
+"""What a site keeps between runs (a site's ``.gitignore`` lists ``.cache/``)."""
+
+
+def memo_folder(options: BuildOptions) -> Path | None:
+    return options.root / CACHE_DIR / "memo" if options.cache else None
 
 
 def build_clock(now: datetime | None = None) -> datetime:
@@ -299,6 +310,7 @@ def options_from_mapping(root: Path, config: Mapping[str, Any], **overrides: Any
         "git_history": bool(plugin.get("git_history", True)),
         "horizon_days": int(plugin.get("horizon_days", 365)),
         "news_per_page": int(plugin.get("news_per_page", 20)),
+        "cache": plugin.get("fast", "auto") is not False,
     }
     values.update(overrides)
     return BuildOptions(**values)

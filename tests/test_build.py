@@ -285,6 +285,31 @@ def test_check_is_clean_on_the_fixture_and_new_files_pass_it(tmp_path: Path) -> 
     assert yizhan(site, "new", "news", "新春走访慰问").returncode == 1  # never overwrites
 
 
+def test_check_uses_the_builds_kept_results_and_still_reports_every_problem(
+    tmp_path: Path,
+) -> None:
+    """``yizhan check`` keeps and reads what a build keeps (issue 5: a district's check took
+    ~20 s, ~11 s with them); a problem made after a clean check is reported all the same,
+    with its line; ``fast: false`` keeps nothing."""
+    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    assert yizhan(site, "check").returncode == 0
+    memo = site / ".cache/yizhan/memo"
+    tables = sorted(p.name for p in memo.iterdir())
+    assert "ical.vevents" in " ".join(tables) and "validate.made" in " ".join(tables), tables
+    event = site / "content/events/salon.md"
+    event.write_text(
+        event.read_text(encoding="utf-8").replace("title:", "satus: cancelled\ntitle:", 1),
+        encoding="utf-8",
+    )
+    result = yizhan(site, "check")
+    assert result.returncode == 1 and "content/events/salon.md:2: satus:" in result.stderr
+    assert yizhan(site, "check").returncode == 1  # the warning is kept with the document
+    other = copy_site(FIXTURE_SITE, tmp_path / "t")
+    set_fast(other, "false")
+    assert yizhan(other, "check").returncode == 0
+    assert not (other / ".cache").exists()
+
+
 def test_output_never_escapes_site_folder(tmp_path: Path) -> None:
     site = copy_site(FIXTURE_SITE, tmp_path / "s")
     evil = site / "content" / "news" / "evil.md"

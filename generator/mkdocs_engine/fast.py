@@ -35,6 +35,7 @@ from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_build_timestamp
 
+from .. import build
 from ..lean import search
 from ..lean.cache import PageCache, Stamp, page_entry, setup_fingerprint
 from ..lean.icons import Sprite
@@ -46,7 +47,7 @@ from ..plan import PageSpec
 
 log = logging.getLogger("mkdocs.plugins.yizhan.fast")
 
-CACHE_DIR = ".cache/yizhan"
+CACHE_DIR = build.CACHE_DIR
 LEAN_THEME = Path(search.__file__).resolve().parent / "theme"
 # Not read by templates, or different on every build (site_dir is a temporary folder).
 SKIPPED_CONFIG = {

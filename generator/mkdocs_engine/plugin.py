@@ -28,7 +28,15 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
 from .. import heap, memo
-from ..build import KIND_FOLDERS, BuildOptions, PlanUnderWay, load_site, moved_sources, start_plan
+from ..build import (
+    KIND_FOLDERS,
+    BuildOptions,
+    PlanUnderWay,
+    load_site,
+    memo_folder,
+    moved_sources,
+    start_plan,
+)
 from ..lean import icons, prelink
 from ..lean.cache import FileCache
 from ..lean.prelink import Prelink
@@ -121,7 +129,7 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         logging.getLogger("jieba").setLevel(logging.WARNING)
         options = self.build_options(config)
         # issue 5: costly pure results (QR codes) are kept in .cache/yizhan/memo/ between builds
-        memo.use(options.root / fast.CACHE_DIR / "memo" if self.config.fast is not False else None)
+        memo.use(memo_folder(options))
         if self.command == "build" and self.config.fast is not False:
             self.prelink = Prelink.start(fast.cache_folder(options.root), Path(config.site_dir))
         try:
@@ -197,6 +205,7 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
             git_history=self.config.git_history,
             horizon_days=self.config.horizon_days,
             news_per_page=self.config.news_per_page,
+            cache=self.config.fast is not False,
         )
 
     def redirect_output(self, config: MkDocsConfig) -> None:
