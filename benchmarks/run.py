@@ -568,10 +568,19 @@ class Floor:
 # --- edit preview -------------------------------------------------------------------------------
 
 
-def free_port() -> int:
+def free_port(preferred: int = 0) -> int:
+    """``preferred`` if it is free, else any free port."""
     with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
+        try:
+            s.bind(("127.0.0.1", preferred))
+        except OSError:
+            s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+SERVE_PORT = 8765
+"""As an editor's ``yizhan serve`` uses one address every time: the preview's pages name it
+(canonical links), so its cache (``.cache/yizhan/serve``) holds for that address."""
 
 
 def fetch(url: str, timeout: float = 10) -> str | None:
@@ -617,7 +626,7 @@ def pick_article(site: Path) -> Path:
 def time_serve(
     site: Path, edits: int, during: int = 3, articles: int = 3, new: int = 3
 ) -> dict[str, object]:
-    port = free_port()
+    port = free_port(SERVE_PORT)
     base = f"http://127.0.0.1:{port}{BASE}"
     activity = pick_activity(site, date.today())
     url = f"{base}events/{activity.stem}/"
