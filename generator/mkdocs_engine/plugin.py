@@ -362,12 +362,7 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
                     underway.finish()
         if self.prelink is not None:
             self.prelink.cancel()
-            if self.command == "serve":
-                # in the background: ~4 s for a district's links and folders, and the
-                # preview of the save that gave this build up waits for this hook (issue 5)
-                output.discard([self.prelink.staging])
-            else:
-                shutil.rmtree(self.prelink.staging, ignore_errors=True)
+            shutil.rmtree(self.prelink.staging, ignore_errors=True)
             self.prelink = None
         if self.temp_dir:
             shutil.rmtree(self.temp_dir, ignore_errors=True)
