@@ -164,9 +164,7 @@ def test_serve_shows_a_saved_activity_first_then_updates_listings_and_feeds(
         probe.write_text("", "utf-8")
         probe.unlink()
         temporary = event.with_name(event.name + "___jb_tmp___")
-        temporary.write_text(
-            original.replace("title: 白领沙龙", "title: 白领沙龙（再改）"), "utf-8"
-        )
+        temporary.write_text(original.replace("title: 白领沙龙", "title: 白领沙龙（再改）"), "utf-8")
         os.replace(temporary, event)
         assert wait_for(f"{base}events/salon/", "白领沙龙（再改）"), log.read_text()
         assert wait_for_log(log, "listings and feeds refreshed", seconds=30)
@@ -412,23 +410,6 @@ def test_editors_scratch_files_are_not_edits() -> None:
         assert is_scratch(f"/site/content/events/{name}")
     for name in ("salon.md", "白领沙龙.md", "mkdocs.yml", "4913"):
         assert not is_scratch(f"/site/content/events/{name}")
-
-
-def test_a_previews_rebuild_links_the_last_builds_files_at_its_start(
-    preview: Any, caplog: pytest.LogCaptureFixture
-) -> None:
-    """Issue 5: as a build does, each rebuild of ``yizhan serve`` links the files of the last
-    one into its new folder while it loads (a district's preview came up in ~26 s instead of
-    ~32 s); the folder it serves is the one the first build, which had nothing to link, made."""
-    first = Path(preview.server.root)
-    assert (preview.config_file.parent / ".cache/yizhan/serve/published.json").is_file()
-    with caplog.at_level(logging.INFO):
-        preview.full_build(preview.load_config(new_folder()))
-    assert "files of the last build linked at its start" in caplog.text
-    second = Path(preview.server.root)
-    assert second != first
-    assert files_of(second) == files_of(first)
-    assert not [p for p in second.parent.iterdir() if p.name.startswith("..")]
 
 
 def test_editors_temporary_files_gone_before_the_build_are_no_change(preview: Any) -> None:

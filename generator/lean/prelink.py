@@ -120,16 +120,14 @@ class Prelink:
     """Site path -> cache entry (path in the cache folder), for the files in place."""
 
     @classmethod
-    def start(cls, folder: Path, site: Path, named_as: Path | None = None) -> Prelink | None:
-        """Fork the linking process into a new folder beside the site ``site`` (named as the
-        build folders of ``named_as``, by default ``site``'s), if the last build left a
-        manifest in the cache ``folder`` (Linux). The process reads the manifest too: the
-        build goes on at once."""
+    def start(cls, folder: Path, site: Path) -> Prelink | None:
+        """Fork the linking process into a new folder beside the site ``site``, if the last
+        build left a manifest in the cache ``folder`` (Linux). The process reads the manifest
+        too: the build goes on at once."""
         if not (folder / MANIFEST).is_file() or not hasattr(os, "fork"):
             return None
-        like = named_as or site
-        like.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=staging_prefix(like), dir=like.parent))
+        site.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=staging_prefix(site), dir=site.parent))
         reader, writer = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child: link, report, and leave without running the parent's exits

@@ -10,7 +10,6 @@ import shutil
 import stat
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -103,16 +102,6 @@ def staging_folder(final: Path) -> Path:
 
 ABANDONED_AFTER = 24 * 3600
 """Age after which a build folder of a yizhan that did not name its process is left behind."""
-
-
-SERVE_SITE = "yizhan-serve"
-"""The preview's builds go into folders of the system's temporary folder named as a build's
-folders beside its site are (``staging_prefix``: they carry the preview's process id), with
-this site name; each holds a whole site (~650 MB on a district)."""
-
-
-def serve_site() -> Path:
-    return Path(tempfile.gettempdir()) / SERVE_SITE
 
 
 def abandoned_builds(final: Path) -> list[Path]:

@@ -130,13 +130,8 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         options = self.build_options(config)
         # issue 5: costly pure results (QR codes) are kept in .cache/yizhan/memo/ between builds
         memo.use(memo_folder(options))
-        if self.command in ("build", "serve") and self.config.fast is not False:
-            serve = self.command == "serve"  # a preview's rebuilds too (issue 5)
-            self.prelink = Prelink.start(
-                fast.cache_folder(options.root, serve),
-                Path(config.site_dir),
-                output.serve_site() if serve else None,  # named as its folders, to be cleaned
-            )
+        if self.command == "build" and self.config.fast is not False:
+            self.prelink = Prelink.start(fast.cache_folder(options.root), Path(config.site_dir))
         try:
             with heap.collector_paused(freeze=self.command == "build"):
                 checked = load_site(options, between=self.stop_if_superseded)
@@ -334,16 +329,15 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
             self.prelink.prune([*made, *(f.path for f in plan.files)])
             self.prelink = None
         logging.getLogger("mkdocs").removeHandler(self.counter)
-        if self.final_site_dir is not None:
-            if self.counter.count:
-                # --strict: MkDocs aborts right after this hook; keep the previous site.
-                return
-            output.swap_in(Path(config.site_dir), Path(self.final_site_dir))
-        if self.fast is not None and folder is not None:
-            published = {**self.fast.published(), **file_cache.published(file_cache.placed)}
-            prelink.record(folder, published)  # what the next build links at its start
         if self.final_site_dir is None:
             return
+        if self.counter.count:
+            # --strict: MkDocs aborts right after this hook; keep the previous site.
+            return
+        output.swap_in(Path(config.site_dir), Path(self.final_site_dir))
+        if self.fast is not None and folder is not None and self.command == "build":
+            published = {**self.fast.published(), **file_cache.published(file_cache.placed)}
+            prelink.record(folder, published)  # what the next build links at its start
         config.site_dir = self.final_site_dir
         self.final_site_dir = None
         self.temp_dir = ""

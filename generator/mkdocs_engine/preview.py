@@ -71,9 +71,7 @@ READ_ONLY_EVENTS = frozenset(
     }
 )
 MAX_QUICK_FILES = 20
-"""More files saved at once (a checkout, a search-and-replace) go straight to the full build."""
 SITEMAPS = ("sitemap.xml", "sitemap.xml.gz")
-"""What a new page changes beyond the refresh: they wait for the full build."""
 SITE_SUFFIXES = frozenset(
     [
         ".md",
@@ -109,10 +107,17 @@ SITE_SUFFIXES = frozenset(
     ]
 )
 """Kinds of files a site's build reads: one of them gone is a change (see ``site_relative``)."""
+"""More files saved at once (a checkout, a search-and-replace) go straight to the full build."""
 
 
-SERVE_SITE = output.SERVE_SITE
-serve_site = output.serve_site
+SERVE_SITE = "yizhan-serve"
+"""The preview's builds go into folders of the system's temporary folder named as a build's
+folders beside its site are (``staging_prefix``: they carry the preview's process id), with
+this site name; each holds a whole site (~650 MB on a district)."""
+
+
+def serve_site() -> Path:
+    return Path(tempfile.gettempdir()) / SERVE_SITE
 
 
 def new_folder() -> str:
