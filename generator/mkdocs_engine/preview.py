@@ -71,7 +71,9 @@ READ_ONLY_EVENTS = frozenset(
     }
 )
 MAX_QUICK_FILES = 20
+"""More files saved at once (a checkout, a search-and-replace) go straight to the full build."""
 SITEMAPS = ("sitemap.xml", "sitemap.xml.gz")
+"""What a new page changes beyond the refresh: they wait for the full build."""
 SITE_SUFFIXES = frozenset(
     [
         ".md",
@@ -107,7 +109,6 @@ SITE_SUFFIXES = frozenset(
     ]
 )
 """Kinds of files a site's build reads: one of them gone is a change (see ``site_relative``)."""
-"""More files saved at once (a checkout, a search-and-replace) go straight to the full build."""
 
 
 SERVE_SITE = "yizhan-serve"
