@@ -164,7 +164,9 @@ def test_serve_shows_a_saved_activity_first_then_updates_listings_and_feeds(
         probe.write_text("", "utf-8")
         probe.unlink()
         temporary = event.with_name(event.name + "___jb_tmp___")
-        temporary.write_text(original.replace("title: 白领沙龙", "title: 白领沙龙（再改）"), "utf-8")
+        temporary.write_text(
+            original.replace("title: 白领沙龙", "title: 白领沙龙（再改）"), "utf-8"
+        )
         os.replace(temporary, event)
         assert wait_for(f"{base}events/salon/", "白领沙龙（再改）"), log.read_text()
         assert wait_for_log(log, "listings and feeds refreshed", seconds=30)
