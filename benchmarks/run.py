@@ -623,6 +623,18 @@ def pick_article(site: Path) -> Path:
     return best[1]
 
 
+def saves(
+    name: str, shown: list[float], updated: list[float], median: str = "update_median_s"
+) -> dict[str, object]:
+    """A kind of save's report: seconds until its page, then its listings and feeds, showed
+    it, each time, and the median of the latter (None when not measured)."""
+    return {
+        f"{name}_latencies_s": [round(x, 2) for x in shown],
+        f"{name}_updates_s": [round(x, 2) for x in updated],
+        f"{name}_{median}": round(statistics.median(updated), 2) if updated else None,
+    }
+
+
 def time_serve(
     site: Path, edits: int, during: int = 3, articles: int = 3, new: int = 3
 ) -> dict[str, object]:
@@ -833,26 +845,10 @@ def time_serve(
         "full_update_median_s": round(statistics.median(updated), 2),
         "rebuild_latencies_s": [round(x, 1) for x in rebuilt],
         "rebuild_median_s": round(statistics.median(rebuilt), 1),
-        "during_rebuild_latencies_s": [round(x, 2) for x in during_latencies],
-        "during_rebuild_updates_s": [round(x, 2) for x in during_updated],
-        "during_rebuild_median_s": round(statistics.median(during_updated), 2)
-        if during_updated
-        else None,
-        "article_latencies_s": [round(x, 2) for x in article_latencies],
-        "article_updates_s": [round(x, 2) for x in article_updated],
-        "article_update_median_s": round(statistics.median(article_updated), 2)
-        if article_updated
-        else None,
-        "new_activity_latencies_s": [round(x, 2) for x in new_latencies],
-        "new_activity_updates_s": [round(x, 2) for x in new_updated],
-        "new_activity_update_median_s": round(statistics.median(new_updated), 2)
-        if new_updated
-        else None,
-        "new_article_latencies_s": [round(x, 2) for x in new_article_latencies],
-        "new_article_updates_s": [round(x, 2) for x in new_article_updated],
-        "new_article_update_median_s": round(statistics.median(new_article_updated), 2)
-        if new_article_updated
-        else None,
+        **saves("during_rebuild", during_latencies, during_updated, median="median_s"),
+        **saves("article", article_latencies, article_updated),
+        **saves("new_activity", new_latencies, new_updated),
+        **saves("new_article", new_article_latencies, new_article_updated),
         "edited": activity.relative_to(site).as_posix(),
         "stale_after_edit": stale,
     }

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 from . import load, urls, validate
@@ -35,6 +36,11 @@ class Previous:
     pages: Mapping[str, PageSpec] = field(default_factory=dict)
     """Its pages by source file name (``PageSpec.src_uri``)."""
     repository: Repository | None = None
+
+    @cached_property
+    def news_by_id(self) -> dict[str, NewsItem]:
+        """Its articles by id (activities are by id already: ``site.events``)."""
+        return {item.id: item for item in self.site.news}
 
 
 def quick_pages(previous: Previous, changed: Iterable[str]) -> list[PageSpec] | None:
@@ -111,9 +117,16 @@ def new_activity(previous: Previous, event: Event) -> bool:
     return all(event.slug not in h.former_slugs for h in previous.site.history.values())
 
 
+def same_article(previous: Previous, item: NewsItem) -> bool:
+    """Whether ``item`` is an article of the last build, from the same file, at the same
+    address."""
+    old = previous.news_by_id.get(item.id)
+    return old is not None and (old.source.path, old.slug) == (item.source.path, item.slug)
+
+
 def new_article(previous: Previous, item: NewsItem) -> bool:
     """Whether ``item`` is a new article whose page lands where the last build made none."""
-    if any(n.id == item.id for n in previous.site.news):
+    if item.id in previous.news_by_id:
         return False  # another file's id: the full run reports the duplicate
     return f"{urls.news(item.slug)}index.md" not in previous.pages
 
@@ -122,20 +135,15 @@ def article_page(previous: Previous, item: NewsItem) -> PageSpec | None:
     site, views = previous.site, previous.views
     if any(tag not in views.news.tag_of for tag in item.tags):
         return None  # a new tag: its page and link come with the full run
-    old = next((n for n in site.news if n.id == item.id), None)
-    if old is None:
-        if not new_article(previous, item):
-            return None
+    if new_article(previous, item):
         articles = (*site.news, item)
-    elif (old.source.path, old.slug, old.date, old.title) != (
-        item.source.path,
-        item.slug,
-        item.date,
-        item.title,
-    ):
-        return None  # its neighbours' "newer / older" links show its title and order
-    else:
+    elif same_article(previous, item):
+        old = previous.news_by_id[item.id]
+        if (old.date, old.title) != (item.date, item.title):
+            return None  # its neighbours' "newer / older" links show its title and order
         articles = tuple(n if n.id != item.id else item for n in site.news)
+    else:
+        return None
     items = news_views.newest_first(articles)
     index = items.index(item)
     edited = replace(site, news=articles)

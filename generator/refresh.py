@@ -18,10 +18,10 @@ page and the tag list when tags change), its own and its neighbours' pages, its 
 pages, and the RSS channels and JSON Feed whose articles read differently. A new activity
 or article is an edit from nothing: its own page (and an activity's calendar) is added, at an
 address no page or redirect of the last build had, and so is the index or tag page an article
-more begins. Anything beyond that (a deleted or renamed
-file, a month, category or tag page appearing, a page going, a new first year of a time
-zone, another kind of file, an edit with an error) is left to the full run (``None``). Tests
-hold each refresh to the full plan's changes, page by page and byte by byte.
+more begins. Anything beyond that (a deleted or renamed file, a month, category or tag page
+appearing, a page going, a new first year of a time zone, another kind of file, an edit with
+an error) is left to the full run (``None``). Tests hold each refresh to the full plan's
+changes, page by page and byte by byte.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from .outputs import ical, jsondata, rss
 from .pages import events, home, orgs
 from .pages import news as news_pages
 from .plan import FileSpec, PageSpec
-from .quick import Previous, new_activity, new_article, reloaded, same_activity
+from .quick import Previous, new_activity, new_article, reloaded, same_activity, same_article
 from .views import Views, calendar
 from .views import news as news_views
 from .views import orgs as orgs_views
@@ -167,8 +167,6 @@ def edited_entities(
     """The saved activities and articles by id, or None unless each is published, without
     errors, and an existing one keeping its file and slug or a new one taking a free address
     (``quick.new_activity``, ``quick.new_article``)."""
-    site = previous.site
-    news_by_id = {item.id: item for item in site.news}
     events_edited: dict[str, Event] = {}
     news_edited: dict[str, NewsItem] = {}
     for rel in sorted(set(changed)):
@@ -178,13 +176,7 @@ def edited_entities(
                 return None
             events_edited[entity.id] = entity
         elif isinstance(entity, NewsItem):
-            old = news_by_id.get(entity.id)
-            if old is None and not new_article(previous, entity):
-                return None
-            if old is not None and (old.source.path, old.slug) != (
-                entity.source.path,
-                entity.slug,
-            ):
+            if not (same_article(previous, entity) or new_article(previous, entity)):
                 return None
             news_edited[entity.id] = entity
         else:
@@ -317,7 +309,7 @@ def article_pages(
         for old, page in zip([*before.pages, *[None] * added], now.pages, strict=True)
         if old != page or (tags and page.number == 1)  # the first shows the tag cloud
     ]
-    grown.update(spec.src_uri for spec in made[len(made) - added :] if added)
+    grown.update(spec.src_uri for spec in made[len(made) - added :])  # the last ``added``
     old_around, new_around = neighbours(before.items), neighbours(now.items)
     made.extend(
         news_pages.article_page(site, views, *around)

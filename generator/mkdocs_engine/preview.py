@@ -4,24 +4,23 @@ MkDocs' own ``serve`` rebuilds the whole site on every save and holds every requ
 rebuild is done: on a district's 20,000 pages that is over a minute. Here a save runs in up to
 three steps:
 
-1. **Quick**: when only activity or article files changed (or a new activity was saved),
-   their pages are made from the last full build's validated site (``generator.quick``),
+1. **Quick**: when only activity or article files changed (new ones included), their pages are made from the last full build's validated site (``generator.quick``),
    rendered by the lean renderer and written into the folder being served; browsers reload
    and those pages are served at once.
 2. **Refresh**: when only activities or articles changed, every page and file that shows
    them (calendar, news, organisation, venue and home pages, the calendars and RSS feeds that
    carry them, ``events.json``) is made from that site too (``generator.refresh``) and
    replaced in the served folder, pages of the navigation through MkDocs as its build renders
-   them. From then on every request is answered at once (a new activity's address goes into
-   the sitemap only with step 3: ``sitemap.xml`` waits); browsers reload again.
+   them. From then on every request is answered at once (a new page's address goes into the
+   sitemap only with step 3: ``sitemap.xml`` waits); browsers reload again.
 3. **Full**: the whole site is rebuilt, warm (page cache, memo, parsed front matter), into a
    new folder that replaces the served one when it succeeds, with its search index. Until
    then every request the first two steps did not make ready waits, as in MkDocs, so no
    listing or feed is ever served stale; then browsers reload again.
 
 Any other change (``mkdocs.yml``, theme, free pages, organisations, timelines, a deleted or
-renamed file, a new article, a new activity at an address in use, an edit with an error)
-takes step 3 only. A build with problems logs them and keeps serving the previous site.
+renamed file, a new activity or article at an address in use, an edit with an error) takes
+step 3 only. A build with problems logs them and keeps serving the previous site.
 ``mkdocs serve`` keeps MkDocs' own behaviour.
 """
 
@@ -311,7 +310,6 @@ class Preview:
         """Served files the last refresh left to the full build (``PreviewServer.held``)."""
         self.placed: set[str] = set()
         """New pages the quick step of this save wrote into the served folder."""
-        """Served files the last refresh left to the full build (``PreviewServer.held``)."""
         self.prepared = threading.Event()
         """Set once the templates a save needs are compiled, after each full build."""
         self.env: tuple[MkDocsConfig, jinja2.Environment] | None = None
@@ -457,21 +455,18 @@ class Preview:
         return written
 
     def is_new(self, spec: PageSpec) -> bool:
-        """Whether the last full build did not plan ``spec`` (a new activity's page)."""
+        """Whether the last full build did not plan ``spec`` (a new activity's or article's
+        page, or the index or tag page one more article begins)."""
         return self.previous is None or spec.src_uri not in self.previous.pages
 
     def takes_occupied_place(self, specs: Iterable[PageSpec]) -> bool:
-        """Whether a page the last build did not plan (a new activity's) would replace a file
-        of the served folder: a free page or a static file at that address, which the full
+        """Whether a page the last build did not plan (``is_new``) would replace a file of the
+        served folder: a free page or a static file at that address, which the full
         build reports as a conflict; until then the previous site stays as it was. (The
         quick step's own pages, ``placed``, are not in the way of the refresh.)"""
         root = Path(self.server.root)
-        return any(
-            str(root / output_path(spec.path)) not in self.placed
-            and (root / output_path(spec.path)).exists()
-            for spec in specs
-            if self.is_new(spec)
-        )
+        targets = (root / output_path(spec.path) for spec in specs if self.is_new(spec))
+        return any(str(target) not in self.placed and target.exists() for target in targets)
 
     def refresh(self, rels: list[str] | None) -> str:
         """Write every page and file the edit changes into the served folder (``refresh``):
