@@ -105,3 +105,13 @@ def test_build_reuses_the_page_cache(workflow):  # type: ignore[no-untyped-def]
     assert step["with"]["path"] == ".cache/yizhan"
     assert "github.sha" in step["with"]["key"]
     assert step["with"]["key"].startswith(step["with"]["restore-keys"])
+
+
+def test_check_reads_the_cache_under_the_builds_settings(workflow):  # type: ignore[no-untyped-def]
+    """`yizhan check` keeps what it works out in .cache/yizhan/memo, keyed by the site's
+    settings: restored before it, with the build's SITE_URL and TZ, the build reads it back."""
+    cache, _ = step_using(workflow, "build", "actions/cache")
+    check, check_step = step_running(workflow, "build", r"\byizhan check\b")
+    _, build_step = step_running(workflow, "build", r"\byizhan build\b")
+    assert cache < check
+    assert check_step.get("env") == build_step["env"]
