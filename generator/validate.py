@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.rrule import rrulestr
 
-from . import memo, urls
+from . import load, memo, parallel, urls
 from .load import Document, Key, Map, Node, Scalar, Seq
 from .model import (
     EVENT_STATUSES,
@@ -380,13 +380,12 @@ def validate(
     for doc in docs:
         by_kind.setdefault(doc.kind or "page", []).append(doc)
 
-    venues = build_unique(ctx, by_kind.get("venue", []), "venue", make_venue)
-    branches = build_unique(ctx, by_kind.get("branch", []), "branch", make_branch)
-    clubs = build_unique(ctx, by_kind.get("club", []), "club", make_club)
-    between()
-    events = build_unique(ctx, by_kind.get("event", []), "event", make_event)
-    between()
-    news = build_unique(ctx, by_kind.get("news", []), "news", make_news)
+    made = make_all(ctx, [(kind, doc) for kind in MAKERS for doc in by_kind.get(kind, [])], between)
+    venues = build_unique(ctx, by_kind.get("venue", []), "venue", made)
+    branches = build_unique(ctx, by_kind.get("branch", []), "branch", made)
+    clubs = build_unique(ctx, by_kind.get("club", []), "club", made)
+    events = build_unique(ctx, by_kind.get("event", []), "event", made)
+    news = build_unique(ctx, by_kind.get("news", []), "news", made)
     between()
     milestones = [m for doc in by_kind.get("timeline", []) for m in make_milestones(ctx, doc)]
 
@@ -460,16 +459,14 @@ def slugs_of(entities: Mapping[str, Any]) -> dict[str, str]:
 
 
 def build_unique(
-    ctx: Context,
-    docs: list[Document],
-    kind: str,
-    make: Callable[[Context, Document, Checker], Any],
+    ctx: Context, docs: list[Document], kind: str, made: Mapping[tuple[str, str], Made]
 ) -> dict[str, Any]:
-    """Make one entity per document; a second id or slug of the same kind is a problem."""
+    """One entity per document (``made`` by ``make_all``); a second id or slug of the same
+    kind is a problem."""
     found: dict[str, Any] = {}
     by_slug: dict[str, str] = {}
     for doc in sorted(docs, key=lambda d: d.path):
-        entity, problems, lines = make_once(ctx, doc, kind, make)
+        entity, problems, lines = made[kind, doc.path]
         ctx.problems.extend(problems)
         ctx.lines.update(((doc.path, name), line) for name, line in lines)
         origin = Origin(doc.path, doc.front_line)
@@ -503,21 +500,90 @@ def made_shelf() -> memo.Shelf:
     return memo.shelf("validate.made", "generator.model", "generator.problems")
 
 
-def make_once(
-    ctx: Context, doc: Document, kind: str, make: Callable[[Context, Document, Checker], Any]
-) -> Made:
-    """``make``'s entity for ``doc``, with the problems found on the way.
+SPLIT_FROM = 2000
+"""From this many documents, a build that kept few of them makes half in a forked child."""
+
+
+def make_all(
+    ctx: Context, jobs: list[tuple[str, Document]], between: Callable[[], None] = lambda: None
+) -> dict[tuple[str, str], Made]:
+    """(kind, path) -> the entity of each document of ``jobs`` (``make_once``).
+
+    perf (issue 5): on a build that kept few of them (a first build, CI without its cache),
+    a forked child makes every other one while this process makes the rest: a district's
+    20,000 entities, front matter decoded and checked, are ~4.5 s of one core, and the other
+    is idle then. Every other, not a half: the front matter of the second half of the files
+    was composed by load's child (``load.compose_beside``) and costs more to read here. The
+    child hands back what it made; same entities, same problems."""
+    helper = None
+    mine = jobs
+    if (
+        len(jobs) >= SPLIT_FROM
+        and parallel.can_fork()
+        and len(made_shelf().load()) < len(jobs) // 2
+    ):
+        helper = parallel.beside(make_part, ctx, jobs[1::2])
+        mine = jobs[0::2]
+    made: dict[tuple[str, str], Made] = {}
+    try:
+        for count, (kind, doc) in enumerate(mine, start=1):
+            made[kind, doc.path] = make_once(ctx, doc, kind)
+            if count % load.CHECK_EVERY == 0:
+                between()
+        if helper is not None:
+            made.update(take_made(helper))
+            helper = None
+    finally:
+        if helper is not None:
+            parallel.cancel(helper)
+    return made
+
+
+def make_part(
+    ctx: Context, jobs: list[tuple[str, Document]]
+) -> dict[tuple[str, str], tuple[str, Made]]:
+    """In a forked child: (kind, path) -> (shelf key, entity) of each document of ``jobs``."""
+    made = {}
+    for kind, doc in jobs:
+        key = made_key(ctx, doc, kind)
+        made[kind, doc.path] = (key, make_once(ctx, doc, kind, key))
+    return made
+
+
+def take_made(
+    helper: Callable[[], dict[tuple[str, str], tuple[str, Made]]],
+) -> dict[tuple[str, str], Made]:
+    """The child's entities, kept on this process's shelf (the next build reads them)."""
+    kept = made_shelf()
+    made = {}
+    for at, (key, entity) in helper().items():
+        if key:
+            kept.put(key, entity)
+        made[at] = entity
+    return made
+
+
+def made_key(ctx: Context, doc: Document, kind: str) -> str:
+    """The shelf's key for ``doc``'s entity ("" for a document without text to digest)."""
+    if not doc.digest:
+        return ""
+    at = f"{doc.front_line}:{doc.body_line}"
+    config = ctx.config
+    return made_shelf().key(kind, doc.path, doc.digest, at, config.content_dir, config.timezone)
+
+
+def make_once(ctx: Context, doc: Document, kind: str, key: str | None = None) -> Made:
+    """``doc``'s entity (made by its kind's ``MAKERS``), with the problems found on the way
+    (``key``: its ``made_key``, when known).
 
     perf (issue 5): the result depends only on the document's text and the site's content
     folder and time zone (and this code), so it is kept between builds by those: making a
     district's 20,000 entities was ~1.5 s of every build, and reading its front matter back
     another ~0.8 s. References are resolved afterwards, on every build."""
     kept = made_shelf()
-    key = ""
-    if doc.digest:
-        at = f"{doc.front_line}:{doc.body_line}"
-        config = ctx.config
-        key = kept.key(kind, doc.path, doc.digest, at, config.content_dir, config.timezone)
+    if key is None:
+        key = made_key(ctx, doc, kind)
+    if key:
         known: Made | None = kept.get(key)
         if known is not None:
             return known
@@ -526,7 +592,7 @@ def make_once(
     problems: list[Problem] = []
     checker = Checker(doc.path, front, kind, problems)
     checker.check_keys()
-    entity = make(Context(ctx.config, problems, ctx.site_zone), doc, checker)
+    entity = MAKERS[kind](Context(ctx.config, problems, ctx.site_zone), doc, checker)
     lines = tuple((k.name, k.line) for k, _ in front.entries if k.name in REFERENCE_KEYS)
     made: Made = (entity, tuple(problems), lines)
     if key:
@@ -677,6 +743,16 @@ def make_event(ctx: Context, doc: Document, c: Checker) -> Event:
         draft=c.boolean("draft"),
         body=doc.body,
     )
+
+
+MAKERS: dict[str, Callable[[Context, Document, Checker], Any]] = {
+    "venue": make_venue,
+    "branch": make_branch,
+    "club": make_club,
+    "event": make_event,
+    "news": make_news,
+}
+"""Each kind's entity from its document, in the order kinds are made."""
 
 
 def is_plain_date(value: object) -> bool:

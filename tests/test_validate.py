@@ -312,6 +312,42 @@ def test_entities_kept_by_text_give_the_same_site_and_problems(
         assert any(p.code == "ref.unknown" and p.origin.line > 1 for p in fresh[1])  # type: ignore[attr-defined]
 
 
+@pytest.mark.parametrize("fixture", ["site", "broken"])
+def test_entities_made_half_in_a_child_give_the_same_site_and_problems(
+    fixture: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first build makes the second half of the entities in a forked child (issue 5): the
+    site and its problems, in their order, are those of one process; this process checks only
+    its own half, and the next build finds the child's half on the shelf and forks nothing."""
+    from generator import parallel
+
+    root = Path(__file__).parent / "fixtures" / fixture
+    monkeypatch.setattr(parallel, "can_fork", lambda: False)
+    checked = count_checks(monkeypatch)
+    alone = validate_with_memo(root, None)
+    every = {p for p in checked if "/timeline/" not in p}
+    monkeypatch.undo()
+    monkeypatch.setattr(validate, "SPLIT_FROM", 4)
+    forked: list[int] = []
+    beside = parallel.beside
+    monkeypatch.setattr(
+        parallel,
+        "beside",
+        lambda step, ctx, jobs: forked.append(len(jobs)) or beside(step, ctx, jobs),
+    )
+    checked = count_checks(monkeypatch)  # in this process only: the child's stay in the child
+    assert validate_with_memo(root, tmp_path) == alone
+    assert forked and forked[0] >= len(every) // 2
+    made_here = {p for p in checked if "/timeline/" not in p}
+    assert made_here and len(made_here) == len(every) - forked[0]
+    del checked[:]
+    assert validate_with_memo(root, tmp_path) == alone
+    assert len(forked) == 1  # everything kept: nothing forked
+    assert [p for p in checked if "/timeline/" not in p] == []
+    if fixture == "broken":
+        assert alone[1]
+
+
 def test_an_edited_file_or_a_new_time_zone_makes_its_entities_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
