@@ -197,10 +197,10 @@ def test_a_build_removes_folders_that_interrupted_builds_left(tmp_path: Path) ->
         alive.wait()
 
 
-def failed_build_keeping(site: Path, before: str) -> subprocess.CompletedProcess[str]:
+def failed_build_keeping(site: Path, before: str, **env: str) -> subprocess.CompletedProcess[str]:
     """``yizhan build``, which must fail cleanly and leave the last site (digest ``before``)
     exactly as it was, with no half-built folder beside it."""
-    result = yizhan(site, "build")
+    result = yizhan(site, "build", **env)
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     assert tree_digest(site / "site") == before
@@ -208,12 +208,13 @@ def failed_build_keeping(site: Path, before: str) -> subprocess.CompletedProcess
     return result
 
 
-@pytest.mark.parametrize("fast", ["false", "true"])
+@pytest.mark.parametrize(("fast", "workers"), [("false", "1"), ("true", "1"), ("true", "2")])
 def test_two_outputs_on_one_path_fail_the_build_and_keep_the_site(
-    tmp_path: Path, fast: str
+    tmp_path: Path, fast: str, workers: str
 ) -> None:
-    """The files of the plan are checked once they are made (beside MkDocs' own work on the
-    fast path): an article named like the tags page fails the build, site kept."""
+    """The files of the plan are checked once they are made (beside MkDocs' own work, and on
+    the fast path beside the render workers, which then stop): an article named like the tags
+    page fails the build, site kept."""
     site = copy_site(FIXTURE_SITE, tmp_path / "s")
     set_fast(site, fast)
     assert yizhan(site, "build").returncode == 0
@@ -221,7 +222,7 @@ def test_two_outputs_on_one_path_fail_the_build_and_keep_the_site(
     (site / "content" / "news" / "tags.md").write_text(
         "---\ntitle: 标签\ndate: 2026-11-12 09:30\n---\n正文。\n", encoding="utf-8"
     )
-    result = failed_build_keeping(site, before)
+    result = failed_build_keeping(site, before, YIZHAN_WORKERS=workers)
     assert "content/news/tags.md" in result.stderr and "url.conflict" in result.stderr
     check = yizhan(site, "check")
     assert check.returncode != 0 and "url.conflict" in check.stderr

@@ -54,6 +54,10 @@ class Outcome:
         self.warnings.extend(other.warnings)
 
 
+class Abandoned(Exception):
+    """Rendering stopped because what ran alongside it failed (``render_pages``)."""
+
+
 @dataclass
 class Job:
     setup: Setup
@@ -173,6 +177,7 @@ def render_pages(
     first: int = 0,
     after_first: Callable[[Outcome], None] | None = None,
     prelinked: Prelink | None = None,
+    failed: Callable[[], bool] = lambda: False,
 ) -> Outcome:
     """Write every spec's page under ``site_dir``; returns keys, counts and link warnings.
 
@@ -180,7 +185,9 @@ def render_pages(
     are written meanwhile; it starts once every worker is forked, so no thread is forked).
     With ``after_first``, the first ``first`` specs are rendered before the others and
     ``after_first`` is given their outcome once they are all written, while the workers go
-    on with the rest (the search index of the results starts then)."""
+    on with the rest (the search index of the results starts then). When ``failed`` (checked
+    between batches) says ``alongside`` failed, the batches not begun are dropped and
+    ``Abandoned`` is raised: the build has already failed."""
     global CURRENT
     for spec in specs:
         check_output_path(output_path(spec.path))
@@ -217,6 +224,9 @@ def render_pages(
                 after_first(outcome)
             for done, part in enumerate(parts, start=1):  # in the order they were queued
                 outcome.merge(part)
+                if failed():
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    raise Abandoned
                 if after_first is not None and done == len(head):
                     after_first(outcome)
     finally:

@@ -126,9 +126,11 @@ class FastPath:
         alongside: Callable[[], None] | None = None,
         sprite: Sprite | None = None,
     ) -> None:
-        """Write the lean pages. ``alongside`` (writing the feeds) runs in a thread of this
-        process from the moment the workers are forked until ``finish``: beside the workers,
-        then beside Pagefind (perf, issue 5: an edit re-indexes a part of the search)."""
+        """Write the lean pages. ``alongside`` (the feeds: waiting for the processes making
+        them, then writing them) runs in a thread of this process from the moment the workers
+        are forked until ``finish``: beside the workers, then beside Pagefind (perf, issue 5:
+        an edit re-indexes a part of the search). When it fails, rendering stops and its
+        error is raised."""
         assert self.captured is not None, "capture() runs before render()"
         self.setup = make_setup(config, *self.captured, self.root, sprite)
         site_dir = Path(config.site_dir)
@@ -145,7 +147,9 @@ class FastPath:
         except BaseException:
             if self.writer is not None:  # the build failed: its error is the one to raise
                 wait([self.writer])
-                self.writer = None
+                writer, self.writer = self.writer, None
+                if writer.exception() is not None:
+                    writer.result()
             raise
 
     def render_and_index(
@@ -180,6 +184,7 @@ class FastPath:
             first=len(results),
             after_first=index_early,
             prelinked=self.prelinked,
+            failed=self.writer_failed,
         )
         self.timings["render"] = time.perf_counter() - started
         if indexing is None:
@@ -194,6 +199,12 @@ class FastPath:
             threading.Thread(target=indexing.wait, daemon=True).start()
         else:
             self.indexing = indexing
+
+    def writer_failed(self) -> bool:
+        """Whether ``alongside`` (``render``) has failed: the pages left need not be made."""
+        return (
+            self.writer is not None and self.writer.done() and self.writer.exception() is not None
+        )
 
     def cache_folder(self) -> Path | None:
         """Where this kind of build keeps pages, files and the search index between builds:

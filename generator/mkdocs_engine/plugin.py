@@ -43,7 +43,7 @@ from ..lean.prelink import Prelink
 from ..lean.render import JSON_DUMPS, MKDOCS_BYTECODE
 from ..links import rebase_markdown
 from ..outputs.compact import compact_html
-from ..plan import PageSpec
+from ..plan import FileSpec, PageSpec
 from ..problems import ContentError, Origin, format_problems, problem
 from ..quick import Previous
 from ..views import derive_views
@@ -307,26 +307,30 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         self.stop_if_superseded()
         assert self.underway is not None
         underway, self.underway = self.underway, None  # finished once, whatever happens
-        try:
-            with heap.collector_paused(freeze=self.command == "build"):
-                plan = underway.finish()
-        except ContentError as error:
-            raise PluginError(str(error)) from None
         folder = self.fast.cache_folder() if self.fast is not None else None
-
         file_cache = FileCache(folder)
+        files: list[FileSpec] = []
 
         def write_outputs() -> None:
+            try:
+                with heap.collector_paused(freeze=self.command == "build"):
+                    plan = underway.finish()
+            except ContentError as error:
+                raise PluginError(str(error)) from None
+            files.extend(plan.files)
             output.write_files(Path(config.site_dir), plan.files, file_cache, self.prelink)
 
         if self.fast is None:
             write_outputs()
-        else:  # issue 5: the lean pages, sitemap entries and index; the feeds meanwhile
+        else:
+            # issue 5: the lean pages, sitemap entries and index; the feeds meanwhile, from
+            # the end of the processes making them (the calendars' often outlasts planning
+            # the pages: rendering waited for it with a core idle)
             self.fast.render(config, alongside=write_outputs, sprite=self.sprite)
             self.fast.finish()
         if self.prelink is not None:
             made = self.fast.made() if self.fast is not None else []
-            self.prelink.prune([*made, *(f.path for f in plan.files)])
+            self.prelink.prune([*made, *(f.path for f in files)])
             self.prelink = None
         logging.getLogger("mkdocs").removeHandler(self.counter)
         if self.final_site_dir is None:
