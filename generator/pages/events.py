@@ -7,8 +7,7 @@ branch, club and venue pages too. All text is formatted here; templates only pla
 from __future__ import annotations
 
 import calendar as stdcal
-import json
-from collections.abc import Container, Iterable, Iterator, Mapping
+from collections.abc import Container, Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
@@ -21,6 +20,7 @@ from ..plan import PageSpec
 from ..views import Views
 from ..views.calendar import Occurrence, as_day, local_day
 from ..views.text import asset_url
+from .jsonld import jsonld
 
 # A weekly activity's page lists its next dates up to here, then links the month grid.
 NEXT_ON_EVENT_PAGE = 10
@@ -722,10 +722,4 @@ def event_jsonld(site: Site, event: Event, occ: Occurrence | None, image: str) -
         data["image"] = urls.absolute(base, image)
     if event.registration and event.registration.url:
         data["offers"] = {"@type": "Offer", "url": event.registration.url}
-    return safe_json(data)
-
-
-def safe_json(value: Mapping[str, Any]) -> str:
-    """JSON that cannot end or confuse a <script> element: <, > and & are \\u escapes."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return jsonld(data)

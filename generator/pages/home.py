@@ -12,7 +12,8 @@ from ..model import Site
 from ..plan import PageSpec
 from ..views import Views
 from .events import occurrence_card
-from .news import jsonld, news_card
+from .jsonld import jsonld
+from .news import news_card
 
 UPCOMING_ON_HOME = 6
 NEWS_ON_HOME = 5

@@ -6,7 +6,6 @@ pages), so an article reads the same wherever it is listed.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -16,6 +15,7 @@ from ..plan import PageSpec
 from ..views import Views
 from ..views.news import NewsPage, Tag, chunked
 from ..views.text import asset_url, body_minutes, summary_of
+from .jsonld import jsonld
 
 CARD_SUMMARY_CHARS = 100
 DESCRIPTION_CHARS = 150
@@ -87,12 +87,6 @@ def tag_links(item: NewsItem, tag_of: Mapping[str, Tag]) -> list[dict[str, str]]
             seen.add(tag.slug)
             links.append({"name": name, "url": tag.path})
     return links
-
-
-def jsonld(value: Mapping[str, Any]) -> str:
-    """JSON for a ``<script type="application/ld+json">``: '<' escaped so no text ends it."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def article_jsonld(site: Site, item: NewsItem, description: str, image: str) -> str:
