@@ -384,7 +384,9 @@ def validate(
     venues = build_unique(ctx, by_kind.get("venue", []), "venue", made)
     branches = build_unique(ctx, by_kind.get("branch", []), "branch", made)
     clubs = build_unique(ctx, by_kind.get("club", []), "club", made)
+    between()
     events = build_unique(ctx, by_kind.get("event", []), "event", made)
+    between()
     news = build_unique(ctx, by_kind.get("news", []), "news", made)
     between()
     milestones = [m for doc in by_kind.get("timeline", []) for m in make_milestones(ctx, doc)]
