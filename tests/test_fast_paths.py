@@ -256,11 +256,24 @@ def test_lean_pages_have_the_content_mkdocs_renders(
             assert ours.group(1) == theirs.group(1), rel
             compared += 1
     assert compared > 20
-    # Both list the same pages in the sitemap.
-    urls = re.compile(r"<loc>(.*?)</loc>")
+    # Both list the same pages in the sitemap, each with its date as MkDocs gives it.
+    urls = re.compile(r"<url>\s*<loc>(.*?)</loc>\s*(?:<lastmod>(.*?)</lastmod>)?\s*</url>")
     ours_map = sorted(urls.findall((reference / "sitemap.xml").read_text(encoding="utf-8")))
     theirs_map = sorted(urls.findall((tmp_path / "mkdocs-out" / "sitemap.xml").read_text("utf-8")))
     assert ours_map == theirs_map
+    assert len(ours_map) > 20 and all(re.fullmatch(r"\d{4}-\d\d-\d\d", d) for _, d in ours_map)
+
+
+def test_links_to_lean_pages_are_not_called_excluded(site: Path, tmp_path: Path) -> None:
+    """MkDocs leaves lean pages out of its own loop; a free page's link to one works, and
+    the build does not tell the editor that it points at a page left out of the site."""
+    about = (site / "content" / "about.md").read_text(encoding="utf-8")
+    assert "(events/2026/sports.md)" in about  # an activity's file: its page is lean
+    log = cold(copy_site(site, tmp_path / "s"), tmp_path / "out")
+    assert "generated pages" in log  # the fast path ran
+    assert "excluded from the built site" not in log
+    html = (tmp_path / "out" / "about" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../events/sports/"' in html
 
 
 def test_links_work_under_the_base_path(reference: Path) -> None:

@@ -33,7 +33,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
-from mkdocs.utils import get_build_timestamp
+from mkdocs.utils import get_build_date, get_build_timestamp
 
 from .. import build
 from ..lean import search
@@ -100,6 +100,10 @@ class FastPath:
             file = files.get_file_from_path(spec.src_uri)
             if file is not None:
                 file.inclusion = InclusionLevel.EXCLUDED
+        LEAN_LINKS.lean = frozenset(spec.src_uri for spec in self.lean)
+        pages_log = logging.getLogger("mkdocs.structure.pages")
+        if LEAN_LINKS not in pages_log.filters:
+            pages_log.addFilter(LEAN_LINKS)
 
     def mkdocs_pages(self) -> tuple[list[str], list[str]]:
         """Output files of the pages MkDocs rendered: generated listings, editors' free pages."""
@@ -414,8 +418,29 @@ def plain(value: Any) -> Any:
     return re.sub(r" at 0x[0-9a-fA-F]+", "", str(value))
 
 
+class LeanLinkNotices(logging.Filter):
+    """Drops MkDocs' notice that a page "contains a link to '…' which is excluded from the
+    built site" when the target is a lean page: it is left out of MkDocs' page loop only, the
+    lean renderer writes it, and the link works (editors were told otherwise)."""
+
+    NOTICE = re.compile(r"contains a link to '(.*)' which is excluded from the built site")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lean: frozenset[str] = frozenset()
+        """Source paths of this build's lean pages."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        found = self.NOTICE.search(record.getMessage()) if self.lean else None
+        return found is None or found.group(1) not in self.lean
+
+
+LEAN_LINKS = LeanLinkNotices()
+
+
 def add_to_sitemap(site_dir: Path, setup: Setup, specs: Iterable[PageSpec]) -> None:
-    """Add the lean pages to MkDocs' sitemap.xml (and .gz), as MkDocs lists its own pages."""
+    """Add the lean pages to MkDocs' sitemap.xml (and .gz), as MkDocs lists its own pages
+    (their date too: the build's, ``SOURCE_DATE_EPOCH`` when set)."""
     sitemap = site_dir / "sitemap.xml"
     if not sitemap.exists():
         return
@@ -423,8 +448,10 @@ def add_to_sitemap(site_dir: Path, setup: Setup, specs: Iterable[PageSpec]) -> N
     site_url = str(setup.config.get("site_url") or "")
     if not site_url:
         return
+    day = get_build_date()  # MkDocs' own entries' <lastmod>
     entries = "".join(
-        f"\n    <url>\n         <loc>{xml_escape(site_url + spec.path)}</loc>\n    </url>"
+        f"\n    <url>\n         <loc>{xml_escape(site_url + spec.path)}</loc>"
+        f"\n         <lastmod>{day}</lastmod>\n    </url>"
         for spec in specs
     )
     end = text.rfind("</urlset>")
