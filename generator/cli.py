@@ -82,8 +82,7 @@ def run_build(args: argparse.Namespace) -> int:
 def run_serve(args: argparse.Namespace) -> int:
     from .mkdocs_engine import run
 
-    run.serve(args.config_file, args.dev_addr, args.open)
-    return 0
+    return 0 if run.serve(args.config_file, args.dev_addr, args.open) else 1
 
 
 def run_check(args: argparse.Namespace) -> int:

@@ -329,6 +329,24 @@ def test_a_new_activity_where_a_file_is_served_already_waits_for_the_full_build(
     assert files_of(served) == before
 
 
+def test_an_address_in_use_is_reported_before_building(tmp_path: Path) -> None:
+    """A second preview on the same port: a clear message and exit status 1 at once, not a
+    traceback after the whole first build."""
+    from buildtools import yizhan
+
+    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = yizhan(site, "serve", "-a", f"127.0.0.1:{port}")
+    assert result.returncode == 1
+    assert f"127.0.0.1:{port}" in result.stderr and "yizhan serve -a" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "Building documentation" not in result.stderr
+    assert not (site / "site").exists() and not list(site.glob(".site*"))
+
+
 @pytest.mark.parametrize("checks", range(1, 17))
 def test_a_superseded_build_stops_at_its_next_stage(
     preview: Any, checks: int, monkeypatch: pytest.MonkeyPatch

@@ -171,6 +171,24 @@ class PreviewServer(LiveReloadServer):
         self.held: frozenset[str] = frozenset()
         """Files of the served folder the refresh did not bring up to date: they wait."""
 
+    bound = False
+    """Whether the address is taken (``claim_address``)."""
+
+    def claim_address(self) -> None:
+        """Bind and listen now, before the first build (half a minute on a district's site):
+        an address in use is reported at once, not after it. Raises OSError."""
+        self.server_bind()
+        self.server_activate()
+
+    def server_bind(self) -> None:
+        if not self.bound:  # MkDocs' ``serve`` binds again: once is enough
+            super().server_bind()
+
+    def server_activate(self) -> None:
+        if not self.bound:
+            super().server_activate()
+            self.bound = True
+
     def watch(self, path: str, func: None = None, *, recursive: bool = True) -> None:
         try:
             self.watch_for_changes(path, recursive)
@@ -332,8 +350,20 @@ class Preview:
             extra["dev_addr"] = self.dev_addr
         return load_config(str(self.config_file), **extra)
 
-    def serve(self, open_browser: bool) -> None:
+    def serve(self, open_browser: bool) -> bool:
+        """Serve until stopped; False when the address cannot be used (nothing is built)."""
         config = self.first
+        try:
+            self.server.claim_address()
+        except OSError as error:
+            host, port = config.dev_addr
+            log.error(
+                f"无法在 {host}:{port} 上预览（{error.strerror}）：可能已有一个预览在运行；"
+                f"换一个端口，如 yizhan serve -a {host}:{port + 1} / "
+                f"cannot serve on {host}:{port}: {error.strerror}"
+            )
+            self.server.server_close()
+            return False
         config.plugins.on_startup(command="serve", dirty=False)
         if threading.current_thread() is threading.main_thread():
             stop_on_termination()
@@ -354,6 +384,7 @@ class Preview:
             config.plugins.on_shutdown()
             # in a detached process: the preview ends at once, even on a district's site
             output.discard(Path(folder) for folder in self.folders)
+        return True
 
     def rebuild(self) -> None:
         """The server's builder: the quick pages and the refresh when possible, then the full
@@ -638,5 +669,5 @@ def read_or_none(path: Path) -> bytes | None:
         return None
 
 
-def serve(config_file: Path, dev_addr: str | None, open_browser: bool) -> None:
-    Preview(config_file, dev_addr).serve(open_browser)
+def serve(config_file: Path, dev_addr: str | None, open_browser: bool) -> bool:
+    return Preview(config_file, dev_addr).serve(open_browser)

@@ -55,6 +55,7 @@ def set_drafts(config: object, drafts: bool) -> None:
         plugin.config.drafts = True
 
 
-def serve(config_file: Path, dev_addr: str | None, open_browser: bool) -> None:
+def serve(config_file: Path, dev_addr: str | None, open_browser: bool) -> bool:
+    """``yizhan serve``; False when it could not start (the log says why)."""
     setup_logging()
-    preview.serve(config_file, dev_addr, open_browser)
+    return preview.serve(config_file, dev_addr, open_browser)
