@@ -6,7 +6,7 @@ import re
 from functools import cache
 from urllib.parse import urljoin
 
-from pypinyin import Style, lazy_pinyin
+from . import memo
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -18,6 +18,15 @@ def slugify(text: str) -> str:
     Always returns a non-empty ``[a-z0-9-]`` string, so a slug can never hold ``..``, ``/`` or
     spaces.
     """
+    return pinyin_slug(text)
+
+
+@memo.remembered("urls.slug", "pypinyin")
+def pinyin_slug(text: str) -> str:
+    # perf (issue 5): kept between builds, so a build whose tags and categories were all
+    # seen before never imports pypinyin (~0.3 s of loading dictionaries at its start)
+    from pypinyin import Style, lazy_pinyin
+
     words = lazy_pinyin(text, style=Style.NORMAL, errors="default")
     raw = "-".join(w for w in words if w)
     slug = re.sub(r"[^a-z0-9]+", "-", raw.lower()).strip("-")

@@ -415,6 +415,27 @@ def test_batches_cover_every_page_once() -> None:
         assert seen == list(range(count))
 
 
+def test_slugs_kept_by_an_earlier_build_need_no_pinyin_dictionaries(tmp_path: Path) -> None:
+    """A tag or category seen by an earlier build is read from the memo: pypinyin (~0.3 s of
+    loading dictionaries) is not even imported; a new one still gets its pinyin."""
+    import subprocess
+    import sys
+
+    def run(code: str) -> str:
+        script = f"from pathlib import Path; import sys; from generator import memo, urls; memo.use(Path({str(tmp_path)!r})); {code}; memo.flush()"
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    assert (
+        run("print(urls.slugify('志愿服务'), 'pypinyin' in sys.modules)") == "zhi-yuan-fu-wu True"
+    )
+    assert (
+        run("print(urls.slugify('志愿服务'), 'pypinyin' in sys.modules)") == "zhi-yuan-fu-wu False"
+    )
+    assert run("print(urls.slugify('党建'), 'pypinyin' in sys.modules)") == "dang-jian True"
+
+
 def test_remembered_results_are_kept_between_builds_in_one_table(tmp_path: Path) -> None:
     from generator import memo
 

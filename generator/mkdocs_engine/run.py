@@ -9,8 +9,6 @@ from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError
 
-from . import preview
-
 
 class ShortFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
@@ -57,5 +55,7 @@ def set_drafts(config: object, drafts: bool) -> None:
 
 def serve(config_file: Path, dev_addr: str | None, open_browser: bool) -> bool:
     """``yizhan serve``; False when it could not start (the log says why)."""
+    from . import preview  # the live preview's server and file watching: serve only
+
     setup_logging()
     return preview.serve(config_file, dev_addr, open_browser)
