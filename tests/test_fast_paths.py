@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import gzip
 import json
+import logging
 import os
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from buildtools import FIXTURE_SITE, copy_site, set_fast, tree_digest, yizhan
@@ -829,6 +831,32 @@ def test_a_failing_pagefind_leaves_a_warning_not_a_broken_build(
     assert indexing.wait() is False
     assert "Pagefind failed" in caplog.text
     assert not any(b.output.exists() for b in bundles)
+
+
+def test_pagefind_stopped_by_ctrl_c_is_no_failure_to_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Ctrl-C in the terminal of ``yizhan serve`` reaches Pagefind, indexing in the
+    background, too: the preview stops without a "Pagefind failed" warning on its way out."""
+    import signal
+
+    from generator.lean import search
+
+    index = search.Service.index
+
+    def interrupted(self: search.Service, site: Path, output: Path, options: Any) -> None:
+        os.kill(self.process.pid, signal.SIGINT)
+        self.process.wait()
+        index(self, site, output, options)
+
+    monkeypatch.setattr(search.Service, "index", interrupted)
+    bundles = search_parts(tmp_path, 1)
+    indexing = search.Indexing(tmp_path / "site", bundles, {"force_language": "zh"})
+    indexing.start()
+    with caplog.at_level(logging.DEBUG, logger="mkdocs.plugins.yizhan.search"):
+        assert indexing.wait() is False
+    assert "Pagefind failed" not in caplog.text
+    assert "Pagefind interrupted" in caplog.text
 
 
 def test_the_ignored_elements_found_from_the_first_mark_are_those_a_full_scan_finds() -> None:

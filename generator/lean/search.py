@@ -20,6 +20,7 @@ import logging
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -349,9 +350,14 @@ class Indexing:
                     self.services.append(self.local.service)
             self.local.service.index(site, bundle.output, self.options)
         except (OSError, RuntimeError, ValueError, KeyError) as error:
-            log.warning(f"Pagefind failed: {str(error)[-2000:]}")
-            if getattr(self.local, "service", None) is not None:
-                self.local.service.close()  # the next part starts a new process
+            service = getattr(self.local, "service", None)
+            if service is not None and service.interrupted():
+                # Ctrl-C in a terminal reaches Pagefind with yizhan serve: it is stopping
+                log.debug(f"Pagefind interrupted: {error}")
+            else:
+                log.warning(f"Pagefind failed: {str(error)[-2000:]}")
+            if service is not None:
+                service.close()  # the next part starts a new process
                 self.local.service = None
             return False
         finally:
@@ -444,6 +450,15 @@ class Service:
             self.pending += chunk
         message, _, self.pending = self.pending.partition(b",")
         return message
+
+    def interrupted(self) -> bool:
+        """Whether the process was ended by SIGINT or SIGTERM (the terminal's Ctrl-C, a
+        stop), not by a failure of its own."""
+        try:
+            code = self.process.wait(timeout=1)
+        except subprocess.TimeoutExpired:
+            return False
+        return code in (-signal.SIGINT, -signal.SIGTERM)
 
     def close(self) -> None:
         if self.process.stdin is not None:
