@@ -27,8 +27,14 @@ def main(argv: list[str] | None = None) -> int:
 def entry() -> None:
     """The ``yizhan`` command: ``main``, then exit without tearing the heap down (perf,
     issue 5: freeing a district's millions of objects one by one takes ~2 s after the build
-    is done; every file is written and closed, every child process waited for by then)."""
-    code = main()
+    is done; every file is written and closed, every child process waited for by then).
+    Ctrl-C ends it with status 130 and a line, not a traceback (a build's staging folder is
+    removed by the next build; the previous site is untouched)."""
+    try:
+        code = main()
+    except KeyboardInterrupt:
+        sys.stderr.write("yizhan: 已中断 / interrupted\n")
+        code = 130
     logging.shutdown()
     sys.stdout.flush()
     sys.stderr.flush()

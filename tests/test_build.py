@@ -588,3 +588,19 @@ def test_an_image_field_leads_to_the_published_file_however_it_is_written(
     entry = next(e for e in feed["items"] if e["title"] == "封面新闻")
     assert entry["image"] == published
     assert f'src="{published}"' in (out / "rss.xml").read_text(encoding="utf-8")
+
+
+def test_ctrl_c_ends_the_command_with_status_130_and_no_traceback() -> None:
+    """An editor's Ctrl-C (KeyboardInterrupt anywhere in a command) leaves quietly."""
+    import sys
+
+    script = (
+        "import generator.cli as cli\n"
+        "def interrupted(argv=None):\n"
+        "    raise KeyboardInterrupt\n"
+        "cli.main = interrupted\n"
+        "cli.entry()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 130
+    assert "interrupted" in done.stderr and "Traceback" not in done.stderr
