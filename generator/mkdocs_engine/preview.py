@@ -4,9 +4,10 @@ MkDocs' own ``serve`` rebuilds the whole site on every save and holds every requ
 rebuild is done: on a district's 20,000 pages that is over a minute. Here a save runs in up to
 three steps:
 
-1. **Quick**: when only activity or article files changed (new ones included), their pages are made from the last full build's validated site (``generator.quick``),
-   rendered by the lean renderer and written into the folder being served; browsers reload
-   and those pages are served at once.
+1. **Quick**: when only activity or article files changed (new ones included), their pages
+   are made from the last full build's validated site (``generator.quick``), rendered by the
+   lean renderer and written into the folder being served; browsers reload and those pages
+   are served at once.
 2. **Refresh**: when only activities or articles changed, every page and file that shows
    them (calendar, news, organisation, venue and home pages, the calendars and RSS feeds that
    carry them, ``events.json``) is made from that site too (``generator.refresh``) and
