@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import os
 import subprocess
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import icalendar
@@ -18,11 +19,13 @@ import pytest
 from buildtools import EPOCH, FIXTURE_SITE, copy_site
 
 from generator import build
+from generator.model import Event, Override
 from generator.outputs import ical, jsondata
 from generator.plan import PageSpec
 from generator.quick import Previous
-from generator.refresh import Outputs, Refreshed, refresh
+from generator.refresh import Outputs, Refreshed, first_years, refresh, updated_feeds
 from generator.views import derive_views
+from generator.views.calendar import calendar_feeds
 
 NOW = datetime.fromtimestamp(int(EPOCH), UTC)
 
@@ -114,9 +117,14 @@ def test_refresh_changes_what_the_full_build_changes(site: Path, case: str) -> N
     for rel, old, new in EDITS[case]:
         edit(site, rel, old, new)
     refreshed = refresh(previous, {rel for rel, _, _ in EDITS[case]}, outputs)
-    _, pages1, files1 = full_plan(site)
+    after, pages1, files1 = full_plan(site)
     check_refreshed(refreshed, (pages0, files0), (pages1, files1))
     assert refreshed is not None and refreshed.pages, "the edit changed no page"
+    # What the next save starts from is what a full build derives (views kept, feeds and
+    # zone years updated rather than made again).
+    assert refreshed.previous.views == after.views
+    assert outputs.feeds == calendar_feeds(after.site)
+    assert outputs.writer.first_year == ical.zone_first_years(after.site)
 
 
 def test_listings_and_calendars_show_the_edit(site: Path) -> None:
@@ -422,3 +430,52 @@ def test_outputs_take_nothing_once_a_refresh_moved_them_on(site: Path) -> None:
     made = dict(outputs.writer.event_bytes)
     outputs.adopt(previous.site, files["calendar.ics"], files["events.json"])
     assert outputs.writer.event_bytes == made
+
+
+def shifted(event: Event, years: int) -> Event:
+    """``event`` moved ``years`` years (its overrides and extra dates too)."""
+    step = timedelta(days=366 * years)
+    return replace(
+        event,
+        start=event.start + step,
+        end=event.end + step if event.end is not None else None,
+        rdates=tuple(d + step for d in event.rdates),
+        overrides=tuple(
+            replace(o, start=o.start + step if o.start is not None else None)
+            for o in event.overrides
+        ),
+    )
+
+
+def variants(event: Event, venues: list[str], branches: list[str]) -> list[Event]:
+    """Edits of one activity that keep or change what puts it into calendars and zones."""
+    other_venue = next((v for v in venues if v != event.venue), None)
+    other_branch = next((b for b in branches if b not in event.branches), branches[0])
+    return [
+        replace(event, title=event.title + "（新）"),
+        shifted(event, -3),
+        shifted(event, 2),
+        replace(event, timezone="Europe/Paris" if event.timezone != "Europe/Paris" else "UTC"),
+        replace(event, venue=other_venue),
+        replace(event, branches=(*event.branches, other_branch)),
+        replace(event, clubs=()),
+        replace(event, categories=(*event.categories, "新类别")),
+        replace(event, overrides=(*event.overrides, Override(event.start, venue=other_venue))),
+    ]
+
+
+def test_feeds_and_zone_years_updated_are_the_ones_derived(site: Path) -> None:
+    """The refresh updates the calendar list and each zone's first year from the last
+    build's instead of deriving them again: every edit must give the derived ones."""
+    previous, _, _ = full_plan(site)
+    before = previous.site
+    feeds, years = calendar_feeds(before), ical.zone_first_years(before)
+    checked = 0
+    for event in before.events.values():
+        for edited in variants(event, sorted(before.venues), sorted(before.branches)):
+            now = replace(before, events={**before.events, event.id: edited})
+            changed = {event.id: edited}
+            assert updated_feeds(feeds, before.events, now, changed) == calendar_feeds(now)
+            assert first_years(years, before.events, now, changed) == ical.zone_first_years(now)
+            checked += 1
+    assert checked >= 50

@@ -16,7 +16,7 @@ import calendar as stdcal
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -154,11 +154,12 @@ def vevents_of(site: Site, feed: Feed, content: bytes) -> dict[str, bytes] | Non
 class FeedWriter:
     """Renders feeds, caching each activity's serialised VEVENTs and each zone's VTIMEZONE."""
 
-    def __init__(self, site: Site) -> None:
+    def __init__(self, site: Site, first_year: Mapping[str, int] | None = None) -> None:
+        """``first_year``: the site's ``zone_first_years`` where the caller knows them."""
         self.site = site
         self.event_bytes: dict[str, bytes] = {}
         self.zone_bytes: dict[str, bytes] = {}
-        self.first_year = zone_first_years(site)
+        self.first_year = dict(first_year) if first_year is not None else zone_first_years(site)
         self.head_bytes: bytes | None = None
         # The build's instant is left out: VEVENTs never show it (DTSTAMP is the build day).
         self.config_text = repr(replace(site.config, build_time=None))
@@ -336,8 +337,13 @@ def inner_lines(component: Calendar) -> bytes:
 
 def zone_first_years(site: Site) -> dict[str, int]:
     """Earliest year each zone is used in, so each VTIMEZONE covers every activity."""
+    return first_years(site.events.values())
+
+
+def first_years(events: Iterable[Event]) -> dict[str, int]:
+    """Earliest year each zone is used in by ``events`` (all-day ones use none)."""
     years: dict[str, int] = {}
-    for event in site.events.values():
+    for event in events:
         if event.all_day:
             continue
         values = [event.start, *event.rdates, *(o.start for o in event.overrides if o.start)]
