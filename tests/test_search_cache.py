@@ -8,8 +8,13 @@ leave a part the next build cannot trust.
 
 from __future__ import annotations
 
+import logging
+import shutil
 import threading
+import time
 from pathlib import Path
+
+import pytest
 
 from generator.lean import search
 
@@ -62,3 +67,43 @@ def test_a_part_kept_again_replaces_an_index_that_changed_and_drops_other_keys(
     stamps = cache.stamps()
     assert stamps is not None and cache.trusted(stamps)
     assert (root / "k1" / "pagefind-entry.json").read_text(encoding="utf-8") == "新"
+
+
+def article(i: int) -> str:
+    words = "党群服务中心 志愿服务 社区活动 青年 读书会 健康讲座 " * 20
+    return (
+        '<html lang="zh"><body><article class="md-content__inner md-typeset" '
+        f"data-pagefind-body><h1>第{i}篇</h1><p>{words}{i}</p></article></body></html>"
+    )
+
+
+def test_an_index_given_up_while_pagefind_runs_stops_quietly_and_writes_nothing(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """``yizhan serve`` removes a folder it no longer serves while that folder's index may
+    still be made in the background: the index is given up first, Pagefind stops, no
+    warning or traceback follows, and nothing is written into the removed folder again."""
+    site = tmp_path / "site"
+    pages = []
+    for i in range(1500):
+        rel = f"news/a{i}/index.html"
+        (site / rel).parent.mkdir(parents=True)
+        (site / rel).write_text(article(i), encoding="utf-8")
+        pages.append(rel)
+    indexing = search.start_index(site, "zh", {"": pages[:700], "news-2026": pages[700:]})
+    assert indexing is not None
+    deadline = time.monotonic() + 60
+    while not indexing.services and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert indexing.services, "Pagefind never started"
+    caplog.set_level(logging.DEBUG, logger="mkdocs.plugins.yizhan.search")
+    indexing.cancel()
+    assert all(service.process.poll() is not None for service in indexing.services)
+    shutil.rmtree(site)
+    waiting = threading.Thread(target=indexing.wait_in_background)
+    waiting.start()
+    waiting.join(timeout=60)
+    assert not waiting.is_alive()
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
+    time.sleep(0.5)
+    assert not site.exists(), "something was written into the removed folder"

@@ -294,6 +294,8 @@ class Indexing:
     """How much less CPU priority than the build's own processes Pagefind gets."""
     services: list[Service] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    cancelled: bool = False
+    """Given up (``cancel``): the site indexed is going."""
 
     def in_background(self) -> None:
         """The rest of the index is made on otherwise idle CPU only: ``yizhan serve`` serves
@@ -303,6 +305,26 @@ class Indexing:
             self.nice = BACKGROUND_NICE
             for service in self.services:
                 service.renice(self.nice)
+
+    def cancel(self) -> None:
+        """Stop indexing, the Pagefind processes first: ``yizhan serve`` removes a folder it
+        no longer serves, and its index may still be under way in the background (a process
+        left writing would make its folders again, and fail loudly)."""
+        with self.lock:
+            self.cancelled = True
+            services = list(self.services)
+        for service in services:
+            service.stop()
+
+    def wait_in_background(self) -> None:
+        """``wait``, in a thread of its own: a failure is logged, not raised."""
+        try:
+            self.wait()
+        except Exception as error:
+            if self.cancelled:
+                log.debug(f"yizhan: search index given up: {error}")
+            else:
+                log.warning(f"Pagefind failed: {error}")
 
     @property
     def built(self) -> int:
@@ -333,6 +355,8 @@ class Indexing:
                     bundle = todo.popleft()
                 except IndexError:
                     return done
+                if self.cancelled:
+                    return False
                 done = self.run(bundle) and done
         finally:
             service = getattr(self.local, "service", None)
@@ -344,14 +368,16 @@ class Indexing:
         staging = stage(self.site_dir, bundle.pages) if bundle.pages is not None else None
         site = staging or self.site_dir
         try:
-            if getattr(self.local, "service", None) is None:
-                with self.lock:
+            with self.lock:  # no Pagefind is started, or given a part, once cancelled
+                if self.cancelled:
+                    return False
+                if getattr(self.local, "service", None) is None:
                     self.local.service = Service(self.nice)
                     self.services.append(self.local.service)
             self.local.service.index(site, bundle.output, self.options)
         except (OSError, RuntimeError, ValueError, KeyError) as error:
             service = getattr(self.local, "service", None)
-            if service is not None and service.interrupted():
+            if self.cancelled or (service is not None and service.interrupted()):
                 # Ctrl-C in a terminal reaches Pagefind with yizhan serve: it is stopping
                 log.debug(f"Pagefind interrupted: {error}")
             else:
@@ -364,7 +390,13 @@ class Indexing:
             if staging is not None:
                 shutil.rmtree(staging, ignore_errors=True)
         if bundle.name:
-            drop_code(bundle.output)
+            try:
+                drop_code(bundle.output)
+            except OSError as error:
+                if not self.cancelled:
+                    raise
+                log.debug(f"yizhan: search part given up: {error}")
+                return False
         if bundle.cache is not None:
             try:
                 bundle.cache.keep(bundle.output, skip=SHARDS if not bundle.name else None)
@@ -459,6 +491,16 @@ class Service:
         except subprocess.TimeoutExpired:
             return False
         return code in (-signal.SIGINT, -signal.SIGTERM)
+
+    def stop(self) -> None:
+        """End the process now (SIGTERM, as a stop: ``interrupted`` says so)."""
+        with contextlib.suppress(OSError):
+            self.process.terminate()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
 
     def close(self) -> None:
         if self.process.stdin is not None:

@@ -71,6 +71,8 @@ class FastPath:
     timings: dict[str, float] = field(default_factory=dict)
     outcome: Outcome = field(default_factory=Outcome)
     indexing: Indexing | None = None
+    background: Indexing | None = None
+    """In ``yizhan serve``: the index still made after the build (``Indexing.in_background``)."""
     writer: Future[None] | None = None
     prelinked: Prelink | None = None
     """The last build's files, linked into this one's site at its start (``lean.prelink``)."""
@@ -200,7 +202,8 @@ class FastPath:
         add_to_sitemap(site_dir, self.setup, self.lean)
         if indexing is not None and self.serve:  # the preview first; the index follows later
             indexing.in_background()
-            threading.Thread(target=indexing.wait, daemon=True).start()
+            self.background = indexing
+            threading.Thread(target=indexing.wait_in_background, daemon=True).start()
         else:
             self.indexing = indexing
 

@@ -55,6 +55,7 @@ from ..lean import search
 from ..lean.pool import compile_templates, renderer_for
 from ..lean.prelink import staging_prefix
 from ..lean.render import Setup, output_path
+from ..lean.search import Indexing
 from ..model import Site
 from ..plan import PageSpec, check_output_path
 from ..quick import Previous, quick_pages
@@ -318,6 +319,8 @@ class Preview:
         self.config_file = config_file
         self.dev_addr = dev_addr
         self.folders: list[str] = []
+        self.indexing: dict[str, Indexing] = {}
+        """Folder -> its search index, while it may still be made in the background."""
         self.plugin: Any = None
         self.fast: fast.FastPath | None = None
         """The last good build's lean path: its setup, navigation, files and pages."""
@@ -383,6 +386,8 @@ class Preview:
                 self.server.shutdown()
         finally:
             config.plugins.on_shutdown()
+            for indexing in self.indexing.values():
+                indexing.cancel()
             # in a detached process: the preview ends at once, even on a district's site
             output.discard(Path(folder) for folder in self.folders)
         return True
@@ -633,6 +638,8 @@ class Preview:
             self.forget(config.site_dir)
             return True
         self.plugin, self.fast = plugin, getattr(plugin, "fast", None)
+        if self.fast is not None and self.fast.background is not None:
+            self.indexing[config.site_dir] = self.fast.background
         self.server.root = config.site_dir
         self.config, self.env = config, None
         self.previous = getattr(plugin, "previous", None)
@@ -656,6 +663,9 @@ class Preview:
     def forget(self, folder: str) -> None:
         if folder in self.folders and folder != self.server.root:
             self.folders.remove(folder)
+            indexing = self.indexing.pop(folder, None)
+            if indexing is not None:  # its Pagefind would go on writing into it
+                indexing.cancel()
             output.discard([Path(folder)])  # in the background: a district's is 500 MB
 
     def error_page(self, code: int) -> bytes | None:
