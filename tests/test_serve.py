@@ -587,3 +587,44 @@ def test_the_first_save_after_a_build_compiles_no_template(
     # a few ms; every template named in a template was compiled before.
     late = [n for n in compiled if not (n or "").startswith(("partials/languages/", ".icons/"))]
     assert late == []
+
+
+def test_the_watch_hears_saves_and_renamed_folders_but_no_reads(tmp_path: Path) -> None:
+    """The system is asked for saves, new, deleted and renamed files and folders only: a build
+    reading every content file makes no event at all (on a district those were ~60,000,
+    handled under the interpreter's lock while the build loaded, issue 5), and a renamed
+    folder of activities is a change."""
+    from generator.mkdocs_engine.preview import PreviewServer
+
+    content = tmp_path / "content"
+    for i in range(50):
+        page = content / "events" / "2026" / f"a{i}.md"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(f"---\ntitle: 活动{i}\n---\n", encoding="utf-8")
+    server = PreviewServer(builder=lambda: None, host="127.0.0.1", port=free_port(), root=".")
+    heard: list[Any] = []
+
+    def note(event: Any) -> None:
+        heard.append(event)
+        PreviewServer.note(server, event)
+
+    server.note = note  # type: ignore[method-assign]
+    server.watch_for_changes(str(content), recursive=True)
+    server.observer.start()
+    try:
+        time.sleep(0.3)
+        for _ in range(3):
+            for page in content.rglob("*.md"):
+                page.read_bytes()
+        time.sleep(1)
+        assert heard == [], [e.event_type for e in heard[:5]]
+        saved = content / "events" / "2026" / "a7.md"
+        saved.write_text("---\ntitle: 改\n---\n", encoding="utf-8")
+        assert eventually(lambda: str(saved) in server.changes, 10)
+        server.take_changes()
+        os.replace(content / "events" / "2026", content / "events" / "2025")
+        assert eventually(lambda: str(content / "events" / "2025") in server.changes, 10)
+    finally:
+        server.observer.stop()
+        server.observer.join()
+        server.server_close()
