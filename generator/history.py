@@ -89,16 +89,32 @@ class Repository:
     blobs: Mapping[str, str] = field(default_factory=dict)
 
 
+LAST_READ: tuple[tuple[str, str, str, bytes, bool], Repository] | None = None
+"""The last repository read, by where and at which commit (perf, issue 5): ``yizhan serve``
+rebuilds after every save, and what Git holds changes only with HEAD (a commit, a checkout)
+or the clone's depth; the working copy is compared with it by ``derive_history``. Reading a
+district's ten years of history again took ~0.5 s of the interpreter's lock per rebuild."""
+
+
 def read_repository(root: Path, events_dir: str) -> Repository | None:
     """The activities' Git history below ``root``; None without Git or a commit."""
+    global LAST_READ
     git = GitRunner(root)
     if not git.available():
         return None
-    if git.is_shallow():
-        return Repository(git, shallow=True)
-    lineages = read_lineages(git, events_dir.strip("/"))
-    blobs = git.read_blobs({v.blob for lin in lineages for v in lin.versions})
-    return Repository(git, False, tuple(lineages), blobs)
+    shallow = git.is_shallow()
+    key = (str(root.resolve()), events_dir, git.prefix, git.head, shallow)
+    last = LAST_READ
+    if last is not None and last[0] == key:
+        return last[1]
+    if shallow:
+        repository = Repository(git, shallow=True)
+    else:
+        lineages = read_lineages(git, events_dir.strip("/"))
+        blobs = git.read_blobs({v.blob for lin in lineages for v in lin.versions})
+        repository = Repository(git, False, tuple(lineages), blobs)
+    LAST_READ = (key, repository)
+    return repository
 
 
 def derive_history(
@@ -278,6 +294,8 @@ class GitRunner:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.prefix = ""
+        self.head = b""
+        """The commit checked out (``available``)."""
 
     def run(self, *args: str, stdin: bytes | None = None) -> bytes | None:
         env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
@@ -296,9 +314,10 @@ class GitRunner:
 
     def available(self) -> bool:
         prefix = self.run("rev-parse", "--show-prefix")
-        if prefix is None or self.run("rev-parse", "--verify", "-q", "HEAD") is None:
+        head = self.run("rev-parse", "--verify", "-q", "HEAD") if prefix is not None else None
+        if prefix is None or head is None:
             return False
-        self.prefix = prefix.decode("utf-8").strip()
+        self.prefix, self.head = prefix.decode("utf-8").strip(), head.strip()
         return True
 
     def is_shallow(self) -> bool:

@@ -282,3 +282,32 @@ def test_a_build_reads_only_the_working_copies_that_differ_from_their_commit(
     monkeypatch.undo()
     every, _ = history.derive_history(repo.root, "content/events", site, True)
     assert site.history == every  # as when every working copy is read
+
+
+def test_git_is_read_again_only_when_another_commit_is_checked_out(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``yizhan serve`` rebuilds after every save: what Git holds is read once per commit
+    checked out, and an uncommitted change still counts (the working copy is compared)."""
+    repo.commit({"content/events/salon.md": SALON})
+    first = history.read_repository(repo.root, "content/events")
+    logs: list[list[str]] = []
+    real = subprocess.run
+
+    def spy(args: list[str], **kwargs: object) -> subprocess.CompletedProcess[bytes]:
+        if "log" in args:
+            logs.append(args)
+        return real(args, **kwargs)  # type: ignore[call-overload, no-any-return]
+
+    monkeypatch.setattr(history.subprocess, "run", spy)
+    assert history.read_repository(repo.root, "content/events") is first
+    write_tree(repo.root, {"content/events/salon.md": SALON.replace("14:00", "15:00")})
+    assert load(repo.root).history["salon"].sequence == 1  # the save, not committed
+    assert logs == []
+    repo.commit({"content/events/salon.md": SALON.replace("14:00", "13:00")})
+    again = history.read_repository(repo.root, "content/events")
+    assert again is not first and len(logs) == 1
+    assert load(repo.root).history["salon"].sequence == 1  # one committed change of time
+    repo.git("checkout", "-q", "HEAD~1")
+    assert load(repo.root).history["salon"].sequence == 0
+    assert len(logs) == 2
