@@ -103,6 +103,7 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
 
     def __init__(self) -> None:
         self.command = "build"
+        self.dirty = False
         self.underway: PlanUnderWay | None = None
         """This build's plan: its pages in ``on_config``, its files by ``on_post_build``."""
         self.pages: tuple[PageSpec, ...] = ()
@@ -123,6 +124,7 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
+        self.dirty = dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         # jieba (Material's Chinese search segmentation) reports its dictionary loading on stderr.
@@ -130,8 +132,13 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         options = self.build_options(config)
         # issue 5: costly pure results (QR codes) are kept in .cache/yizhan/memo/ between builds
         memo.use(memo_folder(options))
-        if self.command == "build" and self.config.fast is not False:
-            self.prelink = Prelink.start(fast.cache_folder(options.root), Path(config.site_dir))
+        # not into a folder MkDocs keeps (``mkdocs serve --dirty``): it must start empty
+        if self.config.fast is not False and not self.dirty:
+            # serve's rebuilds too (perf, issue 5): publishing 21,000 unchanged pages there
+            # took ~7 s of the rebuild after each save
+            serving = self.command == "serve"
+            folder = fast.cache_folder(options.root, serve=serving)
+            self.prelink = Prelink.start(folder, Path(config.site_dir))
         try:
             with heap.collector_paused(freeze=self.command == "build"):
                 checked = load_site(options, between=self.stop_if_superseded)
@@ -333,18 +340,23 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
             self.prelink.prune([*made, *(f.path for f in files)])
             self.prelink = None
         logging.getLogger("mkdocs").removeHandler(self.counter)
-        if self.final_site_dir is None:
+        if self.final_site_dir is None:  # serve: the folder is served where it was built
+            self.record_published(folder, file_cache)
             return
         if self.counter.count:
             # --strict: MkDocs aborts right after this hook; keep the previous site.
             return
         output.swap_in(Path(config.site_dir), Path(self.final_site_dir))
-        if self.fast is not None and folder is not None and self.command == "build":
-            published = {**self.fast.published(), **file_cache.published(file_cache.placed)}
-            prelink.record(folder, published)  # what the next build links at its start
+        self.record_published(folder, file_cache)
         config.site_dir = self.final_site_dir
         self.final_site_dir = None
         self.temp_dir = ""
+
+    def record_published(self, folder: Path | None, file_cache: FileCache) -> None:
+        """Keep what this build published: the next one links it at its start (``prelink``)."""
+        if self.fast is not None and folder is not None:
+            published = {**self.fast.published(), **file_cache.published(file_cache.placed)}
+            prelink.record(folder, published)
 
     def on_build_error(self, *, error: Exception) -> None:
         logging.getLogger("mkdocs").removeHandler(self.counter)
@@ -360,7 +372,12 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
                     underway.finish()
         if self.prelink is not None:
             self.prelink.cancel()
-            shutil.rmtree(self.prelink.staging, ignore_errors=True)
+            if self.command == "serve":
+                # in the background: removing a district's 45,000 links took ~2 s, which
+                # the next save waited for (perf, issue 5)
+                output.discard([self.prelink.staging])
+            else:  # a build leaves nothing behind when it ends
+                shutil.rmtree(self.prelink.staging, ignore_errors=True)
             self.prelink = None
         if self.temp_dir:
             shutil.rmtree(self.temp_dir, ignore_errors=True)
