@@ -622,6 +622,13 @@ def test_the_watch_hears_saves_and_renamed_folders_but_no_reads(tmp_path: Path) 
         saved.write_text("---\ntitle: 改\n---\n", encoding="utf-8")
         assert eventually(lambda: str(saved) in server.changes, 10)
         server.take_changes()
+        # A new folder is no change of its own: a new activity in it is still previewed.
+        added = content / "events" / "2027" / "new.md"
+        added.parent.mkdir()
+        added.write_text("---\ntitle: 新\n---\n", encoding="utf-8")
+        assert eventually(lambda: str(added) in server.changes, 10)
+        time.sleep(0.5)
+        assert server.take_changes() == {str(added)}
         os.replace(content / "events" / "2026", content / "events" / "2025")
         assert eventually(lambda: str(content / "events" / "2025") in server.changes, 10)
     finally:

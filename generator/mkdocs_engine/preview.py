@@ -77,15 +77,18 @@ CHANGE_EVENTS: list[type[watchdog.events.FileSystemEvent]] = [
     watchdog.events.FileClosedEvent,
     watchdog.events.FileDeletedEvent,
     watchdog.events.FileMovedEvent,
-    watchdog.events.DirCreatedEvent,
     watchdog.events.DirDeletedEvent,
     watchdog.events.DirMovedEvent,
 ]
-"""What the watch asks the system for: saves, new, deleted and renamed files and folders.
+"""What the watch asks the system for: saves, new, deleted and renamed files, deleted and
+renamed folders (a new folder is no change: each file put in it is one).
 perf (issue 5): a build reading a district's 20,000 content files made ~60,000 open and read
 events, which watchdog's threads turned into objects only to drop them, holding the
 interpreter's lock while the build loaded: a save during a rebuild waited up to ~2 s for it
 to give up. With this list the system (inotify) is not asked for those at all."""
+FOLDER_CONTENT_EVENTS = frozenset(
+    {watchdog.events.EVENT_TYPE_MODIFIED, watchdog.events.EVENT_TYPE_CREATED}
+)
 MAX_QUICK_FILES = 20
 """More files saved at once (a checkout, a search-and-replace) go straight to the full build."""
 SITEMAPS = ("sitemap.xml", "sitemap.xml.gz")
@@ -234,8 +237,8 @@ class PreviewServer(LiveReloadServer):
     def note(self, event: watchdog.events.FileSystemEvent) -> None:
         if event.event_type in READ_ONLY_EVENTS:
             return
-        if event.is_directory and event.event_type == watchdog.events.EVENT_TYPE_MODIFIED:
-            return  # a file in it changed: that file's own event says which
+        if event.is_directory and event.event_type in FOLDER_CONTENT_EVENTS:
+            return  # a file in it changed or came: that file's own event says which
 
         paths = [os.fsdecode(p) for p in (event.src_path, getattr(event, "dest_path", "")) if p]
         paths = [p for p in paths if not is_scratch(p)]
