@@ -65,12 +65,6 @@ from .plugin import Superseded
 
 log = logging.getLogger("mkdocs.plugins.yizhan.preview")
 
-READ_ONLY_EVENTS = frozenset(
-    {
-        watchdog.events.EVENT_TYPE_OPENED,
-        watchdog.events.EVENT_TYPE_CLOSED_NO_WRITE,
-    }
-)
 CHANGE_EVENTS: list[type[watchdog.events.FileSystemEvent]] = [
     watchdog.events.FileCreatedEvent,
     watchdog.events.FileModifiedEvent,
@@ -86,9 +80,6 @@ perf (issue 5): a build reading a district's 20,000 content files made ~60,000 o
 events, which watchdog's threads turned into objects only to drop them, holding the
 interpreter's lock while the build loaded: a save during a rebuild waited up to ~2 s for it
 to give up. With this list the system (inotify) is not asked for those at all."""
-FOLDER_CONTENT_EVENTS = frozenset(
-    {watchdog.events.EVENT_TYPE_MODIFIED, watchdog.events.EVENT_TYPE_CREATED}
-)
 MAX_QUICK_FILES = 20
 """More files saved at once (a checkout, a search-and-replace) go straight to the full build."""
 SITEMAPS = ("sitemap.xml", "sitemap.xml.gz")
@@ -235,11 +226,8 @@ class PreviewServer(LiveReloadServer):
         self._watched_paths[path] = 1
 
     def note(self, event: watchdog.events.FileSystemEvent) -> None:
-        if event.event_type in READ_ONLY_EVENTS:
-            return
-        if event.is_directory and event.event_type in FOLDER_CONTENT_EVENTS:
-            return  # a file in it changed or came: that file's own event says which
-
+        if type(event) not in CHANGE_EVENTS:
+            return  # what the watch did not ask for (a folder a file changed or came in)
         paths = [os.fsdecode(p) for p in (event.src_path, getattr(event, "dest_path", "")) if p]
         paths = [p for p in paths if not is_scratch(p)]
         if not paths:
