@@ -636,7 +636,7 @@ def saves(
 
 
 def time_serve(
-    site: Path, edits: int, during: int = 3, articles: int = 3, new: int = 3
+    site: Path, edits: int, during: int = 3, articles: int = 3, new: int = 3, deleted: int = 3
 ) -> dict[str, object]:
     port = free_port(SERVE_PORT)
     base = f"http://127.0.0.1:{port}{BASE}"
@@ -668,7 +668,10 @@ def time_serve(
     new_updated: list[float] = []
     new_article_latencies: list[float] = []
     new_article_updated: list[float] = []
+    deleted_latencies: list[float] = []
+    deleted_updated: list[float] = []
     added: list[Path] = []
+    new_activities: list[tuple[Path, str]] = []
     stale: list[str] = []
     try:
         while fetch(url) is None:
@@ -789,6 +792,8 @@ def time_serve(
             text = re.sub(r"(?m)^(title: ).*$", rf"\g<1>{marker}", text, count=1)
             path = folder / f"benchnew{int(time.time() * 1000) % 10**8}.md"
             added.append(path)
+            if kind == "activity":
+                new_activities.append((path, marker))
             t_edit = time.perf_counter()
             path.write_text(text, encoding="utf-8")
             while marker not in (fetch(f"{base}{section}/{path.stem}/") or ""):
@@ -827,6 +832,28 @@ def time_serve(
             latency, update = add("article", source, article.parent, "news", ("news/", "rss.xml"))
             new_article_latencies.append(latency)
             new_article_updated.append(update)
+        # Deleted files: the new activities again, one by one (the site is as it was after).
+        for path, marker in new_activities[:deleted]:
+            t_edit = time.perf_counter()
+            path.unlink()
+            while fetch(f"{base}events/{path.stem}/") is not None:  # until not found
+                if time.perf_counter() - t_edit > 600:
+                    raise SystemExit("the deleted activity's page never went")
+                time.sleep(0.05)
+            latency = time.perf_counter() - t_edit
+            for dependent in ("events.json", "calendar.ics", month):
+                if marker in (fetch(base + dependent, timeout=600) or marker):
+                    stale.append(f"deleted activity {path.name}: {dependent}")
+            update = time.perf_counter() - t_edit
+            deleted_latencies.append(latency)
+            deleted_updated.append(update)
+            took = rebuild_done(t_edit)
+            print(
+                f"  serve: deleted activity gone after {latency:.2f} s, from listings and feeds "
+                f"after {update:.2f} s, full rebuild after {took:.1f} s",
+                flush=True,
+            )
+            time.sleep(1.5)
     finally:
         for path in added:
             path.unlink(missing_ok=True)
@@ -849,6 +876,7 @@ def time_serve(
         **saves("article", article_latencies, article_updated),
         **saves("new_activity", new_latencies, new_updated),
         **saves("new_article", new_article_latencies, new_article_updated),
+        **saves("deleted_activity", deleted_latencies, deleted_updated),
         "edited": activity.relative_to(site).as_posix(),
         "stale_after_edit": stale,
     }
@@ -954,6 +982,12 @@ def main() -> None:
     parser.add_argument("--article-edits", type=int, default=3)
     parser.add_argument("--new-activities", type=int, default=3)
     parser.add_argument(
+        "--deletions",
+        type=int,
+        default=3,
+        help="new activities deleted again (at most --new-activities)",
+    )
+    parser.add_argument(
         "--settle",
         type=float,
         default=60,
@@ -1014,7 +1048,12 @@ def main() -> None:
         report["ratios_to_hugo"] = {b.tool: b.extra["ratio_to_paired_hugo"] for b in yizhan_builds}
     if "serve" not in args.skip:
         report["serve"] = time_serve(
-            site, args.edits, args.edits_during, args.article_edits, args.new_activities
+            site,
+            args.edits,
+            args.edits_during,
+            args.article_edits,
+            args.new_activities,
+            args.deletions,
         )
     report["builds"] = [b.summary() for b in builds]
 

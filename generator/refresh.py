@@ -18,20 +18,25 @@ page and the tag list when tags change), its own and its neighbours' pages, its 
 pages, and the RSS channels and JSON Feed whose articles read differently. A new activity
 or article is an edit from nothing: its own page (and an activity's calendar) is added, at an
 address no page or redirect of the last build had, and so is the index or tag page an article
-more begins. Anything beyond that (a deleted or renamed file, a month, category or tag page
-appearing, a page going, a new first year of a time zone, another kind of file, an edit with
-an error) is left to the full run (``None``). Tests hold each refresh to the full plan's
-changes, page by page and byte by byte.
+more begins. A deleted activity is an edit to nothing: its page, calendar and redirects go
+(``Refreshed.gone_pages``, ``gone_files``), and the same listings and feeds are made again; a
+renamed one is a deletion and a new activity. Anything beyond that (a deleted article, a deleted
+activity that a milestone or a page links to, a month, category or tag page appearing or
+going, a new first year of a time zone, another kind of file, an edit with an error) is left to
+the full run (``None``). Tests hold each refresh to the full plan's changes, page by page and
+byte by byte.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
 from zoneinfo import ZoneInfo
 
-from . import history, urls
+from . import history, load, urls
 from .build import rebase_page
 from .model import Event, EventHistory, NewsItem, Site
 from .outputs import ical, jsondata, rss
@@ -52,7 +57,12 @@ class Refreshed:
     pages: tuple[PageSpec, ...]
     """Pages whose spec changed (the edited activities' own included)."""
     files: tuple[FileSpec, ...]
-    """The feeds that carry an edited activity, and ``events.json``."""
+    """The feeds that carry an edited activity, ``events.json``, redirects that changed."""
+    gone_pages: tuple[PageSpec, ...] = ()
+    """Pages of the last build the edit takes away (a deleted activity's own)."""
+    gone_files: tuple[str, ...] = ()
+    """Files of the last build the edit takes away (a deleted activity's calendar and the
+    redirects to its page)."""
 
 
 class Outputs:
@@ -117,10 +127,14 @@ def refresh(previous: Previous, changed: Iterable[str], outputs: Outputs) -> Ref
     edits = edited_entities(previous, changed)
     if edits is None or outputs.site is not site:
         return None
-    events_edited, news_edited = edits
+    events_edited, news_edited, removed = edits
+    if removed and referenced(previous, removed):
+        return None
     # in id order, as ``validate`` makes them (a new activity's place among the others)
-    site = replace(site, events=dict(sorted({**site.events, **events_edited}.items())))
-    site = replace(site, history={**site.history, **histories(previous, site, events_edited)})
+    kept = {i: e for i, e in {**site.events, **events_edited}.items() if i not in removed}
+    site = replace(site, events=dict(sorted(kept.items())))
+    kept_history = {i: h for i, h in site.history.items() if i not in removed}
+    site = replace(site, history={**kept_history, **histories(previous, site, events_edited)})
     if news_edited:
         articles = [news_edited.get(item.id, item) for item in site.news]
         known = {item.id for item in site.news}
@@ -129,53 +143,73 @@ def refresh(previous: Previous, changed: Iterable[str], outputs: Outputs) -> Ref
         site = replace(site, news=tuple(articles))
     before = previous.views
     views = Views(
-        calendar=calendar.updated(before.calendar, site, events_edited),
+        calendar=calendar.updated(before.calendar, site, [*events_edited, *removed]),
         # perf (issue 5): the views an edit cannot change are the last build's
         news=news_views.derive(site) if news_edited else before.news,
         orgs=(
             before.orgs
-            if same_organisers(previous.site.events, events_edited)
+            if not removed and same_organisers(previous.site.events, events_edited)
             else orgs_views.derive(site)
         ),
     )
     if not same_listings(previous.views, views):
         return None
-    pages = planned_pages(previous, site, views, events_edited, news_edited)
+    pages = planned_pages(previous, site, views, events_edited, news_edited, removed)
     if pages is None:
         return None
+    gone_pages = tuple(previous.pages[own_page(e)] for e in removed.values())
     files: list[FileSpec] = []
     if news_edited:
         made = news_files(previous, site, views)
         if made is None:
             return None
         files.extend(made)
-    if events_edited:
+    gone_files: list[str] = []
+    if events_edited or removed:
         outputs.warm()
-        made = refreshed_files(site, views, events_edited, outputs)
+        made = refreshed_files(site, views, events_edited, outputs, removed)
         if made is None:
             return None
         files.extend(made)
+        gone_files.extend(urls.event_ics(e.slug) for e in removed.values())
+        redirects, gone_redirects = changed_redirects(previous.site, site)
+        files.extend(redirects)
+        gone_files.extend(gone_redirects)
     else:  # the activities' outputs stay as they are, for the next refresh
         outputs.site, outputs.views, outputs.writer.site = site, views, site
     changed_pages = tuple(p for p in pages if previous.pages.get(p.src_uri) != p)
+    gone = {p.src_uri for p in gone_pages}
+    kept_pages = {uri: p for uri, p in previous.pages.items() if uri not in gone}
     now = replace(
         previous,
         site=site,
         views=views,
-        pages={**previous.pages, **{p.src_uri: p for p in changed_pages}},
+        pages={**kept_pages, **{p.src_uri: p for p in changed_pages}},
     )
-    return Refreshed(now, changed_pages, tuple(files))
+    return Refreshed(now, changed_pages, tuple(files), gone_pages, tuple(gone_files))
 
 
-def edited_entities(
-    previous: Previous, changed: Iterable[str]
-) -> tuple[dict[str, Event], dict[str, NewsItem]] | None:
-    """The saved activities and articles by id, or None unless each is published, without
-    errors, and an existing one keeping its file and slug or a new one taking a free address
-    (``quick.new_activity``, ``quick.new_article``)."""
+Edits = tuple[dict[str, Event], dict[str, NewsItem], dict[str, Event]]
+
+
+def edited_entities(previous: Previous, changed: Iterable[str]) -> Edits | None:
+    """The saved activities and articles by id, and the deleted activities by id; None unless
+    each saved one is published, without errors, and an existing one keeping its file and slug
+    or a new one taking a free address (``quick.new_activity``, ``quick.new_article``), and
+    each file gone was an activity's."""
     events_edited: dict[str, Event] = {}
     news_edited: dict[str, NewsItem] = {}
+    removed: dict[str, Event] = {}
+    by_source: dict[str, Event] | None = None
     for rel in sorted(set(changed)):
+        if not (previous.root / rel).exists():
+            if by_source is None:
+                by_source = {e.source.path: e for e in previous.site.events.values()}
+            gone = by_source.get(rel)
+            if gone is None:  # an article, another kind of file, a folder: the full run
+                return None
+            removed[gone.id] = gone
+            continue
         entity = reloaded(previous, rel)
         if isinstance(entity, Event):
             if not (same_activity(previous, entity) or new_activity(previous, entity)):
@@ -187,9 +221,44 @@ def edited_entities(
             news_edited[entity.id] = entity
         else:
             return None
-    if not (events_edited or news_edited):
+    if not (events_edited or news_edited or removed):
         return None
-    return events_edited, news_edited
+    return events_edited, news_edited, removed
+
+
+def own_page(event: Event) -> str:
+    """The source name (``PageSpec.src_uri``) of an activity's own page."""
+    return f"{urls.event(event.slug)}index.md"
+
+
+def referenced(previous: Previous, removed: Mapping[str, Event]) -> bool:
+    """Whether something the full run would report or render differently names a deleted
+    activity: a milestone's link, or a link in any page's Markdown (the generated pages' and
+    the free pages' of the content folder), found by the activity's file name or address (a
+    mention of either in plain text only costs the refresh)."""
+    if any(m.link_kind == "event" and m.link in removed for m in previous.site.milestones):
+        return True
+    names = {name for e in removed.values() for name in (PurePosixPath(e.source.path).name, e.slug)}
+    bodies = (page.markdown for page in previous.pages.values())
+    return any(name in body for body in (*bodies, *free_pages(previous)) for name in names)
+
+
+def free_pages(previous: Previous) -> list[str]:
+    """The Markdown of the content folder's own pages (``about.md`` …): not under a folder of
+    entities, so none of them is one of the build's planned pages (perf: those folders, with
+    a district's 20,000 files, are not walked)."""
+    content = previous.root / previous.site.config.content_dir.strip("/")
+    found = []
+    for folder, dirs, names in os.walk(content):
+        if Path(folder) == content:
+            dirs[:] = [d for d in dirs if d not in load.KIND_DIRS]
+        dirs.sort()
+        for name in sorted(n for n in names if n.endswith(".md")):
+            try:
+                found.append((Path(folder) / name).read_text(encoding="utf-8", errors="replace"))
+            except OSError:
+                continue
+    return found
 
 
 def histories(
@@ -239,18 +308,19 @@ def planned_pages(
     views: Views,
     events_edited: Mapping[str, Event],
     news_edited: Mapping[str, NewsItem],
+    removed: Mapping[str, Event],
 ) -> list[PageSpec] | None:
-    """The pages the edited activities and articles are or were on, and their own; None if
-    a page is new but a new activity's or article's own and the index and tag pages a new
-    article adds (the full run adds other pages)."""
+    """The pages the edited and deleted activities and the edited articles are or were on,
+    and the edited ones' own; None if a page is new but a new activity's or article's own and
+    the index and tag pages a new article adds (the full run adds other pages)."""
     before = previous.site.events
     known = {item.id for item in previous.site.news}
-    added = {f"{urls.event(e.slug)}index.md" for i, e in events_edited.items() if i not in before}
+    added = {own_page(e) for i, e in events_edited.items() if i not in before}
     added.update(f"{urls.news(n.slug)}index.md" for i, n in news_edited.items() if i not in known)
     made = [*home.pages(site, views)]
     organisers: set[str] = set()
-    if events_edited:
-        made.extend(activity_pages(previous, site, views, events_edited, organisers))
+    if events_edited or removed:
+        made.extend(activity_pages(previous, site, views, events_edited, removed, organisers))
     if news_edited:
         found = article_pages(previous, site, views, news_edited, organisers, added)
         if found is None:
@@ -269,16 +339,20 @@ def activity_pages(
     site: Site,
     views: Views,
     edited: Mapping[str, Event],
+    removed: Mapping[str, Event],
     organisers: set[str],
 ) -> list[PageSpec]:
-    """The calendar pages the edited activities are or were on, and their own; their
-    organisers and venues go into ``organisers``."""
+    """The calendar pages the edited and deleted activities are or were on, and the edited
+    ones' own; their organisers and venues go into ``organisers``."""
     before = previous.site.events
-    versions = [*edited.values(), *(before[i] for i in edited if i in before)]
+    versions = [*edited.values(), *(before[i] for i in [*edited, *removed] if i in before)]
     occurrences = [
         occ
-        for i in edited
-        for occs in (previous.views.calendar.by_event.get(i, ()), views.calendar.by_event[i])
+        for i in [*edited, *removed]
+        for occs in (
+            previous.views.calendar.by_event.get(i, ()),
+            views.calendar.by_event.get(i, ()),
+        )
         for occ in occs
     ]
     zone = ZoneInfo(views.calendar.zone)
@@ -379,22 +453,30 @@ def news_files(previous: Previous, site: Site, views: Views) -> list[FileSpec] |
 
 
 def refreshed_files(
-    site: Site, views: Views, edited: Mapping[str, Event], outputs: Outputs
+    site: Site,
+    views: Views,
+    edited: Mapping[str, Event],
+    outputs: Outputs,
+    removed: Mapping[str, Event],
 ) -> list[FileSpec] | None:
-    """The calendars an edited activity is or was in (a new one's own too), and
-    ``events.json``; None when the site's other calendars are not the same files as before."""
+    """The calendars an edited or deleted activity is or was in (a new one's own too), and
+    ``events.json``; None when the site's other calendars are not the same files as before
+    (a deleted activity's own calendar goes: ``Refreshed.gone_files``)."""
     old = {feed.path: feed for feed in outputs.feeds}
-    feeds = updated_feeds(outputs.feeds, outputs.site.events, site, edited)
+    feeds = updated_feeds(outputs.feeds, outputs.site.events, site, edited, removed)
     added = {urls.event_ics(e.slug) for i, e in edited.items() if i not in outputs.site.events}
-    if old.keys() | added != {feed.path for feed in feeds} or not added.isdisjoint(old):
+    gone = {urls.event_ics(e.slug) for e in removed.values()}
+    if (old.keys() - gone) | added != {feed.path for feed in feeds} or not added.isdisjoint(old):
         return None
     writer = ical.FeedWriter(
-        site, first_years(outputs.writer.first_year, outputs.site.events, site, edited)
+        site, first_years(outputs.writer.first_year, outputs.site.events, site, edited, removed)
     )
     if writer.first_year != outputs.writer.first_year:
         return None  # every calendar's time zone definitions change
     writer.event_bytes = {
-        i: text for i, text in outputs.writer.event_bytes.items() if i not in edited
+        i: text
+        for i, text in outputs.writer.event_bytes.items()
+        if i not in edited and i not in removed
     }
     writer.zone_bytes = outputs.writer.zone_bytes
     files = [
@@ -404,12 +486,22 @@ def refreshed_files(
         or feed.event_ids != old[feed.path].event_ids
         or not edited.keys().isdisjoint(feed.event_ids)
     ]
-    lines = {**outputs.lines}
+    lines = {i: line for i, line in outputs.lines.items() if i not in removed}
     lines.update((i, jsondata.event_line(site, views, event)) for i, event in edited.items())
     files.append(jsondata.events_file(site, lines))
     outputs.site, outputs.views, outputs.writer, outputs.lines = site, views, writer, lines
     outputs.feeds = feeds
     return files
+
+
+def changed_redirects(before: Site, now: Site) -> tuple[list[FileSpec], list[str]]:
+    """The redirect pages (``history.redirect_files``) that are new or read differently now
+    (an activity's title is in its redirects; a deleted one's address may become another's
+    former one), and the paths of those that go."""
+    old = {f.path: f.content for f in history.redirect_files(before)}
+    new = list(history.redirect_files(now))
+    made = {f.path for f in new}
+    return [f for f in new if old.get(f.path) != f.content], [p for p in old if p not in made]
 
 
 def feed_places(event: Event) -> tuple[frozenset[str], ...]:
@@ -424,12 +516,16 @@ def feed_places(event: Event) -> tuple[frozenset[str], ...]:
 
 
 def updated_feeds(
-    feeds: list[Feed], before: Mapping[str, Event], site: Site, edited: Mapping[str, Event]
+    feeds: list[Feed],
+    before: Mapping[str, Event],
+    site: Site,
+    edited: Mapping[str, Event],
+    removed: Mapping[str, Event] | None = None,
 ) -> list[Feed]:
     """``calendar_feeds(site)`` from the last site's ``feeds`` (perf, issue 5: ~0.2 s on a
     district): when every edited activity was there, in the same calendars, at the same
-    address, only their own calendars' names and sources may differ."""
-    if not all(
+    address, and none was deleted, only their own calendars' names and sources may differ."""
+    if removed or not all(
         i in before and before[i].slug == e.slug and feed_places(before[i]) == feed_places(e)
         for i, e in edited.items()
     ):
@@ -444,11 +540,16 @@ def updated_feeds(
 
 
 def first_years(
-    years: Mapping[str, int], before: Mapping[str, Event], site: Site, edited: Mapping[str, Event]
+    years: Mapping[str, int],
+    before: Mapping[str, Event],
+    site: Site,
+    edited: Mapping[str, Event],
+    removed: Mapping[str, Event] | None = None,
 ) -> dict[str, int]:
     """``ical.zone_first_years(site)`` from the last site's ``years`` (perf, issue 5): unless
-    an edited activity's old version may have been a zone's earliest, only the edited count."""
-    old = ical.first_years(before[i] for i in edited if i in before)
+    an edited or deleted activity's old version may have been a zone's earliest, only the
+    edited count."""
+    old = ical.first_years(before[i] for i in [*edited, *(removed or ())] if i in before)
     if any(year <= years.get(zone, year - 1) for zone, year in old.items()):
         return ical.zone_first_years(site)
     found = dict(years)

@@ -50,6 +50,11 @@ def edit(site: Path, rel: str, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def with_history(site: Path) -> None:
+    """Let the build read the repository (the fixture's configuration does not)."""
+    edit(site, "mkdocs.yml", "git_history: false", "git_history: true")
+
+
 def git(site: Path, *args: str) -> None:
     names = {"GIT_AUTHOR_NAME": "编辑", "GIT_AUTHOR_EMAIL": "e@example.org"}
     names |= {"GIT_COMMITTER_NAME": "编辑", "GIT_COMMITTER_EMAIL": "e@example.org"}
@@ -64,9 +69,11 @@ def git(site: Path, *args: str) -> None:
 
 @pytest.fixture(params=["plain", "git"])
 def site(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
-    """The fixture site, alone and as a Git repository (SEQUENCE counts uncommitted changes)."""
+    """The fixture site, alone and as a Git repository read for the activities' history
+    (SEQUENCE counts uncommitted changes)."""
     site = copy_site(FIXTURE_SITE, tmp_path / "site")
     if request.param == "git":
+        with_history(site)
         git(site, "init", "-q")
         git(site, "add", "-A")
         git(site, "commit", "-q", "-m", "站点")
@@ -106,6 +113,10 @@ def check_refreshed(
     assert changed_files <= files.keys(), "a changed file was not refreshed"
     for path, content in files.items():
         assert content == files1[path], path
+    assert {p.src_uri for p in refreshed.gone_pages} == pages0.keys() - pages1.keys()
+    for page in refreshed.gone_pages:
+        assert page == pages0[page.src_uri]
+    assert set(refreshed.gone_files) == files0.keys() - files1.keys()
     assert refreshed.previous.pages == pages1
 
 
@@ -360,11 +371,103 @@ def test_new_activities_reaching_further_wait_for_the_full_build(site: Path) -> 
         assert refresh(previous, [rel], outputs) is None, case
 
 
+TEA = "content/events/tea.md"
+TEA_TEXT = (
+    "---\ntitle: 书记茶叙\nstart: 2026-11-05 15:00\nend: 16:00\nvenue: yizhan\nbranch: top\n"
+    "categories: 接待\nrrule: FREQ=WEEKLY;BYDAY=TH;COUNT=8\nexdate: [2026-11-26]\n---\n茶叙。\n"
+)
+DELETIONS = {
+    "a one-off activity": ["content/events/2026/newyear.md"],
+    "a recurring one": [TEA],
+    "two at once": ["content/events/2026/newyear.md", TEA],
+}
+
+
+@pytest.mark.parametrize("case", sorted(DELETIONS))
+def test_a_deleted_activity_refreshes_what_the_full_build_changes(site: Path, case: str) -> None:
+    """A deleted activity file: its page, calendar and redirects go, and the listings,
+    calendars and organisation pages that carried it no longer show it."""
+    (site / TEA).write_text(TEA_TEXT, encoding="utf-8")  # a second activity of 接待
+    previous, pages0, files0 = full_plan(site)
+    outputs = Outputs(previous.site, previous.views)
+    outputs.warm()
+    for rel in DELETIONS[case]:
+        (site / rel).unlink()
+    refreshed = refresh(previous, DELETIONS[case], outputs)
+    after, pages1, files1 = full_plan(site)
+    check_refreshed(refreshed, (pages0, files0), (pages1, files1))
+    assert refreshed is not None and refreshed.gone_pages and refreshed.gone_files
+    assert refreshed.previous.views == after.views
+    assert refreshed.previous.site.events == after.site.events
+    assert outputs.feeds == calendar_feeds(after.site)
+    # the next save starts from the site without it
+    edit(site, SALON, "title: 白领沙龙", "title: 白领沙龙（新版）")
+    again = refresh(refreshed.previous, [SALON], outputs)
+    check_refreshed(again, (pages1, files1), full_plan(site)[1:])
+
+
+def test_a_renamed_activity_is_deleted_and_added(site: Path) -> None:
+    """Renaming a file moves the activity to the address of its new name (no redirect: the
+    repository has not seen the rename yet)."""
+    previous, pages0, files0 = full_plan(site)
+    outputs = Outputs(previous.site, previous.views)
+    old, new = "content/events/2026/newyear.md", "content/events/2026/kuanian.md"
+    (site / old).rename(site / new)
+    refreshed = refresh(previous, [old, new], outputs)
+    _, pages1, files1 = full_plan(site)
+    check_refreshed(refreshed, (pages0, files0), (pages1, files1))
+    assert refreshed is not None
+    assert "events/kuanian/index.md" in {p.src_uri for p in refreshed.pages}
+    assert "events/newyear/event.ics" in refreshed.gone_files
+
+
+def test_redirects_follow_an_edit_and_a_deletion(tmp_path: Path) -> None:
+    """An activity renamed in the repository has a redirect at its former address, which
+    shows its title: an edit of the title rewrites it, a deletion takes it away."""
+    site = copy_site(FIXTURE_SITE, tmp_path / "site")
+    with_history(site)
+    git(site, "init", "-q")
+    git(site, "add", "-A")
+    git(site, "commit", "-q", "-m", "站点")
+    rel = "content/events/2026/kuanian.md"
+    git(site, "mv", "content/events/2026/newyear.md", rel)
+    git(site, "commit", "-q", "-m", "改名")
+    previous, pages0, files0 = full_plan(site)
+    assert "events/newyear/index.html" in files0
+    outputs = Outputs(previous.site, previous.views)
+    edit(site, rel, "title: 跨年夜", "title: 新年夜")
+    edited = refresh(previous, [rel], outputs)
+    pages1, files1 = full_plan(site)[1:]
+    check_refreshed(edited, (pages0, files0), (pages1, files1))
+    assert edited is not None
+    assert "新年夜" in next(
+        f.content.decode() for f in edited.files if f.path == "events/newyear/index.html"
+    )
+    (site / rel).unlink()
+    deleted = refresh(edited.previous, [rel], outputs)
+    check_refreshed(deleted, (pages1, files1), full_plan(site)[1:])
+    assert deleted is not None and "events/newyear/index.html" in deleted.gone_files
+
+
+def test_deletions_reaching_further_wait_for_the_full_build(site: Path) -> None:
+    """The full run reports (or renders differently) what named a deleted activity (the
+    about page links to the salon, a milestone to the sports day), and takes away the page of
+    a category no activity is in any more (the cancelled market's)."""
+    previous, _, _ = full_plan(site)
+    outputs = Outputs(previous.site, previous.views)
+    for rel in (SALON, "content/events/2026/sports.md", "content/events/2026/cancelled.md"):
+        text = (site / rel).read_text(encoding="utf-8")
+        (site / rel).unlink()
+        assert refresh(previous, [rel], outputs) is None, rel
+        (site / rel).write_text(text, encoding="utf-8")
+
+
 def test_deleted_and_foreign_files_wait_for_the_full_build(site: Path) -> None:
     previous, _, _ = full_plan(site)
     outputs = Outputs(previous.site, previous.views)
-    (site / "content/events/2026/paris.md").unlink()
-    assert refresh(previous, ["content/events/2026/paris.md"], outputs) is None
+    (site / "content/news/escape.md").unlink()  # an article
+    assert refresh(previous, ["content/news/escape.md"], outputs) is None
+    assert refresh(previous, ["content/events/2026"], outputs) is None  # a folder gone
     assert refresh(previous, ["mkdocs.yml"], outputs) is None
     edit(site, SALON, "title: 白领沙龙", "title: 白领沙龙（新版）")
     assert refresh(previous, [SALON, "mkdocs.yml"], outputs) is None

@@ -312,6 +312,65 @@ def test_a_new_file_is_shown_and_listed_before_the_full_build(preview: Any, case
     assert before.keys() < rebuilt.keys()
 
 
+GONE = {
+    "deleted": ("content/events/2026/newyear.md", None),
+    "renamed": ("content/events/2026/newyear.md", "content/events/2026/kuanian.md"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(GONE))
+def test_a_deleted_or_renamed_activity_goes_before_the_full_build(preview: Any, case: str) -> None:
+    """Issue 5: a deleted activity's page and calendar are not found at once (no wait for the
+    rebuild), the listings and feeds no longer carry it, and the served folder is then what
+    the full rebuild writes (the sitemap waits for it); renamed, it moves to its new address."""
+    old, new = GONE[case]
+    served = Path(preview.server.root)
+    before = files_of(served)
+    assert "跨年夜" in before["events/index.html"].decode("utf-8")
+    source = preview.config_file.parent / old
+    changed = {str(source)}
+    if new is None:
+        source.unlink()
+    else:
+        source.rename(preview.config_file.parent / new)
+        changed.add(str(preview.config_file.parent / new))
+    rels = preview.site_relative(changed)
+    assert preview.refresh(rels)
+    server = preview.server
+    answers: list[str] = []
+    server.show_refreshed(preview.held_back, preview.taken_away)
+    try:
+        for path in (
+            "/repo/events/newyear/",
+            "/repo/events/newyear",
+            "/repo/events/newyear/event.ics",
+        ):
+            assert server._serve_request({"PATH_INFO": path}, answers.append) is None, path
+        assert answers == []  # not found (MkDocs answers 404), without waiting
+        assert server.early_file("/repo/sitemap.xml") is None  # waits for the full build
+        assert server.early_file("/repo/calendar.ics") is not None
+    finally:
+        server.end_early()
+    refreshed = files_of(served)
+    assert "events/newyear/index.html" not in refreshed
+    assert not (served / "events/newyear").exists()
+    for listing in (
+        "events/index.html",
+        "calendar.ics",
+        "events.json",
+        "clubs/guangying/index.html",
+    ):
+        text = refreshed[listing].decode("utf-8")
+        assert "newyear/" not in text, listing
+        assert ("跨年夜" in text) == (new is not None), listing
+        assert ("kuanian/" in text) == (new is not None), listing
+    preview.full_build(preview.load_config(new_folder()))
+    rebuilt = files_of(Path(preview.server.root))
+    assert refreshed.keys() == rebuilt.keys()
+    differ = [path for path in rebuilt if refreshed[path] != rebuilt[path]]
+    assert differ == ["sitemap.xml", "sitemap.xml.gz"]
+
+
 def test_a_new_activity_where_a_file_is_served_already_waits_for_the_full_build(
     preview: Any,
 ) -> None:

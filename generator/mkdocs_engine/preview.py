@@ -27,6 +27,7 @@ step 3 only. A build with problems logs them and keeps serving the previous site
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -181,6 +182,8 @@ class PreviewServer(LiveReloadServer):
         """Every file of the served folder is up to date (``show_refreshed``)."""
         self.held: frozenset[str] = frozenset()
         """Files of the served folder the refresh did not bring up to date: they wait."""
+        self.gone: frozenset[str] = frozenset()
+        """Files the refresh took out of the served folder: not found at once."""
 
     bound = False
     """Whether the address is taken (``claim_address``)."""
@@ -259,13 +262,14 @@ class PreviewServer(LiveReloadServer):
             # A new epoch for the full build: requests for other files wait until it is visible.
             self._wanted_epoch = max(int(time.monotonic() * 1000), self._visible_epoch + 1)
 
-    def show_refreshed(self, held: Iterable[str] = ()) -> None:
+    def show_refreshed(self, held: Iterable[str] = (), gone: Iterable[str] = ()) -> None:
         """Let browsers reload now and every request be answered from the served folder but
         for the files ``held``: its listings and feeds are up to date; the full build under
-        way replaces it later."""
+        way replaces it later. The files ``gone`` (a deleted activity's) are not found."""
         with self._epoch_cond:
             self.refreshed = True
             self.held = frozenset(held)
+            self.gone = frozenset(gone)
             self._visible_epoch = self._wanted_epoch
             self._epoch_cond.notify_all()
             self._wanted_epoch = max(int(time.monotonic() * 1000), self._visible_epoch + 1)
@@ -275,11 +279,14 @@ class PreviewServer(LiveReloadServer):
             self.early = frozenset()
             self.refreshed = False
             self.held = frozenset()
+            self.gone = frozenset()
 
     def _serve_request(self, environ: Any, start_response: Any) -> Iterable[bytes] | None:
         path = environ["PATH_INFO"].encode("latin-1").decode("utf-8", "ignore")
         if path.startswith("/livereload/"):
             return super()._serve_request(environ, start_response)
+        if self.is_gone(path):
+            return None  # not found now, without waiting for the full build
         folder = self.served_path(path) if self.refreshed and not path.endswith("/") else None
         if folder is not None and os.path.isfile(os.path.join(folder, "index.html")):
             # a folder asked without its slash, as MkDocs answers it, without waiting
@@ -303,6 +310,15 @@ class PreviewServer(LiveReloadServer):
             [("Content-Type", self._guess_type(target)), ("Content-Length", str(len(content)))],
         )
         return [content]
+
+    def is_gone(self, path: str) -> bool:
+        """Whether the refresh took away the file a request path names (a folder's page too,
+        asked with or without its slash)."""
+        gone = self.gone
+        if not (gone and self.refreshed):
+            return False
+        target = self.served_path(path.rstrip("/"))
+        return target is not None and (target in gone or os.path.join(target, "index.html") in gone)
 
     def early_file(self, path: str) -> str | None:
         """The early page or refreshed file a request path names, if any."""
@@ -342,6 +358,8 @@ class Preview:
         self.outputs: Outputs | None = None
         self.held_back: list[str] = []
         """Served files the last refresh left to the full build (``PreviewServer.held``)."""
+        self.taken_away: list[str] = []
+        """Files the last refresh took out of the served folder (``PreviewServer.gone``)."""
         self.placed: set[str] = set()
         """New pages the quick step of this save wrote into the served folder."""
         self.prepared = threading.Event()
@@ -441,7 +459,7 @@ class Preview:
         with heap.collector_paused():
             refreshed = self.refresh(rels)
         if refreshed:
-            self.server.show_refreshed(self.held_back)
+            self.server.show_refreshed(self.held_back, self.taken_away)
             log.info(
                 f"yizhan: listings and feeds refreshed in {time.perf_counter() - started:.2f} s "
                 f"({refreshed})"
@@ -522,7 +540,7 @@ class Preview:
         what was written, or "" when the edit is left to the full build."""
         setup, fast = self.lean_setup(), self.fast
         previous, outputs = self.previous, self.outputs
-        self.held_back = []
+        self.held_back, self.taken_away = [], []
         if rels is None or setup is None or fast is None or previous is None or outputs is None:
             return ""
         try:
@@ -530,11 +548,19 @@ class Preview:
             refreshed = refresh.refresh(previous, rels, outputs)
             if refreshed is None or self.takes_occupied_place(refreshed.pages):
                 return ""
-            # A new page goes into the sitemap, in the plan's order: left to the full build.
+            # A new page goes into the sitemap, in the plan's order, and a page gone out of
+            # it: left to the full build.
             added = any(self.is_new(spec) for spec in refreshed.pages)
             root = Path(self.server.root)
-            self.held_back = [str(root / name) for name in SITEMAPS] if added else []
+            held = added or refreshed.gone_pages
+            self.held_back = [str(root / name) for name in SITEMAPS] if held else []
             made = time.perf_counter() - started
+            # A deleted activity's address may be another's former one: its redirect replaces
+            # the page (in ``files``), so what is rewritten is not taken away.
+            written = {f.path for f in refreshed.files}
+            gone = [output_path(spec.path) for spec in refreshed.gone_pages]
+            gone = [rel for rel in [*gone, *refreshed.gone_files] if rel not in written]
+            self.taken_away = [self.remove(rel) for rel in gone]
             listed = {spec.src_uri for spec in fast.listed}
             for spec in refreshed.pages:
                 if spec.src_uri in listed:
@@ -549,7 +575,10 @@ class Preview:
             return ""
         self.previous = refreshed.previous
         pages, files = len(refreshed.pages), len(refreshed.files)
-        return f"{pages} pages and {files} files, made in {made:.2f} s"
+        away = len(self.taken_away)
+        return f"{pages} pages and {files} files, made in {made:.2f} s" + (
+            f", {away} taken away" if away else ""
+        )
 
     def write_page(self, setup: Setup, spec: PageSpec) -> str:
         return self.write(output_path(spec.path), renderer_for(setup).render(spec).html)
@@ -624,6 +653,16 @@ class Preview:
         temporary = target.with_name(f".{target.name}.quick")
         temporary.write_bytes(content)
         os.replace(temporary, target)
+        return str(target)
+
+    def remove(self, rel: str) -> str:
+        """Take one file out of the served folder (its folder too, once empty: an activity's
+        own folder); its path."""
+        check_output_path(rel)
+        target = Path(self.server.root) / rel
+        target.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # not empty, or gone already
+            target.parent.rmdir()
         return str(target)
 
     def full_build(

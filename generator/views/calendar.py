@@ -201,7 +201,8 @@ def assembled(
 def updated(before: CalendarViews, site: Site, changed: Iterable[str]) -> CalendarViews:
     """``derive(site)``, from ``before``: the calendar of a site that differs from ``site``
     only in the activities ``changed`` (the live preview's refresh, issue 5: their
-    occurrences are taken out and put back in order instead of sorting the whole site's)."""
+    occurrences are taken out and put back in order instead of sorting the whole site's; a
+    changed one no longer in ``site`` was deleted, and only goes)."""
     cfg = site.config
     window = Window.of(site)
     zone, order = window.zone, window.order
@@ -212,6 +213,9 @@ def updated(before: CalendarViews, site: Site, changed: Iterable[str]) -> Calend
     coming: list[Occurrence] = []
     went: list[Occurrence] = []
     for event_id in sorted(gone):
+        if event_id not in site.events:
+            by_event.pop(event_id, None)
+            continue
         occs = window.occurrences(site.events[event_id])
         by_event[event_id] = occs
         for occ in occs:
