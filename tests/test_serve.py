@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -334,12 +335,24 @@ def test_a_deleted_or_renamed_activity_goes_before_the_full_build(preview: Any, 
     else:
         source.rename(preview.config_file.parent / new)
         changed.add(str(preview.config_file.parent / new))
+    server = preview.server
+    with server._epoch_cond:  # a rebuild is under way: requests wait for it
+        server._wanted_epoch = server._visible_epoch + 1
+    waiting: list[object] = []
+    early = threading.Thread(
+        target=lambda: waiting.append(
+            server._serve_request({"PATH_INFO": "/repo/events/newyear/"}, print)
+        )
+    )
+    early.start()
     rels = preview.site_relative(changed)
     assert preview.refresh(rels)
-    server = preview.server
+    assert early.is_alive()
     answers: list[str] = []
     server.show_refreshed(preview.held_back, preview.taken_away)
     try:
+        early.join(5)
+        assert waiting == [None]  # a request made before the refresh: not found once it is
         for path in (
             "/repo/events/newyear/",
             "/repo/events/newyear",

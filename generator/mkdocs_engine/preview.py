@@ -294,12 +294,20 @@ class PreviewServer(LiveReloadServer):
             return []
         with self._epoch_cond:
             # As MkDocs: wait for the build under way, unless this page is ready early (a
-            # request made while the quick pages were being written is answered with them).
+            # request made while the quick pages were being written is answered with them,
+            # or not found when the refresh took it away).
             self._epoch_cond.wait_for(
-                lambda: self._visible_epoch == self._wanted_epoch or self.early_file(path)
+                lambda: (
+                    self._visible_epoch == self._wanted_epoch
+                    or self.early_file(path)
+                    or self.is_gone(path)
+                )
             )
             target = self.early_file(path)
+            gone = target is None and self.is_gone(path)
             epoch = self._visible_epoch
+        if gone:
+            return None
         if target is None:
             return super()._serve_request(environ, start_response)
         content = Path(target).read_bytes()
