@@ -18,13 +18,14 @@ page and the tag list when tags change), its own and its neighbours' pages, its 
 pages, and the RSS channels and JSON Feed whose articles read differently. A new activity
 or article is an edit from nothing: its own page (and an activity's calendar) is added, at an
 address no page or redirect of the last build had, and so is the index or tag page an article
-more begins. A deleted activity is an edit to nothing: its page, calendar and redirects go
-(``Refreshed.gone_pages``, ``gone_files``), and the same listings and feeds are made again; a
-renamed one is a deletion and a new activity. Anything beyond that (a deleted article, a deleted
-activity that a milestone or a page links to, a month, category or tag page appearing or
-going, a new first year of a time zone, another kind of file, an edit with an error) is left to
-the full run (``None``). Tests hold each refresh to the full plan's changes, page by page and
-byte by byte.
+more begins. A deleted activity or article is an edit to nothing: its page goes (an
+activity's calendar and redirects too; ``Refreshed.gone_pages``, ``gone_files``), and so do
+the index or tag pages one article less ends; the same listings and feeds are made again. A
+renamed file is a deletion and a new file. Anything beyond that (a deleted activity or article
+that a milestone or a page links to, a month, category or tag appearing or going, a new first
+year of a time zone, another kind of file, an edit with an error) is left to the full run
+(``None``). Tests hold each refresh to the full plan's changes, page by page and byte by
+byte.
 """
 
 from __future__ import annotations
@@ -127,16 +128,18 @@ def refresh(previous: Previous, changed: Iterable[str], outputs: Outputs) -> Ref
     edits = edited_entities(previous, changed)
     if edits is None or outputs.site is not site:
         return None
-    events_edited, news_edited, removed = edits
-    if removed and referenced(previous, removed):
+    events_edited, news_edited = edits.events, edits.news
+    removed, removed_news = edits.removed_events, edits.removed_news
+    if (removed or removed_news) and referenced(previous, edits):
         return None
     # in id order, as ``validate`` makes them (a new activity's place among the others)
     kept = {i: e for i, e in {**site.events, **events_edited}.items() if i not in removed}
     site = replace(site, events=dict(sorted(kept.items())))
     kept_history = {i: h for i, h in site.history.items() if i not in removed}
     site = replace(site, history={**kept_history, **histories(previous, site, events_edited)})
-    if news_edited:
-        articles = [news_edited.get(item.id, item) for item in site.news]
+    articles_changed = bool(news_edited or removed_news)
+    if articles_changed:
+        articles = [news_edited.get(n.id, n) for n in site.news if n.id not in removed_news]
         known = {item.id for item in site.news}
         articles.extend(item for i, item in news_edited.items() if i not in known)
         articles.sort(key=lambda n: (n.date, n.id), reverse=True)  # as ``validate`` orders them
@@ -145,7 +148,7 @@ def refresh(previous: Previous, changed: Iterable[str], outputs: Outputs) -> Ref
     views = Views(
         calendar=calendar.updated(before.calendar, site, [*events_edited, *removed]),
         # perf (issue 5): the views an edit cannot change are the last build's
-        news=news_views.derive(site) if news_edited else before.news,
+        news=news_views.derive(site) if articles_changed else before.news,
         orgs=(
             before.orgs
             if not removed and same_organisers(previous.site.events, events_edited)
@@ -154,12 +157,12 @@ def refresh(previous: Previous, changed: Iterable[str], outputs: Outputs) -> Ref
     )
     if not same_listings(previous.views, views):
         return None
-    pages = planned_pages(previous, site, views, events_edited, news_edited, removed)
-    if pages is None:
+    planned = planned_pages(previous, site, views, edits)
+    if planned is None:
         return None
-    gone_pages = tuple(previous.pages[own_page(e)] for e in removed.values())
+    pages, gone = planned
     files: list[FileSpec] = []
-    if news_edited:
+    if articles_changed:
         made = news_files(previous, site, views)
         if made is None:
             return None
@@ -178,7 +181,6 @@ def refresh(previous: Previous, changed: Iterable[str], outputs: Outputs) -> Ref
     else:  # the activities' outputs stay as they are, for the next refresh
         outputs.site, outputs.views, outputs.writer.site = site, views, site
     changed_pages = tuple(p for p in pages if previous.pages.get(p.src_uri) != p)
-    gone = {p.src_uri for p in gone_pages}
     kept_pages = {uri: p for uri, p in previous.pages.items() if uri not in gone}
     now = replace(
         previous,
@@ -186,60 +188,77 @@ def refresh(previous: Previous, changed: Iterable[str], outputs: Outputs) -> Ref
         views=views,
         pages={**kept_pages, **{p.src_uri: p for p in changed_pages}},
     )
+    gone_pages = tuple(previous.pages[uri] for uri in sorted(gone))
     return Refreshed(now, changed_pages, tuple(files), gone_pages, tuple(gone_files))
 
 
-Edits = tuple[dict[str, Event], dict[str, NewsItem], dict[str, Event]]
+@dataclass(frozen=True)
+class Edits:
+    """What the saved and deleted files are, by id."""
+
+    events: dict[str, Event]
+    news: dict[str, NewsItem]
+    removed_events: dict[str, Event]
+    removed_news: dict[str, NewsItem]
 
 
 def edited_entities(previous: Previous, changed: Iterable[str]) -> Edits | None:
-    """The saved activities and articles by id, and the deleted activities by id; None unless
-    each saved one is published, without errors, and an existing one keeping its file and slug
-    or a new one taking a free address (``quick.new_activity``, ``quick.new_article``), and
-    each file gone was an activity's."""
-    events_edited: dict[str, Event] = {}
-    news_edited: dict[str, NewsItem] = {}
-    removed: dict[str, Event] = {}
-    by_source: dict[str, Event] | None = None
+    """The saved and the deleted activities and articles; None unless each saved one is
+    published, without errors, and an existing one keeping its file and slug or a new one
+    taking a free address (``quick.new_activity``, ``quick.new_article``), and each file gone
+    was an activity's or an article's."""
+    edits = Edits({}, {}, {}, {})
+    by_source: dict[str, Event | NewsItem] | None = None
     for rel in sorted(set(changed)):
         if not (previous.root / rel).exists():
             if by_source is None:
                 by_source = {e.source.path: e for e in previous.site.events.values()}
+                by_source.update((n.source.path, n) for n in previous.site.news)
             gone = by_source.get(rel)
-            if gone is None:  # an article, another kind of file, a folder: the full run
+            if isinstance(gone, Event):
+                edits.removed_events[gone.id] = gone
+            elif isinstance(gone, NewsItem):
+                edits.removed_news[gone.id] = gone
+            else:  # another kind of file, a folder: the full run
                 return None
-            removed[gone.id] = gone
             continue
         entity = reloaded(previous, rel)
         if isinstance(entity, Event):
             if not (same_activity(previous, entity) or new_activity(previous, entity)):
                 return None
-            events_edited[entity.id] = entity
+            edits.events[entity.id] = entity
         elif isinstance(entity, NewsItem):
             if not (same_article(previous, entity) or new_article(previous, entity)):
                 return None
-            news_edited[entity.id] = entity
+            edits.news[entity.id] = entity
         else:
             return None
-    if not (events_edited or news_edited or removed):
+    if not (edits.events or edits.news or edits.removed_events or edits.removed_news):
         return None
-    return events_edited, news_edited, removed
+    return edits
 
 
-def own_page(event: Event) -> str:
-    """The source name (``PageSpec.src_uri``) of an activity's own page."""
-    return f"{urls.event(event.slug)}index.md"
+def own_page(entity: Event | NewsItem) -> str:
+    """The source name (``PageSpec.src_uri``) of an activity's or article's own page."""
+    folder = urls.event(entity.slug) if isinstance(entity, Event) else urls.news(entity.slug)
+    return f"{folder}index.md"
 
 
-def referenced(previous: Previous, removed: Mapping[str, Event]) -> bool:
+def referenced(previous: Previous, edits: Edits) -> bool:
     """Whether something the full run would report or render differently names a deleted
-    activity: a milestone's link, or a link in any page's Markdown (the generated pages' and
-    the free pages' of the content folder), found by the activity's file name or address (a
+    activity or article: a milestone's link, or a link in any page's Markdown (the generated
+    pages' and the free pages' of the content folder), found by the file name or address (a
     mention of either in plain text only costs the refresh)."""
-    if any(m.link_kind == "event" and m.link in removed for m in previous.site.milestones):
+    events, news = edits.removed_events, edits.removed_news
+    if any(
+        (m.link_kind == "event" and m.link in events) or (m.link_kind == "news" and m.link in news)
+        for m in previous.site.milestones
+    ):
         return True
-    names = {name for e in removed.values() for name in (PurePosixPath(e.source.path).name, e.slug)}
-    bodies = (page.markdown for page in previous.pages.values())
+    gone: list[Event | NewsItem] = [*events.values(), *news.values()]
+    names = {name for e in gone for name in (PurePosixPath(e.source.path).name, e.slug)}
+    own = {own_page(e) for e in gone}
+    bodies = (page.markdown for uri, page in previous.pages.items() if uri not in own)
     return any(name in body for body in (*bodies, *free_pages(previous)) for name in names)
 
 
@@ -303,26 +322,27 @@ def same_listings(before: Views, now: Views) -> bool:
 
 
 def planned_pages(
-    previous: Previous,
-    site: Site,
-    views: Views,
-    events_edited: Mapping[str, Event],
-    news_edited: Mapping[str, NewsItem],
-    removed: Mapping[str, Event],
-) -> list[PageSpec] | None:
-    """The pages the edited and deleted activities and the edited articles are or were on,
-    and the edited ones' own; None if a page is new but a new activity's or article's own and
-    the index and tag pages a new article adds (the full run adds other pages)."""
+    previous: Previous, site: Site, views: Views, edits: Edits
+) -> tuple[list[PageSpec], set[str]] | None:
+    """The pages the saved and deleted activities and articles are or were on, the saved
+    ones' own, and the source names of the pages that go (deleted ones' own, and the index and
+    tag pages an article less ends); None if a page is new but a new activity's or article's
+    own and the index and tag pages a new article adds (the full run adds other pages)."""
     before = previous.site.events
     known = {item.id for item in previous.site.news}
-    added = {own_page(e) for i, e in events_edited.items() if i not in before}
-    added.update(f"{urls.news(n.slug)}index.md" for i, n in news_edited.items() if i not in known)
+    added = {own_page(e) for i, e in edits.events.items() if i not in before}
+    added.update(own_page(n) for i, n in edits.news.items() if i not in known)
+    removed: list[Event | NewsItem] = [*edits.removed_events.values(), *edits.removed_news.values()]
+    gone = {own_page(e) for e in removed}
     made = [*home.pages(site, views)]
     organisers: set[str] = set()
-    if events_edited or removed:
-        made.extend(activity_pages(previous, site, views, events_edited, removed, organisers))
-    if news_edited:
-        found = article_pages(previous, site, views, news_edited, organisers, added)
+    if edits.events or edits.removed_events:
+        made.extend(
+            activity_pages(previous, site, views, edits.events, edits.removed_events, organisers)
+        )
+    if edits.news or edits.removed_news:
+        edited = {**edits.news, **edits.removed_news}
+        found = article_pages(previous, site, views, edited, organisers, added, gone)
         if found is None:
             return None
         made.extend(found)
@@ -331,7 +351,9 @@ def planned_pages(
     pages = [rebase_page(p, content_dir, previous.moved) for p in made]
     if any(p.src_uri not in previous.pages and p.src_uri not in added for p in pages):
         return None
-    return pages
+    if not gone <= previous.pages.keys():
+        return None
+    return pages, gone
 
 
 def activity_pages(
@@ -374,33 +396,33 @@ def article_pages(
     edited: Mapping[str, NewsItem],
     organisers: set[str],
     grown: set[str],
+    shrunk: set[str],
 ) -> list[PageSpec] | None:
-    """The news pages the edited articles are or were on (index and tag pages, their own
-    and their neighbours' pages); their branches and clubs go into ``organisers``, and pages
-    of the index or of a tag that a new article adds at their end into ``grown``. None when
-    other news pages appear or go (a page less, a tag new, gone or renamed)."""
+    """The news pages the saved or deleted articles ``edited`` are or were on (index and tag
+    pages, the saved ones' own and their neighbours' pages); their branches and clubs go into
+    ``organisers``, pages of the index or of a tag that a new article adds at their end into
+    ``grown``, and those an article less ends into ``shrunk``. None when a tag appears, goes
+    or is renamed."""
     before, now = previous.views.news, views.news
-    per_page = site.config.news_per_page
 
     def shape(news: news_views.NewsViews) -> list[tuple[str, str]]:
         return [(t.slug, t.name) for t in news.tags]
 
-    def sizes(news: news_views.NewsViews) -> list[int]:
-        return [len(news_views.chunked(t.items, per_page)) for t in news.tags]
-
-    if len(now.pages) < len(before.pages) or shape(before) != shape(now):
+    if shape(before) != shape(now):
         return None
-    had = dict(zip((t.slug for t in before.tags), sizes(before), strict=True))
-    if any(n < had[t.slug] for t, n in zip(now.tags, sizes(now), strict=True)):
-        return None
+    count = max(len(before.pages), len(now.pages))
+    olds = [*before.pages, *[None] * (count - len(before.pages))]
+    news = [*now.pages, *[None] * (count - len(now.pages))]
     tags = [tag for old, tag in zip(before.tags, now.tags, strict=True) if old != tag]
-    added = len(now.pages) - len(before.pages)
-    made = [
-        news_pages.index_page(site, views, page)
-        for old, page in zip([*before.pages, *[None] * added], now.pages, strict=True)
-        if old != page or (tags and page.number == 1)  # the first shows the tag cloud
-    ]
-    grown.update(spec.src_uri for spec in made[len(made) - added :])  # the last ``added``
+    made = []
+    for old, page in zip(olds, news, strict=True):
+        if page is None:
+            assert old is not None
+            shrunk.add(news_pages.index_page(previous.site, previous.views, old).src_uri)
+        elif old != page or (tags and page.number == 1):  # the first shows the tag cloud
+            made.append(news_pages.index_page(site, views, page))
+            if old is None:
+                grown.add(made[-1].src_uri)
     old_around, new_around = neighbours(before.items), neighbours(now.items)
     made.extend(
         news_pages.article_page(site, views, *around)
@@ -409,9 +431,12 @@ def article_pages(
     )
     if tags:
         made.append(news_pages.tags_page(site, views))
+    old_tags = {t.slug: t for t in before.tags}
     for tag in tags:
+        had = [spec.src_uri for spec in news_pages.tag_pages(previous.site, old_tags[tag.slug])]
         specs = list(news_pages.tag_pages(site, tag))
-        grown.update(spec.src_uri for spec in specs[had[tag.slug] :])
+        grown.update(spec.src_uri for spec in specs[len(had) :])
+        shrunk.update(had[len(specs) :])
         made.extend(specs)
     versions = [*edited.values(), *(n for n in previous.site.news if n.id in edited)]
     organisers.update(key for item in versions for key in (*item.branches, *item.clubs))

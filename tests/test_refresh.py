@@ -288,6 +288,76 @@ def test_a_new_article_starting_an_index_and_a_tag_page_refreshes_them(site: Pat
     assert len(new_pages) == 3, new_pages  # the article, /news/ and 党建's last page
 
 
+DELETED_ARTICLES = {
+    "the newest": ["content/news/2026/n44.md"],
+    "among the others (shifts every index page)": [N10],
+    "two, and an activity": ["content/news/2026/n03.md", N10, "content/events/2026/newyear.md"],
+}
+
+
+@pytest.mark.parametrize("case", sorted(DELETED_ARTICLES))
+def test_a_deleted_article_refreshes_what_the_full_build_changes(site: Path, case: str) -> None:
+    """A deleted article file: its page goes, its neighbours link each other, and the news
+    index, tag pages, organisers' pages, rss.xml and feed.json read as the full build makes
+    them."""
+    add_articles(site)
+    previous, pages0, files0 = full_plan(site)
+    outputs = Outputs(previous.site, previous.views)
+    for rel in DELETED_ARTICLES[case]:
+        (site / rel).unlink()
+    refreshed = refresh(previous, DELETED_ARTICLES[case], outputs)
+    after, *between = full_plan(site)
+    check_refreshed(refreshed, (pages0, files0), (between[0], between[1]))
+    assert refreshed is not None
+    own = {f"news/{Path(rel).stem}/index.md" for rel in DELETED_ARTICLES[case] if "/news/" in rel}
+    assert own <= {p.src_uri for p in refreshed.gone_pages}
+    assert refreshed.previous.views == after.views
+    edit(site, "content/news/2026/n20.md", "第20篇", "第二十篇")  # the next save starts here
+    again = refresh(refreshed.previous, ["content/news/2026/n20.md"], outputs)
+    check_refreshed(again, (between[0], between[1]), full_plan(site)[1:])
+
+
+@pytest.mark.parametrize("what", ["index", "tag"])
+def test_a_deleted_article_ending_an_index_or_tag_page_takes_it_away(site: Path, what: str) -> None:
+    """One article more than whole pages of /news/ (or of a tag): deleting one of them takes
+    the last page away."""
+    add_articles(site)
+    previous, _, _ = full_plan(site)
+    per_page = previous.site.config.news_per_page
+    news = previous.views.news
+    have = len(news.items) if what == "index" else len(news.tag_of["党建"].items)
+    for i in range((1 - have) % per_page):  # up to one more than whole pages
+        tag = "党建" if what == "tag" else ["志愿服务", "文体"][i % 2]
+        (site / f"content/news/2026/fill{i}.md").write_text(
+            f"---\ntitle: 补{i}\ndate: 2025-06-{1 + i % 28:02d} 09:00\ntags: [{tag}]\n---\n正文。\n",
+            encoding="utf-8",
+        )
+    previous, pages0, files0 = full_plan(site)
+    news = previous.views.news
+    counted = len(news.items) if what == "index" else len(news.tag_of["党建"].items)
+    if counted % per_page != 1:
+        pytest.skip("the fixture's counts could not be brought to one over whole pages")
+    rel = "content/news/2026/n01.md"  # tagged 党建
+    (site / rel).unlink()
+    refreshed = refresh(previous, [rel], Outputs(previous.site, previous.views))
+    after = full_plan(site)
+    check_refreshed(refreshed, (pages0, files0), after[1:])
+    assert refreshed is not None
+    assert len(refreshed.gone_pages) == 2, [p.src_uri for p in refreshed.gone_pages]
+
+
+def test_article_deletions_reaching_further_wait_for_the_full_build(site: Path) -> None:
+    """The articles link to the one on garbage sorting (and a milestone does); the one
+    with the tag 文体 is its only article."""
+    previous, _, _ = full_plan(site)
+    outputs = Outputs(previous.site, previous.views)
+    for rel in ("content/news/garbage.md", "content/news/escape.md"):
+        text = (site / rel).read_text(encoding="utf-8")
+        (site / rel).unlink()
+        assert refresh(previous, [rel], outputs) is None, rel
+        (site / rel).write_text(text, encoding="utf-8")
+
+
 def test_new_articles_reaching_further_wait_for_the_full_build(site: Path) -> None:
     add_articles(site)
     previous, _, _ = full_plan(site)
@@ -465,9 +535,11 @@ def test_deletions_reaching_further_wait_for_the_full_build(site: Path) -> None:
 def test_deleted_and_foreign_files_wait_for_the_full_build(site: Path) -> None:
     previous, _, _ = full_plan(site)
     outputs = Outputs(previous.site, previous.views)
-    (site / "content/news/escape.md").unlink()  # an article
-    assert refresh(previous, ["content/news/escape.md"], outputs) is None
     assert refresh(previous, ["content/events/2026"], outputs) is None  # a folder gone
+    venue = (site / "content/venues/yizhan.md").read_text(encoding="utf-8")
+    (site / "content/venues/yizhan.md").unlink()  # a venue
+    assert refresh(previous, ["content/venues/yizhan.md"], outputs) is None
+    (site / "content/venues/yizhan.md").write_text(venue, encoding="utf-8")
     assert refresh(previous, ["mkdocs.yml"], outputs) is None
     edit(site, SALON, "title: 白领沙龙", "title: 白领沙龙（新版）")
     assert refresh(previous, [SALON, "mkdocs.yml"], outputs) is None

@@ -384,6 +384,30 @@ def test_a_deleted_or_renamed_activity_goes_before_the_full_build(preview: Any, 
     assert differ == ["sitemap.xml", "sitemap.xml.gz"]
 
 
+def test_a_deleted_article_goes_before_the_full_build(preview: Any) -> None:
+    """Issue 5: a deleted article's page is not found at once, /news/ and the feeds no
+    longer carry it, and the served folder is then what the full rebuild writes."""
+    served = Path(preview.server.root)
+    assert "明年的新闻" in files_of(served)["news/index.html"].decode("utf-8")
+    source = preview.config_file.parent / "content/news/future.md"
+    source.unlink()
+    assert preview.refresh(preview.site_relative({str(source)}))
+    server = preview.server
+    server.show_refreshed(preview.held_back, preview.taken_away)
+    try:
+        assert server._serve_request({"PATH_INFO": "/repo/news/future/"}, print) is None
+    finally:
+        server.end_early()
+    refreshed = files_of(served)
+    for listing in ("news/index.html", "rss.xml", "feed.json", "index.html"):
+        assert "明年的新闻" not in refreshed[listing].decode("utf-8"), listing
+    preview.full_build(preview.load_config(new_folder()))
+    rebuilt = files_of(Path(preview.server.root))
+    assert refreshed.keys() == rebuilt.keys()
+    differ = [path for path in rebuilt if refreshed[path] != rebuilt[path]]
+    assert differ == ["sitemap.xml", "sitemap.xml.gz"]
+
+
 def test_a_new_activity_where_a_file_is_served_already_waits_for_the_full_build(
     preview: Any,
 ) -> None:
