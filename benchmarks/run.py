@@ -672,6 +672,9 @@ def time_serve(
     deleted_updated: list[float] = []
     added: list[Path] = []
     new_activities: list[tuple[Path, str]] = []
+    new_articles: list[tuple[Path, str]] = []
+    deleted_article_latencies: list[float] = []
+    deleted_article_updated: list[float] = []
     stale: list[str] = []
     try:
         while fetch(url) is None:
@@ -792,8 +795,7 @@ def time_serve(
             text = re.sub(r"(?m)^(title: ).*$", rf"\g<1>{marker}", text, count=1)
             path = folder / f"benchnew{int(time.time() * 1000) % 10**8}.md"
             added.append(path)
-            if kind == "activity":
-                new_activities.append((path, marker))
+            (new_activities if kind == "activity" else new_articles).append((path, marker))
             t_edit = time.perf_counter()
             path.write_text(text, encoding="utf-8")
             while marker not in (fetch(f"{base}{section}/{path.stem}/") or ""):
@@ -832,28 +834,40 @@ def time_serve(
             latency, update = add("article", source, article.parent, "news", ("news/", "rss.xml"))
             new_article_latencies.append(latency)
             new_article_updated.append(update)
-        # Deleted files: the new activities again, one by one (the site is as it was after).
-        for path, marker in new_activities[:deleted]:
+
+        # Deleted files: the new activities and articles again, one by one (the site is as it
+        # was after).
+        def delete(kind: str, path: Path, marker: str, section: str, dependents: tuple[str, ...]):
             t_edit = time.perf_counter()
             path.unlink()
-            while fetch(f"{base}events/{path.stem}/") is not None:  # until not found
+            while fetch(f"{base}{section}/{path.stem}/") is not None:  # until not found
                 if time.perf_counter() - t_edit > 600:
-                    raise SystemExit("the deleted activity's page never went")
+                    raise SystemExit(f"the deleted {kind}'s page never went")
                 time.sleep(0.05)
             latency = time.perf_counter() - t_edit
-            for dependent in ("events.json", "calendar.ics", month):
+            for dependent in dependents:
                 if marker in (fetch(base + dependent, timeout=600) or marker):
-                    stale.append(f"deleted activity {path.name}: {dependent}")
+                    stale.append(f"deleted {kind} {path.name}: {dependent}")
             update = time.perf_counter() - t_edit
-            deleted_latencies.append(latency)
-            deleted_updated.append(update)
             took = rebuild_done(t_edit)
             print(
-                f"  serve: deleted activity gone after {latency:.2f} s, from listings and feeds "
+                f"  serve: deleted {kind} gone after {latency:.2f} s, from listings and feeds "
                 f"after {update:.2f} s, full rebuild after {took:.1f} s",
                 flush=True,
             )
             time.sleep(1.5)
+            return latency, update
+
+        for path, marker in new_activities[:deleted]:
+            latency, update = delete(
+                "activity", path, marker, "events", ("events.json", "calendar.ics", month)
+            )
+            deleted_latencies.append(latency)
+            deleted_updated.append(update)
+        for path, marker in new_articles[:deleted]:
+            latency, update = delete("article", path, marker, "news", ("news/", "rss.xml"))
+            deleted_article_latencies.append(latency)
+            deleted_article_updated.append(update)
     finally:
         for path in added:
             path.unlink(missing_ok=True)
@@ -877,6 +891,7 @@ def time_serve(
         **saves("new_activity", new_latencies, new_updated),
         **saves("new_article", new_article_latencies, new_article_updated),
         **saves("deleted_activity", deleted_latencies, deleted_updated),
+        **saves("deleted_article", deleted_article_latencies, deleted_article_updated),
         "edited": activity.relative_to(site).as_posix(),
         "stale_after_edit": stale,
     }
@@ -985,7 +1000,7 @@ def main() -> None:
         "--deletions",
         type=int,
         default=3,
-        help="new activities deleted again (at most --new-activities)",
+        help="new activities and articles deleted again (at most --new-activities)",
     )
     parser.add_argument(
         "--settle",

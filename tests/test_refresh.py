@@ -8,6 +8,7 @@ byte for byte, and nothing else may be; edits that reach further are left to the
 
 from __future__ import annotations
 
+import itertools
 import os
 import subprocess
 from dataclasses import replace
@@ -653,4 +654,12 @@ def test_feeds_and_zone_years_updated_are_the_ones_derived(site: Path) -> None:
             assert updated_feeds(feeds, before.events, now, changed) == calendar_feeds(now)
             assert first_years(years, before.events, now, changed) == ical.zone_first_years(now)
             checked += 1
-    assert checked >= 50
+    # each activity deleted, alone and with the next one
+    ids = sorted(before.events)
+    for removed_ids in [*([i] for i in ids), *itertools.pairwise(ids)]:
+        gone = {i: before.events[i] for i in removed_ids}
+        now = replace(before, events={i: e for i, e in before.events.items() if i not in gone})
+        assert updated_feeds(feeds, before.events, now, {}, gone) == calendar_feeds(now)
+        assert first_years(years, before.events, now, {}, gone) == ical.zone_first_years(now)
+        checked += 1
+    assert checked >= 60
