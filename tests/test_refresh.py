@@ -483,7 +483,10 @@ def test_a_renamed_activity_is_deleted_and_added(site: Path) -> None:
     previous, pages0, files0 = full_plan(site)
     outputs = Outputs(previous.site, previous.views)
     old, new = "content/events/2026/newyear.md", "content/events/2026/kuanian.md"
-    (site / old).rename(site / new)
+    if previous.repository is not None:
+        git(site, "mv", old, new)  # staged, not committed
+    else:
+        (site / old).rename(site / new)
     refreshed = refresh(previous, [old, new], outputs)
     _, pages1, files1 = full_plan(site)
     check_refreshed(refreshed, (pages0, files0), (pages1, files1))

@@ -342,13 +342,13 @@ def test_a_deleted_or_renamed_activity_goes_before_the_full_build(preview: Any, 
     early = threading.Thread(
         target=lambda: waiting.append(
             server._serve_request({"PATH_INFO": "/repo/events/newyear/"}, print)
-        )
+        ),
+        daemon=True,
     )
     early.start()
     rels = preview.site_relative(changed)
     assert preview.refresh(rels)
     assert early.is_alive()
-    answers: list[str] = []
     server.show_refreshed(preview.held_back, preview.taken_away)
     try:
         early.join(5)
@@ -358,8 +358,7 @@ def test_a_deleted_or_renamed_activity_goes_before_the_full_build(preview: Any, 
             "/repo/events/newyear",
             "/repo/events/newyear/event.ics",
         ):
-            assert server._serve_request({"PATH_INFO": path}, answers.append) is None, path
-        assert answers == []  # not found (MkDocs answers 404), without waiting
+            assert answer(server, path) == (None, None), path  # not found (MkDocs: 404)
         assert server.early_file("/repo/sitemap.xml") is None  # waits for the full build
         assert server.early_file("/repo/calendar.ics") is not None
     finally:
@@ -384,6 +383,45 @@ def test_a_deleted_or_renamed_activity_goes_before_the_full_build(preview: Any, 
     assert differ == ["sitemap.xml", "sitemap.xml.gz"]
 
 
+def answer(server: Any, path: str, seconds: float = 10) -> tuple[str | None, bytes | None]:
+    """The preview server's answer to a GET of ``path``: (status, body), or (None, None) for
+    not found; fails if it is still waiting (for a rebuild) after ``seconds``."""
+    got: list[tuple[str | None, bytes | None]] = []
+    statuses: list[str] = []
+
+    def ask() -> None:
+        body = server._serve_request({"PATH_INFO": path}, lambda s, _: statuses.append(s))
+        got.append((statuses[-1] if statuses else None, None if body is None else b"".join(body)))
+
+    thread = threading.Thread(target=ask, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert got, f"{path}: still waiting after {seconds} s"
+    return got[0]
+
+
+def test_deletions_in_a_row_stay_gone_until_an_address_is_taken_again(preview: Any) -> None:
+    """Saves before the full rebuild is served: each deleted activity's page stays not found
+    (not only the last one's), and a new activity at a deleted one's address is served."""
+    root, server = preview.config_file.parent, preview.server
+    tea, newyear = root / "content/events/tea.md", root / "content/events/2026/newyear.md"
+    tea.write_text(NEW_ACTIVITY.replace("新春联欢会", "书记茶叙"), encoding="utf-8")
+    preview.preview({str(tea)})  # a new activity, then both deleted one after the other
+    for gone in (newyear, tea):
+        gone.unlink()
+        preview.preview({str(gone)})
+    try:
+        for path in ("/repo/events/newyear/", "/repo/events/tea/", "/repo/events/tea/event.ics"):
+            assert answer(server, path) == (None, None), path
+        newyear.write_text(NEW_ACTIVITY.replace("新春联欢会", "新的跨年夜"), encoding="utf-8")
+        preview.preview({str(newyear)})
+        status, body = answer(server, "/repo/events/newyear/")
+        assert status == "200 OK" and body is not None and "新的跨年夜".encode() in body
+        assert answer(server, "/repo/events/tea/") == (None, None)
+    finally:
+        server.end_early()
+
+
 def test_a_deleted_article_goes_before_the_full_build(preview: Any) -> None:
     """Issue 5: a deleted article's page is not found at once, /news/ and the feeds no
     longer carry it, and the served folder is then what the full rebuild writes."""
@@ -395,7 +433,7 @@ def test_a_deleted_article_goes_before_the_full_build(preview: Any) -> None:
     server = preview.server
     server.show_refreshed(preview.held_back, preview.taken_away)
     try:
-        assert server._serve_request({"PATH_INFO": "/repo/news/future/"}, print) is None
+        assert answer(server, "/repo/news/future/") == (None, None)
     finally:
         server.end_early()
     refreshed = files_of(served)

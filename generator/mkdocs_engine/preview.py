@@ -326,7 +326,11 @@ class PreviewServer(LiveReloadServer):
         if not (gone and self.refreshed):
             return False
         target = self.served_path(path.rstrip("/"))
-        return target is not None and (target in gone or os.path.join(target, "index.html") in gone)
+        if target is None:
+            return False
+        found = next((t for t in (target, os.path.join(target, "index.html")) if t in gone), None)
+        # a page written there since (a quick page of a new activity at that address) is not
+        return found is not None and not os.path.exists(found)
 
     def early_file(self, path: str) -> str | None:
         """The early page or refreshed file a request path names, if any."""
@@ -367,7 +371,7 @@ class Preview:
         self.held_back: list[str] = []
         """Served files the last refresh left to the full build (``PreviewServer.held``)."""
         self.taken_away: list[str] = []
-        """Files the last refresh took out of the served folder (``PreviewServer.gone``)."""
+        """Files the refreshes took out of the served folder (``PreviewServer.gone``)."""
         self.placed: set[str] = set()
         """New pages the quick step of this save wrote into the served folder."""
         self.prepared = threading.Event()
@@ -548,7 +552,7 @@ class Preview:
         what was written, or "" when the edit is left to the full build."""
         setup, fast = self.lean_setup(), self.fast
         previous, outputs = self.previous, self.outputs
-        self.held_back, self.taken_away = [], []
+        self.held_back = []
         if rels is None or setup is None or fast is None or previous is None or outputs is None:
             return ""
         try:
@@ -566,9 +570,14 @@ class Preview:
             # A deleted activity's address may be another's former one: its redirect replaces
             # the page (in ``files``), so what is rewritten is not taken away.
             written = {f.path for f in refreshed.files}
+            written.update(output_path(spec.path) for spec in refreshed.pages)
             gone = [output_path(spec.path) for spec in refreshed.gone_pages]
             gone = [rel for rel in [*gone, *refreshed.gone_files] if rel not in written]
-            self.taken_away = [self.remove(rel) for rel in gone]
+            # What earlier refreshes took away stays gone until a full build is served, unless
+            # this one writes it again (a new activity at a deleted one's address).
+            rewritten = {str(root / rel) for rel in written}
+            kept = [path for path in self.taken_away if path not in rewritten]
+            self.taken_away = [*kept, *(self.remove(rel) for rel in gone)]
             listed = {spec.src_uri for spec in fast.listed}
             for spec in refreshed.pages:
                 if spec.src_uri in listed:
@@ -583,7 +592,7 @@ class Preview:
             return ""
         self.previous = refreshed.previous
         pages, files = len(refreshed.pages), len(refreshed.files)
-        away = len(self.taken_away)
+        away = len(gone)
         return f"{pages} pages and {files} files, made in {made:.2f} s" + (
             f", {away} taken away" if away else ""
         )
@@ -700,6 +709,7 @@ class Preview:
         if self.fast is not None and self.fast.background is not None:
             self.indexing[config.site_dir] = self.fast.background
         self.server.root = config.site_dir
+        self.taken_away = []  # none of it is in the new folder
         self.config, self.env = config, None
         self.previous = getattr(plugin, "previous", None)
         self.outputs = None
