@@ -137,6 +137,8 @@ def test_key_page_is_local_error_free_and_accessible(built_site, browser, pages,
         assert page.evaluate("document.documentElement.lang") == "zh-CN"
         third_party = sorted({u for u in visit.requests if not is_local(u)})
         assert not third_party, f"requests to other hosts: {third_party}"
+        # Material fetches sitemap.xml for each <link rel="alternate"> (~3 MB on a district)
+        assert not [u for u in visit.requests if u.endswith("sitemap.xml")], visit.requests
         assert not visit.failed, f"failed requests: {visit.failed}"
         assert not visit.errors, f"script errors: {visit.errors}"
         assert drawn_icons(page) >= 2, "the header's icons are not drawn"
@@ -189,6 +191,18 @@ def test_search_finds_a_word_inside_a_chinese_phrase(built_site, browser, pages)
         assert not [u for u in visit.requests if not is_local(u)]
     finally:
         visit.close()
+
+
+def test_feeds_are_discoverable_in_the_source_of_every_page(built_site, pages):  # type: ignore[no-untyped-def]
+    """Feed readers find rss.xml and feed.json in a page's source (rel="alternate"); only the
+    live page renames them for Material's script (see main.html)."""
+    for name in ("home", "article", "activity"):
+        html = (built_site.dir / pages[name] / "index.html").read_text(encoding="utf-8")
+        found = re.findall(
+            r'<link rel="alternate" type="(application/[^"]+)"[^>]*href="([^"]+)"', html
+        )
+        assert {t for t, _ in found} == {"application/rss+xml", "application/feed+json"}, name
+        assert {h.rsplit("/", 1)[-1] for _, h in found} == {"rss.xml", "feed.json"}, name
 
 
 def test_missing_page_shows_the_styled_404_under_the_base_path(built_site, browser):  # type: ignore[no-untyped-def]
