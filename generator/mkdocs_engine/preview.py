@@ -285,8 +285,6 @@ class PreviewServer(LiveReloadServer):
         path = environ["PATH_INFO"].encode("latin-1").decode("utf-8", "ignore")
         if path.startswith("/livereload/"):
             return super()._serve_request(environ, start_response)
-        if self.is_gone(path):
-            return None  # not found now, without waiting for the full build
         folder = self.served_path(path) if self.refreshed and not path.endswith("/") else None
         if folder is not None and os.path.isfile(os.path.join(folder, "index.html")):
             # a folder asked without its slash, as MkDocs answers it, without waiting
@@ -303,8 +301,10 @@ class PreviewServer(LiveReloadServer):
                     or self.is_gone(path)
                 )
             )
-            target = self.early_file(path)
-            gone = target is None and self.is_gone(path)
+            # taken away wins over an early page of an earlier save (``early`` stays until
+            # the next quick step), unless written again (``is_gone``)
+            gone = self.is_gone(path)
+            target = None if gone else self.early_file(path)
             epoch = self._visible_epoch
         if gone:
             return None
@@ -329,7 +329,8 @@ class PreviewServer(LiveReloadServer):
         if target is None:
             return False
         found = next((t for t in (target, os.path.join(target, "index.html")) if t in gone), None)
-        # a page written there since (a quick page of a new activity at that address) is not
+        # a file written there since (a new activity at that address, its quick page, a
+        # redirect) is not
         return found is not None and not os.path.exists(found)
 
     def early_file(self, path: str) -> str | None:
@@ -567,17 +568,12 @@ class Preview:
             held = added or refreshed.gone_pages
             self.held_back = [str(root / name) for name in SITEMAPS] if held else []
             made = time.perf_counter() - started
-            # A deleted activity's address may be another's former one: its redirect replaces
-            # the page (in ``files``), so what is rewritten is not taken away.
-            written = {f.path for f in refreshed.files}
-            written.update(output_path(spec.path) for spec in refreshed.pages)
+            # Taken away before the pages and files are written: one of them may take the
+            # address again (a redirect where a deleted activity was), which ``is_gone`` sees.
+            # What earlier refreshes took away stays gone until a full build is served.
             gone = [output_path(spec.path) for spec in refreshed.gone_pages]
-            gone = [rel for rel in [*gone, *refreshed.gone_files] if rel not in written]
-            # What earlier refreshes took away stays gone until a full build is served, unless
-            # this one writes it again (a new activity at a deleted one's address).
-            rewritten = {str(root / rel) for rel in written}
-            kept = [path for path in self.taken_away if path not in rewritten]
-            self.taken_away = [*kept, *(self.remove(rel) for rel in gone)]
+            gone.extend(refreshed.gone_files)
+            self.taken_away.extend(self.remove(rel) for rel in gone)
             listed = {spec.src_uri for spec in fast.listed}
             for spec in refreshed.pages:
                 if spec.src_uri in listed:
