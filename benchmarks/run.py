@@ -34,7 +34,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -787,9 +787,38 @@ def time_serve(
             rebuild_done(time.perf_counter())  # the article put back, built on its own
             time.sleep(1.5)
 
+        def follow(
+            what: str,
+            t_edit: float,
+            page: str,
+            done: Callable[[str | None], bool],
+            dependents: tuple[str, ...],
+            fresh: Callable[[str | None], bool],
+            said: tuple[str, str],
+        ) -> tuple[float, float]:
+            """Seconds until ``page`` is ``done``, then until every dependent (fetched as long
+            as it takes) is ``fresh``; the full rebuild is awaited before the next save."""
+            while not done(fetch(page)):
+                if time.perf_counter() - t_edit > 600:
+                    raise SystemExit(f"{what}: its page never changed")
+                time.sleep(0.05)
+            latency = time.perf_counter() - t_edit
+            for dependent in dependents:
+                if not fresh(fetch(base + dependent, timeout=600)):
+                    stale.append(f"{what}: {dependent}")
+            update = time.perf_counter() - t_edit
+            took = rebuild_done(t_edit)
+            print(
+                f"  serve: {what} {said[0]} after {latency:.2f} s, {said[1]} listings and feeds "
+                f"after {update:.2f} s, full rebuild after {took:.1f} s",
+                flush=True,
+            )
+            time.sleep(1.5)
+            return latency, update
+
         def add(kind: str, source: bytes, folder: Path, section: str, dependents: tuple[str, ...]):
             """A new file made from ``source`` with a new title: seconds until its page shows,
-            then until ``dependents`` (fetched as long as they take) show it too."""
+            then until ``dependents`` show it too."""
             marker = f"新增{kind}{int(time.time()) % 100000}"
             text = re.sub(r"(?m)^slug: .*\n", "", source.decode("utf-8"))
             text = re.sub(r"(?m)^(title: ).*$", rf"\g<1>{marker}", text, count=1)
@@ -798,23 +827,14 @@ def time_serve(
             (new_activities if kind == "activity" else new_articles).append((path, marker))
             t_edit = time.perf_counter()
             path.write_text(text, encoding="utf-8")
-            while marker not in (fetch(f"{base}{section}/{path.stem}/") or ""):
-                if time.perf_counter() - t_edit > 600:
-                    raise SystemExit(f"the new {kind} never showed")
-                time.sleep(0.05)
-            latency = time.perf_counter() - t_edit
-            for dependent in dependents:
-                if marker not in (fetch(base + dependent, timeout=600) or ""):
-                    stale.append(f"new {kind} {path.name}: {dependent}")
-            update = time.perf_counter() - t_edit
-            took = rebuild_done(t_edit)
-            print(
-                f"  serve: new {kind} visible after {latency:.2f} s, listings and feeds after "
-                f"{update:.2f} s, full rebuild after {took:.1f} s",
-                flush=True,
-            )
-            time.sleep(1.5)
-            return latency, update
+
+            def shows(body: str | None) -> bool:
+                return marker in (body or "")
+
+            return follow(
+                f"new {kind} {path.name}", t_edit, f"{base}{section}/{path.stem}/", shows,
+                dependents, shows, ("visible", "in"),
+            )  # fmt: skip
 
         # New files: an activity in the edited one's month and categories, then an article
         # dated after every other (first on /news/ and in rss.xml: every index page moves).
@@ -840,23 +860,11 @@ def time_serve(
         def delete(kind: str, path: Path, marker: str, section: str, dependents: tuple[str, ...]):
             t_edit = time.perf_counter()
             path.unlink()
-            while fetch(f"{base}{section}/{path.stem}/") is not None:  # until not found
-                if time.perf_counter() - t_edit > 600:
-                    raise SystemExit(f"the deleted {kind}'s page never went")
-                time.sleep(0.05)
-            latency = time.perf_counter() - t_edit
-            for dependent in dependents:
-                if marker in (fetch(base + dependent, timeout=600) or marker):
-                    stale.append(f"deleted {kind} {path.name}: {dependent}")
-            update = time.perf_counter() - t_edit
-            took = rebuild_done(t_edit)
-            print(
-                f"  serve: deleted {kind} gone after {latency:.2f} s, from listings and feeds "
-                f"after {update:.2f} s, full rebuild after {took:.1f} s",
-                flush=True,
-            )
-            time.sleep(1.5)
-            return latency, update
+            return follow(
+                f"deleted {kind} {path.name}", t_edit, f"{base}{section}/{path.stem}/",
+                lambda body: body is None,  # not found
+                dependents, lambda body: body is not None and marker not in body, ("gone", "from"),
+            )  # fmt: skip
 
         for path, marker in new_activities[:deleted]:
             latency, update = delete(
