@@ -16,7 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from . import history, load, parallel, validate
-from .links import rebase_markdown
+from .links import missing_targets, rebase_markdown
 from .model import Site, SiteConfig
 from .outputs import ical, jsondata, rss
 from .pages import events, home, news, orgs, subscribe
@@ -137,6 +137,7 @@ def load_site(
             digests={doc.path: doc.digest for doc in loaded.documents if doc.kind == "event"},
         )
     problems.extend(found)
+    problems.extend(missing_links(site, loaded.files, options.root))
     site = replace(site, history=event_history)
     errors = [p for p in problems if p.severity == "error" or options.strict]
     if errors:
@@ -146,6 +147,41 @@ def load_site(
         tuple(p for p in problems if p.severity == "warning"),
         repository.result() if repository is not None else None,
     )
+
+
+def missing_links(site: Site, files: frozenset[str], root: Path) -> list[Problem]:
+    """A warning for each link in an article's, activity's or organisation's text to a file
+    the content folder does not have (``yizhan check`` fails on it, as ``build --strict``),
+    at the line that writes it."""
+    found: list[Problem] = []
+    sources = [
+        *(n.source for n in site.news), *(e.source for e in site.events.values()),
+        *(b.source for b in site.branches.values()), *(c.source for c in site.clubs.values()),
+        *(v.source for v in site.venues.values()),
+    ]  # fmt: skip
+    bodies = [
+        *(n.body for n in site.news), *(e.body for e in site.events.values()),
+        *(b.body for b in site.branches.values()), *(c.body for c in site.clubs.values()),
+        *(v.body for v in site.venues.values()),
+    ]  # fmt: skip
+    for source, body in zip(sources, bodies, strict=True):
+        if not source.docs_path:
+            continue
+        for url in missing_targets(body, source.docs_path, files):
+            found.append(
+                problem(Origin(source.path, line_of(root / source.path, url, source.line)),
+                        "link.missing", "", "warning", url=url)
+            )  # fmt: skip
+    return found
+
+
+def line_of(path: Path, text: str, default: int) -> int:
+    """The first line of the file at ``path`` holding ``text`` (``default`` if none does)."""
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return default
+    return next((n for n, line in enumerate(lines, start=1) if text in line), default)
 
 
 def plan_site(site: Site, views: Views | None = None) -> Plan:

@@ -29,7 +29,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import quote, urlsplit
 
 from . import urls
-from .load import text_digest, unix_line_ends
+from .load import normalise_text, text_digest
 from .model import EventHistory, Site
 from .plan import FileSpec
 from .problems import Origin, Problem, problem
@@ -194,7 +194,7 @@ def derive_history(
         same = (
             loaded is not None
             and before is not None
-            and loaded == text_digest(unix_line_ends(before))
+            and loaded == text_digest(normalise_text(before))
         )
         working = None if same else read_working_copy(root, event.source.path)
         if working is not None:
@@ -409,34 +409,41 @@ def read_lineages(git: GitRunner, folder: str) -> list[Lineage]:
 # --- redirects -------------------------------------------------------------------------------
 
 
-def redirect_files(site: Site) -> Iterator[FileSpec]:
-    """``events/<old-slug>/index.html`` for every former slug: a meta refresh to the new page
-    (relative, so it works under any base path) and a canonical link to it."""
+def moved_slugs(site: Site) -> dict[str, str]:
+    """Former slug -> event id, for every former address of an activity that no activity now
+    holds (the first activity, by id, to have held it keeps it)."""
     taken = {e.slug for e in site.events.values()}
-    written: set[str] = set()
+    moved: dict[str, str] = {}
     for event_id in sorted(site.events):
-        event = site.events[event_id]
         history = site.history.get(event_id)
         if history is None or not history.former_slugs:
             continue  # perf (issue 5): most activities never moved (~0.25 s on a district)
+        for old in history.former_slugs:
+            if old not in taken and old not in moved and urls.is_valid_slug(old):
+                moved[old] = event_id
+    return moved
+
+
+def redirect_files(site: Site) -> Iterator[FileSpec]:
+    """``events/<old-slug>/index.html`` for every former slug: a meta refresh to the new page
+    (relative, so it works under any base path) and a canonical link to it. (The activity's
+    calendar stays at ``events/<old-slug>/event.ics`` too: ``views.calendar.calendar_feeds``.)"""
+    lang = "en" if site.config.language.startswith("en") else "zh-CN"
+    for old, event_id in moved_slugs(site).items():
+        event = site.events[event_id]
         target = urls.event(event.slug)
         canonical = html.escape(urls.absolute(site.config.site_url, target), quote=True)
         relative = html.escape(f"../{event.slug}/", quote=True)
         title = html.escape(event.title)
-        for old in history.former_slugs:
-            if old in taken or old in written or not urls.is_valid_slug(old):
-                continue
-            written.add(old)
-            lang = "en" if site.config.language.startswith("en") else "zh-CN"
-            page = (
-                "<!doctype html>\n"
-                f'<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
-                f"<title>{title}</title>\n"
-                f'<link rel="canonical" href="{canonical}">\n'
-                '<meta name="robots" content="noindex">\n'
-                f'<meta http-equiv="refresh" content="0; url={relative}">\n'
-                "</head>\n<body>\n"
-                f'<p><a href="{relative}">{title}</a></p>\n'
-                "</body>\n</html>\n"
-            )
-            yield FileSpec(f"{urls.event(old)}index.html", page.encode("utf-8"), event.source.path)
+        page = (
+            "<!doctype html>\n"
+            f'<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+            f"<title>{title}</title>\n"
+            f'<link rel="canonical" href="{canonical}">\n'
+            '<meta name="robots" content="noindex">\n'
+            f'<meta http-equiv="refresh" content="0; url={relative}">\n'
+            "</head>\n<body>\n"
+            f'<p><a href="{relative}">{title}</a></p>\n'
+            "</body>\n</html>\n"
+        )
+        yield FileSpec(f"{urls.event(old)}index.html", page.encode("utf-8"), event.source.path)

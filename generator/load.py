@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -142,6 +143,9 @@ def text_digest(text: str) -> str:
 class Loaded:
     documents: tuple[Document, ...]
     problems: tuple[Problem, ...]
+    files: frozenset[str] = frozenset()
+    """Every file of the content folder, relative to it (``images/a.png``): what links in
+    bodies may point at."""
 
 
 CHECK_EVERY = 500
@@ -161,9 +165,10 @@ def load_content(
     problems: list[Problem] = []
     base = root / content_dir
     prefix = base.relative_to(root).as_posix()
+    walked = list(walk(base))
     files = [
         (path, rel, kind)
-        for path, parts in walk(base)
+        for path, parts in walked
         for rel, kind in [content_file(prefix, parts)]
         if kind != "skip"
     ]
@@ -185,7 +190,7 @@ def load_content(
     finally:
         if helper is not None:
             parallel.cancel(helper)
-    return Loaded(tuple(documents), tuple(problems))
+    return Loaded(tuple(documents), tuple(problems), frozenset("/".join(p) for _, p in walked))
 
 
 def content_file(prefix: str, parts: tuple[str, ...]) -> tuple[str, Kind | Literal["skip"] | None]:
@@ -274,11 +279,21 @@ def decode_text(raw: bytes, rel: str) -> tuple[str | None, list[Problem]]:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         return None, [problem(Origin(rel, line), "file.encoding")]
-    return unix_line_ends(text), []
+    return normalise_text(text), []
 
 
-def unix_line_ends(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""Control characters no HTML page, feed or YAML may hold (tab and line ends aside)."""
+
+
+def normalise_text(text: str) -> str:
+    """LF line ends, and no control characters: text pasted from Word carries U+000B for a
+    Shift+Enter line break (a space here) and other invisible ones (dropped), which YAML
+    rejects and the HTML checker forbids."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if CONTROL.search(text) is None:  # perf: nearly every file
+        return text
+    return CONTROL.sub(lambda m: " " if m.group() == "\x0b" else "", text)
 
 
 def split_front_matter(text: str) -> tuple[str | None, str, int]:

@@ -41,6 +41,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "无法识别的日期“{value}”（应为 YYYY-MM-DD 或 YYYY-MM-DD HH:MM）",
         "unrecognised date “{value}” (expected YYYY-MM-DD or YYYY-MM-DD HH:MM)",
     ),
+    "field.time-gap": (
+        "“{value}”在时区 {zone} 并不存在（夏令时拨快，这一小时被跳过；是否想写 {shifted}？）",
+        "“{value}” does not exist in {zone} (clocks go forward and skip that hour; did you mean {shifted}?)",
+    ),
+    "field.same-address": (
+        "“{value}”与“{chosen}”的网址相同（{url}），按“{chosen}”合并为一个；请统一写法",
+        "“{value}” has the same address as “{chosen}” ({url}); merged as “{chosen}”: write it one way",
+    ),
+    "link.missing": (
+        "链接的文件不存在：{url}（相对于本文件；访问者会打开一个不存在的网页）",
+        "link to a file that does not exist: {url} (relative to this file; visitors would get a missing page)",
+    ),
     "field.partial-date": (
         "无法识别的日期“{value}”（应为 YYYY、YYYY-MM 或 YYYY-MM-DD）",
         "unrecognised date “{value}” (expected YYYY, YYYY-MM or YYYY-MM-DD)",

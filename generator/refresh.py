@@ -174,7 +174,7 @@ def refresh(previous: Previous, changed: Iterable[str], outputs: Outputs) -> Ref
         if made is None:
             return None
         files.extend(made)
-        gone_files.extend(urls.event_ics(e.slug) for e in removed.values())
+        gone_files.extend(sorted(own_calendars(previous.site, removed)))
         redirects, gone_redirects = changed_redirects(previous.site, site)
         files.extend(redirects)
         gone_files.extend(gone_redirects)
@@ -477,6 +477,17 @@ def news_files(previous: Previous, site: Site, views: Views) -> list[FileSpec] |
     return files
 
 
+def own_calendars(site: Site, events: Mapping[str, Event]) -> set[str]:
+    """The calendars of ``events`` alone in ``site``: each one's at its address and at its
+    former ones (``history.moved_slugs``)."""
+    own = {urls.event_ics(e.slug) for e in events.values()}
+    if events:
+        own.update(
+            urls.event_ics(old) for old, i in history.moved_slugs(site).items() if i in events
+        )
+    return own
+
+
 def refreshed_files(
     site: Site,
     views: Views,
@@ -490,7 +501,7 @@ def refreshed_files(
     old = {feed.path: feed for feed in outputs.feeds}
     feeds = updated_feeds(outputs.feeds, outputs.site.events, site, edited, removed)
     added = {urls.event_ics(e.slug) for i, e in edited.items() if i not in outputs.site.events}
-    gone = {urls.event_ics(e.slug) for e in removed.values()}
+    gone = own_calendars(outputs.site, removed)
     if (old.keys() - gone) | added != {feed.path for feed in feeds} or not added.isdisjoint(old):
         return None
     writer = ical.FeedWriter(
@@ -558,17 +569,17 @@ def updated_feeds(
         for i, e in edited.items()
     ):
         return calendar_feeds(site)
-    own = {urls.event_ics(e.slug): e for e in edited.values()}
     gone = {urls.event_ics(e.slug) for e in (removed or {}).values()}
     kept = []
     for feed in feeds:
         if feed.path in gone:
             continue
-        if feed.kind == "event" and feed.path in own:
-            feed = replace(feed, name=own[feed.path].title, source=own[feed.path].source.path)
+        if feed.kind == "event" and feed.event_ids[0] in edited:  # at its address or a former one
+            event = edited[feed.event_ids[0]]
+            feed = replace(feed, name=event.title, source=event.source.path)
         if removed and not removed.keys().isdisjoint(feed.event_ids):
             ids = tuple(i for i in feed.event_ids if i not in removed)
-            if not ids and feed.kind == "category":
+            if not ids and feed.kind in ("category", "event"):
                 continue
             feed = replace(feed, event_ids=ids)
         kept.append(feed)

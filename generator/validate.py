@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, timezone
@@ -222,8 +223,25 @@ class Checker:
         if isinstance(node, Scalar):
             value = parse_moment(node.value, zone)
             if value is not None:
-                return value
+                return self.existing(node, key, value)
         self.report(node, "field.date", key, value=shown(node))
+        return None
+
+    def existing(self, node: Node, key: str, value: Moment) -> Moment | None:
+        """``value``, unless it is a wall time its zone skips (the hour clocks go forward for
+        daylight saving): calendar apps, the page and ``events.json`` would each read it
+        otherwise (one shifts it an hour, another makes it zero-length)."""
+        shifted = skipped_to(value)
+        if shifted is None:
+            return value
+        self.report(
+            node,
+            "field.time-gap",
+            key,
+            value=shown(node),
+            zone=str(shifted.tzinfo),
+            shifted=shifted.strftime("%Y-%m-%d %H:%M"),
+        )
         return None
 
     def moments(self, key: str, zone: ZoneInfo) -> tuple[Moment, ...]:
@@ -236,6 +254,8 @@ class Checker:
             value = parse_moment(item.value, zone) if isinstance(item, Scalar) else None
             if value is None:
                 self.report(item, "field.date", key, value=shown(item))
+            elif self.existing(item, key, value) is None:
+                continue
             elif value not in values:
                 values.append(value)
         return tuple(values)
@@ -313,6 +333,15 @@ def parse_moment(text: str, zone: ZoneInfo) -> Moment | None:
         fixed = UTC if offset == "Z" else parse_offset(offset)
         return datetime.combine(day, clock, fixed).astimezone(zone)
     return datetime.combine(day, clock, zone)
+
+
+def skipped_to(value: Moment) -> datetime | None:
+    """Where a wall time in a skipped hour of its zone lands (02:30 -> 03:30 on the night
+    clocks go forward); None for any time that exists (and for dates and fixed offsets)."""
+    if not isinstance(value, datetime) or not isinstance(value.tzinfo, ZoneInfo):
+        return None
+    landed = value.astimezone(UTC).astimezone(value.tzinfo)
+    return landed if landed.replace(tzinfo=None) != value.replace(tzinfo=None) else None
 
 
 def parse_offset(text: str) -> timezone:
@@ -407,6 +436,9 @@ def validate(
     published_events = {k: e for k, e in events.items() if is_published(e, config)}
     published_news = [n for n in news.values() if is_published(n, config)]
     published_news.sort(key=lambda n: (n.date, n.id), reverse=True)
+    published_events, published_news = one_spelling_per_address(
+        published_events, published_news, refs, problems
+    )
     milestones = [drop_hidden_link(m, published_events, published_news) for m in milestones]
     milestones.sort(key=lambda m: (m.date.sort_key(), m.source.path, m.source.line))
     home = next((d for d in by_kind.get("page", []) if d.path.endswith("/index.md") and
@@ -423,6 +455,70 @@ def validate(
         home_text=home.body if home else "",
     )
     return site, problems
+
+
+def one_spelling_per_address(
+    events: dict[str, Event],
+    news: list[NewsItem],
+    refs: References,
+    problems: list[Problem],
+) -> tuple[dict[str, Event], list[NewsItem]]:
+    """Tags (and activity categories) written differently but with one address (“C++” and
+    “C#”, “党建” and “党 建” are ``…/c/`` and ``…/dang-jian/``) are one page and one feed: they
+    are merged into one spelling (``canonical_spellings``), and every other spelling is a
+    warning at the line that wrote it, so the editor sees the merge (``check`` fails)."""
+    tags = canonical_spellings(t for n in news for t in n.tags)
+    categories = canonical_spellings(c for e in events.values() for c in e.categories)
+
+    def respelled(src: Source, key: str, values: tuple[str, ...], chosen: dict[str, str]):
+        for value in values:
+            if chosen.get(value, value) != value:
+                problems.append(
+                    problem(
+                        Origin(src.path, refs.line(src, key)),
+                        "field.same-address",
+                        key,
+                        "warning",
+                        value=value,
+                        chosen=chosen[value],
+                        url=address_of(key, value),
+                    )
+                )
+        return tuple(dict.fromkeys(chosen.get(v, v) for v in values))
+
+    if categories:
+        events = {
+            k: e
+            if not e.categories
+            else replace(e, categories=respelled(e.source, "categories", e.categories, categories))
+            for k, e in events.items()
+        }
+    if tags:
+        news = [
+            n if not n.tags else replace(n, tags=respelled(n.source, "tags", n.tags, tags))
+            for n in news
+        ]
+    return events, news
+
+
+def canonical_spellings(values: Iterable[str]) -> dict[str, str]:
+    """Spelling -> the spelling chosen among those with its slug (the most written, then the
+    shortest: “党建” over “党 建”, “户外” over “Hu Wai”), for the slugs written more than one
+    way (empty when each is written one way: the usual case)."""
+    counts = Counter(values)
+    by_slug: dict[str, list[str]] = {}
+    for value in counts:
+        by_slug.setdefault(urls.slugify(value), []).append(value)
+    return {
+        v: min(group, key=lambda s: (-counts[s], len(s), s))
+        for group in by_slug.values()
+        if len(group) > 1
+        for v in group
+    }
+
+
+def address_of(key: str, value: str) -> str:
+    return urls.news_tag(value) if key == "tags" else urls.event_category(value)
 
 
 def is_published(entity: Event | NewsItem, config: SiteConfig) -> bool:
@@ -490,7 +586,7 @@ def build_unique(
     return found
 
 
-REFERENCE_KEYS = frozenset({"parent", "branch", "club", "venue"})
+REFERENCE_KEYS = frozenset({"parent", "branch", "club", "venue", "tags", "categories"})
 """The front matter keys whose values name other entities: ``References.line`` reads theirs."""
 
 Made = tuple[Any, tuple[Problem, ...], tuple[tuple[str, int], ...]]
@@ -780,10 +876,12 @@ def event_end(c: Checker, start: Moment | None, all_day: bool, zone: ZoneInfo) -
     if end_node is not None:
         text = end_node.value.strip() if isinstance(end_node, Scalar) else ""
         clock = TIME_RE.match(text)
+        if clock and start is None:
+            return None  # a time of day on the start's day: the start's own problem is reported
         if clock and isinstance(start, datetime):
             try:
                 at = time(int(clock["H"]), int(clock["M"]), int(clock["S"] or 0))
-                end = datetime.combine(start.date(), at, start.tzinfo)
+                end = c.existing(end_node, "end", datetime.combine(start.date(), at, start.tzinfo))
             except ValueError:
                 c.report(end_node, "field.date", "end", value=text)
         else:
@@ -877,7 +975,8 @@ def make_overrides(
     if not checkers:
         return ()
     if rrule is None and not rdates:
-        c.report(c.raw("overrides"), "event.override-needs-rule", "overrides")
+        if c.raw("rrule") is None and c.raw("rdate") is None:  # else that one's problem is shown
+            c.report(c.raw("overrides"), "event.override-needs-rule", "overrides")
         return ()
     found: list[Override] = []
     for sub in checkers:

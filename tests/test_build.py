@@ -20,6 +20,7 @@ from buildtools import (
     yizhan,
 )
 from mkdocs.config import load_config
+from sitetools import write_tree
 
 EXPECTED_PAGES = [
     "index.html",
@@ -259,6 +260,47 @@ def test_strict_build_fails_on_warnings_and_keeps_site(tmp_path: Path) -> None:
     result = yizhan(site, "check")
     assert result.returncode == 1
     assert "content/events/salon.md:2: satus:" in result.stderr
+
+
+def test_links_to_missing_files_are_reported_at_their_line_with_every_other_problem(
+    tmp_path: Path,
+) -> None:
+    """A link in an article to a file the content folder lacks is a warning at its line, in
+    Chinese: ``check`` fails on it, reported with the run's other problems; ``build
+    --strict`` fails and leaves the last site as it was. Links shown as code, to files that
+    exist, and anchors are not problems."""
+    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    assert yizhan(site, "build").returncode == 0
+    before = tree_digest(site / "site")
+    write_tree(
+        site,
+        {
+            "content/news/2026/badlink.md": (
+                "---\ntitle: 坏链接\ndate: 2026-11-01\n---\n"
+                "见[活动](../../events/salon.md)和[关于](../../about.md#lian-xi)。\n\n"
+                "另见[不存在](../../events/no-such.md)，\n"
+                "![图](../../images/none.png)\n\n`[示例](nowhere.md)`\n"
+            ),
+            "content/events/bad-venue.md": (
+                "---\ntitle: 错场地\nstart: 2026-12-01 14:00\nvenue: nowhere\n---\n"
+            ),
+        },
+    )
+    result = yizhan(site, "check")
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert [line for line in lines if "link.missing" in line] == [
+        "content/news/2026/badlink.md:7: 链接的文件不存在：../../events/no-such.md"
+        "（相对于本文件；访问者会打开一个不存在的网页） [警告 link.missing]",
+        "content/news/2026/badlink.md:8: 链接的文件不存在：../../images/none.png"
+        "（相对于本文件；访问者会打开一个不存在的网页） [警告 link.missing]",
+    ]
+    assert any(line.startswith("content/events/bad-venue.md:4: venue:") for line in lines)
+    (site / "content/events/bad-venue.md").unlink()
+    result = yizhan(site, "build", "--strict")
+    assert result.returncode != 0
+    assert "content/news/2026/badlink.md:7: 链接的文件不存在" in result.stderr
+    assert tree_digest(site / "site") == before
 
 
 def test_check_is_clean_on_the_fixture_and_new_files_pass_it(tmp_path: Path) -> None:

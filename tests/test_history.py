@@ -163,6 +163,17 @@ def test_rename_keeps_uid_and_redirects_old_page(repo: Repo) -> None:
     assert f'content="0; url=../{new_slug}/"' in page
     assert f'<link rel="canonical" href="https://example.org/repo/events/{new_slug}/">' in page
     assert str(master(site, event_id)["UID"]) == "salon@example.org"
+    # Whoever subscribed to the activity at a former address keeps receiving it (SPEC).
+    feeds = {f.path: f.content for f in ical.files(site, derive_views(site))}
+    current = icalendar.Calendar.from_ical(feeds[f"events/{new_slug}/event.ics"])
+    for old in ("salon", "bailing-shalong"):
+        kept = icalendar.Calendar.from_ical(feeds[f"events/{old}/event.ics"])
+        assert [e.to_ical() for e in kept.walk("VEVENT")] == [
+            e.to_ical() for e in current.walk("VEVENT")
+        ]
+        (vevent,) = kept.walk("VEVENT")
+        assert str(vevent["UID"]) == "salon@example.org" and vevent["SEQUENCE"] == 1
+        assert f"/events/{new_slug}/" in str(vevent["DESCRIPTION"])
 
 
 def test_uncommitted_change_counts_and_untracked_file_gets_defaults(repo: Repo) -> None:

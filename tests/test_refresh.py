@@ -508,6 +508,9 @@ def test_redirects_follow_an_edit_and_a_deletion(tmp_path: Path) -> None:
     git(site, "commit", "-q", "-m", "改名")
     previous, pages0, files0 = full_plan(site)
     assert "events/newyear/index.html" in files0
+    assert files0["events/newyear/event.ics"] == files0["events/kuanian/event.ics"].replace(
+        b"/events/kuanian/event.ics", b"/events/newyear/event.ics"
+    )  # a subscription to the former address goes on (only the calendar's own URL differs)
     outputs = Outputs(previous.site, previous.views)
     edit(site, rel, "title: 跨年夜", "title: 新年夜")
     edited = refresh(previous, [rel], outputs)
@@ -521,6 +524,7 @@ def test_redirects_follow_an_edit_and_a_deletion(tmp_path: Path) -> None:
     deleted = refresh(edited.previous, [rel], outputs)
     check_refreshed(deleted, (pages1, files1), full_plan(site)[1:])
     assert deleted is not None and "events/newyear/index.html" in deleted.gone_files
+    assert "events/newyear/event.ics" in deleted.gone_files
 
 
 def test_deletions_reaching_further_wait_for_the_full_build(site: Path) -> None:

@@ -14,7 +14,13 @@ from generator.problems import MESSAGES, format_problems
 
 BROKEN = Path(__file__).parent / "fixtures" / "broken"
 # Codes covered by other test modules (history, build) rather than the broken content tree.
-ELSEWHERE = {"history.shallow", "file.unreadable", "config.site-url", "url.reserved"}
+ELSEWHERE = {
+    "history.shallow",
+    "file.unreadable",
+    "config.site-url",
+    "url.reserved",
+    "link.missing",
+}
 
 
 def test_broken_tree_reports_every_problem_with_path_line_and_message() -> None:
@@ -123,6 +129,65 @@ def test_event_times_end_duration_and_all_day(tmp_path: Path) -> None:
     assert site.events["night"].end == datetime(2027, 1, 1, 0, 30, tzinfo=SHANGHAI)
 
 
+def test_wall_times_a_zone_skips_are_problems(tmp_path: Path) -> None:
+    """New York's clocks go from 02:00 to 03:00 on 2027-03-14: 02:30 is no time at all there
+    (calendar apps would each place it differently); the hour repeated in November exists."""
+    site, problems = site_from(
+        tmp_path,
+        {
+            "content/events/gap-end.md": (
+                "---\ntitle: 甲\nstart: 2027-03-14 01:30\nend: 02:30\n"
+                "timezone: America/New_York\n---\n"
+            ),
+            "content/events/after.md": (
+                "---\ntitle: 乙\nstart: 2027-03-14 03:00\nend: 2027-11-07 01:30\n"
+                "timezone: America/New_York\n---\n"
+            ),
+            "content/events/shanghai.md": "---\ntitle: 丙\nstart: 2027-03-14 02:30\n---\n",
+        },
+    )
+    assert [(p.origin.path, p.origin.line, p.field, p.code) for p in problems] == [
+        ("content/events/gap-end.md", 4, "end", "field.time-gap")
+    ]
+    assert "是否想写 2027-03-14 03:30" in format_problems(problems)
+    assert {"after", "shanghai"} <= set(site.events)
+    assert site.events["after"].start == datetime(
+        2027, 3, 14, 3, 0, tzinfo=ZoneInfo("America/New_York")
+    )
+
+
+def test_spellings_of_one_address_merge_with_a_warning(tmp_path: Path) -> None:
+    """“党 建” and “党建” are both news/tags/dang-jian/: one tag, written as most files write
+    it, and a warning where it is written otherwise (a category likewise)."""
+    article = "---\ntitle: {t}\ndate: 2026-03-0{d}\ntags: [{tags}]\n---\n"
+    site, problems = site_from(
+        tmp_path,
+        {
+            "content/news/a.md": article.format(t="甲", d=1, tags="党建, 读书"),
+            "content/news/b.md": article.format(t="乙", d=2, tags="党建"),
+            "content/news/c.md": article.format(t="丙", d=3, tags="读书, 党 建"),
+            "content/events/walk.md": (
+                "---\ntitle: 徒步\nstart: 2026-04-18 08:30\ncategories: [户外]\n---\n"
+            ),
+            "content/events/run.md": (
+                "---\ntitle: 晨跑\nstart: 2026-04-19 07:00\n\ncategories: [Hu Wai, 户外]\n---\n"
+            ),
+        },
+    )
+    found = [(p.origin.path, p.origin.line, p.field, p.severity) for p in problems]
+    assert found == [
+        ("content/events/run.md", 5, "categories", "warning"),
+        ("content/news/c.md", 4, "tags", "warning"),
+    ]
+    assert {n.id: n.tags for n in site.news} == {
+        "a": ("党建", "读书"),
+        "b": ("党建",),
+        "c": ("读书", "党建"),
+    }
+    assert site.events["run"].categories == ("户外",)
+    assert "按“党建”合并" in format_problems(problems)
+
+
 def test_recurrence_fields_are_normalised(tmp_path: Path) -> None:
     site, problems = site_from(
         tmp_path,
@@ -177,6 +242,17 @@ def test_bom_and_crlf_files_load_with_correct_lines(tmp_path: Path) -> None:
     text = "---\r\ntitle: 甲\r\nstart: 2026-12-01 14:00\r\nvenue: nowhere\r\n---\r\n正文\r\n"
     _, problems = site_from(tmp_path, {"content/events/a.md": b"\xef\xbb\xbf" + text.encode()})
     assert [(p.code, p.origin.line) for p in problems] == [("ref.unknown", 4)]
+
+
+def test_control_characters_pasted_from_word_never_reach_the_model(tmp_path: Path) -> None:
+    """Word's Shift+Enter pastes U+000B, which YAML rejects and no HTML page may hold; other
+    invisible control characters likewise: the first becomes a space, the others go, and
+    the lines stay where they were."""
+    text = "---\ntitle: 甲\x0b乙\nstart: 2026-12-01 14:00\nvenue: nowhere\n---\n正文\x1b\x0b第二句\x7f\n"
+    site, problems = site_from(tmp_path, {"content/events/a.md": text.encode()})
+    assert [(p.code, p.origin.line) for p in problems] == [("ref.unknown", 4)]
+    event = site.events["a"]
+    assert (event.title, event.body) == ("甲 乙", "正文 第二句\n")
 
 
 def test_drafts_and_future_news_are_left_out_unless_asked(tmp_path: Path) -> None:

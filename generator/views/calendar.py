@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from dateutil.rrule import rruleset, rrulestr
 
 from .. import urls
+from ..history import moved_slugs
 from ..model import Event, EventStatus, Override, Site
 
 PAST_DAYS = 366
@@ -538,6 +539,11 @@ def calendar_feeds(site: Site) -> list[Feed]:
         out.append(
             Feed(urls.event_ics(event.slug), "event", event.title, (event_id,), event.source.path)
         )
+    # A renamed or moved activity's calendar stays at its former address too (SPEC: a
+    # subscription that worked before never breaks; its page there redirects).
+    for old, event_id in moved_slugs(site).items():
+        event = events[event_id]
+        out.append(Feed(urls.event_ics(old), "event", event.title, (event_id,), event.source.path))
     return out
 
 
