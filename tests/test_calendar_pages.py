@@ -7,9 +7,9 @@ from dataclasses import replace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from calendar_sample import sample_site
+from calendar_sample import sample_site, sh
 
-from generator.model import Site
+from generator.model import Override, Site
 from generator.outputs import jsondata
 from generator.pages import events, subscribe
 from generator.plan import PageSpec
@@ -46,6 +46,31 @@ def test_occurrence_card_keys(site: Site) -> None:
     assert {"title", "url", "when", "iso", "status", "status_label", "place"} <= set(card)
     assert card["url"] == "events/taiji/"
     assert card["when"] == "2026年4月21日 周二 07:00–08:00"
+
+
+def test_an_occurrences_card_says_what_its_override_changed(site: Site) -> None:
+    """A moved occurrence says it moved; one only cancelled or only renamed does not (the
+    status badge and the new title say what changed)."""
+    dushu = site.events["dushu-shalong"]
+    renamed = Override(recurrence_id=sh(2026, 6, 27, 14, 30), title="读书沙龙·夏日特别场")
+    site = replace(
+        site,
+        events={**site.events, dushu.id: replace(dushu, overrides=(*dushu.overrides, renamed))},
+    )
+    views = derive_views(site)
+    cards = {
+        c["iso"][:10]: c
+        for event_id in ("dushu-shalong", "taiji")
+        for c in (events.occurrence_card(site, o) for o in views.calendar.by_event[event_id])
+    }
+    flags = {day: (c["changed"], c["retitled"], c["status"]) for day, c in cards.items()}
+    assert flags["2026-07-25"] == (False, False, "cancelled")
+    assert flags["2026-06-27"] == (False, True, "confirmed")
+    assert cards["2026-06-27"]["title"] == "读书沙龙·夏日特别场"
+    assert flags["2026-05-13"] == (True, False, "confirmed")  # moved a day, to another place
+    assert flags["2026-04-25"] == (False, False, "confirmed")
+    page = next(p for p in events.pages(site, views) if p.path == "events/dushu-shalong/")
+    assert any(d["retitled"] for d in page.data["dates"])
 
 
 def test_upcoming_grouped_by_day_with_badges(specs: dict[str, PageSpec]) -> None:

@@ -255,6 +255,20 @@ def test_control_characters_pasted_from_word_never_reach_the_model(tmp_path: Pat
     assert (event.title, event.body) == ("甲 乙", "正文 第二句\n")
 
 
+def test_a_bad_rule_is_the_one_problem_of_its_overrides(tmp_path: Path) -> None:
+    """With an rrule that does not parse, the overrides are not blamed for needing one."""
+    text = (
+        "---\ntitle: 甲\nstart: 2026-12-01 14:00\nrrule: FREQ=SOMETIMES\n"
+        "overrides:\n  - date: 2026-12-08 14:00\n    status: cancelled\n---\n"
+    )
+    _, problems = site_from(tmp_path, {"content/events/a.md": text})
+    assert [(p.code, p.origin.line) for p in problems] == [("field.rrule", 4)]
+    _, problems = site_from(
+        tmp_path, {"content/events/a.md": text.replace("rrule: FREQ=SOMETIMES\n", "")}
+    )
+    assert [p.code for p in problems] == ["event.override-needs-rule"]
+
+
 def test_drafts_and_future_news_are_left_out_unless_asked(tmp_path: Path) -> None:
     files: dict[str, str | bytes] = {
         "content/news/old.md": "---\ntitle: 旧\ndate: 2026-11-01\n---\n",

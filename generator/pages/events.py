@@ -18,7 +18,7 @@ from .. import i18n, urls
 from ..model import Event, Site
 from ..plan import PageSpec
 from ..views import Views
-from ..views.calendar import Occurrence, as_day, local_day
+from ..views.calendar import Occurrence, as_day, local_day, occurrence_length
 from ..views.text import asset_url
 from .jsonld import jsonld
 
@@ -144,9 +144,22 @@ def occurrence_card(site: Site, occ: Occurrence) -> dict[str, Any]:
         "online": bool(event.online),
         "all_day": occ.all_day,
         "recurring": event.recurring,
-        "changed": occ.overridden,
+        "changed": moved(event, occ),
+        "retitled": occ.title != event.title,
         "categories": list(event.categories),
     }
+
+
+def moved(event: Event, occ: Occurrence) -> bool:
+    """Whether an editor's override moved an occurrence in time or place (a cancellation or a
+    new title alone is not a move: the page shows those as they are)."""
+    if not occ.overridden:
+        return False
+    if occ.recurrence_id is not None and occ.start != occ.recurrence_id:
+        return True
+    if occ.end is not None and occ.end != occ.start + occurrence_length(event):
+        return True
+    return (occ.venue, occ.location) != (event.venue, event.location)
 
 
 def zone_of(event: Event) -> ZoneInfo:
