@@ -121,6 +121,47 @@ def test_event_page(specs: dict[str, PageSpec]) -> None:
     assert data["registration"]["url"] == "https://example.org/reg"
 
 
+def test_add_to_calendar_links_stay_short_enough_to_open(site: Site) -> None:
+    """A 280-character title and a long summary would make ~4,000-character links (browsers
+    and link checkers give up near 2,048): they are shortened, ending in “…”, and the link
+    still carries the activity's page address whole. Ordinary links are left as they were."""
+    long = replace(
+        site.events["dushu-shalong"],
+        title="共读《乡土中国》" + "乡村振兴与基层治理读书分享会" * 20,
+        summary="每月最后一个周六，一起读书、讨论、分享。" * 20,
+    )
+    site = replace(site, events={**site.events, long.id: long})
+    spec = next(
+        p for p in events.pages(site, derive_views(site)) if p.path == "events/dushu-shalong/"
+    )
+    page = "https://org.example.io/repo/events/dushu-shalong/"
+    for key, title, details in (("google", "text", "details"), ("outlook", "subject", "body")):
+        link = spec.data["event_links"][key]
+        assert len(link) <= 2000
+        query = parse_qs(urlsplit(link).query)
+        assert query[title][0].startswith("共读《乡土中国》乡村振兴")
+        assert query[details][0].split("\n")[-1] == page  # the summary goes first, then the title
+        assert query[title][0].endswith("…")
+    wordy = replace(long, title="读书沙龙")
+    site = replace(site, events={**site.events, long.id: wordy})
+    spec = next(
+        p for p in events.pages(site, derive_views(site)) if p.path == "events/dushu-shalong/"
+    )
+    link = spec.data["event_links"]["google"]
+    query = parse_qs(urlsplit(link).query)
+    assert 1900 < len(link) <= 2000 and query["text"] == ["读书沙龙"]
+    summary, address = query["details"][0].split("\n")
+    assert summary.startswith("每月最后一个周六") and summary.endswith("…") and address == page
+    short = next(
+        p
+        for p in events.pages(sample_site(), derive_views(sample_site()))
+        if p.path == "events/dushu-shalong/"
+    )
+    google = parse_qs(urlsplit(short.data["event_links"]["google"]).query)
+    assert google["text"] == ["读书沙龙：共读《乡土中国》"]
+    assert google["details"] == ["每月最后一个周六，一起读书, 讨论; 分享。\n" + page]
+
+
 def test_all_day_links_use_dates(specs: dict[str, PageSpec]) -> None:
     data = specs["events/yixiao/"].data
     google = parse_qs(urlsplit(data["event_links"]["google"]).query)

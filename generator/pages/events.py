@@ -7,7 +7,7 @@ branch, club and venue pages too. All text is formatted here; templates only pla
 from __future__ import annotations
 
 import calendar as stdcal
-from collections.abc import Container, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
@@ -628,9 +628,14 @@ def utc_stamp(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def link_details(site: Site, event: Event) -> str:
+LINK_LIMIT = 2000
+"""Longest add-to-calendar link: browsers, mail apps and link checkers give up near 2,048
+characters, and each Chinese character takes 9 in a URL (a 280-character title made ~2,400)."""
+
+
+def link_details(site: Site, event: Event, summary: str) -> str:
     url = urls.absolute(site.config.site_url, urls.event(event.slug))
-    return f"{event.summary}\n{url}" if event.summary else url
+    return f"{summary}\n{url}" if summary else url
 
 
 def link_location(site: Site, event: Event, occ: Occurrence) -> str:
@@ -640,36 +645,71 @@ def link_location(site: Site, event: Event, occ: Occurrence) -> str:
     return " ".join(p for p in parts if p)
 
 
+def capped_link(
+    base: str, query: Callable[[dict[str, str]], dict[str, str]], texts: dict[str, str]
+) -> str:
+    """``base`` with ``query(texts)`` encoded, the texts shortened (summary first, then place,
+    then title, each ending in “…”) until the link is at most ``LINK_LIMIT`` long; the page's
+    own URL in the details is never cut."""
+    link = base + urlencode(query(texts))
+    for key in ("summary", "location", "title"):
+        while len(link) > LINK_LIMIT and texts[key]:
+            keep = max(0, len(texts[key]) - max(2, (len(link) - LINK_LIMIT) // 9 + 1))
+            texts[key] = texts[key][:keep].rstrip() + "…" if keep else ""
+            link = base + urlencode(query(texts))
+    return link
+
+
 def google_link(site: Site, event: Event, occ: Occurrence) -> str:
     start, end = span_for_links(event, occ)
     if isinstance(start, datetime) and isinstance(end, datetime):
         dates = f"{utc_stamp(start)}/{utc_stamp(end)}"
     else:
         dates = f"{start:%Y%m%d}/{end:%Y%m%d}"
-    query = {
-        "action": "TEMPLATE",
-        "text": occ.title,
-        "dates": dates,
-        "details": link_details(site, event),
-        "location": link_location(site, event, occ),
-        "ctz": event.timezone,
-    }
-    return "https://calendar.google.com/calendar/render?" + urlencode(query)
+
+    def query(texts: dict[str, str]) -> dict[str, str]:
+        return {
+            "action": "TEMPLATE",
+            "text": texts["title"],
+            "dates": dates,
+            "details": link_details(site, event, texts["summary"]),
+            "location": texts["location"],
+            "ctz": event.timezone,
+        }
+
+    return capped_link(
+        "https://calendar.google.com/calendar/render?", query, link_texts(site, event, occ)
+    )
 
 
 def outlook_link(site: Site, event: Event, occ: Occurrence) -> str:
     start, end = span_for_links(event, occ)
-    query = {
-        "path": "/calendar/action/compose",
-        "rru": "addevent",
-        "subject": occ.title,
-        "startdt": start.isoformat(),
-        "enddt": end.isoformat(),
-        "allday": "true" if occ.all_day else "false",
-        "body": link_details(site, event),
+
+    def query(texts: dict[str, str]) -> dict[str, str]:
+        return {
+            "path": "/calendar/action/compose",
+            "rru": "addevent",
+            "subject": texts["title"],
+            "startdt": start.isoformat(),
+            "enddt": end.isoformat(),
+            "allday": "true" if occ.all_day else "false",
+            "body": link_details(site, event, texts["summary"]),
+            "location": texts["location"],
+        }
+
+    return capped_link(
+        "https://outlook.live.com/calendar/0/deeplink/compose?",
+        query,
+        link_texts(site, event, occ),
+    )
+
+
+def link_texts(site: Site, event: Event, occ: Occurrence) -> dict[str, str]:
+    return {
+        "title": occ.title,
+        "summary": event.summary,
         "location": link_location(site, event, occ),
     }
-    return "https://outlook.live.com/calendar/0/deeplink/compose?" + urlencode(query)
 
 
 SCHEMA_STATUS = {
