@@ -177,7 +177,10 @@ class FeedWriter:
         # One line: icalendar writes these names as they are (an escaped "\\," shows as such
         # in calendar apps), and a line break in a branch's name stopped the build.
         name = " ".join(name.split("\n")).replace("\r", " ")
-        parts = [self.head(), name_lines(name, urls.absolute(cfg.site_url, feed.path))]
+        parts = [
+            self.head(),
+            name_lines(name, urls.absolute(cfg.site_url, feed.address or feed.path)),
+        ]
         parts.extend(self.vtimezone(zone) for zone in sorted(self.zones_of(feed)))
         parts.extend(self.vevents(event_id) for event_id in feed.event_ids)
         parts.append(FOOTER)

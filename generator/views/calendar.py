@@ -489,6 +489,9 @@ class Feed:
     """The branch, club, venue, category or activity it is about ("" for the whole site)."""
     event_ids: tuple[str, ...]
     source: str = ""
+    address: str = ""
+    """Where the calendar says it is refreshed from, if not ``path`` (a renamed activity's
+    calendar kept at its former path names its new one, for apps that move to it)."""
 
 
 def calendar_feeds(site: Site) -> list[Feed]:
@@ -543,7 +546,10 @@ def calendar_feeds(site: Site) -> list[Feed]:
     # subscription that worked before never breaks; its page there redirects).
     for old, event_id in moved_slugs(site).items():
         event = events[event_id]
-        out.append(Feed(urls.event_ics(old), "event", event.title, (event_id,), event.source.path))
+        new = urls.event_ics(event.slug)
+        out.append(
+            Feed(urls.event_ics(old), "event", event.title, (event_id,), event.source.path, new)
+        )
     return out
 
 
