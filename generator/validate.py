@@ -517,6 +517,15 @@ def canonical_spellings(values: Iterable[str]) -> dict[str, str]:
     }
 
 
+def site_spellings(values: Iterable[str]) -> dict[str, str]:
+    """Slug -> spelling, of a validated site's tags or categories (one spelling each)."""
+    return {urls.slugify(v): v for v in set(values)}
+
+
+def respelt(values: tuple[str, ...], spelt: Mapping[str, str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(spelt.get(urls.slugify(v), v) for v in values))
+
+
 def address_of(key: str, value: str) -> str:
     return urls.news_tag(value) if key == "tags" else urls.event_category(value)
 
@@ -1270,8 +1279,16 @@ def revalidate(doc: Document, site: Site) -> tuple[Event | NewsItem | None, list
     entity: Event | NewsItem
     if kind == "event":
         entity = resolve_event(refs, make_event(ctx, doc, checker), problems)
+        if entity.categories:  # as the site spells them (``one_spelling_per_address``)
+            spelt = site_spellings(
+                c for e in site.events.values() if e.id != doc.id for c in e.categories
+            )
+            entity = replace(entity, categories=respelt(entity.categories, spelt))
     else:
         entity = resolve_news(refs, make_news(ctx, doc, checker), problems)
+        if entity.tags:
+            spelt = site_spellings(t for n in site.news if n.id != doc.id for t in n.tags)
+            entity = replace(entity, tags=respelt(entity.tags, spelt))
     taken = refs.slugs[kind].get(entity.slug)
     if not is_published(entity, site.config) or (taken is not None and taken != doc.id):
         return None, problems

@@ -204,6 +204,9 @@ ARTICLE_EDITS: dict[str, list[tuple[str, str, str]]] = {
         (N10, "tags: [党建]", "tags: [志愿服务, 文体]"),
         (N10, "club:", "branch: top\nclub:"),
     ],
+    "a tag written another way (merged, as the full build does)": [
+        (N10, "tags: [党建]", "tags: [党 建, 文体]")
+    ],
     "an article and an activity": [
         ("content/news/garbage.md", "title: 垃圾分类进楼宇", "title: 垃圾分类进社区"),
         (SALON, "title: 白领沙龙", "title: 白领沙龙（新版）"),
