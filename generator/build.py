@@ -138,6 +138,7 @@ def load_site(
         )
     problems.extend(found)
     problems.extend(missing_links(site, loaded.files, options.root))
+    problems.extend(free_pages_missing_links(loaded.files, options.root, options.content_dir))
     site = replace(site, history=event_history)
     errors = [p for p in problems if p.severity == "error" or options.strict]
     if errors:
@@ -172,6 +173,25 @@ def missing_links(site: Site, files: frozenset[str], root: Path) -> list[Problem
                 problem(Origin(source.path, line_of(root / source.path, url, source.line)),
                         "link.missing", "", "warning", url=url)
             )  # fmt: skip
+    return found
+
+
+def free_pages_missing_links(files: frozenset[str], root: Path, content_dir: str) -> list[Problem]:
+    """``missing_links`` for the free pages (``about.md``, ``index.md`` …), which MkDocs
+    renders: ``check`` sees what ``build --strict`` would stop on."""
+    found: list[Problem] = []
+    for docs_path in sorted(files):
+        if not docs_path.endswith(".md") or docs_path.split("/", 1)[0] in load.KIND_DIRS:
+            continue
+        path = root / content_dir / docs_path
+        text, _ = load.read_text(path, docs_path)
+        if text is None:
+            continue  # MkDocs reports a file it cannot read
+        for url in missing_targets(text, docs_path, files):
+            rel = path.relative_to(root).as_posix()
+            found.append(
+                problem(Origin(rel, line_of(path, url, 1)), "link.missing", "", "warning", url=url)
+            )
     return found
 
 

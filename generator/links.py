@@ -59,7 +59,8 @@ def missing_targets(markdown: str, source: str, known: frozenset[str]) -> list[s
     """The relative links of ``markdown`` (written in docs file ``source``) to a file that is
     not in ``known`` (docs paths): ``[见](../events/no-such.md)``, ``![图](images/none.png)``.
     As MkDocs, only links naming a file (with a suffix) count; links out of the docs folder,
-    absolute ones and anchors are left alone."""
+    absolute ones, anchors and links to ``index.md`` files (the generated pages' sources, such
+    as ``subscribe/index.md``) are left alone."""
     if not any(mark in markdown for mark in LINK_MARKS):  # perf (issue 5): most bodies
         return []
     found: list[str] = []
@@ -73,8 +74,12 @@ def missing_targets(markdown: str, source: str, known: frozenset[str]) -> list[s
             if not posixpath.splitext(path)[1]:
                 continue
             resolved = posixpath.normpath(posixpath.join(posixpath.dirname(source), path))
-            if resolved.startswith("../") or resolved == "..":
-                continue
+            if (
+                resolved.startswith("../")
+                or resolved == ".."
+                or posixpath.basename(resolved) == "index.md"
+            ):
+                continue  # out of the docs, or a generated page's (``news/index.md`` …)
             if resolved not in known and url not in found:
                 found.append(url)
     return found

@@ -271,7 +271,7 @@ def read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
 
 def decode_text(raw: bytes, rel: str) -> tuple[str | None, list[Problem]]:
     if b"\x00" in raw:
-        return None, [problem(Origin(rel), "file.binary")]
+        return None, [problem(Origin(rel), "file.utf16" if is_utf16(raw) else "file.binary")]
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -280,6 +280,17 @@ def decode_text(raw: bytes, rel: str) -> tuple[str | None, list[Problem]]:
         line = raw[: exc.start].count(b"\n") + 1
         return None, [problem(Origin(rel, line), "file.encoding")]
     return normalise_text(text), []
+
+
+def is_utf16(raw: bytes) -> bool:
+    """Whether bytes with NULs are UTF-16 text (Notepad's "Unicode" save): a byte-order mark,
+    or ASCII text with a NUL beside every character."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    head = raw[:200]
+    return len(head) >= 4 and (
+        head[1::2].count(0) > len(head) // 3 or head[0::2].count(0) > len(head) // 3
+    )
 
 
 CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")

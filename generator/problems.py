@@ -15,6 +15,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "file is not UTF-8 (perhaps GBK); save it again as UTF-8",
     ),
     "file.binary": ("文件不是文本文件", "file is not a text file"),
+    "file.utf16": (
+        "文件是 UTF-16 编码（记事本的“Unicode”），请用 UTF-8 重新保存",
+        "file is UTF-16 (Notepad's “Unicode”); save it again as UTF-8",
+    ),
     "file.unreadable": ("无法读取文件：{error}", "cannot read file: {error}"),
     "frontmatter.unclosed": (
         "front matter 缺少结尾的 ---",
@@ -73,6 +77,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "field.lat-lon": ("坐标超出范围", "coordinate out of range"),
     "field.rrule": ("重复规则无法解析：{error}", "recurrence rule does not parse: {error}"),
+    "event.count-and-until": (
+        "COUNT（共几次）和 UNTIL（到哪天为止）只能写一个",
+        "write COUNT (how many times) or UNTIL (until when), not both",
+    ),
     "event.end-before-start": ("结束时间必须晚于开始时间", "end must be after start"),
     "event.end-and-duration": (
         "end 和 duration 只能写一个",

@@ -116,12 +116,33 @@ name: {title}
 }
 
 
+LONGEST_ID = 60
+"""Characters of an id made from a title: a file name and a URL stay short (a 200-character
+Chinese title is ~900 characters of pinyin, past what file systems allow)."""
+
+
+def new_id(folder: Path, kind: str, title: str, today: date) -> str:
+    """The new file's id: the title's pinyin slug, cut at a word within ``LONGEST_ID``; for a
+    title with nothing to spell (punctuation, emoji), the kind and the day, numbered so that
+    a second one gets its own file."""
+    slug = urls.slugify(title)
+    if len(slug) > LONGEST_ID:
+        cut = slug[: LONGEST_ID + 1]
+        slug = cut[: cut.rfind("-")] if "-" in cut else slug[:LONGEST_ID]
+    if slug != "x":
+        return slug
+    base = f"{kind}-{today:%Y%m%d}"
+    number = 1
+    while (folder / f"{base if number == 1 else f'{base}-{number}'}.md").exists():
+        number += 1
+    return base if number == 1 else f"{base}-{number}"
+
+
 def write_new(content: Path, kind: str, title: str, today: date) -> Path:
     """Write the file and return its path; never overwrites."""
     folder = content / FOLDERS[kind]
     folder.mkdir(parents=True, exist_ok=True)
-    slug = urls.slugify(title)
-    path = folder / f"{slug}.md"
+    path = folder / f"{new_id(folder, kind, title, today)}.md"
     if path.exists():
         raise FileExistsError(path)
     text = TEMPLATES[kind].format(

@@ -939,6 +939,10 @@ def normalise_rrule(c: Checker, start: Moment | None, all_day: bool, zone: ZoneI
             value = normalise_until(value, all_day, zone) or value
         parts.append((name, value))
     rule = ";".join(f"{k}={v}" for k, v in parts)
+    names = [name for name, _ in parts]
+    if "COUNT" in names and "UNTIL" in names:  # RFC 5545: MUST NOT occur in the same rule
+        c.report(node, "event.count-and-until", "rrule")
+        return None
     if start is None:
         return rule
     try:

@@ -284,18 +284,27 @@ def test_links_to_missing_files_are_reported_at_their_line_with_every_other_prob
             "content/events/bad-venue.md": (
                 "---\ntitle: 错场地\nstart: 2026-12-01 14:00\nvenue: nowhere\n---\n"
             ),
+            # a free page, which MkDocs renders: check sees what build --strict stops on
+            "content/guide.md": (
+                "# 指南\n\n[订阅](subscribe/index.md)、[沙龙](events/salon.md)\n\n"
+                "[旧活动](events/gone.md)\n"
+            ),
         },
     )
     result = yizhan(site, "check")
     assert result.returncode == 1
     lines = result.stderr.splitlines()
-    assert [line for line in lines if "link.missing" in line] == [
+    assert [line for line in lines if "link.missing" in line and "badlink" in line] == [
         "content/news/2026/badlink.md:7: 链接的文件不存在：../../events/no-such.md"
         "（相对于本文件；访问者会打开一个不存在的网页） [警告 link.missing]",
         "content/news/2026/badlink.md:8: 链接的文件不存在：../../images/none.png"
         "（相对于本文件；访问者会打开一个不存在的网页） [警告 link.missing]",
     ]
     assert any(line.startswith("content/events/bad-venue.md:4: venue:") for line in lines)
+    assert any(
+        line.startswith("content/guide.md:5: 链接的文件不存在：events/gone.md") for line in lines
+    )
+    assert sum("link.missing" in line for line in lines) == 3
     (site / "content/events/bad-venue.md").unlink()
     result = yizhan(site, "build", "--strict")
     assert result.returncode != 0
@@ -326,6 +335,25 @@ def test_check_is_clean_on_the_fixture_and_new_files_pass_it(tmp_path: Path) -> 
     result = yizhan(site, "check")
     assert result.returncode == 0, result.stderr
     assert yizhan(site, "new", "news", "新春走访慰问").returncode == 1  # never overwrites
+
+
+def test_new_gives_long_and_unspellable_titles_a_file_of_their_own(tmp_path: Path) -> None:
+    """A 200-character title gets a short id (its pinyin would pass file systems' limit);
+    titles with nothing to spell (punctuation, emoji) get the kind and the day, numbered;
+    the files pass ``check`` and keep the title as written."""
+    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    long = "商务区党群服务中心开展楼宇党建联建共建主题活动" * 8
+    made = []
+    for kind, title in [("club", long), ("event", "！！！"), ("event", "🎉🎉"), ("news", "……")]:
+        result = yizhan(site, "new", kind, title)
+        assert result.returncode == 0, result.stderr
+        made.append(site / result.stdout.strip())
+    assert len(made[0].stem) <= 60 and made[0].stem.startswith("shang-wu-qu-dang-qun")
+    assert [p.name for p in made[1:3]] == ["event-20261122.md", "event-20261122-2.md"]
+    assert made[3].name == "news-20261122.md"
+    assert long in made[0].read_text(encoding="utf-8")
+    result = yizhan(site, "check")
+    assert result.returncode == 0, result.stderr
 
 
 def test_check_uses_the_builds_kept_results_and_still_reports_every_problem(

@@ -82,6 +82,22 @@ def test_search_finds_a_chinese_word_inside_a_compound(served: str, browser: Any
     assert sum(fetched.values()) < 1_000_000
 
 
+@pytest.mark.parametrize("key", ["/", "s", "f"])
+def test_material_search_shortcuts_focus_the_box(served: str, browser: Any, key: str) -> None:
+    """f, s and / focus the search box, as with Material's own search; typed in a field,
+    they are text."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(served, wait_until="networkidle")
+        page.keyboard.press(key)
+        assert page.evaluate("document.activeElement.classList.contains('md-search__input')")
+        page.keyboard.type("分类")
+        assert page.input_value("input.md-search__input") == "分类"  # the key itself not typed
+        page.wait_for_selector(".md-search-result__item a", timeout=15000)
+    finally:
+        page.close()
+
+
 def test_search_merges_the_parts_of_a_large_index(served_in_parts: str, browser: Any) -> None:
     listed = urllib.request.urlopen(served_in_parts + "pagefind/shards/index.json").read()
     parts = json.loads(listed)

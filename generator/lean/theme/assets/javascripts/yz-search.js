@@ -98,5 +98,13 @@
   form.addEventListener("submit", function (e) { e.preventDefault(); });
   document.addEventListener("keydown", function (e) {
     if (e.key === "Escape" && toggle && toggle.checked) { toggle.checked = false; input.blur(); }
+    /* Material's shortcuts to the search box (f, s, /), which its own search wires up */
+    var target = e.target;
+    var typing = target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+    if (!typing && !e.ctrlKey && !e.metaKey && !e.altKey && (e.key === "f" || e.key === "s" || e.key === "/")) {
+      e.preventDefault();
+      if (toggle) toggle.checked = true;
+      input.focus();
+    }
   });
 })();
