@@ -65,3 +65,28 @@ def test_a_long_group_points_at_its_directory_and_each_page_keeps_its_feeds(tmp_
         "branches/b007/rss.xml",
     ]
     assert branch_page.data["feeds"][0]["qr"] == "subscribe/qr/branches/b007/calendar.ics.svg"
+
+
+def test_branches_without_members_are_not_counted_as_zero_members(tmp_path: Path) -> None:
+    """A site whose branches give no ``members`` says how many branches it has, not “0 名党员”,
+    on the branch index and the home page; one that gives them says both."""
+    from generator.pages import home
+
+    files = {
+        "content/branches/top.md": "---\nname: 党工委\n---\n",
+        "content/branches/a.md": "---\nname: 第一支部\nparent: top\n---\n",
+    }
+    site, problems = site_from(tmp_path / "none", files)
+    assert problems == []
+    views = derive_views(site)
+    index = next(p for p in orgs.pages(site, views) if p.path == "branches/")
+    assert index.data["intro"] == "共 2 个党组织。"
+    assert "党员" not in [f["label"] for f in home.figures(site, views)]
+    files["content/branches/a.md"] = "---\nname: 第一支部\nparent: top\nmembers: 12\n---\n"
+    site, _ = site_from(tmp_path / "some", files)
+    views = derive_views(site)
+    index = next(p for p in orgs.pages(site, views) if p.path == "branches/")
+    assert index.data["intro"] == "共 2 个党组织，12 名党员。"
+    assert {"label": "党员", "value": "12", "unit": "名", "url": "branches/"} in home.figures(
+        site, views
+    )

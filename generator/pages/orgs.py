@@ -49,6 +49,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "none_upcoming": ("暂无近期活动。", "No upcoming activities."),
     "none": ("暂无。", "None yet."),
     "branches_intro": ("共 {n} 个党组织，{m} 名党员。", "{n} branches, {m} members."),
+    "branches_intro_count": ("共 {n} 个党组织。", "{n} branches."),
     "clubs_intro": ("共 {n} 个社团。", "{n} clubs."),
     "venues_intro": ("共 {n} 处阵地。", "{n} venues."),
     "uncategorised": ("其他", "Other"),
@@ -186,7 +187,11 @@ def branches_index(site: Site, views: Views) -> PageSpec:
         template="yizhan/branches.html",
         title=i18n.label("branches", lang),
         data={
-            "intro": say("branches_intro", lang, n=len(site.branches), m=views.orgs.members_total),
+            "intro": (
+                say("branches_intro", lang, n=len(site.branches), m=views.orgs.members_total)
+                if any(b.members is not None for b in site.branches.values())
+                else say("branches_intro_count", lang, n=len(site.branches))
+            ),  # no branch gives its members: no "0 名党员"
             "tree": [tree_item(site, node) for node in views.orgs.tree],
             "labels": labels(lang),
         },
