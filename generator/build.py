@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from . import history, load, parallel, validate
 from .links import missing_targets, rebase_markdown
-from .model import Site, SiteConfig
+from .model import Branch, Club, Event, NewsItem, Site, SiteConfig, Venue
 from .outputs import ical, jsondata, rss
 from .pages import events, home, news, orgs, subscribe
 from .plan import FileSpec, PageSpec, Plan, check_output_path, find_conflicts
@@ -155,24 +155,18 @@ def missing_links(site: Site, files: frozenset[str], root: Path) -> list[Problem
     the content folder does not have (``yizhan check`` fails on it, as ``build --strict``),
     at the line that writes it."""
     found: list[Problem] = []
-    sources = [
-        *(n.source for n in site.news), *(e.source for e in site.events.values()),
-        *(b.source for b in site.branches.values()), *(c.source for c in site.clubs.values()),
-        *(v.source for v in site.venues.values()),
+    entities: list[NewsItem | Event | Branch | Club | Venue] = [
+        *site.news, *site.events.values(), *site.branches.values(),
+        *site.clubs.values(), *site.venues.values(),
     ]  # fmt: skip
-    bodies = [
-        *(n.body for n in site.news), *(e.body for e in site.events.values()),
-        *(b.body for b in site.branches.values()), *(c.body for c in site.clubs.values()),
-        *(v.body for v in site.venues.values()),
-    ]  # fmt: skip
-    for source, body in zip(sources, bodies, strict=True):
+    for entity in entities:
+        source = entity.source
         if not source.docs_path:
             continue
-        for url in missing_targets(body, source.docs_path, files):
-            found.append(
-                problem(Origin(source.path, line_of(root / source.path, url, source.line)),
-                        "link.missing", "", "warning", url=url)
-            )  # fmt: skip
+        missing = missing_targets(entity.body, source.docs_path, files)
+        if missing:  # the body's lines are the file's: read it for them (rare)
+            text, _ = load.read_text(root / source.path, source.path)
+            found.extend(link_problem(source.path, text or "", url, source.line) for url in missing)
     return found
 
 
@@ -187,21 +181,18 @@ def free_pages_missing_links(files: frozenset[str], root: Path, content_dir: str
         text, _ = load.read_text(path, docs_path)
         if text is None:
             continue  # MkDocs reports a file it cannot read
-        for url in missing_targets(text, docs_path, files):
-            rel = path.relative_to(root).as_posix()
-            found.append(
-                problem(Origin(rel, line_of(path, url, 1)), "link.missing", "", "warning", url=url)
-            )
+        rel = path.relative_to(root).as_posix()
+        found.extend(
+            link_problem(rel, text, url, 1) for url in missing_targets(text, docs_path, files)
+        )
     return found
 
 
-def line_of(path: Path, text: str, default: int) -> int:
-    """The first line of the file at ``path`` holding ``text`` (``default`` if none does)."""
-    try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return default
-    return next((n for n, line in enumerate(lines, start=1) if text in line), default)
+def link_problem(path: str, text: str, url: str, default_line: int) -> Problem:
+    """``link.missing`` at the first line of ``text`` (the file at ``path``) naming ``url``."""
+    lines = text.split("\n")
+    line = next((n for n, t in enumerate(lines, start=1) if url in t), default_line)
+    return problem(Origin(path, line), "link.missing", "", "warning", url=url)
 
 
 def plan_site(site: Site, views: Views | None = None) -> Plan:

@@ -63,14 +63,14 @@ def activities_in_year(site: Site, views: Views) -> int:
 
 def figures(site: Site, views: Views) -> list[dict[str, str]]:
     language = site.config.language
-    members = sum(b.members or 0 for b in site.branches.values())
+    members = views.orgs.members_total
     year = site.config.today.year
     rows = [
         ("fig_branches", "unit_branches", len(site.branches), urls.branches_index()),
         *(
-            [("fig_members", "unit_members", members, urls.branches_index())]
-            if any(b.members is not None for b in site.branches.values())
-            else []  # no branch gives its members: not "0 名党员"
+            []
+            if members is None
+            else [("fig_members", "unit_members", members, urls.branches_index())]
         ),
         ("fig_clubs", "unit_clubs", len(site.clubs), urls.clubs_index()),
         ("fig_events", "unit_events", activities_in_year(site, views), urls.events_index()),

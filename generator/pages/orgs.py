@@ -188,10 +188,10 @@ def branches_index(site: Site, views: Views) -> PageSpec:
         title=i18n.label("branches", lang),
         data={
             "intro": (
-                say("branches_intro", lang, n=len(site.branches), m=views.orgs.members_total)
-                if any(b.members is not None for b in site.branches.values())
-                else say("branches_intro_count", lang, n=len(site.branches))
-            ),  # no branch gives its members: no "0 名党员"
+                say("branches_intro_count", lang, n=len(site.branches))
+                if views.orgs.members_total is None
+                else say("branches_intro", lang, n=len(site.branches), m=views.orgs.members_total)
+            ),
             "tree": [tree_item(site, node) for node in views.orgs.tree],
             "labels": labels(lang),
         },

@@ -27,7 +27,8 @@ class OrgViews:
     milestones_by_club: Mapping[str, tuple[Milestone, ...]] = field(default_factory=dict)
     milestone_years: tuple[tuple[int, tuple[Milestone, ...]], ...] = ()
     """Milestones grouped by year, newest year first, oldest milestone first within a year."""
-    members_total: int = 0
+    members_total: int | None = None
+    """Members of all branches that give theirs; None when none does (not "0 名党员")."""
 
 
 def derive(site: Site) -> OrgViews:
@@ -49,7 +50,11 @@ def derive(site: Site) -> OrgViews:
         milestones_by_branch=collect((b, m) for m in site.milestones for b in m.branches),
         milestones_by_club=collect((c, m) for m in site.milestones for c in m.clubs),
         milestone_years=years_of(site.milestones),
-        members_total=sum(b.members or 0 for b in site.branches.values()),
+        members_total=(
+            sum(b.members or 0 for b in site.branches.values())
+            if any(b.members is not None for b in site.branches.values())
+            else None
+        ),
     )
 
 
