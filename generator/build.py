@@ -192,7 +192,7 @@ def link_problem(path: str, text: str, url: str, default_line: int) -> Problem:
     """``link.missing`` at the first line of ``text`` (the file at ``path``) naming ``url``."""
     lines = text.split("\n")
     line = next((n for n, t in enumerate(lines, start=1) if url in t), default_line)
-    return problem(Origin(path, line), "link.missing", "", "warning", url=url)
+    return problem(Origin(path, line), "link.missing", "body", "warning", url=url)
 
 
 def plan_site(site: Site, views: Views | None = None) -> Plan:
@@ -227,20 +227,24 @@ class PlanUnderWay:
             check_output_path(file.path)
         conflicts = find_conflicts(self.pages, files)
         if conflicts:
-            raise ContentError(
-                [
-                    problem(
-                        Origin(second if "/" in second else "content"),
-                        "url.conflict",
-                        "",
-                        value=out,
-                        other=first,
-                    )
-                    for out, first, second in conflicts
-                ],
-                self.language,
-            )
+            raise ContentError([conflict_problem(*c) for c in conflicts], self.language)
         return Plan(self.pages, files)
+
+
+def conflict_problem(out: str, first: str, second: str) -> Problem:
+    """Two outputs on one path, told at the content file that made one of them: the other
+    is another content file (``url.conflict``) or a generated page (``url.reserved``)."""
+    at, other = (second, first) if is_content_file(second) or not is_content_file(first) else (
+        first, second)  # fmt: skip
+    address = "/" + out.removesuffix("index.html")
+    origin = Origin(at if is_content_file(at) else "content")
+    if is_content_file(other):
+        return problem(origin, "url.conflict", "", value=address, other=other)
+    return problem(origin, "url.reserved", "", value=address)
+
+
+def is_content_file(source: str) -> bool:
+    return source.endswith((".md", ".yml", ".yaml"))
 
 
 def start_plan(

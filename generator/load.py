@@ -467,11 +467,7 @@ def compose_uncached(text: str, rel: str, line_offset: int) -> tuple[Node | None
     try:
         root = compose_fast(text)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + line_offset) if mark else line_offset
-        col = (mark.column + 1) if mark else 0
-        detail = exc.problem or exc.context or "?"
-        return None, [problem(Origin(rel, line, col), "yaml.syntax", error=detail)]
+        return None, [yaml_problem(text, rel, line_offset, exc)]
     except yaml.YAMLError as exc:
         return None, [problem(Origin(rel, line_offset), "yaml.syntax", error=str(exc))]
     if root is None:
@@ -481,7 +477,76 @@ def compose_uncached(text: str, rel: str, line_offset: int) -> tuple[Node | None
     try:
         return convert(root, rel, line_offset, problems, budget), problems
     except RecursionError:
-        return None, [problem(Origin(rel, line_offset), "yaml.syntax", error="nesting too deep")]
+        return None, [problem(Origin(rel, line_offset), "yaml.too-large")]
+
+
+# A key an editor typed with a full-width colon (``title：活动``) or with no space after the
+# colon (``date:2026-05-01``): YAML reads either as plain text, and PyYAML's complaint lands
+# on a later line in words that do not name the cause.
+FULLWIDTH_KEY = re.compile(r"^[ ]*(?:-[ ]+)?([A-Za-z_][A-Za-z0-9_-]*)[ \t]*：")
+TIGHT_KEY = re.compile(r"^[ ]*(?:-[ ]+)?([A-Za-z_][A-Za-z0-9_-]*):(?=[^\s:/])")
+UNSTARTABLE = re.compile(r"found character '(.+)' that cannot start any token")
+
+
+def opening_line(lines: list[str], before: int) -> int:
+    """The last line up to ``before`` that opens a ``[`` or ``{`` (where it was left open)."""
+    for index in range(min(before, len(lines) - 1), -1, -1):
+        if "[" in lines[index] or "{" in lines[index]:
+            return index
+    return before
+
+
+def context_char(lines: list[str], exc: yaml.MarkedYAMLError) -> str:
+    mark = exc.context_mark
+    if mark is None or mark.line >= len(lines) or mark.column >= len(lines[mark.line]):
+        return ""
+    return lines[mark.line][mark.column]
+
+
+def yaml_problem(text: str, rel: str, line_offset: int, exc: yaml.MarkedYAMLError) -> Problem:
+    """PyYAML's complaint as what the editor did wrong, on the line where they did it."""
+    context, detail = exc.context or "", exc.problem or ""
+    problem_line = exc.problem_mark.line if exc.problem_mark else 0
+    context_line = exc.context_mark.line if exc.context_mark else problem_line
+
+    def at(index: int, code: str, **params: str) -> Problem:
+        return problem(Origin(rel, index + line_offset, 0), code, "", "error", **params)
+
+    lines = text.split("\n")
+    for index in range(max(0, min(context_line, problem_line - 1)), problem_line + 1):
+        line = lines[index] if index < len(lines) else ""
+        if match := FULLWIDTH_KEY.match(line):
+            return at(index, "yaml.fullwidth-colon", key=match.group(1))
+        if match := TIGHT_KEY.match(line):
+            return at(index, "yaml.colon-space", key=match.group(1))
+    unstartable = UNSTARTABLE.search(detail)
+    if unstartable and unstartable.group(1) == "\\t":
+        return at(problem_line, "yaml.tab")
+    if unstartable:
+        return at(problem_line, "yaml.quote-value", char=unstartable.group(1))
+    if "alias" in context or "undefined alias" in detail:
+        return at(context_line, "yaml.quote-value", char="*")
+    if "anchor" in context:
+        return at(context_line, "yaml.quote-value", char="&")
+    if "escape character" in detail:
+        return at(problem_line, "yaml.escape")
+    if "block scalar" in context:
+        return at(context_line, "yaml.quote-value", char=context_char(lines, exc) or "|")
+    if "quoted scalar" in context:
+        return at(context_line, "yaml.unclosed-quote")
+    if "flow " in context:
+        return at(opening_line(lines, context_line), "yaml.unclosed-bracket")
+    if "mapping values are not allowed" in detail:
+        return at(problem_line, "yaml.colon-in-value")
+    if "could not find expected ':'" in detail:
+        return at(context_line, "yaml.no-colon")
+    if "expected <block end>" in detail:
+        return at(problem_line, "yaml.indent")
+    mark = exc.problem_mark or exc.context_mark
+    col = (mark.column + 1) if mark else 0
+    return problem(
+        Origin(rel, problem_line + line_offset, col), "yaml.syntax", error=detail or context or "?"
+    )
 
 
 # perf (issue 5): libyaml composes ~10x faster with the same nodes and marks; its error texts

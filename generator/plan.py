@@ -70,7 +70,8 @@ def find_conflicts(
     """Output paths claimed twice, as (output path, first source, second source)."""
     seen: dict[str, str] = {}
     conflicts = []
-    outputs = [(p.src_uri, p.source or p.path) for p in pages]
+    # pages as the files they become, so a page and a redirect stub at one address clash
+    outputs = [(f"{p.path}index.html", p.source or p.path) for p in pages]
     outputs += [(f.path, f.source or f.path) for f in files]
     for out, src in outputs:
         if out in seen:

@@ -29,6 +29,50 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "no front matter (the file should start with ---)",
     ),
     "yaml.syntax": ("YAML 语法错误：{error}", "YAML syntax error: {error}"),
+    "yaml.tab": (
+        "YAML 不能用 Tab 缩进，请改用空格",
+        "YAML cannot be indented with tabs; use spaces",
+    ),
+    "yaml.fullwidth-colon": (
+        "“{key}：”用了中文冒号；键后面应为英文冒号加空格（“{key}: ”）",
+        "“{key}：” has a full-width colon; write an ASCII colon and a space (“{key}: ”)",
+    ),
+    "yaml.colon-space": (
+        "“{key}:”后面缺少空格；键后面应为冒号加空格（“{key}: ”）",
+        "“{key}:” needs a space after the colon (“{key}: ”)",
+    ),
+    "yaml.colon-in-value": (
+        "这里不能有“: ”：值里含冒号时请给整个值加引号；否则请检查这一行的缩进",
+        "“: ” is not allowed here: put a value that contains a colon in quotes, or check this line's indentation",
+    ),
+    "yaml.no-colon": (
+        "这一行缺少“: ”（应为“键: 值”）；若是上一行的续行，请检查缩进",
+        "this line has no “: ” (expected key: value); if it continues the line above, check the indentation",
+    ),
+    "yaml.quote-value": (
+        "以“{char}”开头的值请加引号",
+        "a value that starts with “{char}” must be put in quotes",
+    ),
+    "yaml.escape": (
+        "双引号里的“\\”要写成“\\\\”（或改用单引号）",
+        "inside double quotes write “\\” as “\\\\” (or use single quotes)",
+    ),
+    "yaml.unclosed-quote": (
+        "这一行开始的引号没有闭合",
+        "the quote opened on this line is never closed",
+    ),
+    "yaml.unclosed-bracket": (
+        "这一行开始的 [ ] 或 {{ }} 没有闭合（或其中的值含“:”需要加引号）",
+        "the [ ] or {{ }} opened on this line is not closed (or a value in it needs quotes)",
+    ),
+    "yaml.indent": (
+        "缩进不一致，或引号后面多了文字：同一层的键应左对齐",
+        "inconsistent indentation, or text after a quoted value: keys of one level line up",
+    ),
+    "yaml.too-large": (
+        "YAML 内容过大或嵌套过深（* 别名展开过多）",
+        "the YAML is too large or nested too deeply (too many * aliases)",
+    ),
     "yaml.not-mapping": ("应为“键: 值”形式的映射", "expected a mapping of key: value"),
     "yaml.not-list": ("大事记文件应为列表（每项以 - 开头）", "a timeline file must be a YAML list"),
     "yaml.duplicate-key": ("键重复出现", "key appears twice"),
@@ -94,6 +138,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "调整的日期 {value} 不是该活动的一次重复",
         "override date {value} is not an occurrence of this activity",
     ),
+    "event.exdate-unmatched": (
+        "排除的日期 {value} 不是该活动的一次重复，不会取消任何一次",
+        "exdate {value} is not an occurrence of this activity, so it cancels nothing",
+    ),
     "event.override-needs-rule": (
         "只有重复活动才能写 overrides",
         "overrides need a recurring activity (rrule or rdate)",
@@ -135,6 +183,10 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
     "event": ("活动", "activity"),
     "link": ("新闻或活动", "news article or activity"),
 }
+
+
+# Parts of a file that are not a front-matter key, named in the site's language.
+FIELD_NAMES: dict[str, tuple[str, str]] = {"body": ("正文", "body")}
 
 
 @dataclass(frozen=True, order=True)
@@ -181,7 +233,8 @@ class Problem:
             if not language.startswith("en")
             else self.severity
         )
-        where = f"{self.origin}: {self.field}" if self.field else str(self.origin)
+        field = FIELD_NAMES.get(self.field, (self.field, self.field))[language.startswith("en")]
+        where = f"{self.origin}: {field}" if field else str(self.origin)
         return f"{where}: {self.message(language)} [{label} {self.code}]"
 
 

@@ -78,8 +78,13 @@ def event_ics(slug: str) -> str:
     return f"events/{slug}/event.ics"
 
 
+def event_categories() -> str:
+    """The folder of the category pages (it has no page of its own)."""
+    return "events/categories/"
+
+
 def event_category(category: str) -> str:
-    return f"events/categories/{slugify(category)}/"
+    return f"{event_categories()}{slugify(category)}/"
 
 
 def event_category_ics(category: str) -> str:
@@ -129,6 +134,18 @@ def calendar() -> str:
 
 def events_json() -> str:
     return "events.json"
+
+
+def first_folder(path: str) -> str:
+    """``events/past/`` -> ``past``: the name a generated page takes among a kind's pages."""
+    return path.split("/")[1]
+
+
+RESERVED_SLUGS: dict[str, frozenset[str]] = {
+    "news": frozenset({first_folder(news_tags())}),
+    "events": frozenset({first_folder(events_past()), first_folder(event_categories())}),
+}
+"""Slugs an article or activity cannot take: its page would be a generated page's address."""
 
 
 def absolute(site_url: str, path: str) -> str:

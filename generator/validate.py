@@ -581,6 +581,14 @@ def build_unique(
             other = found[doc.id].source.path
             ctx.problems.append(problem(origin, "id.duplicate", "", value=doc.id, other=other))
             continue
+        if entity.slug in urls.RESERVED_SLUGS.get(kind_dir(kind), ()):
+            at = doc.front.get("slug") if doc.front else None
+            path = f"/{kind_dir(kind)}/{entity.slug}/"
+            ctx.problems.append(
+                problem(Origin(doc.path, (at or origin).line), "url.reserved",
+                        "slug" if at else "", value=path)
+            )  # fmt: skip
+            continue
         if entity.slug in by_slug:
             other = found[by_slug[entity.slug]].source.path
             at = doc.front.get("slug") if doc.front else None
@@ -816,6 +824,8 @@ def make_event(ctx: Context, doc: Document, c: Checker) -> Event:
     exdates = tuple(as_kind(v, all_day, zone, keep_dates=True) for v in c.moments("exdate", zone))
     rdates = tuple(as_kind(v, all_day, zone, keep_dates=False) for v in c.moments("rdate", zone))
     overrides = make_overrides(c, start, end, all_day, zone, rrule, exdates, rdates)
+    if exdates and start is not None and (rrule is not None or c.raw("rrule") is None):
+        warn_unmatched_exdates(c, start, all_day, zone, rrule, rdates)
     registration = None
     if (reg := c.mapping("registration", "registration")) is not None:
         registration = Registration(
@@ -1036,6 +1046,35 @@ def make_overrides(
             )
         )
     return tuple(found)
+
+
+def warn_unmatched_exdates(
+    c: Checker,
+    start: Moment,
+    all_day: bool,
+    zone: ZoneInfo,
+    rrule: str | None,
+    rdates: tuple[Moment, ...],
+) -> None:
+    """A warning for each ``exdate`` that is no occurrence: it cancels nothing, so the day
+    the editor meant to cancel (a typo, the wrong time) would still be in every calendar."""
+    node = c.raw("exdate")
+    items = node.items if isinstance(node, Seq) else (node,) if node is not None else ()
+    for item in items:
+        value = parse_moment(item.value, zone) if isinstance(item, Scalar) else None
+        if value is None or skipped_to(value) is not None:
+            continue  # reported as field.date / field.time-gap
+        value = as_kind(value, all_day, zone, keep_dates=True)
+        if match_occurrence(value, start, all_day, rrule, rdates) is None:
+            c.problems.append(
+                problem(
+                    c.origin(item),
+                    "event.exdate-unmatched",
+                    c.name("exdate"),
+                    "warning",
+                    value=shown(item),
+                )
+            )
 
 
 def match_occurrence(
@@ -1296,6 +1335,8 @@ def revalidate(doc: Document, site: Site) -> tuple[Event | NewsItem | None, list
     taken = refs.slugs[kind].get(entity.slug)
     if not is_published(entity, site.config) or (taken is not None and taken != doc.id):
         return None, problems
+    if entity.slug in urls.RESERVED_SLUGS.get(kind_dir(kind), ()):
+        return None, problems  # the full run that follows says so (``build_unique``)
     if any(p.severity == "error" for p in problems):
         return None, problems
     return entity, problems

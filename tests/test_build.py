@@ -22,6 +22,10 @@ from buildtools import (
 from mkdocs.config import load_config
 from sitetools import write_tree
 
+from generator import build
+from generator.plan import FileSpec, PageSpec
+from generator.problems import ContentError
+
 EXPECTED_PAGES = [
     "index.html",
     "news/index.html",
@@ -213,9 +217,8 @@ def failed_build_keeping(site: Path, before: str, **env: str) -> subprocess.Comp
 def test_two_outputs_on_one_path_fail_the_build_and_keep_the_site(
     tmp_path: Path, fast: str, workers: str
 ) -> None:
-    """The files of the plan are checked once they are made (beside MkDocs' own work, and on
-    the fast path beside the render workers, which then stop): an article named like the tags
-    page fails the build, site kept."""
+    """An article named like the tags page fails the build on every path (plain, fast, with
+    workers), the site kept, and ``check`` says so at the article."""
     site = copy_site(FIXTURE_SITE, tmp_path / "s")
     set_fast(site, fast)
     assert yizhan(site, "build").returncode == 0
@@ -224,9 +227,36 @@ def test_two_outputs_on_one_path_fail_the_build_and_keep_the_site(
         "---\ntitle: 标签\ndate: 2026-11-12 09:30\n---\n正文。\n", encoding="utf-8"
     )
     result = failed_build_keeping(site, before, YIZHAN_WORKERS=workers)
-    assert "content/news/tags.md" in result.stderr and "url.conflict" in result.stderr
+    assert "content/news/tags.md:1: 网址 /news/tags/ 是自动生成的页面" in result.stderr
     check = yizhan(site, "check")
-    assert check.returncode != 0 and "url.conflict" in check.stderr
+    assert check.returncode != 0 and "content/news/tags.md:1:" in check.stderr
+
+
+def test_two_outputs_on_one_path_are_told_at_the_content_file() -> None:
+    """The plan's own last check (outputs that reached it anyway, as planned by future
+    code): each clash at the content file that made one of the two, as an address."""
+    pages = (
+        PageSpec("news/tags/", "tags.html", "标签"),
+        PageSpec("news/tags/", "news.html", "标签", source="content/news/tags.md"),
+    )
+    files = {name: [] for name in build.FILE_OUTPUTS}
+    files["redirects"] = [FileSpec("news/tags/index.html", b"x", source="content/news/old.md")]
+    plan = build.PlanUnderWay(pages, lambda: files, "zh")
+    with pytest.raises(ContentError) as raised:
+        plan.finish()
+    assert sorted(p.format() for p in raised.value.problems) == [
+        "content/news/old.md:1: 网址 /news/tags/ 是自动生成的页面，请给这个文件换一个名字 [错误 url.reserved]",
+        "content/news/tags.md:1: 网址 /news/tags/ 是自动生成的页面，请给这个文件换一个名字 [错误 url.reserved]",
+    ]
+    pages = (
+        PageSpec("news/a/", "news.html", "甲", source="content/news/a.md"),
+        PageSpec("news/a/", "news.html", "甲", source="content/news/2026/a.md"),
+    )
+    with pytest.raises(ContentError) as raised:
+        build.PlanUnderWay(pages, lambda: files, "zh").finish()
+    assert [p.format() for p in raised.value.problems] == [
+        "content/news/2026/a.md:1: 网址 /news/a/ 与 content/news/a.md 冲突 [错误 url.conflict]",
+    ]
 
 
 def test_a_rebuild_replaces_the_site_and_removes_the_old_one(tmp_path: Path) -> None:
@@ -295,20 +325,21 @@ def test_links_to_missing_files_are_reported_at_their_line_with_every_other_prob
     assert result.returncode == 1
     lines = result.stderr.splitlines()
     assert [line for line in lines if "link.missing" in line and "badlink" in line] == [
-        "content/news/2026/badlink.md:7: 链接的文件不存在：../../events/no-such.md"
+        "content/news/2026/badlink.md:7: 正文: 链接的文件不存在：../../events/no-such.md"
         "（相对于本文件；访问者会打开一个不存在的网页） [警告 link.missing]",
-        "content/news/2026/badlink.md:8: 链接的文件不存在：../../images/none.png"
+        "content/news/2026/badlink.md:8: 正文: 链接的文件不存在：../../images/none.png"
         "（相对于本文件；访问者会打开一个不存在的网页） [警告 link.missing]",
     ]
     assert any(line.startswith("content/events/bad-venue.md:4: venue:") for line in lines)
     assert any(
-        line.startswith("content/guide.md:5: 链接的文件不存在：events/gone.md") for line in lines
+        line.startswith("content/guide.md:5: 正文: 链接的文件不存在：events/gone.md")
+        for line in lines
     )
     assert sum("link.missing" in line for line in lines) == 3
     (site / "content/events/bad-venue.md").unlink()
     result = yizhan(site, "build", "--strict")
     assert result.returncode != 0
-    assert "content/news/2026/badlink.md:7: 链接的文件不存在" in result.stderr
+    assert "content/news/2026/badlink.md:7: 正文: 链接的文件不存在" in result.stderr
     assert tree_digest(site / "site") == before
 
 

@@ -20,6 +20,7 @@ ELSEWHERE = {
     "config.site-url",
     "url.reserved",
     "link.missing",
+    "yaml.too-large",  # test_yaml_alias_bomb_is_a_problem_not_a_hang
 }
 
 
@@ -31,7 +32,9 @@ def test_broken_tree_reports_every_problem_with_path_line_and_message() -> None:
 
 def test_broken_tree_has_one_case_per_problem_code() -> None:
     _, problems = load_tree(BROKEN)
-    assert {p.code for p in problems} | ELSEWHERE == set(MESSAGES)
+    assert {p.code for p in problems} | ELSEWHERE | {c for _, c, _ in YAML_MISTAKES} == set(
+        MESSAGES
+    )
 
 
 def test_messages_in_english_when_site_language_is_en() -> None:
@@ -255,6 +258,52 @@ def test_control_characters_pasted_from_word_never_reach_the_model(tmp_path: Pat
     assert (event.title, event.body) == ("甲 乙", "正文 第二句\n")
 
 
+def test_an_exdate_that_cancels_nothing_is_a_warning(tmp_path: Path) -> None:
+    site, problems = site_from(
+        tmp_path,
+        {
+            # every Tuesday 19:00, four times, plus one extra Saturday
+            "content/events/weekly.md": "---\ntitle: 例会\nstart: 2026-12-01 19:00\n"
+            "rrule: FREQ=WEEKLY;COUNT=4\nrdate: 2026-12-05 10:00\nexdate:\n"
+            "  - 2026-12-08\n  - 2026-12-15 19:00\n  - 2026-12-05\n"  # all three cancel one
+            "  - 2026-12-03\n  - 2026-12-22 18:00\n  - 2026-12-29\n---\n",  # these cancel none
+            "content/events/fair.md": "---\ntitle: 集市\nstart: 2026-12-05\n"
+            "rrule: FREQ=WEEKLY;COUNT=3\nexdate: [2026-12-12, 2026-12-13]\n---\n",
+        },
+    )
+    assert [(p.origin.path, p.origin.line, p.field, p.severity) for p in problems] == [
+        ("content/events/fair.md", 5, "exdate", "warning"),
+        ("content/events/weekly.md", 10, "exdate", "warning"),
+        ("content/events/weekly.md", 11, "exdate", "warning"),
+        ("content/events/weekly.md", 12, "exdate", "warning"),
+    ]
+    assert {p.code for p in problems} == {"event.exdate-unmatched"}
+    assert "2026-12-13" in problems[0].message() and "2026-12-22 18:00" in problems[2].message()
+    # the warning changes nothing: the model keeps what the editor wrote
+    assert len(site.events["weekly"].exdates) == 6
+
+
+def test_ids_and_slugs_of_generated_pages_are_reserved(tmp_path: Path) -> None:
+    site, problems = site_from(
+        tmp_path,
+        {
+            "content/news/2026/tags.md": "---\ntitle: 标签说明\ndate: 2026-11-02\n---\n",
+            "content/events/past.md": "---\ntitle: 往期回顾\nstart: 2026-11-02 10:00\n---\n",
+            "content/events/fenlei.md": "---\ntitle: 分类\nstart: 2026-11-02 10:00\n"
+            "slug: categories\n---\n",
+            "content/events/ok.md": "---\ntitle: 正常\nstart: 2026-11-02 10:00\n"
+            "categories: past\n---\n",  # a category may be called anything
+        },
+    )
+    assert [(p.code, p.origin.path, p.origin.line, p.field) for p in problems] == [
+        ("url.reserved", "content/events/fenlei.md", 4, "slug"),
+        ("url.reserved", "content/events/past.md", 1, ""),
+        ("url.reserved", "content/news/2026/tags.md", 1, ""),
+    ]
+    assert "/events/past/" in problems[1].message()
+    assert set(site.events) == {"ok"} and not site.news
+
+
 def test_a_bad_rule_is_the_one_problem_of_its_overrides(tmp_path: Path) -> None:
     """With an rrule that does not parse, the overrides are not blamed for needing one."""
     text = (
@@ -317,7 +366,45 @@ def test_yaml_alias_bomb_is_a_problem_not_a_hang(tmp_path: Path) -> None:
         bomb += f"{chr(97 + i)}: &{chr(97 + i)} [*{chr(96 + i)}, *{chr(96 + i)}, *{chr(96 + i)}, *{chr(96 + i)}, *{chr(96 + i)}, *{chr(96 + i)}, *{chr(96 + i)}, *{chr(96 + i)}, *{chr(96 + i)}]\n"
     bomb += "title: x\nstart: 2026-12-01\n---\n"
     _, problems = site_from(tmp_path, {"content/events/bomb.md": bomb})
-    assert any(p.code == "yaml.syntax" for p in problems)
+    assert [p.code for p in problems] == ["yaml.too-large"]
+
+
+# Mistakes editors make in front matter, each told as the mistake on the line where it is:
+# (front matter, code, line in the file).
+YAML_MISTAKES = [
+    ("title: 例会\n\tstart: 2026-12-01\n", "yaml.tab", 3),
+    ("title：例会\nstart: 2026-12-01\n", "yaml.fullwidth-colon", 2),
+    ("title: 例会\nstart：2026-12-01\nvenue: hall\n", "yaml.fullwidth-colon", 3),
+    ("title: 例会\nstart:2026-12-01\nvenue: hall\n", "yaml.colon-space", 3),
+    ("title: 会议: 第一次\nstart: 2026-12-01\n", "yaml.colon-in-value", 2),
+    ("title: 例会\n  start: 2026-12-01\n", "yaml.colon-in-value", 3),
+    ("title: @居民\nstart: 2026-12-01\n", "yaml.quote-value", 2),
+    ("title: *重要*活动\nstart: 2026-12-01\n", "yaml.quote-value", 2),
+    ('title: "例会\nstart: 2026-12-01\nvenue: hall\n', "yaml.unclosed-quote", 2),
+    ("title: 例会\ncategories: [学习, 讲座\nstart: 2026-12-01\n", "yaml.unclosed-bracket", 3),
+    ("title: 例会\nstart 2026-12-01\nvenue: hall\n", "yaml.no-colon", 3),
+    ('title: "例会" 第二期\nstart: 2026-12-01\n', "yaml.indent", 2),
+    ("title: 例会\nrooms:\n  - name: a\n   capacity: 3\n", "yaml.indent", 5),
+    ("title: 例会\nsummary: |简介\nstart: 2026-12-01\n", "yaml.quote-value", 3),
+    ('title: 例会\nimage: "C:\\图片\\a.jpg"\nstart: 2026-12-01\n', "yaml.escape", 3),
+    # Anything else keeps the parser's own words after a translated lead.
+    ("title: !<例 会\nstart: 2026-12-01\n", "yaml.syntax", 2),
+]
+
+
+@pytest.mark.parametrize(("front", "code", "line"), YAML_MISTAKES)
+def test_yaml_mistakes_are_named_on_their_line(
+    tmp_path: Path, front: str, code: str, line: int
+) -> None:
+    _, problems = site_from(tmp_path, {"content/events/a.md": f"---\n{front}---\n正文\n"})
+    assert [(p.code, p.origin.line) for p in problems] == [(code, line)]
+    for language in ("zh", "en"):
+        # The message explains the mistake; PyYAML's own English never reaches the editor.
+        message = problems[0].message(language)
+        if code == "yaml.syntax":
+            assert message.startswith(("YAML 语法错误：", "YAML syntax error: "))
+            continue
+        assert "token" not in message and "scanning" not in message and "block" not in message
 
 
 def test_yaml_tags_cannot_run_code(tmp_path: Path) -> None:
