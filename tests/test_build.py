@@ -292,6 +292,27 @@ def test_strict_build_fails_on_warnings_and_keeps_site(tmp_path: Path) -> None:
     assert "content/events/salon.md:2: satus:" in result.stderr
 
 
+@pytest.mark.parametrize("fast", ["false", "true"])
+def test_a_link_to_a_missing_file_is_told_once_in_the_sites_language(
+    tmp_path: Path, fast: str
+) -> None:
+    """yizhan's own warning at the editor's file and line, not also MkDocs' English one
+    about a virtual page (``news/x/index.md``), on MkDocs' pages and on the lean ones."""
+    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    set_fast(site, fast)
+    (site / "content/news/link.md").write_text(
+        "---\ntitle: 链接\ndate: 2026-11-02\n---\n见[旧文](old-news.md)。\n", encoding="utf-8"
+    )
+    result = yizhan(site, "build")
+    assert result.returncode == 0, result.stderr
+    told = [line for line in result.stderr.splitlines() if "old-news.md" in line]
+    assert told == [
+        "WARNING: generator: content/news/link.md:5: 正文: 链接的文件不存在：old-news.md"
+        "（相对于本文件；访问者会打开一个不存在的网页） [警告 link.missing]"
+    ]
+    assert yizhan(site, "build", "--strict").returncode != 0
+
+
 def test_links_to_missing_files_are_reported_at_their_line_with_every_other_problem(
     tmp_path: Path,
 ) -> None:
@@ -705,3 +726,38 @@ def test_ctrl_c_ends_the_command_with_status_130_and_no_traceback() -> None:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.returncode == 130
     assert "interrupted" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_an_english_site_reads_with_english_punctuation(tmp_path: Path) -> None:
+    """``theme.language: en``: the words the templates and feeds add around the editors'
+    (Chinese) text are punctuated in English, not with full-width ``：（）、，``."""
+    import html
+
+    import icalendar
+
+    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    config = site / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("language: zh", "language: en"), "utf-8"
+    )
+    assert yizhan(site, "build").returncode == 0
+
+    def text(page: str) -> str:
+        raw = (site / "site" / page / "index.html").read_text(encoding="utf-8")
+        article = re.search(r"<article.*?</article>", raw, re.S)
+        assert article is not None
+        return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", article.group(0))))
+
+    salon, article, timeline = text("events/salon"), text("news/escape"), text("timeline")
+    assert "Repeats: Every month on the last Saturday" in salon
+    assert "测试党群驿站 (宁波市鄞州区测试路 1 号)" in salon
+    assert "财智行业社团党支部, 光影社" in salon and "Categories: 学习沙龙" in salon
+    assert "changed: 测试党群驿站" in salon
+    assert "From: 光影社" in article and "Tags: 文体" in article
+    assert "财智行业社团党支部成立 (财智行业社团党支部)" in timeline
+    for page in (salon, article, timeline):
+        assert not re.search(r"[A-Za-z][：（、，]", page), page
+    calendar = icalendar.Calendar.from_ical((site / "site/events/salon/event.ics").read_bytes())
+    event = next(iter(calendar.walk("VEVENT")))
+    assert str(event["LOCATION"]) == "测试党群驿站 (宁波市鄞州区测试路 1 号)"
+    assert "Organiser: 财智行业社团党支部, 光影社" in str(event["DESCRIPTION"])

@@ -78,6 +78,8 @@ class FastPath:
     """The last build's files, linked into this one's site at its start (``lean.prelink``)."""
     page_cache: PageCache | None = None
     index_parts: list[Bundle] = field(default_factory=list)
+    link_level: int = logging.WARNING
+    """MkDocs' level for a link to a missing file (``validation.links.not_found``)."""
 
     @classmethod
     def start(cls, config: MkDocsConfig, pages: Sequence[PageSpec], **options: Any) -> FastPath:
@@ -139,6 +141,7 @@ class FastPath:
         error is raised."""
         assert self.captured is not None, "capture() runs before render()"
         self.setup = make_setup(config, *self.captured, self.root, sprite)
+        self.link_level = config.validation.links.not_found
         site_dir = Path(config.site_dir)
         cache = self.page_cache = PageCache(self.cache_folder())
 
@@ -197,7 +200,7 @@ class FastPath:
             index_results(outcome)
         self.outcome = outcome
         for warning in outcome.warnings:
-            log.warning(warning)
+            log.log(self.link_level, warning)  # as MkDocs would (``quiet_link_warnings``)
         cache.prune(outcome.keys.values())
         add_to_sitemap(site_dir, self.setup, self.lean)
         if indexing is not None and self.serve:  # the preview first; the index follows later

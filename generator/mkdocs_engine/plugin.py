@@ -152,6 +152,7 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         except ContentError as error:
             raise PluginError(str(error)) from None
         warn_if_chinese_search_cannot_segment(config)
+        quiet_link_warnings(config)
         self.pages = self.underway.pages
         self.by_uri = {page.src_uri: page for page in self.pages}
         self.content_dir, self.language = options.content_dir, options.language
@@ -412,6 +413,16 @@ def add_package_theme(config: MkDocsConfig) -> None:
         dirs.insert(1 if custom and dirs and dirs[0] == custom else 0, str(THEME_DIR))
     listed = [str(item) for item in config.extra_css]
     config.extra_css[0:0] = [css for css in STYLESHEETS if css not in listed]
+
+
+def quiet_link_warnings(config: MkDocsConfig) -> None:
+    """Leave a link to a missing file to yizhan's own ``link.missing`` warning (at the file
+    and line the editor wrote, in the site's language, counted by ``--strict`` as MkDocs'
+    was) instead of also printing MkDocs' English one about a virtual ``news/x/index.md``.
+    A level the site set itself (``validation: links: not_found:``) is kept."""
+    links = config.validation.links
+    if links.not_found == logging.WARNING:  # MkDocs' default
+        links.not_found = logging.DEBUG
 
 
 def warn_if_chinese_search_cannot_segment(config: MkDocsConfig) -> None:

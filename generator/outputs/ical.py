@@ -756,13 +756,18 @@ def organiser_names(site: Site, event: Event) -> list[str]:
 def location_text(site: Site, venue_id: str | None, location: str, online: str) -> str:
     parts = []
     venue = site.venues.get(venue_id) if venue_id else None
-    if venue is not None:
-        parts.append(f"{venue.name}（{venue.address}）" if venue.address else venue.name)
+    zh = i18n.lang_key(site.config.language) == "zh"
+    if venue is not None and venue.address:
+        parts.append(
+            f"{venue.name}（{venue.address}）" if zh else f"{venue.name} ({venue.address})"
+        )
+    elif venue is not None:
+        parts.append(venue.name)
     if location:
         parts.append(location)
     if online:
         parts.append(online)
-    return "；".join(parts) if site.config.language != "en" else "; ".join(parts)
+    return "；".join(parts) if zh else "; ".join(parts)
 
 
 def description(site: Site, event: Event, page_url: str) -> str:
@@ -775,9 +780,10 @@ def description(site: Site, event: Event, page_url: str) -> str:
     if intro:
         lines.append(cut(intro, DESCRIPTION_CHARS))
     names = organiser_names(site, event)
-    sep = "：" if i18n.lang_key(lang) == "zh" else ": "
+    zh = i18n.lang_key(lang) == "zh"
+    sep, names_sep, bits_sep = ("：", "、", "，") if zh else (": ", ", ", ", ")
     if names:
-        lines.append(f"{text('organiser', lang)}{sep}{'、'.join(names)}")
+        lines.append(f"{text('organiser', lang)}{sep}{names_sep.join(names)}")
     if event.online:
         lines.append(f"{text('online', lang)}{sep}{event.online}")
     reg = event.registration
@@ -787,7 +793,7 @@ def description(site: Site, event: Event, page_url: str) -> str:
             bits.append(f"{text('capacity', lang)} {reg.capacity}")
         if reg.deadline:
             bits.append(f"{text('deadline', lang)} {i18n.read_datetime(reg.deadline, lang)}")
-        lines.append(f"{text('registration', lang)}{sep}{'，'.join(bits)}")
+        lines.append(f"{text('registration', lang)}{sep}{bits_sep.join(bits)}")
     if event.contact:
         lines.append(f"{text('contact', lang)}{sep}{event.contact}")
     lines.append(f"{text('details', lang)}{sep}{page_url}")
