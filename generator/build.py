@@ -16,7 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from . import history, load, parallel, validate
-from .links import missing_targets, rebase_markdown
+from .links import missing_asset, missing_targets, rebase_markdown
 from .model import Branch, Club, Event, NewsItem, Site, SiteConfig, Venue
 from .outputs import ical, jsondata, rss
 from .pages import events, home, news, orgs, subscribe
@@ -164,10 +164,23 @@ def missing_links(site: Site, files: frozenset[str], root: Path) -> list[Problem
         if not source.docs_path:
             continue
         missing = missing_targets(entity.body, source.docs_path, files)
-        if missing:  # the body's lines are the file's: read it for them (rare)
+        no_image = missing_asset(entity.image, source.docs_path, files)
+        if missing or no_image:  # the body's lines are the file's: read it for them (rare)
             text, _ = load.read_text(root / source.path, source.path)
             found.extend(link_problem(source.path, text or "", url, source.line) for url in missing)
+            if no_image:
+                found.append(image_problem(source.path, text or "", entity.image, source.line))
     return found
+
+
+def image_problem(path: str, text: str, value: str, default_line: int) -> Problem:
+    """``field.missing-file`` at the ``image:`` line of the front matter of ``text``."""
+    lines = text.split("\n")
+    line = next(
+        (n for n, t in enumerate(lines, start=1) if t.startswith("image:") and value in t),
+        default_line,
+    )
+    return problem(Origin(path, line), "field.missing-file", "image", "warning", value=value)
 
 
 def free_pages_missing_links(files: frozenset[str], root: Path, content_dir: str) -> list[Problem]:

@@ -55,6 +55,24 @@ def rebase_markdown(markdown: str, source: str, target: str, moved: Mapping[str,
     return markdown
 
 
+def missing_asset(value: str, source: str, known: frozenset[str]) -> bool:
+    """Whether a front-matter file reference (``image: images/a.jpg``) of docs file ``source``
+    names a file the docs folder does not have. Read as ``views.text.asset_url`` reads it: from
+    the docs folder, or relative to ``source`` when it starts with ``./`` or ``../``. URLs and
+    paths out of the docs folder are not judged."""
+    if not value or SCHEME.match(value) or value.startswith(("//", "#", "?")):
+        return False
+    cut = min((i for i in (value.find("#"), value.find("?")) if i >= 0), default=len(value))
+    path = unquote(value[:cut])
+    if path.startswith(("./", "../")):
+        resolved = posixpath.normpath(posixpath.join(posixpath.dirname(source), path))
+    else:
+        resolved = posixpath.normpath(path.lstrip("/"))
+    if resolved.startswith("../") or resolved in ("..", "."):
+        return False
+    return resolved not in known
+
+
 def missing_targets(markdown: str, source: str, known: frozenset[str]) -> list[str]:
     """The relative links of ``markdown`` (written in docs file ``source``) to a file that is
     not in ``known`` (docs paths): ``[见](../events/no-such.md)``, ``![图](images/none.png)``.

@@ -101,6 +101,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "链接的文件不存在：{url}（相对于本文件；访问者会打开一个不存在的网页）",
         "link to a file that does not exist: {url} (relative to this file; visitors would get a missing page)",
     ),
+    "field.missing-file": (
+        "文件不存在：{value}（路径从内容文件夹算起；以 ./ 或 ../ 开头时相对于本文件）",
+        "no such file: {value} (paths start at the content folder; with ./ or ../ at this file)",
+    ),
     "field.partial-date": (
         "无法识别的日期“{value}”（应为 YYYY、YYYY-MM 或 YYYY-MM-DD）",
         "unrecognised date “{value}” (expected YYYY, YYYY-MM or YYYY-MM-DD)",

@@ -313,6 +313,37 @@ def test_a_link_to_a_missing_file_is_told_once_in_the_sites_language(
     assert yizhan(site, "build", "--strict").returncode != 0
 
 
+def test_a_missing_image_is_a_warning_at_its_line(tmp_path: Path) -> None:
+    """``image:`` is read from the content folder (``./``, ``../``: from the file): one that
+    names no file is a warning, so ``check`` stops a cover a visitor would see broken."""
+    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    news = site / "content/news/2026"
+    news.mkdir(parents=True)
+    heads = {
+        "cover.md": "image: images/cover.jpg",  # no such file
+        "dot.md": "image: images/dot.svg",  # from the content folder
+        "up.md": "image: ../../images/dot.svg",  # from the file
+        "wrong-up.md": "image: ../images/dot.svg",  # from the file: content/news/images/
+        "web.md": "image: https://example.org/a.jpg",
+    }
+    for name, line in heads.items():
+        (news / name).write_text(
+            f"---\ntitle: 封面\ndate: 2026-11-02\n{line}\n---\n正文\n", encoding="utf-8"
+        )
+    result = yizhan(site, "check")
+    assert result.returncode == 1
+    told = [line for line in result.stderr.splitlines() if "field.missing-file" in line]
+    assert told == [
+        "content/news/2026/cover.md:4: image: 文件不存在：images/cover.jpg"
+        "（路径从内容文件夹算起；以 ./ 或 ../ 开头时相对于本文件） [警告 field.missing-file]",
+        "content/news/2026/wrong-up.md:4: image: 文件不存在：../images/dot.svg"
+        "（路径从内容文件夹算起；以 ./ 或 ../ 开头时相对于本文件） [警告 field.missing-file]",
+    ]
+    for name in ("cover.md", "wrong-up.md"):
+        (news / name).unlink()
+    assert yizhan(site, "check").returncode == 0
+
+
 def test_links_to_missing_files_are_reported_at_their_line_with_every_other_problem(
     tmp_path: Path,
 ) -> None:

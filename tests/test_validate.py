@@ -20,6 +20,7 @@ ELSEWHERE = {
     "config.site-url",
     "url.reserved",
     "link.missing",
+    "field.missing-file",  # test_build: test_a_missing_image_is_a_warning_at_its_line
     "yaml.too-large",  # test_yaml_alias_bomb_is_a_problem_not_a_hang
 }
 
