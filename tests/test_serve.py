@@ -73,6 +73,39 @@ def test_serve_shows_drafts_and_rebuilds_on_save(tmp_path: Path) -> None:
         process.wait(timeout=30)
 
 
+def test_a_broken_mkdocs_yml_keeps_the_last_site_served_until_it_is_fixed(
+    tmp_path: Path,
+) -> None:
+    """A YAML slip while editing ``mkdocs.yml`` is told once, without a traceback; the
+    preview keeps answering with the last good site (MkDocs' own loop would hold every
+    request until the file is fixed), and the fixed file is built."""
+    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    port = free_port()
+    log = tmp_path / "serve.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "generator.cli", "serve", "-a", f"127.0.0.1:{port}"],
+            cwd=site,
+            env=env(),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        base = f"http://127.0.0.1:{port}/repo/"
+        assert wait_for(f"{base}news/draft/", "草稿新闻"), "not previewed"
+        config = site / "mkdocs.yml"
+        good = config.read_text(encoding="utf-8")
+        config.write_text(good + "extra_css: [broken\n", encoding="utf-8")
+        assert wait_for_log(log, "仍显示上次成功生成的网站"), log.read_text("utf-8")
+        assert "草稿新闻" in (fetch(f"{base}news/draft/") or ""), "the last site is not served"
+        assert "Traceback" not in log.read_text("utf-8")
+        config.write_text(good.replace("site_name: ", "site_name: 新名字"), encoding="utf-8")
+        assert wait_for(f"{base}news/draft/", "新名字"), "the fixed configuration is not built"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
 @pytest.mark.parametrize("stop", ["SIGTERM", "SIGHUP"])
 def test_serve_leaves_no_site_behind_when_stopped_or_killed(tmp_path: Path, stop: str) -> None:
     """Each build of a preview is a whole site in the temporary folder (~650 MB on a

@@ -397,6 +397,20 @@ class Preview:
             extra["dev_addr"] = self.dev_addr
         return load_config(str(self.config_file), **extra)
 
+    def config_or_none(self, site_dir: str) -> MkDocsConfig | None:
+        """The configuration as saved; None when ``mkdocs.yml`` does not load (a YAML slip
+        while editing it): told once, and the last good site stays served, as after a build
+        that fails, instead of MkDocs' traceback and a preview stuck until the file is fixed."""
+        try:
+            return self.load_config(site_dir)
+        except (Abort, ConfigurationError) as error:
+            log.error(
+                f"{self.config_file.name} 有错误，改正并保存后自动重新生成；仍显示上次成功生成的网站 / "
+                f"still serving the last good build: {error}"
+            )
+            output.discard([Path(site_dir)])
+            return None
+
     def serve(self, open_browser: bool) -> bool:
         """Serve until stopped; False when the address cannot be used (nothing is built)."""
         config = self.first
@@ -447,7 +461,9 @@ class Preview:
                 self.preview(changed)
                 if self.outputs is not None:
                     self.outputs.stop()  # the full build uses the memo the background run uses
-                config = self.load_config(new_folder())
+                config = self.config_or_none(new_folder())
+                if config is None:
+                    return  # served as it was; saving mkdocs.yml again rebuilds
                 if self.full_build(config, superseded=self.server.has_changes):
                     return
                 log.info("yizhan: newer saves came in: the rebuild starts again with them")
