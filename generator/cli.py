@@ -21,7 +21,11 @@ def main(argv: list[str] | None = None) -> int:
     if not hasattr(args, "run"):
         parser.print_help()
         return 2
-    return int(args.run(args))
+    try:
+        return int(args.run(args))
+    except ContentError as error:  # mkdocs.yml missing or not YAML (``load.read_config_file``)
+        print(format_problems(error.problems, error.language), file=sys.stderr)
+        return 1
 
 
 def entry() -> None:

@@ -20,7 +20,7 @@ import orjson
 import yaml
 
 from . import memo, parallel
-from .problems import Origin, Problem, problem
+from .problems import ContentError, Origin, Problem, problem
 
 Kind = Literal["news", "event", "branch", "club", "venue", "timeline"]
 KIND_DIRS: dict[str, Kind] = {
@@ -627,7 +627,24 @@ ConfigLoader.add_multi_constructor("!", _ignore_tag)
 
 
 def read_config_file(path: Path) -> dict[str, Any]:
-    """The mapping of ``mkdocs.yml`` (safe: no tag can run code)."""
-    with path.open(encoding="utf-8-sig") as handle:
-        data = yaml.load(handle, Loader=ConfigLoader)
+    """The mapping of ``mkdocs.yml`` (safe: no tag can run code). A file that is missing,
+    not UTF-8 or not YAML raises ContentError, told as a content file's problems are."""
+    rel = path.as_posix()
+    if not path.is_file():
+        raise ContentError([problem(Origin(rel), "config.missing")])
+    text, problems = read_text(path, rel)
+    if text is None:
+        raise ContentError(problems)
+    try:
+        data = yaml.load(text, Loader=ConfigLoader)
+    except yaml.MarkedYAMLError as exc:
+        raise ContentError([yaml_problem(text, rel, 1, exc)], config_language(text)) from None
+    except yaml.YAMLError as exc:
+        found = problem(Origin(rel), "yaml.syntax", error=str(exc))
+        raise ContentError([found], config_language(text)) from None
     return data if isinstance(data, dict) else {}
+
+
+def config_language(text: str) -> str:
+    """The site's language as a configuration that does not load still says it."""
+    return "en" if re.search(r"^\s+language:\s*[\"']?en", text, re.M) else "zh"

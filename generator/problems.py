@@ -173,6 +173,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the Git checkout is shallow, so calendar SEQUENCE/UID cannot be derived; fetch full "
         "history (fetch-depth: 0 in GitHub Actions) or set git_history: false in mkdocs.yml",
     ),
+    "config.missing": (
+        "找不到配置文件（请在网站仓库的根目录运行，或用 -f 指定 mkdocs.yml 的路径）",
+        "no configuration file (run this in the site's folder, or give -f path/to/mkdocs.yml)",
+    ),
     "config.site-url": (
         "mkdocs.yml 缺少 site_url（订阅源需要绝对网址）",
         "mkdocs.yml has no site_url (feeds need absolute URLs)",

@@ -313,6 +313,31 @@ def test_a_link_to_a_missing_file_is_told_once_in_the_sites_language(
     assert yizhan(site, "build", "--strict").returncode != 0
 
 
+def test_a_broken_or_missing_mkdocs_yml_is_told_at_its_line_and_keeps_the_site(
+    tmp_path: Path,
+) -> None:
+    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    assert yizhan(site, "build").returncode == 0
+    before = tree_digest(site / "site")
+    config = site / "mkdocs.yml"
+    good = config.read_text(encoding="utf-8")
+    config.write_text(good.replace("site_name: ", "site_name：", 1), encoding="utf-8")
+    for command in ("check", "build"):
+        result = yizhan(site, command)
+        assert result.returncode == 1
+        assert result.stderr.strip().splitlines()[-1] == (
+            "mkdocs.yml:1: “site_name：”用了中文冒号；键后面应为英文冒号加空格（“site_name: ”）"
+            " [错误 yaml.fullwidth-colon]"
+        ), result.stderr
+        assert "Traceback" not in result.stderr
+    assert tree_digest(site / "site") == before
+    config.unlink()
+    for command in ("check", "build"):
+        result = yizhan(site, command)
+        assert result.returncode == 1 and "Traceback" not in result.stderr
+        assert "mkdocs.yml:1: 找不到配置文件" in result.stderr
+
+
 def test_a_missing_image_is_a_warning_at_its_line(tmp_path: Path) -> None:
     """``image:`` is read from the content folder (``./``, ``../``: from the file): one that
     names no file is a warning, so ``check`` stops a cover a visitor would see broken."""

@@ -18,6 +18,7 @@ ELSEWHERE = {
     "history.shallow",
     "file.unreadable",
     "config.site-url",
+    "config.missing",
     "url.reserved",
     "link.missing",
     "field.missing-file",  # test_build: test_a_missing_image_is_a_warning_at_its_line

@@ -51,7 +51,7 @@ from mkdocs.exceptions import Abort, ConfigurationError
 from mkdocs.livereload import LiveReloadServer, _serve_url
 from mkdocs.structure.files import InclusionLevel
 
-from .. import heap, refresh, urls
+from .. import heap, load, refresh, urls
 from ..lean import search
 from ..lean.pool import compile_templates, renderer_for
 from ..lean.prelink import staging_prefix
@@ -59,6 +59,7 @@ from ..lean.render import Setup, output_path
 from ..lean.search import Indexing
 from ..model import Site
 from ..plan import PageSpec, check_output_path
+from ..problems import ContentError
 from ..quick import Previous, quick_pages
 from ..refresh import Outputs
 from . import fast, output
@@ -402,11 +403,12 @@ class Preview:
         while editing it): told once, and the last good site stays served, as after a build
         that fails, instead of MkDocs' traceback and a preview stuck until the file is fixed."""
         try:
+            load.read_config_file(self.config_file)  # told at its line, as content is
             return self.load_config(site_dir)
-        except (Abort, ConfigurationError) as error:
+        except (Abort, ConfigurationError, ContentError) as error:
             log.error(
-                f"{self.config_file.name} 有错误，改正并保存后自动重新生成；仍显示上次成功生成的网站 / "
-                f"still serving the last good build: {error}"
+                f"{error}\n{self.config_file.name} 有错误，改正并保存后自动重新生成；"
+                f"仍显示上次成功生成的网站 / still serving the last good build"
             )
             output.discard([Path(site_dir)])
             return None

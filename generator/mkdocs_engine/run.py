@@ -9,6 +9,8 @@ from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError
 
+from .. import load
+
 
 class ShortFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
@@ -30,6 +32,7 @@ def setup_logging(verbose: bool = False) -> None:
 def build(config_file: Path, site_dir: Path | None, strict: bool, drafts: bool) -> bool:
     """Build once; True on success. Messages go to the log (problems included)."""
     setup_logging()
+    load.read_config_file(config_file)  # a missing or broken one told at its line
     overrides: dict[str, object] = {"strict": strict}
     if site_dir is not None:
         overrides["site_dir"] = str(site_dir.resolve())
@@ -58,4 +61,5 @@ def serve(config_file: Path, dev_addr: str | None, open_browser: bool) -> bool:
     from . import preview  # the live preview's server and file watching: serve only
 
     setup_logging()
+    load.read_config_file(config_file)
     return preview.serve(config_file, dev_addr, open_browser)
