@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from functools import cache
 
@@ -14,6 +15,8 @@ LOCALES = {"zh": "zh_CN", "en": "en"}
 DATE_PATTERNS = {"zh": "y年M月d日 EEE", "en": "EEE, d MMM y"}
 MONTH_PATTERNS = {"zh": "y年M月", "en": "MMMM y"}
 SHORT_DATE_PATTERNS = {"zh": "M月d日 EEE", "en": "EEE d MMM"}
+DAY_PATTERNS = {"zh": "y年M月d日", "en": "d MMMM y"}
+"""A day in history (a milestone, a founding date): no weekday."""
 
 
 @cache
@@ -55,7 +58,23 @@ def read_month(year: int, month: int, language: str = "zh") -> str:
     return format_day(date(year, month, 1), "month", lang_key(language))
 
 
-PATTERNS = {"date": DATE_PATTERNS, "short": SHORT_DATE_PATTERNS, "month": MONTH_PATTERNS}
+PATTERNS = {
+    "date": DATE_PATTERNS,
+    "short": SHORT_DATE_PATTERNS,
+    "month": MONTH_PATTERNS,
+    "day": DAY_PATTERNS,
+}
+
+
+def read_partial_date(year: int, month: int | None, day: int | None, language: str = "zh") -> str:
+    """A milestone's date as precise as it was written: ``2014年``, ``2014年10月``,
+    ``2014年10月5日``; in English "2014", "October 2014", "5 October 2014"."""
+    key = lang_key(language)
+    if month is None:
+        return f"{year}年" if key == "zh" else str(year)
+    if day is None:
+        return read_month(year, month, language)
+    return format_day(date(year, month, day), "day", key)
 
 
 @cache
@@ -99,3 +118,20 @@ LABELS: dict[str, tuple[str, str]] = {
 def label(key: str, language: str = "zh") -> str:
     zh, en = LABELS[key]
     return en if lang_key(language) == "en" else zh
+
+
+# "{n} branch[|es]": the form before "|" when the number is 1, the other otherwise.
+PLURAL = re.compile(r"\{(\w+)\}([^{}\[\]]*)\[([^|\]]*)\|([^\]]*)\]")
+
+
+def fill(template: str, **params: object) -> str:
+    """``template.format(**params)``, with English plurals chosen by their number
+    (``"{n} article[|s]"`` -> "1 article", "3 articles"). A number not known yet (a label
+    templates fill in, ``n="{n}"``) takes the plural, and keeps its placeholder."""
+
+    def choose(match: re.Match[str]) -> str:
+        name, between, one, other = match.groups()
+        form = one if str(params.get(name)) == "1" else other
+        return f"{{{name}}}{between}{form}"
+
+    return PLURAL.sub(choose, template).format(**params)

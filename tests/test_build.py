@@ -784,7 +784,7 @@ def test_ctrl_c_ends_the_command_with_status_130_and_no_traceback() -> None:
     assert "interrupted" in done.stderr and "Traceback" not in done.stderr
 
 
-def test_an_english_site_reads_with_english_punctuation(tmp_path: Path) -> None:
+def test_an_english_site_reads_with_english_punctuation_numbers_and_dates(tmp_path: Path) -> None:
     """``theme.language: en``: the words the templates and feeds add around the editors'
     (Chinese) text are punctuated in English, not with full-width ``：（）、，``."""
     import html
@@ -813,6 +813,12 @@ def test_an_english_site_reads_with_english_punctuation(tmp_path: Path) -> None:
     assert "财智行业社团党支部成立 (财智行业社团党支部)" in timeline
     for page in (salon, article, timeline):
         assert not re.search(r"[A-Za-z][：（、，]", page), page
+    # numbers agree with their nouns; a milestone's date reads as far as it was written
+    assert "3 branches, 150 members." in text("branches")
+    assert "1 club." in text("clubs") and "1 venue." in text("venues")
+    assert "Tag: 文体 1 article " in text("news/tags/wen-ti")
+    assert "October 2014 财智行业社团党支部成立" in timeline
+    assert "5 December 2026 首届职工运动会" in timeline and " 2012 党工委成立" in timeline
     calendar = icalendar.Calendar.from_ical((site / "site/events/salon/event.ics").read_bytes())
     event = next(iter(calendar.walk("VEVENT")))
     assert str(event["LOCATION"]) == "测试党群驿站 (宁波市鄞州区测试路 1 号)"

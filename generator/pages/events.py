@@ -70,7 +70,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "status": ("状态", "Status"),
     "registration": ("报名", "Registration"),
     "register": ("报名链接", "Register"),
-    "capacity": ("名额 {n} 人", "{n} places"),
+    "capacity": ("名额 {n} 人", "{n} place[|s]"),
     "deadline": ("报名截止：{when}", "Registration closes {when}"),
     "closed": ("报名已截止", "Registration closed"),
     "contact": ("联系方式", "Contact"),
@@ -106,7 +106,7 @@ TEXT: dict[str, tuple[str, str]] = {
 
 def say(key: str, language: str, **params: object) -> str:
     zh, en = TEXT[key]
-    return (en if i18n.lang_key(language) == "en" else zh).format(**params)
+    return i18n.fill(en if i18n.lang_key(language) == "en" else zh, **params)
 
 
 @lru_cache(maxsize=4)  # perf (issue 5): the same labels on 15,000 activity pages

@@ -42,7 +42,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "all_news": ("全部新闻", "All news"),
     "no_news": ("暂无新闻。", "No news yet."),
     "subscribe_rss": ("RSS 订阅", "RSS feed"),
-    "articles": ("{n} 篇文章", "{n} articles"),
+    "articles": ("{n} 篇文章", "{n} article[|s]"),
     "all_tags": ("全部标签", "All tags"),
 }
 
@@ -50,7 +50,7 @@ TEXT: dict[str, tuple[str, str]] = {
 def say(key: str, language: str, **params: object) -> str:
     zh, en = TEXT[key]
     template = en if i18n.lang_key(language) == "en" else zh
-    return template.format(**params)
+    return i18n.fill(template, **params)
 
 
 def news_card(site: Site, item: NewsItem) -> dict[str, Any]:

@@ -48,10 +48,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "ics": ("活动日历（iCal）", "Activity calendar (iCal)"),
     "none_upcoming": ("暂无近期活动。", "No upcoming activities."),
     "none": ("暂无。", "None yet."),
-    "branches_intro": ("共 {n} 个党组织，{m} 名党员。", "{n} branches, {m} members."),
-    "branches_intro_count": ("共 {n} 个党组织。", "{n} branches."),
-    "clubs_intro": ("共 {n} 个社团。", "{n} clubs."),
-    "venues_intro": ("共 {n} 处阵地。", "{n} venues."),
+    "branches_intro": ("共 {n} 个党组织，{m} 名党员。", "{n} branch[|es], {m} member[|s]."),
+    "branches_intro_count": ("共 {n} 个党组织。", "{n} branch[|es]."),
+    "clubs_intro": ("共 {n} 个社团。", "{n} club[|s]."),
+    "venues_intro": ("共 {n} 处阵地。", "{n} venue[|s]."),
     "uncategorised": ("其他", "Other"),
     "more_news": ("全部新闻", "All news"),
     "pages": ("分页", "Pages"),
@@ -67,7 +67,7 @@ MILESTONES_PER_PAGE = 60
 
 def say(key: str, language: str, **params: object) -> str:
     zh, en = LABELS[key]
-    return (en if language == "en" else zh).format(**params)
+    return i18n.fill(en if i18n.lang_key(language) == "en" else zh, **params)
 
 
 def labels(language: str) -> dict[str, str]:
@@ -99,14 +99,7 @@ def picked(key: str, only: Container[str] | None) -> bool:
 def read_partial_date(value: PartialDate | None, language: str) -> str:
     if value is None:
         return ""
-    if language == "en":
-        return value.iso()
-    text = f"{value.year}年"
-    if value.month:
-        text += f"{value.month}月"
-        if value.day:
-            text += f"{value.day}日"
-    return text
+    return i18n.read_partial_date(value.year, value.month, value.day, language)
 
 
 def fact(key: str, value: str, language: str, url: str = "") -> dict[str, str] | None:
