@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 from . import build as core
-from . import heap, memo, scaffold
-from .plan import check_output_path
+from . import heap, load, memo, scaffold
+from .plan import Plan, check_output_path
 from .problems import ContentError, format_problems
 
 
@@ -161,8 +161,24 @@ def run_materialise(args: argparse.Namespace) -> int:
         write(out, page.src_uri, text.encode("utf-8"))
     for file in plan.files:
         write(out, file.path, file.content)
-    print(f"{len(plan.pages)} pages, {len(plan.files)} files -> {out}")
+    copied = copy_free_files(options.root / options.content_dir, out, plan)
+    print(f"{len(plan.pages)} pages, {len(plan.files)} files, {copied} content files -> {out}")
     return 0
+
+
+def copy_free_files(content: Path, out: Path, plan: Plan) -> int:
+    """The content folder's own pages and files (``about.md``, ``images/…``), which another
+    engine publishes as they are, as MkDocs does: the plan's pages link to them. Activities,
+    articles and the other entities are in the plan as pages; what the plan writes wins."""
+    written = {page.src_uri for page in plan.pages} | {file.path for file in plan.files}
+    copied = 0
+    for path, parts in load.walk(content):
+        rel = "/".join(parts)
+        if load.content_file(".", parts)[1] != "skip" or rel in written:
+            continue
+        write(out, rel, path.read_bytes())
+        copied += 1
+    return copied
 
 
 def write(root: Path, rel: str, content: bytes) -> None:

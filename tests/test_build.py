@@ -508,6 +508,15 @@ def test_materialise_writes_the_plan(tmp_path: Path) -> None:
     page = (tmp_path / "plan" / "events" / "salon" / "index.md").read_text(encoding="utf-8")
     assert '"template": "yizhan/event.html"' in page
     assert (tmp_path / "plan" / "calendar.ics").is_file()
+    # a complete docs folder for another engine: the free pages and files the pages link to,
+    # not the entities' own files (they are pages of the plan)
+    content = site / "content"
+    for rel in ("about.md", "images/dot.svg"):
+        assert (tmp_path / "plan" / rel).read_bytes() == (content / rel).read_bytes()
+    assert not (tmp_path / "plan" / "events" / "salon.md").exists()
+    assert not (tmp_path / "plan" / "timeline").joinpath("main.yml").exists()
+    home = (tmp_path / "plan" / "index.md").read_text(encoding="utf-8")
+    assert '"template": "yizhan/home.html"' in home  # the plan's home page, not content's
 
 
 def test_a_site_repository_with_only_content_and_the_plugin_builds(tmp_path: Path) -> None:
