@@ -131,10 +131,12 @@ def run_new(args: argparse.Namespace) -> int:
     config = core.site_config(options)
     try:
         path = scaffold.write_new(
-            options.root / options.content_dir, args.kind, args.title, config.today
-        )
+            options.root / options.content_dir, args.kind, args.title, config.today,
+            options.language,
+        )  # fmt: skip
     except FileExistsError as error:
-        print(f"文件已存在：{error}", file=sys.stderr)
+        said = "file exists" if options.language.startswith("en") else "文件已存在"
+        print(f"{said}：{error}" if said == "文件已存在" else f"{said}: {error}", file=sys.stderr)
         return 1
     print(path.relative_to(options.root).as_posix())
     return 0

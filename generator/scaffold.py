@@ -115,6 +115,104 @@ name: {title}
 """,
 }
 
+# The same files for an English site (``theme.language: en``).
+TEMPLATES_EN = {
+    "news": """---
+title: {title}
+date: {today}                # publication date; a future date publishes on that day
+# branch: caizhi             # id (file name) of a related branch; a list for several: [caizhi, lvshi]
+# club: guangying            # id of a related club
+# tags: [volunteering, recycling]
+# author: Jane Zhang
+# summary: One sentence      # shown in lists and feeds; the text's start when left out
+# image: images/cover.jpg    # cover picture, from the content folder
+# draft: true                # a draft: previewed, but not published
+---
+
+Write the article here (Markdown).
+""",
+    "event": """---
+title: {title}
+start: {today} 14:00         # YYYY-MM-DD HH:MM; a date alone is an all-day activity
+end: 16:30                   # a time alone (the same day), or a full date and time
+# duration: 2h30m            # or a duration (instead of end)
+# all_day: true              # an all-day activity; a multi-day one's end is its last day
+# timezone: Asia/Shanghai    # time zone (the site's by default)
+# venue: yizhan              # venue id (a file name in venues/)
+# location: 100 Example Road # or the place in words
+# online: https://meeting.example.com/123   # link to an online meeting
+# branch: caizhi             # organising branch id(s)
+# club: guangying            # organising club id(s)
+# categories: [party lecture, volunteering]
+# status: confirmed          # confirmed / tentative / cancelled / postponed
+# rrule: FREQ=MONTHLY;BYDAY=-1SA;COUNT=12   # repeats: the last Saturday of each month, 12 times
+# exdate: [2027-02-27]       # days left out
+# rdate: [2027-03-06 14:00]  # extra occurrences
+# overrides:                 # one occurrence changed (date: the day it was planned for)
+#   - date: 2027-01-30
+#     start: 2027-01-23 14:00
+#     end: 16:30
+# registration:
+#   url: https://example.com/signup
+#   capacity: 50
+#   deadline: {today} 12:00
+# contact: Ms Wang 0574-00000000
+# summary: One sentence
+# image: images/cover.jpg
+# draft: true
+---
+
+Describe the activity here (Markdown).
+""",
+    "branch": """---
+name: {title}
+# kind: Party branch         # kind of organisation
+# parent: nbswq-dgw          # id of the branch above
+# founded: {year}            # YYYY, YYYY-MM or YYYY-MM-DD
+# members: 30                # number of party members
+# secretary: Jane Zhang
+# contact: 0574-00000000
+# address: 10th floor, Example Tower
+# summary: One sentence
+# image: images/logo.svg
+---
+
+Introduce the organisation here (Markdown).
+""",
+    "club": """---
+name: {title}
+# category: Sports           # kind of club
+# branch: caizhi             # id of the sponsoring branch
+# venue: yizhan              # id of the venue it meets at
+# founded: {year}
+# leader: Li Si
+# contact: WeChat group / phone
+# join: Scan the code or sign up at the front desk   # how to join
+# summary: One sentence
+# image: images/club.jpg
+---
+
+Introduce the club here (Markdown).
+""",
+    "venue": """---
+name: {title}
+# address: 100 Example Road
+# hours: Mon-Fri 9:00-21:00
+# rooms:
+#   - name: Main hall
+#     capacity: 120
+#     facilities: [projector, sound]
+# lat: 29.82                 # latitude
+# lon: 121.55                # longitude
+# contact: 0574-00000000
+# summary: One sentence
+# image: images/venue.jpg
+---
+
+Describe the venue here (Markdown).
+""",
+}
+
 
 LONGEST_ID = 60
 """Characters of an id made from a title: a file name and a URL stay short (a 200-character
@@ -138,14 +236,16 @@ def new_id(folder: Path, kind: str, title: str, today: date) -> str:
     return base if number == 1 else f"{base}-{number}"
 
 
-def write_new(content: Path, kind: str, title: str, today: date) -> Path:
-    """Write the file and return its path; never overwrites."""
+def write_new(content: Path, kind: str, title: str, today: date, language: str = "zh") -> Path:
+    """Write the file, explained in the site's language, and return its path; never
+    overwrites."""
     folder = content / FOLDERS[kind]
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{new_id(folder, kind, title, today)}.md"
     if path.exists():
         raise FileExistsError(path)
-    text = TEMPLATES[kind].format(
+    templates = TEMPLATES_EN if language.startswith("en") else TEMPLATES
+    text = templates[kind].format(
         title=json.dumps(title, ensure_ascii=False), today=today.isoformat(), year=today.year
     )
     path.write_text(text, encoding="utf-8")

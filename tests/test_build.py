@@ -445,6 +445,33 @@ def test_check_is_clean_on_the_fixture_and_new_files_pass_it(tmp_path: Path) -> 
     assert yizhan(site, "new", "news", "新春走访慰问").returncode == 1  # never overwrites
 
 
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_every_field_new_explains_is_accepted_by_check(tmp_path: Path, language: str) -> None:
+    """``yizhan new`` explains each optional field in the site's language, with an example
+    that ``check`` accepts once uncommented (the references made to name the fixture's)."""
+    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    config = site / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("language: zh", f"language: {language}"),
+        "utf-8",
+    )
+    words = {"zh": "在这里写", "en": "here (Markdown)"}[language]
+    for kind in ("venue", "branch", "club", "news", "event"):
+        result = yizhan(site, "new", kind, f"示例 {kind}")
+        assert result.returncode == 0, result.stderr
+        path = site / result.stdout.strip()
+        text = path.read_text(encoding="utf-8")
+        assert words in text
+        # every example but the alternatives to what is already written (end, a timed start)
+        text = re.sub(r"^# (?!duration|all_day)", "", text, flags=re.M)
+        text = text.replace("parent: nbswq-dgw", "parent: top").replace("draft: true", "")
+        path.write_text(text, encoding="utf-8")
+    for picture in ("logo.svg", "club.jpg", "cover.jpg", "venue.jpg"):  # the examples' images
+        (site / "content/images" / picture).write_bytes(b"x")
+    result = yizhan(site, "check")
+    assert result.returncode == 0, result.stderr
+
+
 def test_new_gives_long_and_unspellable_titles_a_file_of_their_own(tmp_path: Path) -> None:
     """A 200-character title gets a short id (its pinyin would pass file systems' limit);
     titles with nothing to spell (punctuation, emoji) get the kind and the day, numbered;
