@@ -44,15 +44,57 @@ def rebase_url(url: str, source: str, target: str, moved: Mapping[str, str]) -> 
     return f"{new}{rest}"
 
 
-def rebase_markdown(markdown: str, source: str, target: str, moved: Mapping[str, str]) -> str:
+def rebase_markdown(
+    markdown: str, source: str, target: str, moved: Mapping[str, str], directory_urls: bool = True
+) -> str:
+    """``markdown``'s relative links, written in docs file ``source``, rewritten for the page
+    whose file is ``target``. Markdown links stay links to files (MkDocs turns those into page
+    addresses); raw HTML's (``<a href="../x.md">``), which MkDocs leaves as written, become the
+    addresses themselves, relative to the page's own (``directory_urls``)."""
+
     def swap(match: re.Match[str]) -> str:
         return match.group(1) + rebase_url(match.group(2), source, target, moved) + match.group(3)
 
+    def swap_html(match: re.Match[str]) -> str:
+        url = rebase_html_url(match.group(2), source, target, moved)
+        return match.group(1) + url + match.group(3)
+
     if not any(mark in markdown for mark in LINK_MARKS):  # perf (issue 5): most bodies
         return markdown
-    for pattern in (INLINE_LINK, REFERENCE_LINK, HTML_ATTRIBUTE):
+    for pattern in (INLINE_LINK, REFERENCE_LINK):
         markdown = pattern.sub(swap, markdown)
-    return markdown
+    return HTML_ATTRIBUTE.sub(swap_html if directory_urls else swap, markdown)
+
+
+def rebase_html_url(url: str, source: str, target: str, moved: Mapping[str, str]) -> str:
+    """``rebase_url`` for raw HTML: the address a browser opens, from the page's address (a
+    directory: ``about.md`` is at ``about/``), with a page's ``.md`` file as its address."""
+    if not is_relative(url):
+        return url
+    cut = min((i for i in (url.find("#"), url.find("?")) if i >= 0), default=len(url))
+    path, rest = url[:cut], url[cut:]
+    if not path:
+        return url
+    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(source), unquote(path)))
+    if resolved.startswith("../") or resolved == "..":
+        return url
+    resolved = moved.get(resolved, resolved)
+    if resolved.endswith(".md"):
+        resolved = page_address(resolved)
+    base = page_address(target)
+    new = posixpath.relpath(resolved or ".", base or ".")
+    if resolved.endswith("/") or not resolved:
+        new = "./" if new == "." else f"{new}/"
+    return f"{new}{rest}"
+
+
+def page_address(docs_path: str) -> str:
+    """Where MkDocs publishes a Markdown file with directory URLs: ``about.md`` -> ``about/``,
+    ``news/x/index.md`` -> ``news/x/``, ``index.md`` -> ``""``."""
+    stem = docs_path.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return f"{stem}/"
 
 
 def missing_asset(value: str, source: str, known: frozenset[str]) -> bool:

@@ -146,6 +146,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "排除的日期 {value} 不是该活动的一次重复，不会取消任何一次",
         "exdate {value} is not an occurrence of this activity, so it cancels nothing",
     ),
+    "event.override-excluded": (
+        "{value} 这一次已写在 exdate 里取消，这条调整不会生效（要调整它，请从 exdate 中删掉这一天）",
+        "the occurrence of {value} is cancelled by exdate, so this change is ignored (remove the day from exdate to change it)",
+    ),
     "event.override-needs-rule": (
         "只有重复活动才能写 overrides",
         "overrides need a recurring activity (rrule or rdate)",

@@ -822,7 +822,10 @@ def make_event(ctx: Context, doc: Document, c: Checker) -> Event:
     status: EventStatus = c.choice("status", EVENT_STATUSES, "confirmed")  # type: ignore[assignment]
     rrule = normalise_rrule(c, start, all_day, zone)
     exdates = tuple(as_kind(v, all_day, zone, keep_dates=True) for v in c.moments("exdate", zone))
-    rdates = tuple(as_kind(v, all_day, zone, keep_dates=False) for v in c.moments("rdate", zone))
+    usual = start.astimezone(zone).time() if isinstance(start, datetime) else time(0)
+    rdates = tuple(
+        as_kind(v, all_day, zone, keep_dates=False, at=usual) for v in c.moments("rdate", zone)
+    )
     overrides = make_overrides(c, start, end, all_day, zone, rrule, exdates, rdates)
     if exdates and start is not None and (rrule is not None or c.raw("rrule") is None):
         warn_unmatched_exdates(c, start, all_day, zone, rrule, rdates)
@@ -876,13 +879,16 @@ def is_plain_date(value: object) -> bool:
     return isinstance(value, date) and not isinstance(value, datetime)
 
 
-def as_kind(value: Moment, all_day: bool, zone: ZoneInfo, keep_dates: bool) -> Moment:
+def as_kind(
+    value: Moment, all_day: bool, zone: ZoneInfo, keep_dates: bool, at: time = time(0)
+) -> Moment:
     """Fit an exdate/rdate to its activity: dates for all-day ones, aware datetimes otherwise
-    (a date alone on a timed rule stays a date when ``keep_dates``: it cancels that day)."""
+    (a date alone on a timed rule stays a date when ``keep_dates``: it cancels that day; an
+    extra day, ``rdate: 2026-12-12``, is at the activity's usual time ``at``)."""
     if all_day:
         return value.date() if isinstance(value, datetime) else value
     if is_plain_date(value) and not keep_dates:
-        return datetime.combine(value, time(0), zone)
+        return datetime.combine(value, at, zone)
     return value
 
 
@@ -1010,6 +1016,14 @@ def make_overrides(
         if recurrence_id is None:
             sub.report(sub.raw("date"), "event.override-date", "date", value=shown(sub.raw("date")))  # type: ignore[arg-type]
             continue
+        if excluded(recurrence_id, exdates, zone):
+            # Calendar apps disagree on an override of an excluded occurrence (khal shows it,
+            # ical.js drops it): the exclusion wins everywhere, and the editor is told.
+            sub.problems.append(
+                problem(sub.origin(sub.raw("date")), "event.override-excluded",
+                        sub.name("date"), "warning", value=shown(sub.raw("date")))  # type: ignore[arg-type]
+            )  # fmt: skip
+            continue
         new_start = sub.moment("start", zone)
         new_end: Moment | None = None
         end_node = sub.raw("end")
@@ -1075,6 +1089,15 @@ def warn_unmatched_exdates(
                     value=shown(item),
                 )
             )
+
+
+def excluded(occurrence: Moment, exdates: tuple[Moment, ...], zone: ZoneInfo) -> bool:
+    """Whether an ``exdate`` cancels ``occurrence``: the same start, or (a date alone) the
+    same day in the activity's zone."""
+    day = occurrence.astimezone(zone).date() if isinstance(occurrence, datetime) else occurrence
+    return any(
+        value == occurrence if isinstance(value, datetime) else value == day for value in exdates
+    )
 
 
 def match_occurrence(

@@ -338,6 +338,55 @@ def test_a_broken_or_missing_mkdocs_yml_is_told_at_its_line_and_keeps_the_site(
         assert "mkdocs.yml:1: 找不到配置文件" in result.stderr
 
 
+@pytest.mark.parametrize("fast", ["false", "true"])
+def test_raw_html_links_open_the_page_or_file_they_name(tmp_path: Path, fast: str) -> None:
+    """``<a href="x.md">`` and ``<img src="…">`` in raw HTML, which MkDocs leaves as written,
+    lead where a Markdown link would: from an article published elsewhere than its file, and
+    from a free page published at ``about/``."""
+    from urllib.parse import urljoin
+
+    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    set_fast(site, fast)
+    links = (
+        '<a href="{up}events/salon.md">沙龙</a> <a href="{up}about.md#top">关于</a> '
+        '<img src="{up}images/dot.svg" alt="点"> <a href="{up}index.md">首页</a>'
+    )
+    (site / "content/news/2026").mkdir(parents=True)
+    (site / "content/news/2026/html.md").write_text(
+        "---\ntitle: 原生链接\ndate: 2026-11-02\n---\n" + links.format(up="../../") + "\n",
+        encoding="utf-8",
+    )
+    about = site / "content/about.md"
+    about.write_text(
+        about.read_text(encoding="utf-8")
+        + "\n"
+        + links.format(up="").replace("about.md", "news/2026/html.md")
+        + "\n",
+        encoding="utf-8",
+    )
+    result = yizhan(site, "build")
+    assert result.returncode == 0, result.stderr
+    out = site / "site"
+    for page in ("news/html/", "about/"):
+        html = (out / page / "index.html").read_text(encoding="utf-8")
+        article = html[html.index("<article") :]
+        found = re.findall(
+            r'(?:href|src)="([^"#]+)(?:#[^"]*)?"[^>]*>(?:沙龙|关于|首页|原生)?', article
+        )
+        targets = {
+            urljoin(f"https://x.org/repo/{page}", url).removeprefix("https://x.org/repo/")
+            for url in found
+            if not url.startswith(("http", "/"))
+        }
+        for target in ("events/salon/", "images/dot.svg", ""):
+            assert target in targets, (page, sorted(targets))
+        assert ("news/html/" if page == "about/" else "about/") in targets
+        for target in targets:
+            assert (
+                out / target / "index.html" if target.endswith("/") or not target else out / target
+            ).is_file(), target
+
+
 def test_a_missing_image_is_a_warning_at_its_line(tmp_path: Path) -> None:
     """``image:`` is read from the content folder (``./``, ``../``: from the file): one that
     names no file is a warning, so ``check`` stops a cover a visitor would see broken."""

@@ -100,6 +100,27 @@ def test_month_grid_marks_today_and_links_months(specs: dict[str, PageSpec]) -> 
     assert len(listed) == 1
 
 
+def test_lists_by_day_read_an_activity_in_another_zone_on_the_sites_clock(
+    specs: dict[str, PageSpec],
+) -> None:
+    """18:00 in Paris on 14 July is 00:00 on 15 July in Shanghai: the grid and the day list
+    put it under the 15th, so they say 00:00, not 18:00; its own page keeps Paris time, named."""
+    july = specs["events/2026/07/"].data
+    cells = {c["iso"]: c for week in july["weeks"] for c in week}
+    card = next(e for e in cells["2026-07-15"]["entries"] if e["event_id"] == "bali-jiaoliu")
+    assert card["short_time"] == "00:00" and card["time"] == "00:00–02:00"
+    assert not any(e["event_id"] == "bali-jiaoliu" for e in cells["2026-07-14"]["entries"])
+    listed = next(
+        e for d in july["agenda"] if d["iso"] == "2026-07-15" for e in d["entries"]
+        if e["event_id"] == "bali-jiaoliu"
+    )  # fmt: skip
+    assert listed["time"] == "00:00–02:00"
+    page = specs["events/bali-jiaoliu/"].data
+    assert (
+        page["when"].startswith("2026年7月14日 周二 18:00–20:00") and "Europe/Paris" in page["when"]
+    )
+
+
 def test_event_page(specs: dict[str, PageSpec]) -> None:
     spec = specs["events/dushu-shalong/"]
     data = spec.data

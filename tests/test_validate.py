@@ -260,6 +260,53 @@ def test_control_characters_pasted_from_word_never_reach_the_model(tmp_path: Pat
     assert (event.title, event.body) == ("甲 乙", "正文 第二句\n")
 
 
+def test_an_extra_day_without_a_time_is_at_the_activitys_usual_time(tmp_path: Path) -> None:
+    """``rdate: 2026-12-12`` on a 19:00 activity is 19:00 that day (as ``exdate`` with a date
+    alone means that day's occurrence), not a midnight session; with a time it is as written."""
+    site, problems = site_from(
+        tmp_path,
+        {
+            "content/events/reading.md": "---\ntitle: 读书会\nstart: 2026-12-08 19:00\n"
+            "end: 20:00\nrrule: FREQ=WEEKLY;COUNT=3\nrdate: [2026-12-12, 2026-12-13 10:00]\n---\n",
+            "content/events/london.md": "---\ntitle: 连线\nstart: 2027-03-20 18:30\n"
+            "timezone: Europe/London\nrrule: FREQ=WEEKLY;COUNT=2\nrdate: 2027-04-01\n---\n",
+            "content/events/fair.md": "---\ntitle: 集市\nstart: 2026-12-05\n"
+            "rrule: FREQ=WEEKLY;COUNT=2\nrdate: 2026-12-08\n---\n",
+        },
+    )
+    assert problems == []
+    assert site.events["reading"].rdates == (
+        datetime(2026, 12, 12, 19, 0, tzinfo=SHANGHAI),
+        datetime(2026, 12, 13, 10, 0, tzinfo=SHANGHAI),
+    )
+    # after the clocks change: 18:30 London time still (BST), not 18:30 GMT
+    assert site.events["london"].rdates == (
+        datetime(2027, 4, 1, 18, 30, tzinfo=ZoneInfo("Europe/London")),
+    )
+    assert site.events["fair"].rdates == (date(2026, 12, 8),)
+
+
+def test_an_override_of_a_cancelled_day_is_a_warning_and_the_day_stays_cancelled(
+    tmp_path: Path,
+) -> None:
+    site, problems = site_from(
+        tmp_path,
+        {
+            "content/events/run.md": "---\ntitle: 夜跑\nstart: 2026-12-10 19:00\nduration: 1h\n"
+            "rrule: FREQ=WEEKLY;COUNT=5\nexdate: 2026-12-17\noverrides:\n"
+            "  - date: 2026-12-17\n    start: 2026-12-17 20:00\n"
+            "  - date: 2026-12-24\n    title: 平安夜跑\n---\n",
+        },
+    )
+    assert [(p.code, p.origin.line, p.field, p.severity) for p in problems] == [
+        ("event.override-excluded", 8, "overrides[0].date", "warning")
+    ]
+    # one answer for every calendar app: the 17th is cancelled, the 24th changed
+    run = site.events["run"]
+    assert [o.title for o in run.overrides] == ["平安夜跑"]
+    assert run.exdates == (date(2026, 12, 17),)
+
+
 def test_an_exdate_that_cancels_nothing_is_a_warning(tmp_path: Path) -> None:
     site, problems = site_from(
         tmp_path,

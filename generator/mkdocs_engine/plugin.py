@@ -298,7 +298,7 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
             return markdown
         # A free page (about.md …) may link to editors' entity files, now published elsewhere.
         uri = page.file.src_uri
-        return rebase_markdown(markdown, uri, uri, self.moved)
+        return rebase_markdown(markdown, uri, uri, self.moved, config.use_directory_urls)
 
     def on_page_context(
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation

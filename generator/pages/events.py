@@ -134,7 +134,7 @@ def occurrence_card(site: Site, occ: Occurrence) -> dict[str, Any]:
         "title": occ.title,
         "url": urls.event(event.slug),
         "when": when_text(site, event, occ),
-        "time": time_text(site, event, occ),
+        "time": time_text(site, occ),
         "date": i18n.read_date(local_day(occ.start, zone_of(event)), lang),
         "iso": occ.start.isoformat(),
         "status": occ.status,
@@ -182,11 +182,13 @@ def when_text(site: Site, event: Event, occ: Occurrence) -> str:
     return text
 
 
-def time_text(site: Site, event: Event, occ: Occurrence) -> str:
-    """``14:00–16:00`` or ``全天``: for lists already grouped by day."""
+def time_text(site: Site, occ: Occurrence) -> str:
+    """``14:00–16:00`` or ``全天``: for lists already grouped by day, which are the site's
+    days, so the clock is the site's too (an activity in New York at 20:00 is listed at 09:00
+    on the next day in Shanghai, not at 20:00 under that day)."""
     if occ.all_day:
         return say("all_day", site.config.language)
-    zone = zone_of(event)
+    zone = ZoneInfo(site.config.timezone)
     assert isinstance(occ.start, datetime)
     start = i18n.read_time(occ.start.astimezone(zone))
     if isinstance(occ.end, datetime):
