@@ -30,18 +30,27 @@ def rebase_url(url: str, source: str, target: str, moved: Mapping[str, str]) -> 
 
     ``moved`` maps docs paths of editors' entity files to the src_uri of their pages.
     """
-    if not is_relative(url):
+    found = docs_target(url, source, moved)
+    if found is None:
         return url
+    resolved, rest = found
+    return posixpath.relpath(resolved, posixpath.dirname(target) or ".") + rest
+
+
+def docs_target(url: str, source: str, moved: Mapping[str, str]) -> tuple[str, str] | None:
+    """The docs path a relative ``url`` written in ``source`` names (an entity file's page
+    source when ``moved`` has it, ``%``-escapes read), and its ``#…``/``?…`` rest; None for
+    other URLs and paths out of the docs folder."""
+    if not is_relative(url):
+        return None
     cut = min((i for i in (url.find("#"), url.find("?")) if i >= 0), default=len(url))
     path, rest = url[:cut], url[cut:]
     if not path:
-        return url
+        return None
     resolved = posixpath.normpath(posixpath.join(posixpath.dirname(source), path))
     if resolved.startswith("../") or resolved == "..":
-        return url
-    resolved = moved.get(resolved, resolved)
-    new = posixpath.relpath(resolved, posixpath.dirname(target) or ".")
-    return f"{new}{rest}"
+        return None
+    return moved.get(unquote(resolved), resolved), rest
 
 
 def rebase_markdown(
@@ -69,20 +78,13 @@ def rebase_markdown(
 def rebase_html_url(url: str, source: str, target: str, moved: Mapping[str, str]) -> str:
     """``rebase_url`` for raw HTML: the address a browser opens, from the page's address (a
     directory: ``about.md`` is at ``about/``), with a page's ``.md`` file as its address."""
-    if not is_relative(url):
+    found = docs_target(url, source, moved)
+    if found is None:
         return url
-    cut = min((i for i in (url.find("#"), url.find("?")) if i >= 0), default=len(url))
-    path, rest = url[:cut], url[cut:]
-    if not path:
-        return url
-    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(source), unquote(path)))
-    if resolved.startswith("../") or resolved == "..":
-        return url
-    resolved = moved.get(resolved, resolved)
+    resolved, rest = found
     if resolved.endswith(".md"):
-        resolved = page_address(resolved)
-    base = page_address(target)
-    new = posixpath.relpath(resolved or ".", base or ".")
+        resolved = page_address(unquote(resolved))
+    new = posixpath.relpath(resolved or ".", page_address(target) or ".")
     if resolved.endswith("/") or not resolved:
         new = "./" if new == "." else f"{new}/"
     return f"{new}{rest}"
