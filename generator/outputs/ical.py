@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import calendar as stdcal
 import hashlib
+import html
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
@@ -62,6 +63,7 @@ from ..views.calendar import (
     to_rule_time,
 )
 from ..views.text import absolute_url, cut
+from . import rss
 
 PRODID = "-//yizhan//yizhan static site generator//ZH"
 REFRESH = timedelta(hours=6)
@@ -229,7 +231,11 @@ class FeedWriter:
             # perf (issue 5): kept between builds, by everything build_vevents reads
             kept = memo.table("ical.vevents", "icalendar")
             key = kept.key(
-                self.config_digest, memo.stable_json(event), repr(history), *self.refs_reprs(event)
+                self.config_digest,
+                memo.stable_json(event),
+                repr(history),
+                *self.refs_reprs(event),
+                repr(sorted(body_pages(self.site, event.body).items())),
             )
             text = kept.get(key)
             if text is None:
@@ -775,10 +781,14 @@ def description(site: Site, event: Event, page_url: str) -> str:
     lang = site.config.language
     lines = []
     intro = event.summary or plain_text(
-        event.body, site.config.site_url, event.source.docs_path, urls.event(event.slug)
+        event.body,
+        site.config.site_url,
+        event.source.docs_path,
+        urls.event(event.slug),
+        body_pages(site, event.body),
     )
     if intro:
-        lines.append(cut(intro, DESCRIPTION_CHARS))
+        lines.append(cut_lines(intro, DESCRIPTION_CHARS))
     names = organiser_names(site, event)
     zh = i18n.lang_key(lang) == "zh"
     sep, names_sep, bits_sep = ("：", "、", "，") if zh else (": ", ", ", ", ")
@@ -803,21 +813,84 @@ def description(site: Site, event: Event, page_url: str) -> str:
 MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 MD_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 MD_MARKS = re.compile(r"(^|\s)[#>*+-]+\s|[*_`]{1,3}", re.MULTILINE)
+# Raw HTML in a body, and tables: what a calendar app would otherwise show as markup.
+HTML_LINK = re.compile(r"<a\b[^>]*?\bhref=[\"']([^\"']+)[\"'][^>]*>(.*?)</a\s*>", re.I | re.S)
+HTML_IMAGE = re.compile(r"<img\b[^>]*?\balt=[\"']([^\"']*)[\"'][^>]*>", re.I)
+HTML_BREAK = re.compile(r"<br\s*/?>|</(?:p|div|li|tr|h[1-6]|blockquote)\s*>", re.I)
+HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+TABLE_RULE = re.compile(
+    r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$", re.M
+)
+TABLE_EDGE = re.compile(r"^[ \t]*\|[ \t]*|[ \t]*\|[ \t]*$", re.M)
 
 
-def plain_text(markdown: str, site_url: str, source_path: str, page_path: str) -> str:
-    """Markdown body as plain text; links keep their target, absolute under ``site_url`` and
-    resolved from the file the editor wrote (as pages and feeds resolve them)."""
+def plain_text(
+    markdown: str,
+    site_url: str,
+    source_path: str,
+    page_path: str,
+    pages: Mapping[str, str] | None = None,
+) -> str:
+    """Markdown body as plain text, a line for each of its lines; links keep their target,
+    absolute under ``site_url`` and resolved from the file the editor wrote (as pages and
+    feeds resolve them, ``pages``: an entity file -> its page); raw HTML keeps its text, a
+    table its cells."""
 
     def link(match: re.Match[str]) -> str:
-        target = absolute_url(match.group(2), site_url, source_path, page_path)
+        target = absolute_url(match.group(2), site_url, source_path, page_path, pages)
         return f"{match.group(1)} ({target})"
+
+    def html_link(match: re.Match[str]) -> str:
+        url = html.unescape(match.group(1))
+        target = absolute_url(url, site_url, source_path, page_path, pages)
+        text = HTML_TAG.sub("", match.group(2)).strip()
+        return f"{text} ({target})" if text else target
 
     out = MD_IMAGE.sub(r"\1", markdown)
     out = MD_LINK.sub(link, out)
+    if "<" in out:
+        out = HTML_LINK.sub(html_link, out)
+        out = HTML_IMAGE.sub(r"\1", out)
+        out = HTML_BREAK.sub("\n", out)
+        out = html.unescape(HTML_TAG.sub("", out))
+    if "|" in out:
+        out = TABLE_EDGE.sub("", TABLE_RULE.sub("", out))
     out = MD_MARKS.sub(r"\1", out)
-    out = re.sub(r"\n{3,}", "\n\n", out)
-    return out.strip()
+    return "\n".join(line.strip() for line in out.splitlines() if line.strip())
+
+
+PAGES_OF: dict[int, tuple[Site, dict[str, str]]] = {}
+"""The last site's entity files -> pages (``rss.pages_by_source``), made once per site."""
+
+
+def body_pages(site: Site, body: str) -> dict[str, str]:
+    """The entity files a body may link to, with their pages: those whose file name it
+    contains (so a build that keeps VEVENTs keys them by what their text resolves to)."""
+    if ".md" not in body:  # perf (issue 5): most bodies link to no Markdown file
+        return {}
+    kept = PAGES_OF.get(id(site))
+    if kept is None or kept[0] is not site:
+        PAGES_OF.clear()
+        kept = PAGES_OF[id(site)] = (site, rss.pages_by_source(site))
+    return {path: page for path, page in kept[1].items() if path.rsplit("/", 1)[-1] in body}
+
+
+def cut_lines(text: str, limit: int) -> str:
+    """``cut`` that keeps ``text``'s lines (a calendar app shows DESCRIPTION's line breaks):
+    whole lines while they fit, then the next one cut."""
+    kept: list[str] = []
+    room = limit
+    for line in text.splitlines():
+        if len(line) <= room:
+            kept.append(line)
+            room -= len(line) + 1
+            continue
+        if room > 1:
+            kept.append(cut(line, room))
+        elif kept:
+            kept[-1] = cut(kept[-1] + "…", len(kept[-1]))
+        break
+    return "\n".join(kept)
 
 
 def utc(value: datetime) -> datetime:
