@@ -125,6 +125,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "field.lat-lon": ("坐标超出范围", "coordinate out of range"),
     "field.rrule": ("重复规则无法解析：{error}", "recurrence rule does not parse: {error}"),
+    "field.rrule-range": (
+        "重复规则中的 {part}={value} 超出范围（可写：{range}）",
+        "{part}={value} is out of range in the rule (allowed: {range})",
+    ),
     "event.count-and-until": (
         "COUNT（共几次）和 UNTIL（到哪天为止）只能写一个",
         "write COUNT (how many times) or UNTIL (until when), not both",

@@ -959,6 +959,11 @@ def normalise_rrule(c: Checker, start: Moment | None, all_day: bool, zone: ZoneI
     if "COUNT" in names and "UNTIL" in names:  # RFC 5545: MUST NOT occur in the same rule
         c.report(node, "event.count-and-until", "rrule")
         return None
+    for name, value in parts:
+        if out_of_range(name, value):
+            c.report(node, "field.rrule-range", "rrule", part=name, value=value,
+                     range=RULE_RANGES[name][2])  # fmt: skip
+            return None
     if start is None:
         return rule
     try:
@@ -970,6 +975,53 @@ def normalise_rrule(c: Checker, start: Moment | None, all_day: bool, zone: ZoneI
         c.report(node, "field.rrule", "rrule", error=str(exc))
         return None
     return rule
+
+
+# RFC 5545 3.3.10's ranges of a rule's numbers (0 is never a day, week or position), and
+# only the frequencies an activity can have: a rule dateutil parses but cannot expand
+# (INTERVAL=0 raised deep in the build), one that never occurs (BYMONTHDAY=40), or one a
+# year of which is half a million occurrences (FREQ=MINUTELY) is told at its line instead.
+RULE_RANGES: dict[str, tuple[int, int, str]] = {
+    "INTERVAL": (1, 10_000, "≥ 1"),
+    "COUNT": (1, 100_000, "≥ 1"),
+    "BYSECOND": (0, 60, "0–60"),
+    "BYMINUTE": (0, 59, "0–59"),
+    "BYHOUR": (0, 23, "0–23"),
+    "BYMONTHDAY": (-31, 31, "1–31, -31–-1"),
+    "BYYEARDAY": (-366, 366, "1–366, -366–-1"),
+    "BYWEEKNO": (-53, 53, "1–53, -53–-1"),
+    "BYMONTH": (1, 12, "1–12"),
+    "BYSETPOS": (-366, 366, "1–366, -366–-1"),
+    "BYDAY": (-53, 53, "MO…SU, 1MO…53MO, -1MO…"),
+    "FREQ": (0, 0, "DAILY, WEEKLY, MONTHLY, YEARLY, HOURLY"),
+}
+NONZERO = {"BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYSETPOS", "BYDAY"}
+WEEKDAY_RE = re.compile(r"([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)")
+
+
+def out_of_range(name: str, value: str) -> bool:
+    """Whether a rule part's value is outside what RFC 5545 (and an activity) allows."""
+    if name == "FREQ":  # a word that is no frequency at all: dateutil's message says so
+        return value in ("SECONDLY", "MINUTELY")
+    if name not in RULE_RANGES:
+        return False  # UNTIL, WKST and unknown names: dateutil judges them
+    low, high, _ = RULE_RANGES[name]
+    for item in value.split(","):
+        number = item.strip()
+        if name == "BYDAY":
+            match = WEEKDAY_RE.fullmatch(number)
+            if match is None:
+                return False  # not a weekday at all: dateutil's own message says so
+            number = match.group(1) or ""
+            if not number:
+                continue
+        try:
+            n = int(number)
+        except ValueError:
+            return False  # not a number: dateutil's own message says so
+        if not low <= n <= high or (n == 0 and name in NONZERO):
+            return True
+    return False
 
 
 def normalise_until(value: str, all_day: bool, zone: ZoneInfo) -> str | None:

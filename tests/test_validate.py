@@ -307,6 +307,36 @@ def test_an_override_of_a_cancelled_day_is_a_warning_and_the_day_stays_cancelled
     assert run.exdates == (date(2026, 12, 17),)
 
 
+@pytest.mark.parametrize(
+    ("rule", "part"),
+    [
+        ("FREQ=WEEKLY;INTERVAL=0", "INTERVAL=0"),  # dateutil parsed it, then failed the build
+        ("FREQ=MONTHLY;BYMONTHDAY=40;COUNT=3", "BYMONTHDAY=40"),  # never occurs
+        ("FREQ=MONTHLY;BYDAY=0SA", "BYDAY=0SA"),
+        ("FREQ=YEARLY;BYMONTH=13", "BYMONTH=13"),
+        ("FREQ=WEEKLY;COUNT=0", "COUNT=0"),
+        ("FREQ=MINUTELY;COUNT=3", "FREQ=MINUTELY"),  # half a million a year without COUNT
+        ("FREQ=MONTHLY;BYDAY=MO,TU;BYSETPOS=0", "BYSETPOS=0"),
+        ("FREQ=MONTHLY;BYDAY=-1SA,2MO;BYSETPOS=-1;INTERVAL=2", None),
+        ("FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=-1;BYHOUR=9", None),
+    ],
+)
+def test_rule_numbers_out_of_range_are_told_at_the_rule(
+    tmp_path: Path, rule: str, part: str | None
+) -> None:
+    site, problems = site_from(
+        tmp_path,
+        {"content/events/a.md": f"---\ntitle: 例会\nstart: 2026-12-01 10:00\nrrule: {rule}\n---\n"},
+    )
+    if part is None:
+        assert problems == [] and site.events["a"].rrule == rule
+        return
+    assert [(p.code, p.origin.line, p.field) for p in problems] == [
+        ("field.rrule-range", 4, "rrule")
+    ]
+    assert part in problems[0].message() and part in problems[0].message("en")
+
+
 def test_an_exdate_that_cancels_nothing_is_a_warning(tmp_path: Path) -> None:
     site, problems = site_from(
         tmp_path,
