@@ -89,6 +89,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "无法识别的日期“{value}”（应为 YYYY-MM-DD 或 YYYY-MM-DD HH:MM）",
         "unrecognised date “{value}” (expected YYYY-MM-DD or YYYY-MM-DD HH:MM)",
     ),
+    "field.date-range": (
+        "日期“{value}”超出范围（年份应在 1900–2199 之间）",
+        "date “{value}” is out of range (years 1900–2199)",
+    ),
     "field.time-gap": (
         "“{value}”在时区 {zone} 并不存在（夏令时拨快，这一小时被跳过；是否想写 {shifted}？）",
         "“{value}” does not exist in {zone} (clocks go forward and skip that hour; did you mean {shifted}?)",
@@ -112,6 +116,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "field.duration": (
         "无法识别的时长“{value}”（例如 2h30m、90m）",
         "unrecognised duration “{value}” (e.g. 2h30m, 90m)",
+    ),
+    "field.duration-long": (
+        "时长“{value}”超过一年；跨多天的活动请写 end（结束日期）",
+        "duration “{value}” is over a year; give an activity of several days an end",
     ),
     "field.timezone": ("未知的时区“{value}”", "unknown time zone “{value}”"),
     "field.url": ("应为 http(s) 网址，而不是“{value}”", "expected an http(s) URL, not “{value}”"),

@@ -230,7 +230,11 @@ class Checker:
     def existing(self, node: Node, key: str, value: Moment) -> Moment | None:
         """``value``, unless it is a wall time its zone skips (the hour clocks go forward for
         daylight saving): calendar apps, the page and ``events.json`` would each read it
-        otherwise (one shifts it an hour, another makes it zero-length)."""
+        otherwise (one shifts it an hour, another makes it zero-length); or a year no
+        activity or article has (``9999-12-31 23:00`` plus two hours overflowed the build)."""
+        if not YEARS[0] <= value.year <= YEARS[1]:
+            self.report(node, "field.date-range", key, value=shown(node))
+            return None
         shifted = skipped_to(value)
         if shifted is None:
             return value
@@ -365,15 +369,24 @@ def parse_partial_date(text: str) -> PartialDate | None:
     return PartialDate(year, month, day)
 
 
+YEARS = (1900, 2199)
+"""The years a date of an activity, an article or a deadline may have."""
+LONGEST = timedelta(days=366)
+"""The longest ``duration``: an activity of more than a year is a typo."""
+
+
 def parse_duration(text: str) -> timedelta | None:
     text = text.strip().replace(" ", "")
     match = ISO_DURATION_RE.match(text.upper()) or DURATION_RE.match(text)
     if not match or not any(match.groupdict().values()):
         return None
     parts = match.groupdict()
-    value = timedelta(
-        days=int(parts["d"] or 0), hours=float(parts["h"] or 0), minutes=int(parts["m"] or 0)
-    )
+    try:
+        value = timedelta(
+            days=int(parts["d"] or 0), hours=float(parts["h"] or 0), minutes=int(parts["m"] or 0)
+        )
+    except OverflowError:
+        return LONGEST * 2  # beyond any limit (reported as too long, not as unreadable)
     return value if value > timedelta(0) else None
 
 
@@ -916,6 +929,8 @@ def event_end(c: Checker, start: Moment | None, all_day: bool, zone: ZoneInfo) -
         length = parse_duration(text)
         if length is None:
             c.report(duration_node, "field.duration", "duration", value=text)
+        elif length > LONGEST:
+            c.report(duration_node, "field.duration-long", "duration", value=text)
         elif start is not None:
             if all_day:
                 return start + timedelta(days=max(1, length.days) - 1)
