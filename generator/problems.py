@@ -128,8 +128,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "“{value}” is not allowed (choose from: {choices})",
     ),
     "field.slug": (
-        "slug“{value}”只能包含小写字母、数字和连字符",
-        "slug “{value}” may only contain lowercase letters, digits and hyphens",
+        "slug“{value}”只能包含小写字母、数字和连字符（连字符不能连写，也不能在开头或结尾）",
+        "slug “{value}” may only contain lowercase letters, digits and single hyphens between them",
     ),
     "field.lat-lon": ("坐标超出范围", "coordinate out of range"),
     "field.rrule": ("重复规则无法解析：{error}", "recurrence rule does not parse: {error}"),
@@ -161,6 +161,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "event.override-excluded": (
         "{value} 这一次已写在 exdate 里取消，这条调整不会生效（要调整它，请从 exdate 中删掉这一天）",
         "the occurrence of {value} is cancelled by exdate, so this change is ignored (remove the day from exdate to change it)",
+    ),
+    "event.deadline-after-start": (
+        "报名截止时间 {value} 晚于活动开始",
+        "registration closes ({value}) after the activity starts",
     ),
     "event.override-needs-rule": (
         "只有重复活动才能写 overrides",

@@ -849,6 +849,13 @@ def make_event(ctx: Context, doc: Document, c: Checker) -> Event:
             capacity=reg.count("capacity"),
             deadline=reg.moment("deadline", zone),
         )
+        if not (rrule or rdates) and closes_after_start(registration.deadline, start):
+            # a typo in the year or month, most likely: the page would say "报名截止" after
+            # the activity is over
+            reg.problems.append(
+                problem(reg.origin(reg.raw("deadline")), "event.deadline-after-start",
+                        reg.name("deadline"), "warning", value=shown(reg.raw("deadline")))  # type: ignore[arg-type]
+            )  # fmt: skip
     return Event(
         id=doc.id,
         slug=c.slug(doc.id),
@@ -1127,6 +1134,18 @@ def make_overrides(
             )
         )
     return tuple(found)
+
+
+def closes_after_start(deadline: Moment | None, start: Moment | None) -> bool:
+    """Whether a one-off activity's registration closes after it begins (a deadline that is
+    a date alone closes at the end of that day)."""
+    if deadline is None or start is None:
+        return False
+    start_day = start.date() if isinstance(start, datetime) else start
+    if not isinstance(deadline, datetime) or not isinstance(start, datetime):
+        day = deadline.date() if isinstance(deadline, datetime) else deadline
+        return day > start_day
+    return deadline > start
 
 
 def warn_unmatched_exdates(

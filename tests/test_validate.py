@@ -337,6 +337,36 @@ def test_rule_numbers_out_of_range_are_told_at_the_rule(
     assert part in problems[0].message() and part in problems[0].message("en")
 
 
+def test_registration_closing_after_a_one_off_activity_starts_is_a_warning(
+    tmp_path: Path,
+) -> None:
+    def event(name: str, start: str, deadline: str, rule: str = "") -> tuple[str, str]:
+        text = (
+            f"---\ntitle: 讲座\nstart: {start}\n{rule}registration:\n  deadline: {deadline}\n---\n"
+        )
+        return f"content/events/{name}.md", text
+
+    _, problems = site_from(
+        tmp_path,
+        dict(
+            [
+                event("late", "2026-12-10 10:00", "2026-12-31"),  # a typo: December for November
+                event("hour-late", "2026-12-10 10:00", "2026-12-10 12:00"),
+                event("same-day", "2026-12-10 10:00", "2026-12-10"),  # a day: may mean "by then"
+                event("early", "2026-12-10 10:00", "2026-12-08 17:00"),
+                event("all-day", "2026-12-10", "2026-12-11"),
+                event("series", "2026-12-10 10:00", "2026-12-20", "rrule: FREQ=WEEKLY;COUNT=4\n"),
+            ]
+        ),
+    )
+    assert sorted((p.origin.path, p.origin.line, p.code) for p in problems) == [
+        ("content/events/all-day.md", 5, "event.deadline-after-start"),
+        ("content/events/hour-late.md", 5, "event.deadline-after-start"),
+        ("content/events/late.md", 5, "event.deadline-after-start"),
+    ]
+    assert all(p.severity == "warning" and p.field == "registration.deadline" for p in problems)
+
+
 def test_an_exdate_that_cancels_nothing_is_a_warning(tmp_path: Path) -> None:
     site, problems = site_from(
         tmp_path,
