@@ -118,6 +118,9 @@ class Checker:
     def report(self, at: Key | Node | None, code: str, key: str, **params: object) -> None:
         self.problems.append(problem(self.origin(at), code, self.name(key), "error", **params))
 
+    def warn(self, at: Key | Node | None, code: str, key: str, **params: object) -> None:
+        self.problems.append(problem(self.origin(at), code, self.name(key), "warning", **params))
+
     def raw(self, key: str) -> Node | None:
         return self.node.get(key)
 
@@ -127,12 +130,7 @@ class Checker:
             if key.name not in allowed:
                 close = difflib.get_close_matches(key.name, allowed, n=1, cutoff=0.6)
                 suggestion = close[0] if close else ""
-                self.problems.append(
-                    problem(
-                        self.origin(key), "field.unknown", self.name(key.name), "warning",
-                        suggestion=suggestion,
-                    )
-                )  # fmt: skip
+                self.warn(key, "field.unknown", key.name, suggestion=suggestion)
         for name in REQUIRED.get(self.kind, ()):
             if self.node.get(name) is None:
                 self.report(None, "field.required", name)
@@ -852,10 +850,8 @@ def make_event(ctx: Context, doc: Document, c: Checker) -> Event:
         if not (rrule or rdates) and closes_after_start(registration.deadline, start):
             # a typo in the year or month, most likely: the page would say "报名截止" after
             # the activity is over
-            reg.problems.append(
-                problem(reg.origin(reg.raw("deadline")), "event.deadline-after-start",
-                        reg.name("deadline"), "warning", value=shown(reg.raw("deadline")))  # type: ignore[arg-type]
-            )  # fmt: skip
+            deadline = reg.raw("deadline")
+            reg.warn(deadline, "event.deadline-after-start", "deadline", value=shown(deadline))  # type: ignore[arg-type]
     return Event(
         id=doc.id,
         slug=c.slug(doc.id),
@@ -1093,10 +1089,8 @@ def make_overrides(
         if excluded(recurrence_id, exdates, zone):
             # Calendar apps disagree on an override of an excluded occurrence (khal shows it,
             # ical.js drops it): the exclusion wins everywhere, and the editor is told.
-            sub.problems.append(
-                problem(sub.origin(sub.raw("date")), "event.override-excluded",
-                        sub.name("date"), "warning", value=shown(sub.raw("date")))  # type: ignore[arg-type]
-            )  # fmt: skip
+            day = sub.raw("date")
+            sub.warn(day, "event.override-excluded", "date", value=shown(day))  # type: ignore[arg-type]
             continue
         new_start = sub.moment("start", zone)
         new_end: Moment | None = None
@@ -1162,19 +1156,11 @@ def warn_unmatched_exdates(
     items = node.items if isinstance(node, Seq) else (node,) if node is not None else ()
     for item in items:
         value = parse_moment(item.value, zone) if isinstance(item, Scalar) else None
-        if value is None or skipped_to(value) is not None:
-            continue  # reported as field.date / field.time-gap
+        if value is None or not YEARS[0] <= value.year <= YEARS[1] or skipped_to(value):
+            continue  # reported as field.date / field.date-range / field.time-gap
         value = as_kind(value, all_day, zone, keep_dates=True)
         if match_occurrence(value, start, all_day, rrule, rdates) is None:
-            c.problems.append(
-                problem(
-                    c.origin(item),
-                    "event.exdate-unmatched",
-                    c.name("exdate"),
-                    "warning",
-                    value=shown(item),
-                )
-            )
+            c.warn(item, "event.exdate-unmatched", "exdate", value=shown(item))
 
 
 def excluded(occurrence: Moment, exdates: tuple[Moment, ...], zone: ZoneInfo) -> bool:
