@@ -185,6 +185,30 @@ def test_paris_summer_wall_time_is_kept_across_dst() -> None:
     assert all(o.start.hour == 18 for o in occs)  # type: ignore[union-attr]
 
 
+def test_an_occurrence_across_a_clock_change_lasts_as_long_as_the_others() -> None:
+    """A rule puts 01:30 on the nights London's clocks change: an hour that does not exist
+    (read as 02:30 BST, as RFC 5545 says) and an hour that happens twice. Each occurrence
+    still lasts its hour of elapsed time, as calendar apps count a DATE-TIME duration."""
+    london = ZoneInfo("Europe/London")
+    occurrences = []
+    for day in (date(2027, 3, 27), date(2027, 10, 30)):
+        event = Event(
+            id="night",
+            slug="night",
+            title="夜间连线",
+            start=datetime.combine(day, datetime.min.time().replace(hour=1, minute=30), london),
+            end=datetime.combine(day, datetime.min.time().replace(hour=2, minute=30), london),
+            timezone="Europe/London",
+            source=Source("content/events/night.md", 1, "events/night.md"),
+            rrule="FREQ=DAILY;COUNT=3",
+        )
+        occurrences += list(expand(event, date(2027, 1, 1), date(2028, 1, 1)))
+    assert len(occurrences) == 6
+    for occ in occurrences:
+        assert isinstance(occ.start, datetime) and isinstance(occ.end, datetime)
+        assert occ.end.timestamp() - occ.start.timestamp() == 3600, occ
+
+
 def test_venue_and_category_lookups() -> None:
     views = derive(sample_site())
     at_venue = views.upcoming_at_venue("hong-e-fuwuzhan")

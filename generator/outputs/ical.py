@@ -57,6 +57,7 @@ from ..views.calendar import (
     Feed,
     as_day,
     calendar_feeds,
+    later,
     occurrence_length,
     original_starts,
     resolve_overrides,
@@ -703,7 +704,7 @@ def event_end(event: Event, start: datetime | date) -> datetime | date | None:
         return as_day(start) + occurrence_length(event) + timedelta(days=1)
     if event.end is None:
         return None
-    return start + occurrence_length(event)
+    return later(start, occurrence_length(event))
 
 
 def ical_time(event: Event, value: datetime | date) -> datetime | date:

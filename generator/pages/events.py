@@ -18,7 +18,7 @@ from .. import i18n, urls
 from ..model import Event, Site
 from ..plan import PageSpec
 from ..views import Views
-from ..views.calendar import Occurrence, as_day, local_day, occurrence_length
+from ..views.calendar import Occurrence, as_day, later, local_day, occurrence_length
 from ..views.text import asset_url
 from .jsonld import jsonld
 
@@ -157,7 +157,7 @@ def moved(event: Event, occ: Occurrence) -> bool:
         return False
     if occ.recurrence_id is not None and occ.start != occ.recurrence_id:
         return True
-    if occ.end is not None and occ.end != occ.start + occurrence_length(event):
+    if occ.end is not None and occ.end != later(occ.start, occurrence_length(event)):
         return True
     return (occ.venue, occ.location) != (event.venue, event.location)
 

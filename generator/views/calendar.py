@@ -348,13 +348,26 @@ def from_rule_time(event: Event, value: datetime) -> datetime | date:
 
 
 def occurrence_length(event: Event) -> timedelta:
-    """How long each occurrence lasts: end - start (all-day: number of days - 1)."""
+    """How long each occurrence lasts: end - start as elapsed time, as RFC 5545 reads a
+    DATE-TIME duration (all-day: number of days - 1)."""
     if event.end is None:
         return timedelta(0)
     if event.all_day:
         return as_day(event.end) - as_day(event.start)
     assert isinstance(event.start, datetime) and isinstance(event.end, datetime)
-    return event.end - event.start
+    return event.end.astimezone(UTC) - event.start.astimezone(UTC)
+
+
+def later(start: datetime | date, length: timedelta) -> datetime | date:
+    """``start`` plus ``length``; for a time, as elapsed time, read on ``start``'s clock.
+
+    Python adds to an aware datetime on the wall clock: an occurrence a rule puts at 01:30 on
+    the night London's clocks go forward (a time that does not exist, read as 02:30 BST) would
+    end at 02:30 BST, zero minutes later, and one on the night they go back would last two
+    hours (issue 5's sweep: ``events.json`` against the calendar apps)."""
+    if isinstance(start, datetime) and start.tzinfo is not None:
+        return (start.astimezone(UTC) + length).astimezone(start.tzinfo)
+    return start + length
 
 
 def key_of(value: datetime | date) -> datetime | date:
@@ -398,7 +411,7 @@ def base_occurrence(
     length = occurrence_length(event)
     end: datetime | date | None = None
     if event.end is not None:
-        end = start + length
+        end = later(start, length)
     return Occurrence(
         event_id=event.id,
         start=start,
@@ -421,7 +434,7 @@ def apply_override(
     if override.end is not None:
         end: datetime | date | None = override.end
     elif base.end is not None:
-        end = start + occurrence_length(event)
+        end = later(start, occurrence_length(event))
     else:
         end = None
     venue, location = base.venue, base.location
