@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
@@ -203,6 +204,34 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
 }
 
+# dateutil's words for a rule it cannot read, said as what to write instead.
+RULE_ERRORS: tuple[tuple[re.Pattern[str], str, str], ...] = (
+    (re.compile(r"invalid '(\w+)': (.*)"), "{0} 的值“{1}”无效", "“{1}” is not a valid {0}"),
+    (
+        re.compile(r"unknown parameter '(\w+)'"),
+        "没有“{0}”这一项（可用 FREQ、INTERVAL、COUNT、UNTIL、BYDAY、BYMONTHDAY、BYMONTH、BYSETPOS 等）",
+        "there is no part called {0} (use FREQ, INTERVAL, COUNT, UNTIL, BYDAY, BYMONTHDAY, BYMONTH, BYSETPOS …)",
+    ),
+    (
+        re.compile(r"(too many|not enough) values to unpack"),
+        "各项应写成“名称=值”，之间用英文分号 ; 分隔",
+        "write each part as NAME=value, separated by semicolons",
+    ),
+    (
+        re.compile(r"FREQ is missing|required positional argument: 'freq'"),
+        "缺少 FREQ（频率：DAILY、WEEKLY、MONTHLY、YEARLY）",
+        "FREQ is missing (DAILY, WEEKLY, MONTHLY or YEARLY)",
+    ),
+)
+
+
+def rule_error(error: str, english: bool) -> str:
+    for pattern, zh, en in RULE_ERRORS:
+        if match := pattern.search(error):
+            return (en if english else zh).format(*match.groups())
+    return error
+
+
 KIND_NAMES: dict[str, tuple[str, str]] = {
     "branch": ("党组织", "branch"),
     "club": ("社团", "club"),
@@ -246,6 +275,8 @@ class Problem:
         # Words that depend on the language are filled in here, not where the problem is found.
         if "kind" in params:
             params["kind"] = kind_name(params["kind"], language)
+        if self.code == "field.rrule":
+            params["error"] = rule_error(params.get("error", ""), english)
         suggestion = params.pop("suggestion", "")
         if suggestion:
             params["hint"] = (

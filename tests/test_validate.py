@@ -367,6 +367,27 @@ def test_registration_closing_after_a_one_off_activity_starts_is_a_warning(
     assert all(p.severity == "warning" and p.field == "registration.deadline" for p in problems)
 
 
+@pytest.mark.parametrize(
+    ("rule", "zh", "en"),
+    [
+        ("FREQ=SOMETIMES", "FREQ 的值“SOMETIMES”无效", "“SOMETIMES” is not a valid FREQ"),
+        ("FREQ=WEEKLY;FOO=1", "没有“FOO”这一项", "there is no part called FOO"),
+        ("FREQ=WEEKLY,COUNT=3", "之间用英文分号 ; 分隔", "separated by semicolons"),
+        ("COUNT=3", "缺少 FREQ", "FREQ is missing"),
+    ],
+)
+def test_a_rule_that_does_not_parse_is_told_in_the_sites_language(
+    tmp_path: Path, rule: str, zh: str, en: str
+) -> None:
+    _, problems = site_from(
+        tmp_path,
+        {"content/events/a.md": f"---\ntitle: 例会\nstart: 2026-12-01 10:00\nrrule: {rule}\n---\n"},
+    )
+    assert [(p.code, p.origin.line) for p in problems] == [("field.rrule", 4)]
+    assert zh in problems[0].message() and en in problems[0].message("en")
+    assert "unpack" not in problems[0].message() and "parameter" not in problems[0].message()
+
+
 def test_an_exdate_that_cancels_nothing_is_a_warning(tmp_path: Path) -> None:
     site, problems = site_from(
         tmp_path,
