@@ -175,12 +175,13 @@ def missing_links(site: Site, files: frozenset[str], root: Path) -> list[Problem
 
 def image_problem(path: str, text: str, value: str, default_line: int) -> Problem:
     """``field.missing-file`` at the ``image:`` line of the front matter of ``text``."""
-    lines = text.split("\n")
-    line = next(
-        (n for n, t in enumerate(lines, start=1) if t.startswith("image:") and value in t),
-        default_line,
-    )
+    line = first_line(text, lambda t: t.startswith("image:") and value in t, default_line)
     return problem(Origin(path, line), "field.missing-file", "image", "warning", value=value)
+
+
+def first_line(text: str, matches: Callable[[str], bool], default: int) -> int:
+    """The number of ``text``'s first line that ``matches``, or ``default``."""
+    return next((n for n, t in enumerate(text.split("\n"), start=1) if matches(t)), default)
 
 
 def free_pages_missing_links(files: frozenset[str], root: Path, content_dir: str) -> list[Problem]:
@@ -203,8 +204,7 @@ def free_pages_missing_links(files: frozenset[str], root: Path, content_dir: str
 
 def link_problem(path: str, text: str, url: str, default_line: int) -> Problem:
     """``link.missing`` at the first line of ``text`` (the file at ``path``) naming ``url``."""
-    lines = text.split("\n")
-    line = next((n for n, t in enumerate(lines, start=1) if url in t), default_line)
+    line = first_line(text, lambda t: url in t, default_line)
     return problem(Origin(path, line), "link.missing", "body", "warning", url=url)
 
 

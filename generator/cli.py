@@ -135,8 +135,8 @@ def run_new(args: argparse.Namespace) -> int:
             options.language,
         )  # fmt: skip
     except FileExistsError as error:
-        said = "file exists" if options.language.startswith("en") else "文件已存在"
-        print(f"{said}：{error}" if said == "文件已存在" else f"{said}: {error}", file=sys.stderr)
+        said = "file exists: " if options.language.startswith("en") else "文件已存在："
+        print(f"{said}{error}", file=sys.stderr)
         return 1
     print(path.relative_to(options.root).as_posix())
     return 0

@@ -43,14 +43,24 @@ def docs_target(url: str, source: str, moved: Mapping[str, str]) -> tuple[str, s
     other URLs and paths out of the docs folder."""
     if not is_relative(url):
         return None
-    cut = min((i for i in (url.find("#"), url.find("?")) if i >= 0), default=len(url))
-    path, rest = url[:cut], url[cut:]
+    path, rest = split_rest(url)
     if not path:
         return None
     resolved = posixpath.normpath(posixpath.join(posixpath.dirname(source), path))
-    if resolved.startswith("../") or resolved == "..":
+    if outside_docs(resolved):
         return None
     return moved.get(unquote(resolved), resolved), rest
+
+
+def split_rest(url: str) -> tuple[str, str]:
+    """``url``'s path and its ``#…``/``?…`` rest."""
+    cut = min((i for i in (url.find("#"), url.find("?")) if i >= 0), default=len(url))
+    return url[:cut], url[cut:]
+
+
+def outside_docs(resolved: str) -> bool:
+    """Whether a normalised docs-relative path leads out of the docs folder."""
+    return resolved.startswith("../") or resolved == ".."
 
 
 def rebase_markdown(
@@ -106,13 +116,12 @@ def missing_asset(value: str, source: str, known: frozenset[str]) -> bool:
     paths out of the docs folder are not judged."""
     if not value or SCHEME.match(value) or value.startswith(("//", "#", "?")):
         return False
-    cut = min((i for i in (value.find("#"), value.find("?")) if i >= 0), default=len(value))
-    path = unquote(value[:cut])
+    path = unquote(split_rest(value)[0])
     if path.startswith(("./", "../")):
         resolved = posixpath.normpath(posixpath.join(posixpath.dirname(source), path))
     else:
         resolved = posixpath.normpath(path.lstrip("/"))
-    if resolved.startswith("../") or resolved in ("..", "."):
+    if outside_docs(resolved) or resolved == ".":
         return False
     return resolved not in known
 
@@ -131,16 +140,11 @@ def missing_targets(markdown: str, source: str, known: frozenset[str]) -> list[s
             url = match.group(2)
             if not is_relative(url):
                 continue
-            cut = min((i for i in (url.find("#"), url.find("?")) if i >= 0), default=len(url))
-            path = unquote(url[:cut])
+            path = unquote(split_rest(url)[0])
             if not posixpath.splitext(path)[1]:
                 continue
             resolved = posixpath.normpath(posixpath.join(posixpath.dirname(source), path))
-            if (
-                resolved.startswith("../")
-                or resolved == ".."
-                or posixpath.basename(resolved) == "index.md"
-            ):
+            if outside_docs(resolved) or posixpath.basename(resolved) == "index.md":
                 continue  # out of the docs, or a generated page's (``news/index.md`` …)
             if resolved not in known and url not in found:
                 found.append(url)

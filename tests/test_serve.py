@@ -49,6 +49,18 @@ def wait_for(url: str, text: str, seconds: float = 90) -> bool:
     return eventually(lambda: text in (fetch(url) or ""), seconds)
 
 
+def serve_logging(site: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
+    """``yizhan serve`` of ``site`` on ``port``, everything it prints written to ``log``."""
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "generator.cli", "serve", "-a", f"127.0.0.1:{port}"],
+            cwd=site,
+            env=env(),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+
+
 def test_serve_shows_drafts_and_rebuilds_on_save(tmp_path: Path) -> None:
     site = copy_site(FIXTURE_SITE, tmp_path / "s")
     port = free_port()
@@ -82,14 +94,7 @@ def test_a_broken_mkdocs_yml_keeps_the_last_site_served_until_it_is_fixed(
     site = copy_site(FIXTURE_SITE, tmp_path / "s")
     port = free_port()
     log = tmp_path / "serve.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "generator.cli", "serve", "-a", f"127.0.0.1:{port}"],
-            cwd=site,
-            env=env(),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    process = serve_logging(site, port, log)
     try:
         base = f"http://127.0.0.1:{port}/repo/"
         assert wait_for(f"{base}news/draft/", "草稿新闻"), "not previewed"
@@ -164,14 +169,7 @@ def test_serve_shows_a_saved_activity_first_then_updates_listings_and_feeds(
     set_fast(site, "true")
     port = free_port()
     log = tmp_path / "serve.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "generator.cli", "serve", "-a", f"127.0.0.1:{port}"],
-            cwd=site,
-            env=env(),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    process = serve_logging(site, port, log)
     try:
         base = f"http://127.0.0.1:{port}/repo/"
         assert wait_for(f"{base}events/salon/", "白领沙龙"), log.read_text()
