@@ -543,12 +543,14 @@ def changed_redirects(before: Site, now: Site) -> tuple[list[FileSpec], list[str
 
 
 def feed_places(event: Event) -> tuple[frozenset[str], ...]:
-    """What puts an activity into calendars other than its own and the site's."""
-    venues = (event.venue, *(o.venue for o in event.overrides))
+    """What puts an activity into calendars other than its own and the site's (a venue's
+    calendar carries the whole series held there, only the occurrences moved there else)."""
+    moved = {o.venue for o in event.overrides if o.venue is not None} - {event.venue}
     return (
         frozenset(event.branches),
         frozenset(event.clubs),
-        frozenset(v for v in venues if v is not None),
+        frozenset([event.venue] if event.venue is not None else []),
+        frozenset(moved),
         frozenset(event.categories),
     )
 
@@ -581,7 +583,8 @@ def updated_feeds(
             ids = tuple(i for i in feed.event_ids if i not in removed)
             if not ids and feed.kind in ("category", "event"):
                 continue
-            feed = replace(feed, event_ids=ids)
+            moved = tuple(i for i in feed.moved_in if i not in removed)
+            feed = replace(feed, event_ids=ids, moved_in=moved)
         kept.append(feed)
     return kept
 

@@ -16,6 +16,7 @@ import icalendar
 import pytest
 from buildtools import EPOCH, FIXTURE_SITE, REPO
 from calendar_sample import PARIS, sample_site, sh
+from ical_clients import icaljs_occurrences, rie_occurrences, show
 from sitetools import load_tree
 
 from generator import build
@@ -31,7 +32,7 @@ from generator.model import (
     Venue,
 )
 from generator.outputs import ical
-from generator.views.calendar import calendar_feeds
+from generator.views.calendar import calendar_feeds, derive
 
 NOW = datetime.fromtimestamp(int(EPOCH)).astimezone()
 NEW_YORK = ZoneInfo("America/New_York")
@@ -428,5 +429,42 @@ def test_whole_feeds_parse() -> None:
     for feed in feeds:
         calendar = icalendar.Calendar.from_ical(writer.render(feed))
         uids = {str(v["UID"]) for v in calendar.walk("VEVENT")}
-        assert uids == {history_of(site, i).uid for i in feed.event_ids}
+        series = {history_of(site, i).uid for i in feed.event_ids if i not in feed.moved_in}
+        moved = {history_of(site, i).uid for i in feed.moved_in}
+        assert uids & series == series
+        # an occurrence moved here from a series held elsewhere: on its own, its UID the series'
+        assert {u for u in uids - series if u.rsplit("-", 1)[0] in moved} == uids - series
+        assert not any(
+            "RECURRENCE-ID" in v for v in calendar.walk("VEVENT") if v["UID"] not in series
+        )
         assert "\n" not in str(calendar["X-WR-CALNAME"])
+
+
+@pytest.mark.parametrize("client", ["icaljs", "rie"])
+def test_a_venue_calendar_carries_only_the_occurrence_moved_there(
+    tmp_path: Path, client: str
+) -> None:
+    """A weekly series held elsewhere, one occurrence of which an override moves to the venue:
+    a resident subscribed to the venue sees that occurrence, at its new time, and no other
+    occurrence of the series; the site's calendar still has the whole series with it moved."""
+    site = hostile_site()
+    writer = ical.FeedWriter(site)
+    feeds = {feed.path: feed for feed in calendar_feeds(site)}
+    since, until = date(2026, 1, 1), date(2027, 1, 1)
+
+    def read(path: str) -> set[tuple[str, str, str]]:
+        file = tmp_path / path.replace("/", "__")
+        file.write_bytes(writer.render(feeds[path]))
+        if client == "icaljs":
+            return icaljs_occurrences(file, since, until)
+        return rie_occurrences(file.read_bytes(), since, until)
+
+    uid = history_of(site, "paris-weekly").uid
+    moved_start = show(datetime(2026, 3, 20, 19, 0, tzinfo=PARIS))
+    at_venue = {o for o in read("venues/odd/calendar.ics") if o[0].startswith(uid)}
+    assert [o[1:] for o in at_venue] == [(moved_start, "CONFIRMED")]
+    whole = sorted(o[1] for o in read("calendar.ics") if o[0] == uid)
+    assert moved_start in whole and len(whole) > 3
+    # the venue's page lists the same occurrence (and the pages agree with the calendars)
+    occurrences = derive(site).by_event["paris-weekly"]
+    assert [show(o.start) for o in occurrences if o.venue == "odd"] == [moved_start]

@@ -654,6 +654,9 @@ def test_feeds_and_zone_years_updated_are_the_ones_derived(site: Path) -> None:
     build's instead of deriving them again: every edit must give the derived ones."""
     previous, _, _ = full_plan(site)
     before = previous.site
+    first = sorted(before.venues)[0]
+    second = replace(before.venues[first], id="second-venue", slug="second-venue")
+    before = replace(before, venues={**before.venues, second.id: second})
     feeds, years = calendar_feeds(before), ical.zone_first_years(before)
     checked = 0
     for event in before.events.values():
@@ -663,6 +666,22 @@ def test_feeds_and_zone_years_updated_are_the_ones_derived(site: Path) -> None:
             assert updated_feeds(feeds, before.events, now, changed) == calendar_feeds(now)
             assert first_years(years, before.events, now, changed) == ical.zone_first_years(now)
             checked += 1
+        # its venue and the one an override moves an occurrence to, swapped: the same venues'
+        # calendars, one of which carries the series and the other the occurrence alone
+        other = next((v for v in sorted(before.venues) if v != event.venue), None)
+        if event.venue is None or other is None:
+            continue
+        moved = replace(event, overrides=(*event.overrides, Override(event.start, venue=other)))
+        then = replace(before, events={**before.events, event.id: moved})
+        swapped = replace(
+            moved,
+            venue=other,
+            overrides=(*event.overrides, Override(event.start, venue=event.venue)),
+        )
+        now = replace(before, events={**before.events, event.id: swapped})
+        changed = {event.id: swapped}
+        assert updated_feeds(calendar_feeds(then), then.events, now, changed) == calendar_feeds(now)
+        checked += 1
     # each activity deleted, alone and with the next one
     ids = sorted(before.events)
     for removed_ids in [*([i] for i in ids), *itertools.pairwise(ids)]:

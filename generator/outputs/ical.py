@@ -133,7 +133,7 @@ def vevents_of(site: Site, feed: Feed, content: bytes) -> dict[str, bytes] | Non
     takes them from the calendar its build just wrote instead of making 15,000 again.)"""
     begin = b"BEGIN:VEVENT\r\n"
     start = content.find(begin)
-    if start < 0 or not content.endswith(FOOTER):
+    if start < 0 or not content.endswith(FOOTER) or feed.moved_in:
         return None
     chunks = [begin + c for c in content[start + len(begin) : -len(FOOTER)].split(begin)]
     found: dict[str, bytes] = {}
@@ -185,7 +185,12 @@ class FeedWriter:
             name_lines(name, urls.absolute(cfg.site_url, feed.address or feed.path)),
         ]
         parts.extend(self.vtimezone(zone) for zone in sorted(self.zones_of(feed)))
-        parts.extend(self.vevents(event_id) for event_id in feed.event_ids)
+        parts.extend(
+            self.moved_vevents(event_id, feed.venue)
+            if event_id in feed.moved_in
+            else self.vevents(event_id)
+            for event_id in feed.event_ids
+        )
         parts.append(FOOTER)
         return b"".join(parts)
 
@@ -244,6 +249,15 @@ class FeedWriter:
                 kept.put(key, text)
             self.event_bytes[event_id] = text.encode("utf-8")
         return self.event_bytes[event_id]
+
+    def moved_vevents(self, event_id: str, venue_id: str) -> bytes:
+        """The occurrences of a series held elsewhere that overrides move to ``venue_id``
+        (a few on a site: made again by each writer, not kept)."""
+        event = self.site.events[event_id]
+        history = self.site.history.get(event_id) or default_history(
+            event_id, self.site.config.site_url
+        )
+        return moved_vevents_bytes(self.site, event, history, venue_id)
 
     def refs_reprs(self, event: Event) -> list[str]:
         """The venue and organisers an activity's VEVENTs name, as they are now."""
@@ -495,6 +509,33 @@ def vevents_bytes(site: Site, event: Event, history: EventHistory) -> bytes:
     ``vDDDLists``, ``vRecur``, ``vInt``, ``vUri``, ``vCalAddress``, ``vCategory``) and its
     ``Parameters``, in icalendar's property order, folded by ``fold``.
     """
+    master, overrides = vevent_lines(site, event, history)
+    return b"".join([vevent_bytes(master), *(vevent_bytes(lines) for _, _, lines in overrides)])
+
+
+def moved_vevents_bytes(site: Site, event: Event, history: EventHistory, venue_id: str) -> bytes:
+    """The occurrences of ``event`` an override moves to ``venue_id``, its series being held
+    elsewhere: each one VEVENT of its own, for that venue's calendar. Not a RECURRENCE-ID
+    without its series (calendar apps disagree on those: some drop them, some show nothing
+    else of them), so each has a UID of its own, which stays while the override does: the
+    activity's followed by the occurrence's original start."""
+    _, overrides = vevent_lines(site, event, history)
+    parts = []
+    for override, start, lines in overrides:
+        if override.venue != venue_id:
+            continue
+        original = time_parts(ical_time(event, start))[1].decode("ascii")
+        alone = {name: line for name, line in lines.items() if name != "RECURRENCE-ID"}
+        alone["UID"] = text_line("UID", f"{history.uid}-{original}")
+        parts.append(vevent_bytes(alone))
+    return b"".join(parts)
+
+
+def vevent_lines(
+    site: Site, event: Event, history: EventHistory
+) -> tuple[dict[str, bytes], list[tuple[Override, datetime | date, dict[str, bytes]]]]:
+    """The content lines of an activity's master VEVENT, and of each override's (with the
+    override and the original start it changes, in the order they are written)."""
     cfg = site.config
     stamp = history.last_modified or build_day_stamp(site)
     page_url = urls.absolute(cfg.site_url, urls.event(event.slug))
@@ -534,8 +575,7 @@ def vevents_bytes(site: Site, event: Event, history: EventHistory) -> bytes:
         master["RDATE"] = time_list_line("RDATE", rdates)
     if event.contact:
         master["CONTACT"] = text_line("CONTACT", event.contact)
-    parts = [vevent_bytes(master)]
-
+    overrides = []
     for override, original in sorted(
         resolve_overrides(event).values(), key=lambda x: sort_key(x[1])
     ):
@@ -553,8 +593,8 @@ def vevents_bytes(site: Site, event: Event, history: EventHistory) -> bytes:
                 cfg.language,
             ),
         }
-        parts.append(vevent_bytes(item))
-    return b"".join(parts)
+        overrides.append((override, original, item))
+    return master, overrides
 
 
 def occurrence_lines(

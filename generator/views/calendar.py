@@ -505,6 +505,11 @@ class Feed:
     address: str = ""
     """Where the calendar says it is refreshed from, if not ``path`` (a renamed activity's
     calendar kept at its former path names its new one, for apps that move to it)."""
+    moved_in: tuple[str, ...] = ()
+    """Of ``event_ids``, those a venue's calendar carries only for occurrences an override
+    moves to it (their series is held elsewhere): it carries those occurrences alone."""
+    venue: str = ""
+    """The venue's id, for a venue's calendar."""
 
 
 def calendar_feeds(site: Site) -> list[Feed]:
@@ -516,6 +521,7 @@ def calendar_feeds(site: Site) -> list[Feed]:
     by_branch: dict[str, list[str]] = defaultdict(list)
     by_club: dict[str, list[str]] = defaultdict(list)
     at_venue: dict[str, list[str]] = defaultdict(list)
+    moved_to: dict[str, list[str]] = defaultdict(list)
     for i in ids:
         for branch_id in dict.fromkeys(events[i].branches):
             by_branch[branch_id].append(i)
@@ -524,6 +530,8 @@ def calendar_feeds(site: Site) -> list[Feed]:
         for venue_id in dict.fromkeys([events[i].venue, *(o.venue for o in events[i].overrides)]):
             if venue_id is not None:
                 at_venue[venue_id].append(i)
+                if venue_id != events[i].venue:
+                    moved_to[venue_id].append(i)
     for branch_id in sorted(site.branches):
         branch = site.branches[branch_id]
         chosen = tuple(by_branch.get(branch_id, ()))
@@ -539,7 +547,12 @@ def calendar_feeds(site: Site) -> list[Feed]:
         venue = site.venues[venue_id]
         chosen = tuple(at_venue.get(venue_id, ()))
         path = f"{urls.venue(venue.slug)}calendar.ics"
-        out.append(Feed(path, "venue", venue.name, chosen, venue.source.path))
+        moved = tuple(moved_to.get(venue_id, ()))
+        out.append(
+            Feed(
+                path, "venue", venue.name, chosen, venue.source.path, moved_in=moved, venue=venue_id
+            )
+        )
     categories: dict[str, list[str]] = defaultdict(list)
     for event_id in ids:
         for category in events[event_id].categories:
