@@ -108,6 +108,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "venues": ("阵地", "Venues"),
     "timeline": ("大事记", "Milestones"),
     "subscribe": ("订阅", "Subscribe"),
+    # python-markdown's footnotes extension: the title of a footnote's link back to the text
+    "footnote_back": ("返回正文中脚注 {} 的位置", "Jump back to footnote {} in the text"),
     "status_confirmed": ("", ""),
     "status_tentative": ("待定", "Tentative"),
     "status_cancelled": ("已取消", "Cancelled"),

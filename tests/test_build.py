@@ -908,3 +908,41 @@ def test_an_english_site_reads_with_english_punctuation_numbers_and_dates(tmp_pa
     event = next(iter(calendar.walk("VEVENT")))
     assert str(event["LOCATION"]) == "测试党群驿站 (宁波市鄞州区测试路 1 号)"
     assert "Organiser: 财智行业社团党支部, 光影社" in str(event["DESCRIPTION"])
+
+
+@pytest.mark.parametrize(("language", "fast"), [("zh", "true"), ("zh", "false"), ("en", "true")])
+def test_footnotes_link_back_in_the_sites_language(
+    tmp_path: Path, language: str, fast: str
+) -> None:
+    """python-markdown titles a footnote's link back to the text in English; on a Chinese site
+    the article's page (lean or MkDocs'), a free page and the RSS entry title it in Chinese."""
+    import feedparser
+
+    site = copy_site(FIXTURE_SITE, tmp_path / "site")
+    set_fast(site, fast)
+    config = site / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8").replace(
+        "  - attr_list\n", "  - attr_list\n  - footnotes\n"
+    )
+    config.write_text(text.replace("language: zh", f"language: {language}"), encoding="utf-8")
+    body = "社区食堂开业[^1]，欢迎居民就餐。\n\n[^1]: 每天 11:00–13:00 供应午餐。\n"
+    write_tree(
+        site / "content",
+        {
+            "news/shitang.md": f"---\ntitle: 社区食堂开业\ndate: 2026-11-20 09:00\n---\n{body}",
+            "about.md": f"# 关于\n\n{body}",
+        },
+    )
+    done = yizhan(site, "build")
+    assert done.returncode == 0, done.stderr
+    title = "返回正文中脚注 1 的位置" if language == "zh" else "Jump back to footnote 1 in the text"
+    out = site / "site"
+    for page in ("news/shitang/index.html", "about/index.html"):
+        html = (out / page).read_text(encoding="utf-8")
+        assert re.search(rf'class="footnote-backref"[^>]*title="{title}"', html), page
+    entry = next(
+        e
+        for e in feedparser.parse((out / "rss.xml").read_bytes()).entries
+        if e.title == "社区食堂开业"
+    )
+    assert f'title="{title}"' in entry.content[0].value

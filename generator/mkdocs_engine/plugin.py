@@ -27,7 +27,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from .. import heap, memo
+from .. import heap, i18n, memo
 from ..build import (
     KIND_FOLDERS,
     BuildOptions,
@@ -153,6 +153,7 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
             raise PluginError(str(error)) from None
         warn_if_chinese_search_cannot_segment(config)
         quiet_link_warnings(config)
+        localise_footnote_links(config, options.language)
         self.pages = self.underway.pages
         self.by_uri = {page.src_uri: page for page in self.pages}
         self.content_dir, self.language = options.content_dir, options.language
@@ -423,6 +424,14 @@ def quiet_link_warnings(config: MkDocsConfig) -> None:
     links = config.validation.links
     if links.not_found == logging.WARNING:  # MkDocs' default
         links.not_found = logging.DEBUG
+
+
+def localise_footnote_links(config: MkDocsConfig, language: str) -> None:
+    """Title footnotes' links back to the text in the site's language (python-markdown's
+    default is English), unless mkdocs.yml gives a title."""
+    if "footnotes" in config.markdown_extensions:
+        settings = config.mdx_configs.setdefault("footnotes", {})
+        settings.setdefault("BACKLINK_TITLE", i18n.label("footnote_back", language))
 
 
 def warn_if_chinese_search_cannot_segment(config: MkDocsConfig) -> None:

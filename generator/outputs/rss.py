@@ -21,7 +21,14 @@ from .. import i18n, urls
 from ..model import NewsItem, Site
 from ..plan import FileSpec
 from ..views import Views
-from ..views.text import absolutize_links, asset_url, render_html, summary_of, xml_safe
+from ..views.text import (
+    absolutize_links,
+    asset_url,
+    localise_footnotes,
+    render_html,
+    summary_of,
+    xml_safe,
+)
 
 ATOM = "http://www.w3.org/2005/Atom"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
@@ -84,7 +91,7 @@ def pages_by_source(site: Site) -> dict[str, str]:
 
 def content_html(site: Site, item: NewsItem, links: Mapping[str, str]) -> str:
     """The article's full HTML with absolute links, its cover image first."""
-    body = render_html(item.body)
+    body = localise_footnotes(render_html(item.body), site.config.language)
     image = asset_url(site.config.site_url, item.source, item.image)
     page = urls.news(item.slug)
     body = absolutize_links(body, site.config.site_url, item.source.docs_path, page, links)

@@ -10,7 +10,7 @@ from ..model import Branch, Club, Milestone, PartialDate, Site, Venue
 from ..plan import PageSpec
 from ..views import Views
 from ..views.orgs import BranchNode
-from ..views.text import asset_url, render_html
+from ..views.text import asset_url, localise_footnotes, render_html
 from . import subscribe
 from .events import occurrence_card
 from .news import news_card, pagination
@@ -151,7 +151,7 @@ def milestone_item(site: Site, m: Milestone) -> dict[str, Any]:
         "title": m.title,
         "url": url,
         "external": m.link_kind == "url",
-        "body_html": render_html(m.body) if m.body else "",
+        "body_html": localise_footnotes(render_html(m.body), lang) if m.body else "",
         "organisers": [branch_link(site, b) for b in m.branches]
         + [club_link(site, c) for c in m.clubs],
     }

@@ -18,7 +18,7 @@ from urllib.parse import urljoin, urlsplit
 
 import markdown
 
-from .. import memo, parallel
+from .. import i18n, memo, parallel
 from . import plainmd
 
 if TYPE_CHECKING:
@@ -211,6 +211,19 @@ def plain_html_to_text(fragment: str) -> str:
 
 def collapse_spaces(text: str) -> str:
     return SPACE_RE.sub(" ", text).strip()
+
+
+FOOTNOTE_BACK_RE = re.compile(r'title="Jump back to footnote (\d+) in the text"')
+"""python-markdown's footnotes extension's default title of a link back to the text."""
+
+
+def localise_footnotes(fragment: str, language: str) -> str:
+    """``fragment`` (HTML of a body) with its footnotes' links back to the text titled in the
+    site's language (the site's converter writes python-markdown's English default)."""
+    if "footnote-backref" not in fragment:
+        return fragment
+    title = i18n.label("footnote_back", language)
+    return FOOTNOTE_BACK_RE.sub(lambda m: f'title="{title.format(m[1])}"', fragment)
 
 
 def plain_text(body: str) -> str:
