@@ -16,7 +16,10 @@ from .problems import ContentError, format_problems
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = make_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    asks_help = not argv or any(a in ("-h", "--help") for a in argv)
+    # reading mkdocs.yml only to show help: a command reads it anyway, in its own way
+    parser = make_parser(help_language(argv) if asks_help else "zh")
     args = parser.parse_args(argv)
     if not hasattr(args, "run"):
         parser.print_help()
@@ -45,37 +48,118 @@ def entry() -> None:
     os._exit(code)
 
 
-def make_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="yizhan", description="党群服务中心静态网站生成器")
+HELP = {
+    "zh": {
+        "description": "党群服务中心静态网站生成器",
+        "config": "mkdocs.yml 的路径",
+        "build": "生成网站",
+        "site_dir": "输出目录（默认 mkdocs.yml 的 site_dir）",
+        "strict": "警告也视为错误",
+        "drafts": "包含草稿",
+        "serve": "本地预览（包含草稿，保存即刷新）",
+        "dev_addr": "地址:端口，默认 127.0.0.1:8000",
+        "open": "打开浏览器",
+        "check": "检查全部内容，列出所有问题",
+        "check_strict": "（默认即如此）警告也会导致失败",
+        "check_drafts": "同时检查草稿的发布状态",
+        "new": "新建一篇内容",
+        "kind": "内容种类",
+        "title": "标题（文件名由它生成）",
+        "materialise": "把网站计划（页面与订阅源）写到目录，供其他引擎使用",
+        "directory": "写到哪个目录",
+        "help": "显示本帮助并退出",
+    },
+    "en": {
+        "description": "Static site generator for party-and-public service centres",
+        "config": "path of mkdocs.yml",
+        "build": "build the site",
+        "site_dir": "output folder (default: site_dir of mkdocs.yml)",
+        "strict": "treat warnings as errors",
+        "drafts": "include drafts",
+        "serve": "preview locally (drafts included, refreshed on save)",
+        "dev_addr": "address:port, default 127.0.0.1:8000",
+        "open": "open a browser",
+        "check": "check all content and list every problem",
+        "check_strict": "(the default) warnings fail too",
+        "check_drafts": "also check drafts as if published",
+        "new": "write a new content file",
+        "kind": "kind of content",
+        "title": "title (the file name is made from it)",
+        "materialise": "write the site's plan (pages and feeds) to a folder, for other engines",
+        "directory": "folder to write to",
+        "help": "show this help message and exit",
+    },
+}
+"""The command line's help, in the site's language."""
+
+
+def help_language(argv: list[str]) -> str:
+    """The language of the site the command runs on (its mkdocs.yml's; Chinese without one),
+    so an English site's editors read the help in English."""
+    config = Path("mkdocs.yml")
+    for i, arg in enumerate(argv):
+        if arg in ("-f", "--config-file") and i + 1 < len(argv):
+            config = Path(argv[i + 1])
+        elif arg.startswith("--config-file="):
+            config = Path(arg.split("=", 1)[1])
+    try:
+        return core.read_options(config).language
+    except (ContentError, OSError, ValueError):
+        return "zh"
+
+
+def add_help(parser: argparse.ArgumentParser, say: dict[str, str]) -> argparse.ArgumentParser:
+    """``-h``/``--help`` described in the site's language (argparse's own is English)."""
+    parser.add_argument("-h", "--help", action="help", help=say["help"])
+    return parser
+
+
+def make_parser(language: str = "zh") -> argparse.ArgumentParser:
+    say = HELP["en" if language.startswith("en") else "zh"]
+    parser = argparse.ArgumentParser(prog="yizhan", description=say["description"], add_help=False)
+    add_help(parser, say)
     parser.add_argument(
-        "-f", "--config-file", type=Path, default=Path("mkdocs.yml"), help="mkdocs.yml 的路径"
+        "-f", "--config-file", type=Path, default=Path("mkdocs.yml"), help=say["config"]
     )
     sub = parser.add_subparsers(metavar="COMMAND")
 
-    p = sub.add_parser("build", help="生成网站")
-    p.add_argument("-d", "--site-dir", type=Path, help="输出目录（默认 mkdocs.yml 的 site_dir）")
-    p.add_argument("--strict", action="store_true", help="警告也视为错误")
-    p.add_argument("--drafts", action="store_true", help="包含草稿")
+    p = add_help(
+        sub.add_parser("build", help=say["build"], description=say["build"], add_help=False), say
+    )
+    p.add_argument("-d", "--site-dir", type=Path, help=say["site_dir"])
+    p.add_argument("--strict", action="store_true", help=say["strict"])
+    p.add_argument("--drafts", action="store_true", help=say["drafts"])
     p.set_defaults(run=run_build)
 
-    p = sub.add_parser("serve", help="本地预览（包含草稿，保存即刷新）")
-    p.add_argument("-a", "--dev-addr", help="地址:端口，默认 127.0.0.1:8000")
-    p.add_argument("-o", "--open", action="store_true", help="打开浏览器")
+    p = add_help(
+        sub.add_parser("serve", help=say["serve"], description=say["serve"], add_help=False), say
+    )
+    p.add_argument("-a", "--dev-addr", help=say["dev_addr"])
+    p.add_argument("-o", "--open", action="store_true", help=say["open"])
     p.set_defaults(run=run_serve)
 
-    p = sub.add_parser("check", help="检查全部内容，列出所有问题")
-    p.add_argument("--strict", action="store_true", help="（默认即如此）警告也会导致失败")
-    p.add_argument("--drafts", action="store_true", help="同时检查草稿的发布状态")
+    p = add_help(
+        sub.add_parser("check", help=say["check"], description=say["check"], add_help=False), say
+    )
+    p.add_argument("--strict", action="store_true", help=say["check_strict"])
+    p.add_argument("--drafts", action="store_true", help=say["check_drafts"])
     p.set_defaults(run=run_check)
 
-    p = sub.add_parser("new", help="新建一篇内容")
-    p.add_argument("kind", choices=sorted(scaffold.KINDS))
-    p.add_argument("title")
+    p = add_help(
+        sub.add_parser("new", help=say["new"], description=say["new"], add_help=False), say
+    )
+    p.add_argument("kind", choices=sorted(scaffold.KINDS), help=say["kind"])
+    p.add_argument("title", help=say["title"])
     p.set_defaults(run=run_new)
 
-    p = sub.add_parser("materialise", help="把网站计划（页面与订阅源）写到目录，供其他引擎使用")
-    p.add_argument("directory", type=Path)
-    p.add_argument("--drafts", action="store_true")
+    p = add_help(
+        sub.add_parser(
+            "materialise", help=say["materialise"], description=say["materialise"], add_help=False
+        ),
+        say,
+    )
+    p.add_argument("directory", type=Path, help=say["directory"])
+    p.add_argument("--drafts", action="store_true", help=say["drafts"])
     p.set_defaults(run=run_materialise)
     return parser
 

@@ -946,3 +946,29 @@ def test_footnotes_link_back_in_the_sites_language(
         if e.title == "社区食堂开业"
     )
     assert f'title="{title}"' in entry.content[0].value
+
+
+def test_help_is_in_the_sites_language(tmp_path: Path) -> None:
+    """Editors of an English site read the command line's help in English (Chinese is the
+    default, also where there is no mkdocs.yml), found like the commands find mkdocs.yml."""
+    english = copy_site(FIXTURE_SITE, tmp_path / "en")
+    config = english / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("language: zh", "language: en"),
+        encoding="utf-8",
+    )
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    chinese = copy_site(FIXTURE_SITE, tmp_path / "zh")
+    for cwd, args, expected in [
+        (english, ["--help"], "build the site"),
+        (english, ["build", "-h"], "treat warnings as errors"),
+        (empty, ["--help"], "生成网站"),
+        (empty, ["-f", str(config), "new", "--help"], "kind of content"),
+        (chinese, ["check", "--help"], "检查全部内容"),
+        (chinese, [], "生成网站"),
+    ]:
+        done = yizhan(cwd, *args)
+        assert expected in done.stdout, (args, done.stdout)
+        other = "生成网站" if expected.isascii() else "build the site"
+        assert other not in done.stdout
