@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date, datetime
 from functools import cache
 
@@ -137,3 +138,10 @@ def fill(template: str, **params: object) -> str:
         return f"{{{name}}}{between}{form}"
 
     return PLURAL.sub(choose, template).format(**params)
+
+
+def say(table: Mapping[str, tuple[str, str]], key: str, language: str, **params: object) -> str:
+    """The Chinese or English text of ``key`` in ``table`` (a page family's own words),
+    ``fill``-ed with ``params``."""
+    zh, en = table[key]
+    return fill(en if lang_key(language) == "en" else zh, **params)

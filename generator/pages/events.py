@@ -9,7 +9,7 @@ from __future__ import annotations
 import calendar as stdcal
 from collections.abc import Callable, Container, Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -104,9 +104,8 @@ TEXT: dict[str, tuple[str, str]] = {
 }
 
 
-def say(key: str, language: str, **params: object) -> str:
-    zh, en = TEXT[key]
-    return i18n.fill(en if i18n.lang_key(language) == "en" else zh, **params)
+say = partial(i18n.say, TEXT)
+"""This page family's words in the site's language (``i18n.say``)."""
 
 
 @lru_cache(maxsize=4)  # perf (issue 5): the same labels on 15,000 activity pages

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -43,9 +44,8 @@ TEXT: dict[str, tuple[str, str]] = {
 }
 
 
-def say(key: str, language: str, **params: object) -> str:
-    zh, en = TEXT[key]
-    return (en if i18n.lang_key(language) == "en" else zh).format(**params)
+say = partial(i18n.say, TEXT)
+"""This page family's words in the site's language (``i18n.say``)."""
 
 
 def activities_in_year(site: Site, views: Views) -> int:

@@ -7,6 +7,7 @@ pages), so an article reads the same wherever it is listed.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from functools import partial
 from typing import Any
 
 from .. import i18n, urls
@@ -47,10 +48,8 @@ TEXT: dict[str, tuple[str, str]] = {
 }
 
 
-def say(key: str, language: str, **params: object) -> str:
-    zh, en = TEXT[key]
-    template = en if i18n.lang_key(language) == "en" else zh
-    return i18n.fill(template, **params)
+say = partial(i18n.say, TEXT)
+"""This page family's words in the site's language (``i18n.say``)."""
 
 
 def news_card(site: Site, item: NewsItem) -> dict[str, Any]:

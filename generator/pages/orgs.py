@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Container, Iterable, Iterator
+from functools import partial
 from typing import Any
 
 from .. import i18n, urls
@@ -65,9 +66,8 @@ LABELS: dict[str, tuple[str, str]] = {
 MILESTONES_PER_PAGE = 60
 
 
-def say(key: str, language: str, **params: object) -> str:
-    zh, en = LABELS[key]
-    return i18n.fill(en if i18n.lang_key(language) == "en" else zh, **params)
+say = partial(i18n.say, LABELS)
+"""This page family's words in the site's language (``i18n.say``)."""
 
 
 def labels(language: str) -> dict[str, str]:

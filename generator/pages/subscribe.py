@@ -9,7 +9,7 @@ shown by a lazy ``<img>``: inline, each weighed 2–4 KB in every page listing i
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 import segno
@@ -109,9 +109,8 @@ HOWTO_EN: tuple[tuple[str, str], ...] = (
 )
 
 
-def say(key: str, language: str, **params: object) -> str:
-    zh, en = TEXT[key]
-    return (en if i18n.lang_key(language) == "en" else zh).format(**params)
+say = partial(i18n.say, TEXT)
+"""This page family's words in the site's language (``i18n.say``)."""
 
 
 QR_MASK = 2
