@@ -14,7 +14,8 @@ from urllib.parse import unquote
 
 # [text](url "title"), ![alt](url), and <a href="…"> / <img src="…"> in raw HTML.
 INLINE_LINK = re.compile(r"(!?\[[^\]\n]*\]\(\s*<?)([^)\s>]+)(>?(?:\s+[\"'(][^)\n]*)?\s*\))")
-REFERENCE_LINK = re.compile(r"^( {0,3}\[[^\]\n]+\]:\s*<?)(\S+?)(>?(?:\s+.*)?)$", re.M)
+# A footnote (``[^1]: text``) is no reference link: its text is not a URL.
+REFERENCE_LINK = re.compile(r"^( {0,3}\[(?!\^)[^\]\n]+\]:\s*<?)(\S+?)(>?(?:\s+.*)?)$", re.M)
 HTML_ATTRIBUTE = re.compile(r"(\b(?:href|src)=[\"'])([^\"']+)([\"'])")
 LINK_MARKS = ("](", "]:", "href=", "src=")
 """Text each of the three patterns needs: a body with none of them has no link to move."""

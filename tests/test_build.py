@@ -940,12 +940,15 @@ def test_footnotes_link_back_in_the_sites_language(
     for page in ("news/shitang/index.html", "about/index.html"):
         html = (out / page).read_text(encoding="utf-8")
         assert re.search(rf'class="footnote-backref"[^>]*title="{title}"', html), page
+        # the footnote's text as written (it is no reference link to move with the page)
+        assert re.search(r'<li id="fn:1">\s*<p>每天 11:00', html), page
     entry = next(
         e
         for e in feedparser.parse((out / "rss.xml").read_bytes()).entries
         if e.title == "社区食堂开业"
     )
     assert f'title="{title}"' in entry.content[0].value
+    assert re.search(r'<li id="fn:1">\s*<p>每天 11:00', entry.content[0].value)
 
 
 def test_help_is_in_the_sites_language(tmp_path: Path) -> None:
