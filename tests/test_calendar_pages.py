@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from datetime import UTC
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -274,3 +275,25 @@ def shadowing_keys(value: object, where: str = "") -> list[str]:
 def test_no_data_key_shadows_a_dict_method(site: Site, specs: dict[str, PageSpec]) -> None:
     all_specs = [*specs.values(), *subscribe.pages(site, derive_views(site))]
     assert [k for spec in all_specs for k in shadowing_keys(dict(spec.data), spec.path)] == []
+
+
+def test_a_series_whose_next_session_is_cancelled_leads_with_the_one_after(site: Site) -> None:
+    """One called-off session does not make the series read as called off: the page's time,
+    its structured data and its "add to calendar" links are those of the next session held
+    (the cancelled one stays in the list of dates, marked)."""
+    dushu = site.events["dushu-shalong"]
+    first, second = derive_views(site).calendar.next_occurrences(dushu.id)[:2]
+    off = Override(recurrence_id=first.start, status="cancelled")
+    site = replace(
+        site, events={**site.events, dushu.id: replace(dushu, overrides=(*dushu.overrides, off))}
+    )
+    views = derive_views(site)
+    page = next(p for p in events.pages(site, views) if p.path == "events/dushu-shalong/")
+    held = events.occurrence_card(site, views.calendar.next_occurrences(dushu.id)[1])
+    assert page.data["when"] == held["when"]
+    data = json.loads(page.data["jsonld"])
+    assert data["eventStatus"] == "https://schema.org/EventScheduled"
+    assert data["startDate"] == second.start.isoformat()
+    google = parse_qs(urlsplit(page.data["event_links"]["google"]).query)
+    assert google["dates"][0].startswith(second.start.astimezone(UTC).strftime("%Y%m%dT%H%M"))
+    assert page.data["dates"][0]["status"] == "cancelled"

@@ -7,7 +7,7 @@ branch, club and venue pages too. All text is formatted here; templates only pla
 from __future__ import annotations
 
 import calendar as stdcal
-from collections.abc import Callable, Container, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache, partial
 from typing import Any
@@ -472,8 +472,7 @@ def event_page(site: Site, views: Views, event: Event) -> PageSpec:
     upcoming = cal.next_occurrences(event.id)
     every = cal.by_event.get(event.id, ())
     shown = upcoming[:NEXT_ON_EVENT_PAGE]
-    # The occurrence the page leads with: the next one, else the last one that took place.
-    lead = upcoming[0] if upcoming else (every[-1] if every else None)
+    lead = lead_occurrence(upcoming, every)
     base = site.config.site_url
     ics_url = urls.absolute(base, urls.event_ics(event.slug))
     image = asset_url(base, event.source, event.image)
@@ -515,6 +514,22 @@ def event_page(site: Site, views: Views, event: Event) -> PageSpec:
         description=event.summary,
         source=event.source.path,
     )
+
+
+def lead_occurrence(
+    upcoming: Sequence[Occurrence], every: Sequence[Occurrence]
+) -> Occurrence | None:
+    """The occurrence an activity's page leads with (its time, structured data, "add to
+    calendar" links): the next one not cancelled, else the last one not cancelled that took
+    place. A cancelled one only when all are: one called-off session of a series does not
+    make the series read as called off."""
+    held = [o for o in upcoming if o.status != "cancelled"]
+    if held:
+        return held[0]
+    if upcoming:
+        return upcoming[0]
+    took_place = [o for o in every if o.status != "cancelled"]
+    return took_place[-1] if took_place else (every[-1] if every else None)
 
 
 def place_data(site: Site, event: Event) -> dict[str, Any]:
