@@ -12,13 +12,17 @@ import re
 from collections.abc import Mapping
 from urllib.parse import unquote
 
+from .urls import url_escaped
+
 # [text](url "title"), ![alt](url), and <a href="…"> / <img src="…"> in raw HTML.
-INLINE_LINK = re.compile(r"(!?\[[^\]\n]*\]\(\s*<?)([^)\s>]+)(>?(?:\s+[\"'(][^)\n]*)?\s*\))")
+INLINE_LINK = re.compile(r"(!?\[[^\]\n]*\]\(\s*)([^)\s<>][^)\s>]*)((?:\s+[\"'(][^)\n]*)?\s*\))")
+# [text](<url with spaces> "title"): Markdown's way to write a file name with spaces
+ANGLE_LINK = re.compile(r"(!?\[[^\]\n]*\]\(\s*<)([^<>\n]+)(>(?:\s+[\"'(][^)\n]*)?\s*\))")
 # A footnote (``[^1]: text``) is no reference link: its text is not a URL.
 REFERENCE_LINK = re.compile(r"^( {0,3}\[(?!\^)[^\]\n]+\]:\s*<?)(\S+?)(>?(?:\s+.*)?)$", re.M)
 HTML_ATTRIBUTE = re.compile(r"(\b(?:href|src)=[\"'])([^\"']+)([\"'])")
 LINK_MARKS = ("](", "]:", "href=", "src=")
-"""Text each of the three patterns needs: a body with none of them has no link to move."""
+"""Text each of the four patterns needs: a body with none of them has no link to move."""
 SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
@@ -73,7 +77,9 @@ def rebase_markdown(
     addresses themselves, relative to the page's own (``directory_urls``)."""
 
     def swap(match: re.Match[str]) -> str:
-        return match.group(1) + rebase_url(match.group(2), source, target, moved) + match.group(3)
+        # a space (a Windows file name's) %-escaped: no URL holds one as it is
+        url = url_escaped(rebase_url(match.group(2), source, target, moved))
+        return match.group(1) + url + match.group(3)
 
     def swap_html(match: re.Match[str]) -> str:
         url = rebase_html_url(match.group(2), source, target, moved)
@@ -81,7 +87,7 @@ def rebase_markdown(
 
     if not any(mark in markdown for mark in LINK_MARKS):  # perf (issue 5): most bodies
         return markdown
-    for pattern in (INLINE_LINK, REFERENCE_LINK):
+    for pattern in (INLINE_LINK, ANGLE_LINK, REFERENCE_LINK):
         markdown = pattern.sub(swap, markdown)
     return HTML_ATTRIBUTE.sub(swap_html if directory_urls else swap, markdown)
 
@@ -136,7 +142,7 @@ def missing_targets(markdown: str, source: str, known: frozenset[str]) -> list[s
     if not any(mark in markdown for mark in LINK_MARKS):  # perf (issue 5): most bodies
         return []
     found: list[str] = []
-    for pattern in (INLINE_LINK, REFERENCE_LINK, HTML_ATTRIBUTE):
+    for pattern in (INLINE_LINK, ANGLE_LINK, REFERENCE_LINK, HTML_ATTRIBUTE):
         for match in pattern.finditer(without_code(markdown)):
             url = match.group(2)
             if not is_relative(url):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin
 
 from . import memo
 
@@ -164,3 +164,13 @@ SIMPLE_BASE_RE = re.compile(r"^https?://[^/?#]+(?:/[^/?#]*)*$")
 def webcal(url: str) -> str:
     """The ``webcal://`` form of an http(s) feed URL, which calendar apps open as a subscription."""
     return re.sub(r"^https?://", "webcal://", url)
+
+
+URL_ILLEGAL_RE = re.compile(r'[\x00-\x20"<>\\^`{|}\x7f]')
+"""Characters no URL may hold as they are (an IRI's Chinese may): spaces above all, which a
+file name saved on Windows often has (``驿站 活动照片.png``)."""
+
+
+def url_escaped(url: str) -> str:
+    """``url`` with the characters no URL may hold %-escaped (what is escaped stays as it is)."""
+    return URL_ILLEGAL_RE.sub(lambda m: quote(m.group(), safe=""), url)

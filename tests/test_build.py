@@ -975,3 +975,49 @@ def test_help_is_in_the_sites_language(tmp_path: Path) -> None:
         assert expected in done.stdout, (args, done.stdout)
         other = "生成网站" if expected.isascii() else "build the site"
         assert other not in done.stdout
+
+
+@pytest.mark.parametrize("fast", ["true", "false"])
+def test_a_file_name_with_spaces_is_a_valid_url_everywhere(tmp_path: Path, fast: str) -> None:
+    """Windows saves ``驿站 活动照片（一）.png``: the cover image's URL on the pages, in og:image,
+    JSON-LD, RSS and JSON Feed has its spaces %-escaped (a raw space is no URL: the Nu
+    checker rejects it, feed readers cut it), and the image is there at that URL."""
+    import json
+    from urllib.parse import unquote, urljoin, urlsplit
+
+    import feedparser
+
+    site = copy_site(FIXTURE_SITE, tmp_path / "site")
+    set_fast(site, fast)
+    name = "驿站 活动照片（一）.png"
+    write_tree(
+        site / "content",
+        {
+            f"images/{name}": b"\x89PNG\r\n\x1a\n",
+            "news/zhaopian.md": (
+                f"---\ntitle: 活动照片\ndate: 2026-11-20 09:00\nimage: images/{name}\n---\n"
+                f"见下图。\n\n![合影](<../images/{name}>)\n"
+            ),
+        },
+    )
+    done = yizhan(site, "build")
+    assert done.returncode == 0, done.stderr
+    out = site / "site"
+    page = "news/zhaopian/index.html"
+    html = (out / page).read_text(encoding="utf-8")
+    found = re.findall(r'(?:src|content)="([^"]*\.png)"', html)
+    assert len(found) >= 3, found  # the cover, the body's image, og:image
+    ld = json.loads(re.search(r'application/ld\+json">(.*?)</script>', html, re.S)[1])  # type: ignore[index]
+    images = [*found, *([ld["image"]] if isinstance(ld.get("image"), str) else ld.get("image", []))]
+    feed = feedparser.parse((out / "rss.xml").read_bytes())
+    entry = next(e for e in feed.entries if e.title == "活动照片")
+    images += re.findall(r'src="([^"]*\.png)"', entry.content[0].value)
+    item = next(
+        i for i in json.loads((out / "feed.json").read_text())["items"] if i["title"] == "活动照片"
+    )
+    images.append(item["image"])
+    base = "https://example.org/repo/" + page.removesuffix("index.html")
+    for url in images:
+        assert " " not in url and "%20" in url, url
+        path = unquote(urlsplit(urljoin(base, url)).path).removeprefix("/repo/")
+        assert (out / path).is_file(), url

@@ -19,6 +19,7 @@ from urllib.parse import urljoin, urlsplit
 import markdown
 
 from .. import i18n, memo, parallel
+from ..urls import url_escaped
 from . import plainmd
 
 if TYPE_CHECKING:
@@ -289,9 +290,9 @@ def absolute_url(
     """
     url = url.strip()
     if not url or SCHEME_RE.match(url) or url.startswith("//"):
-        return url
+        return url_escaped(url)
     if url.startswith("#"):
-        return urljoin(site_url, page_path) + url
+        return url_escaped(urljoin(site_url, page_path) + url)
     parts = urlsplit(url)
     target = parts.path
     if target.startswith("/"):
@@ -313,7 +314,7 @@ def absolute_url(
         result += "?" + parts.query
     if parts.fragment:
         result += "#" + parts.fragment
-    return result
+    return url_escaped(result)
 
 
 class LinkRewriter(HTMLParser):
