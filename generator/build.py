@@ -170,6 +170,16 @@ def missing_links(site: Site, files: frozenset[str], root: Path) -> list[Problem
             found.extend(link_problem(source.path, text or "", url, source.line) for url in missing)
             if no_image:
                 found.append(image_problem(source.path, text or "", entity.image, source.line))
+    texts: dict[str, str] = {}
+    for m in site.milestones:  # a milestone's body, written relative to its timeline file
+        missing = missing_targets(m.body, m.source.docs_path, files) if m.body else []
+        if missing and m.source.path not in texts:
+            texts[m.source.path] = load.read_text(root / m.source.path, m.source.path)[0] or ""
+        for url in missing:
+            line = line_from(texts[m.source.path], m.source.line, url)
+            found.append(
+                problem(Origin(m.source.path, line), "link.missing", "body", "warning", url=url)
+            )
     return found
 
 
@@ -177,6 +187,13 @@ def image_problem(path: str, text: str, value: str, default_line: int) -> Proble
     """``field.missing-file`` at the ``image:`` line of the front matter of ``text``."""
     line = first_line(text, lambda t: t.startswith("image:") and value in t, default_line)
     return problem(Origin(path, line), "field.missing-file", "image", "warning", value=value)
+
+
+def line_from(text: str, start: int, part: str) -> int:
+    """The number of the first line of ``text`` from line ``start`` on holding ``part``
+    (``start`` if none does): where one item of a YAML list writes it."""
+    lines = text.split("\n")
+    return next((n for n in range(start, len(lines) + 1) if part in lines[n - 1]), start)
 
 
 def first_line(text: str, matches: Callable[[str], bool], default: int) -> int:

@@ -81,15 +81,36 @@ def rebase_markdown(
         url = url_escaped(rebase_url(match.group(2), source, target, moved))
         return match.group(1) + url + match.group(3)
 
-    def swap_html(match: re.Match[str]) -> str:
-        url = rebase_html_url(match.group(2), source, target, moved)
-        return match.group(1) + url + match.group(3)
-
     if not any(mark in markdown for mark in LINK_MARKS):  # perf (issue 5): most bodies
         return markdown
     for pattern in (INLINE_LINK, ANGLE_LINK, REFERENCE_LINK):
         markdown = pattern.sub(swap, markdown)
-    return HTML_ATTRIBUTE.sub(swap_html if directory_urls else swap, markdown)
+    if directory_urls:
+        return rebase_html(markdown, source, target, moved)
+    return HTML_ATTRIBUTE.sub(swap, markdown)
+
+
+def rebase_html(fragment: str, source: str, target: str, moved: Mapping[str, str]) -> str:
+    """The ``href``/``src`` URLs of HTML written in docs file ``source`` (raw HTML of a body,
+    or a body we render ourselves), made the addresses a browser opens from the page whose
+    file is ``target`` (``rebase_html_url``)."""
+
+    def swap(match: re.Match[str]) -> str:
+        url = rebase_html_url(match.group(2), source, target, moved)
+        return match.group(1) + url + match.group(3)
+
+    return HTML_ATTRIBUTE.sub(swap, fragment)
+
+
+def html_targets(fragment: str, source: str) -> list[str]:
+    """The docs paths that the relative ``href``/``src`` URLs of HTML written in ``source``
+    name (``%``-escapes read)."""
+    found = []
+    for match in HTML_ATTRIBUTE.finditer(fragment):
+        named = docs_target(match.group(2), source, {})
+        if named is not None:
+            found.append(unquote(named[0]))
+    return found
 
 
 def rebase_html_url(url: str, source: str, target: str, moved: Mapping[str, str]) -> str:

@@ -247,7 +247,7 @@ def own_page(entity: Event | NewsItem) -> str:
 def referenced(previous: Previous, edits: Edits) -> bool:
     """Whether something the full run would report or render differently names a deleted
     activity or article: a milestone's link, or a link in any page's Markdown (the generated
-    pages' and the free pages' of the content folder), found by the file name or address (a
+    pages', the free pages' of the content folder, milestones' text), found by the file name or address (a
     mention of either in plain text only costs the refresh)."""
     events, news = edits.removed_events, edits.removed_news
     if any(
@@ -259,7 +259,10 @@ def referenced(previous: Previous, edits: Edits) -> bool:
     names = {name for e in gone for name in (PurePosixPath(e.source.path).name, e.slug)}
     own = {own_page(e) for e in gone}
     bodies = (page.markdown for uri, page in previous.pages.items() if uri not in own)
-    return any(name in body for body in (*bodies, *free_pages(previous)) for name in names)
+    notes = (m.body for m in previous.site.milestones)  # linking its file, relative to theirs
+    return any(
+        name in body for body in (*bodies, *notes, *free_pages(previous)) for name in names
+    )
 
 
 def free_pages(previous: Previous) -> list[str]:

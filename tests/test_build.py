@@ -1021,3 +1021,42 @@ def test_a_file_name_with_spaces_is_a_valid_url_everywhere(tmp_path: Path, fast:
         assert " " not in url and "%20" in url, url
         path = unquote(urlsplit(urljoin(base, url)).path).removeprefix("/repo/")
         assert (out / path).is_file(), url
+
+
+@pytest.mark.parametrize("fast", ["true", "false"])
+def test_links_in_a_milestones_text_open_what_they_name(tmp_path: Path, fast: str) -> None:
+    """A milestone's ``body`` is Markdown written in its timeline file: its link to an
+    activity's file opens the activity's page and its image shows, on the timeline and on
+    its branch's page; a link to a file that is not there is told by ``check``, at its line."""
+    from urllib.parse import unquote, urljoin, urlsplit
+
+    site = copy_site(FIXTURE_SITE, tmp_path / "site")
+    set_fast(site, fast)
+    timeline = site / "content" / "timeline" / "more.yml"
+    timeline.write_text(
+        "- date: 2026-11-01\n"
+        "  title: 白领沙龙开办\n"
+        "  branch: caizhi\n"
+        "  body: 详见[沙龙](../events/salon.md)。![标志](../images/dot.svg)\n",
+        encoding="utf-8",
+    )
+    done = yizhan(site, "build")
+    assert done.returncode == 0, done.stderr
+    out = site / "site"
+    for page in ("timeline/", "branches/caizhi/"):
+        html = (out / page / "index.html").read_text(encoding="utf-8")
+        entry = html[html.index("白领沙龙开办") :]
+        href = re.search(r'href="([^"]*)">沙龙<', entry)[1]  # type: ignore[index]
+        src = re.search(r'src="([^"]*dot\.svg)"', entry)[1]  # type: ignore[index]
+        base = "https://example.org/repo/" + page
+        assert urljoin(base, href) == "https://example.org/repo/events/salon/", (page, href)
+        image = unquote(urlsplit(urljoin(base, src)).path).removeprefix("/repo/")
+        assert (out / image).is_file(), (page, src)
+    assert yizhan(site, "check").returncode == 0
+    text = timeline.read_text(encoding="utf-8") + (
+        "- date: 2026-11-02\n  title: 第二项\n  body: |\n    说明。\n    见[无](../events/no-such.md)。\n"
+    )
+    timeline.write_text(text, encoding="utf-8")
+    checked = yizhan(site, "check")
+    assert checked.returncode == 1
+    assert "content/timeline/more.yml:9: 正文:" in checked.stderr and "no-such.md" in checked.stderr

@@ -542,6 +542,26 @@ def test_deletions_reaching_further_wait_for_the_full_build(site: Path) -> None:
         (site / rel).write_text(text, encoding="utf-8")
 
 
+def test_deleting_an_activity_a_milestones_text_links_waits_for_the_full_build(
+    site: Path,
+) -> None:
+    """A milestone's text linking an activity's file shows a link to its page: deleting the
+    activity changes the timeline (and ``check`` reports the link), so the full run does it."""
+    rel = "content/events/2026/newyear.md"
+    text = (site / rel).read_text(encoding="utf-8")
+    for linked in (False, True):
+        if linked:
+            (site / "content/timeline/more.yml").write_text(
+                "- date: 2026-11-01\n  title: 新年\n  body: 见[新年活动](../events/2026/newyear.md)。\n",
+                encoding="utf-8",
+            )
+        (site / rel).write_text(text, encoding="utf-8")
+        previous, _, _ = full_plan(site)
+        outputs = Outputs(previous.site, previous.views)
+        (site / rel).unlink()
+        assert (refresh(previous, [rel], outputs) is None) == linked
+
+
 def test_deleted_and_foreign_files_wait_for_the_full_build(site: Path) -> None:
     previous, _, _ = full_plan(site)
     outputs = Outputs(previous.site, previous.views)

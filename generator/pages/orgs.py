@@ -6,12 +6,12 @@ from collections.abc import Container, Iterable, Iterator
 from functools import partial
 from typing import Any
 
-from .. import i18n, urls
+from .. import i18n, links, urls
 from ..model import Branch, Club, Milestone, PartialDate, Site, Venue
 from ..plan import PageSpec
 from ..views import Views
 from ..views.orgs import BranchNode
-from ..views.text import asset_url, localise_footnotes, render_html
+from ..views.text import asset_url, entity_pages, localise_footnotes, render_html
 from . import subscribe
 from .events import occurrence_card
 from .news import news_card, pagination
@@ -135,7 +135,8 @@ def feeds(site: Site, base: str, name: str, rss: bool = True) -> list[dict[str, 
     return found
 
 
-def milestone_item(site: Site, m: Milestone) -> dict[str, Any]:
+def milestone_item(site: Site, m: Milestone, page: str) -> dict[str, Any]:
+    """A milestone as the page at ``page`` shows it."""
     url = ""
     if m.link_kind == "url" and m.link:
         url = m.link
@@ -151,10 +152,24 @@ def milestone_item(site: Site, m: Milestone) -> dict[str, Any]:
         "title": m.title,
         "url": url,
         "external": m.link_kind == "url",
-        "body_html": localise_footnotes(render_html(m.body), lang) if m.body else "",
+        "body_html": milestone_body(site, m, page),
         "organisers": [branch_link(site, b) for b in m.branches]
         + [club_link(site, c) for c in m.clubs],
     }
+
+
+def milestone_body(site: Site, m: Milestone, page: str) -> str:
+    """A milestone's Markdown as HTML for the page at ``page``: its links and images,
+    written relative to its timeline file, lead from the page to what they name (a file of
+    an article, an activity … to its page), as an article's do."""
+    if not m.body:
+        return ""
+    made = localise_footnotes(render_html(m.body), site.config.language)
+    if "href=" not in made and "src=" not in made:
+        return made
+    source = m.source.docs_path
+    pages = entity_pages(site, links.html_targets(made, source))
+    return links.rebase_html(made, source, f"{page}index.md", pages)
 
 
 def activity_cards(site: Site, occurrences: Iterable[Any]) -> list[dict[str, Any]]:
@@ -226,7 +241,8 @@ def branch_page(site: Site, views: Views, b: Branch) -> PageSpec:
             "news": [news_card(site, n) for n in views.news.for_branch(b.id)[:NEWS_ON_PAGE]],
             "upcoming": activity_cards(site, views.calendar.upcoming_where(events)),
             "milestones": [
-                milestone_item(site, m) for m in views.orgs.milestones_by_branch.get(b.id, ())
+                milestone_item(site, m, urls.branch(b.slug))
+                for m in views.orgs.milestones_by_branch.get(b.id, ())
             ],
             "feeds": feeds(site, urls.branch(b.slug), b.name),
             "feed_labels": subscribe.labels(lang),
@@ -292,7 +308,8 @@ def club_page(site: Site, views: Views, c: Club) -> PageSpec:
             "news": [news_card(site, n) for n in views.news.for_club(c.id)[:NEWS_ON_PAGE]],
             "upcoming": activity_cards(site, views.calendar.upcoming_where(events)),
             "milestones": [
-                milestone_item(site, m) for m in views.orgs.milestones_by_club.get(c.id, ())
+                milestone_item(site, m, urls.club(c.slug))
+                for m in views.orgs.milestones_by_club.get(c.id, ())
             ],
             "feeds": feeds(site, urls.club(c.slug), c.name),
             "feed_labels": subscribe.labels(lang),
@@ -399,7 +416,10 @@ def timeline_pages(site: Site, views: Views) -> Iterator[PageSpec]:
             title=title,
             data={
                 "years": [
-                    {"year": str(year), "entries": [milestone_item(site, m) for m in items]}
+                    {
+                        "year": str(year),
+                        "entries": [milestone_item(site, m, urls.timeline(number)) for m in items],
+                    }
                     for year, items in chunk
                 ],
                 "year_links": year_links,

@@ -18,12 +18,12 @@ from urllib.parse import urljoin, urlsplit
 
 import markdown
 
-from .. import i18n, memo, parallel
+from .. import i18n, memo, parallel, urls
 from ..urls import url_escaped
 from . import plainmd
 
 if TYPE_CHECKING:
-    from ..model import NewsItem, Source
+    from ..model import Branch, Club, Event, NewsItem, Site, Source, Venue
 from pymdownx.slugs import slugify
 
 # The Markdown dialect of the site. mkdocs.yml lists the same extensions, so a body reads the
@@ -315,6 +315,39 @@ def absolute_url(
     if parts.fragment:
         result += "#" + parts.fragment
     return url_escaped(result)
+
+
+def entity_pages(site: Site, docs_paths: Iterable[str]) -> dict[str, str]:
+    """The page of each of ``docs_paths`` that is an article's, activity's, branch's, club's
+    or venue's file (docs path -> page path), found by its id (its file name)."""
+    found = {}
+    for path in docs_paths:
+        stem = path.rsplit("/", 1)[-1].removesuffix(".md")
+        kind = path.split("/", 1)[0]
+        if kind == "news":
+            item = next((n for n in site.news if n.source.docs_path == path), None)
+            if item is not None:
+                found[path] = urls.news(item.slug)
+            continue
+        tables: dict[str, Mapping[str, Event | Branch | Club | Venue]] = {
+            "events": site.events,
+            "branches": site.branches,
+            "clubs": site.clubs,
+            "venues": site.venues,
+        }
+        table = tables.get(kind, {})
+        entity = table.get(stem)
+        if entity is not None and entity.source.docs_path == path:
+            found[path] = PAGE_OF_KIND[kind](entity.slug)
+    return found
+
+
+PAGE_OF_KIND: dict[str, Callable[[str], str]] = {
+    "events": urls.event,
+    "branches": urls.branch,
+    "clubs": urls.club,
+    "venues": urls.venue,
+}
 
 
 class LinkRewriter(HTMLParser):
