@@ -48,7 +48,7 @@ from .quick import Previous, new_activity, new_article, reloaded, same_activity,
 from .views import Views, calendar
 from .views import news as news_views
 from .views import orgs as orgs_views
-from .views.calendar import Feed, calendar_feeds
+from .views.calendar import Feed, calendar_feeds, override_venue
 
 
 @dataclass(frozen=True)
@@ -260,9 +260,7 @@ def referenced(previous: Previous, edits: Edits) -> bool:
     own = {own_page(e) for e in gone}
     bodies = (page.markdown for uri, page in previous.pages.items() if uri not in own)
     notes = (m.body for m in previous.site.milestones)  # linking its file, relative to theirs
-    return any(
-        name in body for body in (*bodies, *notes, *free_pages(previous)) for name in names
-    )
+    return any(name in body for body in (*bodies, *notes, *free_pages(previous)) for name in names)
 
 
 def free_pages(previous: Previous) -> list[str]:
@@ -546,14 +544,13 @@ def changed_redirects(before: Site, now: Site) -> tuple[list[FileSpec], list[str
 
 
 def feed_places(event: Event) -> tuple[frozenset[str], ...]:
-    """What puts an activity into calendars other than its own and the site's (a venue's
-    calendar carries the whole series held there, only the occurrences moved there else)."""
-    moved = {o.venue for o in event.overrides if o.venue is not None} - {event.venue}
+    """What puts an activity into calendars other than its own and the site's, and what it
+    carries there (a venue's calendar: the occurrences held at the venue, ``override_venue``)."""
     return (
         frozenset(event.branches),
         frozenset(event.clubs),
         frozenset([event.venue] if event.venue is not None else []),
-        frozenset(moved),
+        frozenset(override_venue(event, o) or "" for o in event.overrides),
         frozenset(event.categories),
     )
 
@@ -586,8 +583,9 @@ def updated_feeds(
             ids = tuple(i for i in feed.event_ids if i not in removed)
             if not ids and feed.kind in ("category", "event"):
                 continue
-            moved = tuple(i for i in feed.moved_in if i not in removed)
-            feed = replace(feed, event_ids=ids, moved_in=moved)
+            moved_in = tuple(i for i in feed.moved_in if i not in removed)
+            moved_out = tuple(i for i in feed.moved_out if i not in removed)
+            feed = replace(feed, event_ids=ids, moved_in=moved_in, moved_out=moved_out)
         kept.append(feed)
     return kept
 

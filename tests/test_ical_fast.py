@@ -441,30 +441,42 @@ def test_whole_feeds_parse() -> None:
 
 
 @pytest.mark.parametrize("client", ["icaljs", "rie"])
-def test_a_venue_calendar_carries_only_the_occurrence_moved_there(
-    tmp_path: Path, client: str
-) -> None:
-    """A weekly series held elsewhere, one occurrence of which an override moves to the venue:
-    a resident subscribed to the venue sees that occurrence, at its new time, and no other
-    occurrence of the series; the site's calendar still has the whole series with it moved."""
+def test_a_venue_calendar_carries_the_occurrences_held_there(tmp_path: Path, client: str) -> None:
+    """A weekly series held at one venue, one occurrence of which an override moves to
+    another venue and one to a place of its own: a resident subscribed to either venue sees
+    in the calendar app what the venue's page lists, the occurrences held there (a cancelled
+    one marked): the series less the two at the first, the moved one alone, at its new time,
+    at the second; the site's calendar still has the whole series, two of it moved."""
     site = hostile_site()
+    home = replace(site.venues["odd"], id="home", slug="home", name="家门口驿站")
+    weekly = replace(site.events["paris-weekly"], venue="home")
+    site = replace(
+        site,
+        venues={**site.venues, "home": home},
+        events={**site.events, weekly.id: weekly},
+    )
     writer = ical.FeedWriter(site)
     feeds = {feed.path: feed for feed in calendar_feeds(site)}
     since, until = date(2026, 1, 1), date(2027, 1, 1)
+    uid = history_of(site, weekly.id).uid
 
-    def read(path: str) -> set[tuple[str, str, str]]:
+    def read(path: str) -> list[tuple[str, str]]:
         file = tmp_path / path.replace("/", "__")
         file.write_bytes(writer.render(feeds[path]))
         if client == "icaljs":
-            return icaljs_occurrences(file, since, until)
-        return rie_occurrences(file.read_bytes(), since, until)
+            found = icaljs_occurrences(file, since, until)
+        else:
+            found = rie_occurrences(file.read_bytes(), since, until)
+        return sorted((start, status) for u, start, status in found if u.startswith(uid))
 
-    uid = history_of(site, "paris-weekly").uid
-    moved_start = show(datetime(2026, 3, 20, 19, 0, tzinfo=PARIS))
-    at_venue = {o for o in read("venues/odd/calendar.ics") if o[0].startswith(uid)}
-    assert [o[1:] for o in at_venue] == [(moved_start, "CONFIRMED")]
-    whole = sorted(o[1] for o in read("calendar.ics") if o[0] == uid)
-    assert moved_start in whole and len(whole) > 3
-    # the venue's page lists the same occurrence (and the pages agree with the calendars)
-    occurrences = derive(site).by_event["paris-weekly"]
-    assert [show(o.start) for o in occurrences if o.venue == "odd"] == [moved_start]
+    occurrences = derive(site).by_event[weekly.id]
+    for venue in ("home", "odd"):
+        listed = sorted(
+            (show(o.start), ical.STATUS_MAP[o.status]) for o in occurrences if o.venue == venue
+        )
+        assert read(f"venues/{venue}/calendar.ics") == listed, venue
+    moved = show(datetime(2026, 3, 20, 19, 0, tzinfo=PARIS))
+    assert read("venues/odd/calendar.ics") == [(moved, "CONFIRMED")]
+    whole = read("calendar.ics")
+    assert len(whole) == len(occurrences) == len(read("venues/home/calendar.ics")) + 2
+    assert (moved, "CONFIRMED") in whole

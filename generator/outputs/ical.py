@@ -60,6 +60,7 @@ from ..views.calendar import (
     later,
     occurrence_length,
     original_starts,
+    override_venue,
     resolve_overrides,
     to_rule_time,
 )
@@ -185,12 +186,7 @@ class FeedWriter:
             name_lines(name, urls.absolute(cfg.site_url, feed.address or feed.path)),
         ]
         parts.extend(self.vtimezone(zone) for zone in sorted(self.zones_of(feed)))
-        parts.extend(
-            self.moved_vevents(event_id, feed.venue)
-            if event_id in feed.moved_in
-            else self.vevents(event_id)
-            for event_id in feed.event_ids
-        )
+        parts.extend(self.feed_vevents(feed, event_id) for event_id in feed.event_ids)
         parts.append(FOOTER)
         return b"".join(parts)
 
@@ -250,14 +246,17 @@ class FeedWriter:
             self.event_bytes[event_id] = text.encode("utf-8")
         return self.event_bytes[event_id]
 
-    def moved_vevents(self, event_id: str, venue_id: str) -> bytes:
-        """The occurrences of a series held elsewhere that overrides move to ``venue_id``
-        (a few on a site: made again by each writer, not kept)."""
+    def feed_vevents(self, feed: Feed, event_id: str) -> bytes:
+        """An activity's VEVENTs in ``feed``: all of them, but in a venue's calendar only
+        its occurrences held there (a few activities on a site: made again by each writer,
+        not kept)."""
+        if event_id not in feed.moved_in and event_id not in feed.moved_out:
+            return self.vevents(event_id)
         event = self.site.events[event_id]
         history = self.site.history.get(event_id) or default_history(
             event_id, self.site.config.site_url
         )
-        return moved_vevents_bytes(self.site, event, history, venue_id)
+        return vevents_at_bytes(self.site, event, history, feed.venue)
 
     def refs_reprs(self, event: Event) -> list[str]:
         """The venue and organisers an activity's VEVENTs name, as they are now."""
@@ -513,16 +512,29 @@ def vevents_bytes(site: Site, event: Event, history: EventHistory) -> bytes:
     return b"".join([vevent_bytes(master), *(vevent_bytes(lines) for _, _, lines in overrides)])
 
 
-def moved_vevents_bytes(site: Site, event: Event, history: EventHistory, venue_id: str) -> bytes:
-    """The occurrences of ``event`` an override moves to ``venue_id``, its series being held
-    elsewhere: each one VEVENT of its own, for that venue's calendar. Not a RECURRENCE-ID
-    without its series (calendar apps disagree on those: some drop them, some show nothing
-    else of them), so each has a UID of its own, which stays while the override does: the
-    activity's followed by the occurrence's original start."""
-    _, overrides = vevent_lines(site, event, history)
+def vevents_at_bytes(site: Site, event: Event, history: EventHistory, venue_id: str) -> bytes:
+    """``event``'s occurrences held at ``venue_id``, for that venue's calendar, where overrides
+    move some of them to or from it (as the venue's page lists them).
+
+    A series held there: its VEVENTs without the occurrences moved elsewhere (their original
+    starts join EXDATE, their overrides are left out). A series held elsewhere: each occurrence
+    moved there a VEVENT of its own, not a RECURRENCE-ID without its series (calendar apps
+    disagree on those: some drop them, some show nothing else of them); its UID, which stays
+    while the override does, is the activity's followed by the occurrence's original start."""
+    master, overrides = vevent_lines(site, event, history)
+    if event.venue == venue_id:
+        away = [
+            start for override, start, _ in overrides if override_venue(event, override) != venue_id
+        ]
+        exdates = sorted({*exclusions(event), *(ical_time(event, s) for s in away)}, key=sort_key)
+        master = {**master, "EXDATE": time_list_line("EXDATE", exdates)} if exdates else master
+        kept = [
+            lines for override, _, lines in overrides if override_venue(event, override) == venue_id
+        ]
+        return b"".join([vevent_bytes(master), *(vevent_bytes(lines) for lines in kept)])
     parts = []
     for override, start, lines in overrides:
-        if override.venue != venue_id:
+        if override_venue(event, override) != venue_id:
             continue
         original = time_parts(ical_time(event, start))[1].decode("ascii")
         alone = {name: line for name, line in lines.items() if name != "RECURRENCE-ID"}

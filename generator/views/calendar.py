@@ -437,11 +437,12 @@ def apply_override(
         end = later(start, occurrence_length(event))
     else:
         end = None
-    venue, location = base.venue, base.location
+    venue = override_venue(event, override)
+    location = base.location
     if override.venue is not None:
-        venue, location = override.venue, override.location or ""
+        location = override.location or ""
     elif override.location is not None:
-        venue, location = None, override.location
+        location = override.location
     return Occurrence(
         event_id=event.id,
         start=start,
@@ -454,6 +455,14 @@ def apply_override(
         all_day=event.all_day,
         overridden=True,
     )
+
+
+def override_venue(event: Event, override: Override) -> str | None:
+    """The venue of an occurrence an override changes: its own, none when it names a place
+    of its own (``location``), else the activity's."""
+    if override.venue is not None:
+        return override.venue
+    return None if override.location is not None else event.venue
 
 
 # --- day arithmetic --------------------------------------------------------------------------
@@ -508,6 +517,9 @@ class Feed:
     moved_in: tuple[str, ...] = ()
     """Of ``event_ids``, those a venue's calendar carries only for occurrences an override
     moves to it (their series is held elsewhere): it carries those occurrences alone."""
+    moved_out: tuple[str, ...] = ()
+    """Of ``event_ids``, series held at a venue some of whose occurrences overrides move
+    elsewhere: the venue's calendar carries them without those (as its page lists them)."""
     venue: str = ""
     """The venue's id, for a venue's calendar."""
 
@@ -522,16 +534,21 @@ def calendar_feeds(site: Site) -> list[Feed]:
     by_club: dict[str, list[str]] = defaultdict(list)
     at_venue: dict[str, list[str]] = defaultdict(list)
     moved_to: dict[str, list[str]] = defaultdict(list)
+    moved_from: dict[str, list[str]] = defaultdict(list)
     for i in ids:
-        for branch_id in dict.fromkeys(events[i].branches):
+        event = events[i]
+        for branch_id in dict.fromkeys(event.branches):
             by_branch[branch_id].append(i)
-        for club_id in dict.fromkeys(events[i].clubs):
+        for club_id in dict.fromkeys(event.clubs):
             by_club[club_id].append(i)
-        for venue_id in dict.fromkeys([events[i].venue, *(o.venue for o in events[i].overrides)]):
+        changed = [override_venue(event, o) for o in event.overrides]
+        for venue_id in dict.fromkeys([event.venue, *changed]):
             if venue_id is not None:
                 at_venue[venue_id].append(i)
-                if venue_id != events[i].venue:
+                if venue_id != event.venue:
                     moved_to[venue_id].append(i)
+        if event.venue is not None and any(v != event.venue for v in changed):
+            moved_from[event.venue].append(i)
     for branch_id in sorted(site.branches):
         branch = site.branches[branch_id]
         chosen = tuple(by_branch.get(branch_id, ()))
@@ -547,10 +564,16 @@ def calendar_feeds(site: Site) -> list[Feed]:
         venue = site.venues[venue_id]
         chosen = tuple(at_venue.get(venue_id, ()))
         path = f"{urls.venue(venue.slug)}calendar.ics"
-        moved = tuple(moved_to.get(venue_id, ()))
         out.append(
             Feed(
-                path, "venue", venue.name, chosen, venue.source.path, moved_in=moved, venue=venue_id
+                path,
+                "venue",
+                venue.name,
+                chosen,
+                venue.source.path,
+                moved_in=tuple(moved_to.get(venue_id, ())),
+                moved_out=tuple(moved_from.get(venue_id, ())),
+                venue=venue_id,
             )
         )
     categories: dict[str, list[str]] = defaultdict(list)
@@ -577,8 +600,3 @@ def calendar_feeds(site: Site) -> list[Feed]:
             Feed(urls.event_ics(old), "event", event.title, (event_id,), event.source.path, new)
         )
     return out
-
-
-def takes_place_at(event: Event, venue_id: str) -> bool:
-    """Whether an activity (or one of its changed occurrences) is held at a venue."""
-    return event.venue == venue_id or any(o.venue == venue_id for o in event.overrides)
