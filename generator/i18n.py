@@ -8,7 +8,7 @@ from datetime import date, datetime
 from functools import cache
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, get_timezone_location
 
 LOCALES = {"zh": "zh_CN", "en": "en"}
 
@@ -145,3 +145,21 @@ def say(table: Mapping[str, tuple[str, str]], key: str, language: str, **params:
     ``fill``-ed with ``params``."""
     zh, en = table[key]
     return fill(en if lang_key(language) == "en" else zh, **params)
+
+
+CHINA_ZONES = frozenset({"Asia/Shanghai", "Asia/Chongqing", "Asia/Chungking", "Asia/Harbin", "PRC"})
+"""Zones whose time is called Beijing time (北京时间), whatever city names them."""
+
+
+@cache
+def zone_place(zone: str, language: str = "zh") -> str:
+    """What a reader calls a time zone: its city (``伦敦``, ``London``), Beijing for China's;
+    the zone's name where babel knows no city for it."""
+    key = lang_key(language)
+    if zone in CHINA_ZONES:
+        return "Beijing" if key == "en" else "北京"
+    try:
+        city = get_timezone_location(zone, locale=babel_locale(key), return_city=True)
+    except LookupError:
+        return zone
+    return str(city) or zone

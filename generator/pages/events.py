@@ -86,7 +86,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "周一,周二,周三,周四,周五,周六,周日",
         "Monday,Tuesday,Wednesday,Thursday,Friday,Saturday,Sunday",
     ),
-    "local_zone": ("（{zone} 当地时间）", " ({zone} time)"),
+    "local_zone": ("（{zone}时间；{home}时间 {there}）", " ({zone} time; {home} time {there})"),
     "count": ("共 {n} 场", "{n} in all"),
     "until": ("至 {when}", "until {when}"),
     "every_day": ("每天", "Every day"),
@@ -108,12 +108,15 @@ say = partial(i18n.say, TEXT)
 """This page family's words in the site's language (``i18n.say``)."""
 
 
+PLACEHOLDERS = ("n", "name", "when", "zone", "home", "there")
+"""What the labels' templates fill in (kept as ``{n}`` … in the labels templates read)."""
+
+
 @lru_cache(maxsize=4)  # perf (issue 5): the same labels on 15,000 activity pages
 def labels(language: str) -> dict[str, str]:
     """Every label of activity templates; one shared dict per language, never changed."""
     return {
-        key: say(key, language, n="{n}", name="{name}", when="{when}", zone="{zone}")
-        for key in TEXT
+        key: say(key, language, **{name: f"{{{name}}}" for name in PLACEHOLDERS}) for key in TEXT
     }
 
 
@@ -177,7 +180,18 @@ def when_text(site: Site, event: Event, occ: Occurrence) -> str:
     end = occ.end.astimezone(zone) if isinstance(occ.end, datetime) else None
     text = i18n.read_span(start, end, lang)
     if event.timezone != site.config.timezone:
-        text += say("local_zone", lang, zone=event.timezone)
+        # the resident's own clock too: London's 18:30 is 02:30 the next day in Beijing
+        home = ZoneInfo(site.config.timezone)
+        there = i18n.read_span(
+            start.astimezone(home), end.astimezone(home) if end is not None else None, lang
+        )
+        text += say(
+            "local_zone",
+            lang,
+            zone=i18n.zone_place(event.timezone, lang),
+            home=i18n.zone_place(site.config.timezone, lang),
+            there=there,
+        )
     return text
 
 
