@@ -480,3 +480,33 @@ def test_a_venue_calendar_carries_the_occurrences_held_there(tmp_path: Path, cli
     whole = read("calendar.ics")
     assert len(whole) == len(occurrences) == len(read("venues/home/calendar.ics")) + 2
     assert (moved, "CONFIRMED") in whole
+
+
+def test_a_one_off_activity_moved_to_another_venue_leaves_its_venues_calendar() -> None:
+    """An override moving the only occurrence of a one-off activity: its venue's calendar
+    no longer names it at all (no VEVENT with an EXDATE of its DTSTART, which some apps show
+    all the same); the other venue's carries it, alone, at its new time."""
+    site = hostile_site()
+    home = replace(site.venues["odd"], id="home", slug="home", name="家门口驿站")
+    one_off = next(e for e in site.events.values() if not e.rrule and not e.rdates)
+    moved = replace(
+        one_off,
+        venue="home",
+        overrides=(Override(recurrence_id=one_off.start, venue="odd", title="改在驿站"),),
+    )
+    site = replace(
+        site, venues={**site.venues, "home": home}, events={**site.events, moved.id: moved}
+    )
+    writer = ical.FeedWriter(site)
+    feeds = {feed.path: feed for feed in calendar_feeds(site)}
+    uid = history_of(site, moved.id).uid
+
+    def vevents(path: str) -> list[icalendar.Event]:
+        calendar = icalendar.Calendar.from_ical(writer.render(feeds[path]))
+        return [v for v in calendar.walk("VEVENT") if str(v["UID"]).startswith(uid)]
+
+    assert moved.id in feeds["venues/home/calendar.ics"].event_ids
+    assert vevents("venues/home/calendar.ics") == []
+    (alone,) = vevents("venues/odd/calendar.ics")
+    assert "RECURRENCE-ID" not in alone and str(alone["SUMMARY"]).startswith("改在驿站")
+    assert len(vevents("calendar.ics")) == 2  # the activity and its override

@@ -526,6 +526,9 @@ def vevents_at_bytes(site: Site, event: Event, history: EventHistory, venue_id: 
         away = [
             start for override, start, _ in overrides if override_venue(event, override) != venue_id
         ]
+        if away and not event.rrule and not event.rdates:
+            return b""  # its one occurrence is elsewhere (an EXDATE of DTSTART alone: some
+            # apps show the activity all the same)
         exdates = sorted({*exclusions(event), *(ical_time(event, s) for s in away)}, key=sort_key)
         master = {**master, "EXDATE": time_list_line("EXDATE", exdates)} if exdates else master
         kept = [
