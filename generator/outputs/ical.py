@@ -134,7 +134,7 @@ def vevents_of(site: Site, feed: Feed, content: bytes) -> dict[str, bytes] | Non
     takes them from the calendar its build just wrote instead of making 15,000 again.)"""
     begin = b"BEGIN:VEVENT\r\n"
     start = content.find(begin)
-    if start < 0 or not content.endswith(FOOTER) or feed.moved_in:
+    if start < 0 or not content.endswith(FOOTER) or feed.moved_in or feed.moved_out:
         return None
     chunks = [begin + c for c in content[start + len(begin) : -len(FOOTER)].split(begin)]
     found: dict[str, bytes] = {}
