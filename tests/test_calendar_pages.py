@@ -309,3 +309,14 @@ def test_an_activity_in_another_zone_reads_in_english_on_an_english_site(site: S
     assert page.data["when"] == (
         "Tue, 14 Jul 2026 18:00–20:00 (Paris time; Beijing time Wed, 15 Jul 2026 00:00–02:00)"
     )
+
+
+def test_a_phones_day_list_says_how_long_a_multi_day_activity_lasts(
+    specs: dict[str, PageSpec],
+) -> None:
+    """A phone shows the month as a day list (the grid is hidden), which names an activity of
+    several days on its first day only: that entry says until when it lasts."""
+    november = specs["events/2026/11/"].data
+    entries = {(d["iso"], e["event_id"]): e for d in november["agenda"] for e in d["entries"]}
+    assert entries[("2026-11-05", "yixiao")]["time"] == "全天，至11月7日 周六"
+    assert ("2026-11-06", "yixiao") not in entries

@@ -80,6 +80,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "more_in_cell": ("另有 {n} 项", "{n} more"),
     "ended": ("本活动已结束", "This activity has ended"),
     "all_day": ("全天", "all day"),
+    "all_day_until": ("全天，至{day}", "all day, until {day}"),
     "continues": ("续", "cont."),
     "weekdays": ("一二三四五六日", "MTWTFSS"),
     "weekday_names": (
@@ -108,7 +109,7 @@ say = partial(i18n.say, TEXT)
 """This page family's words in the site's language (``i18n.say``)."""
 
 
-PLACEHOLDERS = ("n", "name", "when", "zone", "home", "there")
+PLACEHOLDERS = ("n", "name", "when", "zone", "home", "there", "day")
 """What the labels' templates fill in (kept as ``{n}`` … in the labels templates read)."""
 
 
@@ -200,6 +201,10 @@ def time_text(site: Site, occ: Occurrence) -> str:
     days, so the clock is the site's too (an activity in New York at 20:00 is listed at 09:00
     on the next day in Shanghai, not at 20:00 under that day)."""
     if occ.all_day:
+        if isinstance(occ.end, date) and occ.end != occ.start:  # its last day (inclusive)
+            # a phone's day list names it on its first day only: say how long it lasts
+            day = i18n.read_short_date(occ.end, site.config.language)
+            return say("all_day_until", site.config.language, day=day)
         return say("all_day", site.config.language)
     zone = ZoneInfo(site.config.timezone)
     assert isinstance(occ.start, datetime)
