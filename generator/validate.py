@@ -97,6 +97,10 @@ URL_RE = re.compile(r"^https?://[^\s<>\"]+$")
 Moment = datetime | date
 
 
+LIST_SEPARATORS = re.compile(r"[,，、]")
+"""What separates names written in one value of a list field."""
+
+
 @dataclass
 class Checker:
     """Types the fields of one mapping, collecting problems against its file."""
@@ -148,6 +152,10 @@ class Checker:
         return value
 
     def text_list(self, key: str) -> tuple[str, ...]:
+        """A list of names (tags, categories, organisers, facilities): a YAML list, or one
+        value; names written in one value with commas or 、 (``党课，志愿服务``) are as many
+        names, as the editor meant (a name of two joined was a page and a calendar no one
+        subscribed to)."""
         node = self.raw(key)
         if node is None:
             return ()
@@ -157,9 +165,10 @@ class Checker:
             if not isinstance(item, Scalar):
                 self.report(item, "field.type-list", key)
                 continue
-            value = item.value.strip()
-            if value and value not in values:
-                values.append(value)
+            for part in LIST_SEPARATORS.split(item.value):
+                value = part.strip()
+                if value and value not in values:
+                    values.append(value)
         return tuple(values)
 
     def boolean(self, key: str) -> bool:

@@ -767,3 +767,38 @@ def test_a_shelf_is_written_by_its_own_process_only_and_keeps_what_was_used(
         assert [shelf.get(shelf.key(n)) for n in (a, b, c)] == [0, None, 3]
     finally:
         memo.use(None)
+
+
+def test_names_written_in_one_value_with_chinese_commas_are_as_many_names(tmp_path: Path) -> None:
+    """``categories: [党课，志愿服务]`` or ``tags: 志愿服务、垃圾分类`` meant two: one joined name
+    made a page and a calendar no one subscribed to, and neither category's showed it."""
+    site, problems = site_from(
+        tmp_path,
+        {
+            "content/events/dangke.md": """\
+                ---
+                title: 党课
+                start: 2026-12-08 14:00
+                categories: [党课，志愿服务]
+                ---
+                """,
+            "content/news/a.md": """\
+                ---
+                title: 甲
+                date: 2026-11-20
+                tags: 志愿服务、垃圾分类
+                ---
+                """,
+            "content/news/b.md": """\
+                ---
+                title: 乙
+                date: 2026-11-21
+                tags: [文明, 健康， 文明]
+                ---
+                """,
+        },
+    )
+    assert problems == []
+    assert site.events["dangke"].categories == ("党课", "志愿服务")
+    tags = {item.id: item.tags for item in site.news}
+    assert tags == {"a": ("志愿服务", "垃圾分类"), "b": ("文明", "健康")}
