@@ -164,7 +164,9 @@ def missing_links(site: Site, files: frozenset[str], root: Path) -> list[Problem
         if not source.docs_path:
             continue
         missing = missing_targets(entity.body, source.docs_path, files)
-        no_image = missing_asset(entity.image, source.docs_path, files)
+        # a path with "\" (or an escape YAML read) is told by validation, with the path to write
+        told = "\\" in entity.image or validate.CONTROL_RE.search(entity.image) is not None
+        no_image = not told and missing_asset(entity.image, source.docs_path, files)
         if missing or no_image:  # the body's lines are the file's: read it for them (rare)
             text, _ = load.read_text(root / source.path, source.path)
             found.extend(link_problem(source.path, text or "", url, source.line) for url in missing)
@@ -222,6 +224,9 @@ def free_pages_missing_links(files: frozenset[str], root: Path, content_dir: str
 def link_problem(path: str, text: str, url: str, default_line: int) -> Problem:
     """``link.missing`` at the first line of ``text`` (the file at ``path``) naming ``url``."""
     line = first_line(text, lambda t: url in t, default_line)
+    if "\\" in url:  # Windows' separator: say what to write
+        fixed = url.replace("\\", "/")
+        return problem(Origin(path, line), "link.backslash", "body", "warning", fixed=fixed)
     return problem(Origin(path, line), "link.missing", "body", "warning", url=url)
 
 

@@ -106,6 +106,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "链接的文件不存在：{url}（相对于本文件；访问者会打开一个不存在的网页）",
         "link to a file that does not exist: {url} (relative to this file; visitors would get a missing page)",
     ),
+    "field.path-escape": (
+        "路径里的“\\”在双引号中被读成了控制字符：路径请用“/”分隔，写成 {value}",
+        "a “\\” in this double-quoted path was read as a control character: separate "
+        "folders with “/”: {value}",
+    ),
+    "field.backslash": (
+        "路径请用“/”分隔，不要用“\\”：写成 {fixed}",
+        "separate folders with “/”, not “\\”: write {fixed}",
+    ),
+    "link.backslash": (
+        "链接的路径请用“/”分隔，不要用“\\”：写成 {fixed}",
+        "separate the link's folders with “/”, not “\\”: write {fixed}",
+    ),
     "field.missing-file": (
         "文件不存在：{value}（路径从内容文件夹算起；以 ./ 或 ../ 开头时相对于本文件）",
         "no such file: {value} (paths start at the content folder; with ./ or ../ at this file)",

@@ -97,6 +97,12 @@ URL_RE = re.compile(r"^https?://[^\s<>\"]+$")
 Moment = datetime | date
 
 
+CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+ESCAPED = {
+    "\x00": "\\0", "\x07": "\\a", "\x08": "\\b", "\t": "\\t", "\n": "\\n", "\x0b": "\\v",
+    "\x0c": "\\f", "\r": "\\r", "\x1b": "\\e",
+}  # fmt: skip
+"""What YAML reads each escape of a double-quoted value as, back to what the editor wrote."""
 LIST_SEPARATORS = re.compile(r"[,，、]")
 """What separates names written in one value of a list field."""
 
@@ -149,6 +155,19 @@ class Checker:
         value = node.value.strip()
         if not value and key in REQUIRED.get(self.kind, ()):
             self.report(node, "field.empty", key)
+        return value
+
+    def file_path(self, key: str) -> str:
+        """A file's path (``image``): Windows' ``images\\a.png`` is told, with the path to
+        write (``/``), as is one YAML read escapes from (``"images\\a.png"`` in double quotes
+        has a bell character in it, and published a broken image)."""
+        value = self.text(key)
+        node = self.raw(key)
+        if CONTROL_RE.search(value):
+            fixed = "".join(ESCAPED.get(ch, ch) for ch in value).replace("\\", "/")
+            self.report(node, "field.path-escape", key, value=fixed)
+        elif "\\" in value:
+            self.warn(node, "field.backslash", key, value=value, fixed=value.replace("\\", "/"))
         return value
 
     def text_list(self, key: str) -> tuple[str, ...]:
@@ -761,7 +780,7 @@ def make_venue(ctx: Context, doc: Document, c: Checker) -> Venue:
         lon=c.number("lon", -180, 180),
         contact=c.text("contact"),
         summary=c.text("summary"),
-        image=c.text("image"),
+        image=c.file_path("image"),
         body=doc.body,
     )
 
@@ -780,7 +799,7 @@ def make_branch(ctx: Context, doc: Document, c: Checker) -> Branch:
         contact=c.text("contact"),
         address=c.text("address"),
         summary=c.text("summary"),
-        image=c.text("image"),
+        image=c.file_path("image"),
         body=doc.body,
     )
 
@@ -799,7 +818,7 @@ def make_club(ctx: Context, doc: Document, c: Checker) -> Club:
         contact=c.text("contact"),
         join=c.text("join"),
         summary=c.text("summary"),
-        image=c.text("image"),
+        image=c.file_path("image"),
         body=doc.body,
     )
 
@@ -819,7 +838,7 @@ def make_news(ctx: Context, doc: Document, c: Checker) -> NewsItem:
         tags=c.text_list("tags"),
         author=c.text("author"),
         summary=c.text("summary"),
-        image=c.text("image"),
+        image=c.file_path("image"),
         draft=c.boolean("draft"),
         body=doc.body,
     )
@@ -884,7 +903,7 @@ def make_event(ctx: Context, doc: Document, c: Checker) -> Event:
         registration=registration,
         contact=c.text("contact"),
         summary=c.text("summary"),
-        image=c.text("image"),
+        image=c.file_path("image"),
         draft=c.boolean("draft"),
         body=doc.body,
     )

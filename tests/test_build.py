@@ -387,6 +387,22 @@ def test_raw_html_links_open_the_page_or_file_they_name(tmp_path: Path, fast: st
             ).is_file(), target
 
 
+def test_a_link_with_windows_separators_says_what_to_write(tmp_path: Path) -> None:
+    """``![海报](..\\images\\dot.svg)``, as Windows writes paths, names no file (a page's
+    links are ``/``-separated): ``check`` says what to write, at its line."""
+    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    (site / "content/news/poster.md").write_text(
+        "---\ntitle: 海报\ndate: 2026-11-02\n---\n正文。\n\n![海报](..\\images\\dot.svg)\n",
+        encoding="utf-8",
+    )
+    result = yizhan(site, "check")
+    assert result.returncode == 1
+    assert (
+        "content/news/poster.md:7: 正文: 链接的路径请用“/”分隔，不要用“\\”：写成 ../images/dot.svg"
+        in result.stderr
+    ), result.stderr
+
+
 def test_a_missing_image_is_a_warning_at_its_line(tmp_path: Path) -> None:
     """``image:`` is read from the content folder (``./``, ``../``: from the file): one that
     names no file is a warning, so ``check`` stops a cover a visitor would see broken."""

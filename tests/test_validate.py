@@ -23,6 +23,9 @@ ELSEWHERE = {
     "link.missing",
     "field.missing-file",  # test_build: test_a_missing_image_is_a_warning_at_its_line
     "yaml.too-large",  # test_yaml_alias_bomb_is_a_problem_not_a_hang
+    "field.path-escape",  # test_a_windows_path_is_told_with_the_path_to_write
+    "field.backslash",  # the same
+    "link.backslash",  # test_build: test_a_link_with_windows_separators_says_what_to_write
 }
 
 
@@ -802,3 +805,25 @@ def test_names_written_in_one_value_with_chinese_commas_are_as_many_names(tmp_pa
     assert site.events["dangke"].categories == ("党课", "志愿服务")
     tags = {item.id: item.tags for item in site.news}
     assert tags == {"a": ("志愿服务", "垃圾分类"), "b": ("文明", "健康")}
+
+
+def test_a_windows_path_is_told_with_the_path_to_write(tmp_path: Path) -> None:
+    """``image: images\\a.png`` names no file (the site's folders are ``/``-separated) and in
+    double quotes YAML reads ``\\a`` as a bell: both are told at the ``image`` line, with the
+    path to write; a path with ``/`` is fine."""
+    _, problems = site_from(
+        tmp_path,
+        {
+            "content/images/a.png": b"\x89PNG",
+            "content/news/quoted.md": '---\ntitle: 甲\ndate: 2026-11-20\n\nimage: "images\\a.png"\n---\n',
+            "content/news/plain.md": "---\ntitle: 乙\ndate: 2026-11-20\nimage: images\\new.png\n---\n",
+            "content/news/good.md": "---\ntitle: 丙\ndate: 2026-11-20\nimage: images/a.png\n---\n",
+        },
+    )
+    told = {(p.origin.path, p.origin.line, p.code, p.severity) for p in problems}
+    assert told == {
+        ("content/news/quoted.md", 5, "field.path-escape", "error"),
+        ("content/news/plain.md", 4, "field.backslash", "warning"),
+    }
+    text = format_problems(tuple(problems), "zh")
+    assert "写成 images/a.png" in text and "写成 images/new.png" in text
