@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import json
 from datetime import date
 from pathlib import Path
@@ -242,8 +243,10 @@ def write_new(content: Path, kind: str, title: str, today: date, language: str =
     folder = content / FOLDERS[kind]
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{new_id(folder, kind, title, today)}.md"
-    if path.exists():
-        raise FileExistsError(path)
+    # ids are unique across subfolders: content/events/2026/x.md is x too
+    existing = next(iter(sorted(folder.rglob(glob.escape(path.name)))), None)
+    if existing is not None:
+        raise FileExistsError(existing)
     templates = TEMPLATES_EN if language.startswith("en") else TEMPLATES
     text = templates[kind].format(
         title=json.dumps(title, ensure_ascii=False), today=today.isoformat(), year=today.year

@@ -1076,3 +1076,16 @@ def test_links_in_a_milestones_text_open_what_they_name(tmp_path: Path, fast: st
     checked = yizhan(site, "check")
     assert checked.returncode == 1
     assert "content/timeline/more.yml:9: 正文:" in checked.stderr and "no-such.md" in checked.stderr
+
+
+def test_new_does_not_write_an_id_a_subfolder_already_has(tmp_path: Path) -> None:
+    """Ids are unique across subfolders: ``new`` refuses a title whose file name a file in a
+    subfolder already has (``check`` would then fail on the duplicate), naming that file."""
+    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    existing = site / "content/events/2026/newyear.md"
+    assert existing.is_file()
+    done = yizhan(site, "new", "event", "newyear")
+    assert done.returncode == 1
+    assert "content/events/2026/newyear.md" in done.stderr
+    assert not (site / "content/events/newyear.md").exists()
+    assert yizhan(site, "check").returncode == 0
