@@ -103,6 +103,18 @@ ESCAPED = {
     "\x0c": "\\f", "\r": "\\r", "\x1b": "\\e",
 }  # fmt: skip
 """What YAML reads each escape of a double-quoted value as, back to what the editor wrote."""
+
+
+def closest_id(value: str, ids: Iterable[str]) -> str:
+    """The id an unknown reference most likely meant ("" if none): written in other capitals
+    (``NBSWQ-Yizhan``: difflib compares characters as they are) or close in spelling."""
+    by_lower = {i.lower(): i for i in sorted(ids)}
+    if value.lower() in by_lower:
+        return by_lower[value.lower()]
+    close = difflib.get_close_matches(value.lower(), sorted(by_lower), n=1, cutoff=0.6)
+    return by_lower[close[0]] if close else ""
+
+
 LIST_SEPARATORS = re.compile(r"[,，、]")
 """What separates names written in one value of a list field."""
 
@@ -1278,10 +1290,9 @@ class References:
             return value
         if value in self.slugs[kind]:
             return self.slugs[kind][value]
-        close = difflib.get_close_matches(value, sorted(self.ids[kind]), n=1, cutoff=0.6)
         problems.append(
             problem(Origin(path, line), "ref.unknown", field, kind=kind, value=value,
-                    suggestion=close[0] if close else "")
+                    suggestion=closest_id(value, self.ids[kind]))
         )  # fmt: skip
         return None
 

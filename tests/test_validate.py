@@ -827,3 +827,17 @@ def test_a_windows_path_is_told_with_the_path_to_write(tmp_path: Path) -> None:
     }
     text = format_problems(tuple(problems), "zh")
     assert "写成 images/a.png" in text and "写成 images/new.png" in text
+
+
+def test_a_reference_in_other_capitals_is_told_the_id_it_meant(tmp_path: Path) -> None:
+    _, problems = site_from(
+        tmp_path,
+        {
+            "content/venues/nbswq-yizhan.md": "---\nname: 南部商务区党群驿站\n---\n",
+            "content/events/a.md": "---\ntitle: 甲\nstart: 2026-12-08 14:00\nvenue: NBSWQ-Yizhan\n---\n",
+            "content/events/b.md": "---\ntitle: 乙\nstart: 2026-12-08 14:00\nvenue: NBSWQ-Yizhen\n---\n",
+        },
+    )
+    text = format_problems(tuple(problems), "zh")
+    assert [p.code for p in problems] == ["ref.unknown", "ref.unknown"]
+    assert text.count("是否想写 nbswq-yizhan") == 2, text
