@@ -1089,3 +1089,26 @@ def test_new_does_not_write_an_id_a_subfolder_already_has(tmp_path: Path) -> Non
     assert "content/events/2026/newyear.md" in done.stderr
     assert not (site / "content/events/newyear.md").exists()
     assert yizhan(site, "check").returncode == 0
+
+
+def test_a_failed_build_ends_in_the_sites_language(tmp_path: Path) -> None:
+    """The problems, each with its own severity (a warning first is not marked ERROR), then
+    one line saying the site was not built and the last one is kept, in Chinese (MkDocs'
+    'Aborted with a BuildError!' was English), and in English on an English site."""
+    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    (site / "content/events/bad.md").write_text(
+        "---\ntitle: 甲\nstart: 2026-12-08 14:00\nsatus: cancelled\nvenue: nowhere\n---\n",
+        encoding="utf-8",
+    )
+    lines = yizhan(site, "build").stderr.strip().splitlines()
+    assert lines[-3].startswith("content/events/bad.md:4: satus:"), lines
+    assert lines[-3].endswith("[警告 field.unknown]")
+    assert lines[-2].startswith("content/events/bad.md:5: venue:")
+    assert lines[-1] == "ERROR: 网站没有生成，上次生成的网站保持原样。"
+    config = site / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("language: zh", "language: en"), "utf-8"
+    )
+    lines = yizhan(site, "build", "--strict").stderr.strip().splitlines()
+    assert lines[-1] == "ERROR: The site was not built; the last one built is left as it was."
+    assert "Aborted" not in "\n".join(lines)

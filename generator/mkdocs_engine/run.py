@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 from mkdocs.commands import build as mkdocs_build
@@ -14,8 +15,39 @@ from .. import load
 
 class ShortFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        prefix = "" if record.levelno < logging.WARNING else f"{record.levelname}: "
-        return f"{prefix}{record.getMessage()}"
+        message = record.getMessage()
+        # A build's list of problems says each one's severity ([错误 …] / [警告 …]): "ERROR:"
+        # before the first read as if a warning there were an error.
+        listed = record.levelno >= logging.ERROR and PROBLEM_LINE.match(message.split("\n")[0])
+        prefix = "" if record.levelno < logging.WARNING or listed else f"{record.levelname}: "
+        return f"{prefix}{message}"
+
+
+PROBLEM_LINE = re.compile(r"^\S.*:\d+: .*\[(?:错误|警告|error|warning) [a-z0-9.-]+\]$")
+"""A line of ``problems.format_problems``: ``path:line: field: message [错误 code]``."""
+
+ABORTED = {
+    "zh": "网站没有生成，上次生成的网站保持原样。",
+    "en": "The site was not built; the last one built is left as it was.",
+}
+STRICT_ABORT = re.compile(r"^Aborted with (\d+) (?:warnings?|errors?)")
+STRICT = {
+    "zh": "有 {n} 个警告，--strict 把警告当作错误：网站没有生成，上次生成的网站保持原样。",
+    "en": "{n} warning(s), which --strict counts as errors: the site was not built; the last "
+    "one built is left as it was.",
+}
+
+
+def abort_text(message: str, language: str) -> str:
+    """MkDocs' English end of a failed build, in the site's language (MkDocs' own other
+    errors as they are)."""
+    key = "en" if language.startswith("en") else "zh"
+    if message == "Aborted with a BuildError!":
+        return ABORTED[key]
+    found = STRICT_ABORT.match(message)
+    if found and "strict mode" in message:
+        return STRICT[key].format(n=found.group(1))
+    return message
 
 
 def setup_logging(verbose: bool = False) -> None:
@@ -32,7 +64,9 @@ def setup_logging(verbose: bool = False) -> None:
 def build(config_file: Path, site_dir: Path | None, strict: bool, drafts: bool) -> bool:
     """Build once; True on success. Messages go to the log (problems included)."""
     setup_logging()
-    load.read_config_file(config_file)  # a missing or broken one told at its line
+    settings = load.read_config_file(config_file)  # a missing or broken one told at its line
+    theme = settings.get("theme") if isinstance(settings, dict) else None
+    language = str(theme.get("language") or "zh") if isinstance(theme, dict) else "zh"
     overrides: dict[str, object] = {"strict": strict}
     if site_dir is not None:
         overrides["site_dir"] = str(site_dir.resolve())
@@ -45,7 +79,7 @@ def build(config_file: Path, site_dir: Path | None, strict: bool, drafts: bool) 
         finally:
             config.plugins.on_shutdown()
     except (Abort, ConfigurationError) as error:
-        logging.getLogger("mkdocs").error(str(error))
+        logging.getLogger("mkdocs").error(abort_text(str(error), language))
         return False
     return True
 
