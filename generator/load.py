@@ -483,6 +483,8 @@ def compose_uncached(text: str, rel: str, line_offset: int) -> tuple[Node | None
 # A key an editor typed with a full-width colon (``title：活动``) or with no space after the
 # colon (``date:2026-05-01``): YAML reads either as plain text, and PyYAML's complaint lands
 # on a later line in words that do not name the cause.
+FULLWIDTH_SPACE = re.compile(r"^[ \t]*\u3000|^[^#\"']*?:\u3000")
+"""A line indented with a full-width space, or one after a key's colon (``venue:　x``)."""
 FULLWIDTH_KEY = re.compile(r"^[ ]*(?:-[ ]+)?([A-Za-z_][A-Za-z0-9_-]*)[ \t]*：")
 TIGHT_KEY = re.compile(r"^[ ]*(?:-[ ]+)?([A-Za-z_][A-Za-z0-9_-]*):(?=[^\s:/])")
 UNSTARTABLE = re.compile(r"found character '(.+)' that cannot start any token")
@@ -513,6 +515,9 @@ def yaml_problem(text: str, rel: str, line_offset: int, exc: yaml.MarkedYAMLErro
         return problem(Origin(rel, index + line_offset, 0), code, "", "error", **params)
 
     lines = text.split("\n")
+    for index, line in enumerate(lines[: problem_line + 1]):
+        if FULLWIDTH_SPACE.match(line):  # YAML reads none of it as a space: the line's
+            return at(index, "yaml.fullwidth-space")  # structure, then a later one, is off
     for index in range(max(0, min(context_line, problem_line - 1)), problem_line + 1):
         line = lines[index] if index < len(lines) else ""
         if match := FULLWIDTH_KEY.match(line):
@@ -584,6 +589,9 @@ def convert(
             problems.append(problem(Origin(rel, key_line), "yaml.duplicate-key", name))
             continue
         seen.add(name)
+        if "\u3000" in name:  # "venue　:", or "　contact:" indented with one: YAML reads on
+            problems.append(problem(Origin(rel, key_line), "yaml.fullwidth-space", name.strip()))
+            name = name.strip()
         key = Key(name, key_line, key_node.start_mark.column + 1)
         entries.append((key, convert(value_node, rel, offset, problems, budget)))
     return Map(tuple(entries), line, col)

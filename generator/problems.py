@@ -54,6 +54,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "以“{char}”开头的值请加引号",
         "a value that starts with “{char}” must be put in quotes",
     ),
+    "yaml.fullwidth-space": (
+        "这一行用了全角空格（“　”）；缩进和“键: 值”中间都要用半角空格",
+        "this line has a full-width space (“　”); indent and separate “key: value” with "
+        "ordinary spaces",
+    ),
     "yaml.escape": (
         "双引号里的“\\”要写成“\\\\”（或改用单引号）",
         "inside double quotes write “\\” as “\\\\” (or use single quotes)",

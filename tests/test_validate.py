@@ -26,6 +26,7 @@ ELSEWHERE = {
     "field.path-escape",  # test_a_windows_path_is_told_with_the_path_to_write
     "field.backslash",  # the same
     "link.backslash",  # test_build: test_a_link_with_windows_separators_says_what_to_write
+    "yaml.fullwidth-space",  # test_a_full_width_space_is_told_where_it_is
 }
 
 
@@ -841,3 +842,28 @@ def test_a_reference_in_other_capitals_is_told_the_id_it_meant(tmp_path: Path) -
     text = format_problems(tuple(problems), "zh")
     assert [p.code for p in problems] == ["ref.unknown", "ref.unknown"]
     assert text.count("是否想写 nbswq-yizhan") == 2, text
+
+
+def test_a_full_width_space_is_told_where_it_is(tmp_path: Path) -> None:
+    """A full-width space (“　”, typed with a Chinese input method) after a key's colon, as
+    an indent or beside a key: YAML reads none of them as a space, so the messages were
+    about a missing colon, on a later line, or an unknown field spelt as the known one."""
+    head = "---\ntitle: 甲\nstart: 2026-12-08 14:00\n"
+    _, problems = site_from(
+        tmp_path,
+        {
+            "content/events/after-colon.md": head + "venue:　yizhan\n---\n",
+            "content/events/indent.md": head
+            + "registration:\n  url: https://a.org/r\n　capacity: 50\n  deadline: 2026-12-01\n---\n",
+            "content/events/key.md": head + "venue　: yizhan\n---\n",
+            "content/events/before-key.md": head + "　contact: 王老师\n---\n",
+            "content/venues/yizhan.md": "---\nname: 驿站\n---\n",
+        },
+    )
+    told = sorted((p.origin.path.rsplit("/", 1)[1], p.origin.line, p.code) for p in problems)
+    assert told == [
+        ("after-colon.md", 4, "yaml.fullwidth-space"),
+        ("before-key.md", 4, "yaml.fullwidth-space"),
+        ("indent.md", 6, "yaml.fullwidth-space"),
+        ("key.md", 4, "yaml.fullwidth-space"),
+    ], told
