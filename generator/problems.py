@@ -92,8 +92,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "field.int": ("应为非负整数，而不是“{value}”", "expected a whole number ≥ 0, not “{value}”"),
     "field.number": ("应为数字，而不是“{value}”", "expected a number, not “{value}”"),
     "field.date": (
-        "无法识别的日期“{value}”（应为 YYYY-MM-DD 或 YYYY-MM-DD HH:MM）",
-        "unrecognised date “{value}” (expected YYYY-MM-DD or YYYY-MM-DD HH:MM)",
+        "无法识别的日期或时间“{value}”（应为 YYYY-MM-DD 或 YYYY-MM-DD HH:MM，如 2026-12-08 14:00）",
+        "unrecognised date or time “{value}” (expected YYYY-MM-DD or YYYY-MM-DD HH:MM, as "
+        "2026-12-08 14:00)",
+    ),
+    "event.end-time-all-day": (
+        "start 只写了日期，是全天活动，end 就不能只写时刻“{value}”：要么给 start 加上开始时刻"
+        "（如 2026-12-08 14:00），要么 end 写结束的日期",
+        "start is a date alone, an all-day activity, so end cannot be a time alone (“{value}”):"
+        " give start a time (as 2026-12-08 14:00), or end a date",
     ),
     "field.date-range": (
         "日期“{value}”超出范围（年份应在 1900–2199 之间）",

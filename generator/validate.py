@@ -959,6 +959,9 @@ def event_end(c: Checker, start: Moment | None, all_day: bool, zone: ZoneInfo) -
         clock = TIME_RE.match(text)
         if clock and start is None:
             return None  # a time of day on the start's day: the start's own problem is reported
+        if clock and not isinstance(start, datetime):  # a day alone starts an all-day activity
+            c.report(end_node, "event.end-time-all-day", "end", value=text)
+            return None
         if clock and isinstance(start, datetime):
             try:
                 at = time(int(clock["H"]), int(clock["M"]), int(clock["S"] or 0))

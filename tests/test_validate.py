@@ -27,6 +27,7 @@ ELSEWHERE = {
     "field.backslash",  # the same
     "link.backslash",  # test_build: test_a_link_with_windows_separators_says_what_to_write
     "yaml.fullwidth-space",  # test_a_full_width_space_is_told_where_it_is
+    "event.end-time-all-day",  # test_an_end_time_alone_after_a_start_day_alone_says_why
 }
 
 
@@ -867,3 +868,21 @@ def test_a_full_width_space_is_told_where_it_is(tmp_path: Path) -> None:
         ("indent.md", 6, "yaml.fullwidth-space"),
         ("key.md", 4, "yaml.fullwidth-space"),
     ], told
+
+
+def test_an_end_time_alone_after_a_start_day_alone_says_why(tmp_path: Path) -> None:
+    """``start: 2026-12-08`` (all day, as the scaffold's comment says) with ``end: 16:30``:
+    the message says the start is a day alone, not that 16:30 is no date."""
+    _, problems = site_from(
+        tmp_path,
+        {
+            "content/events/a.md": "---\ntitle: 甲\nstart: 2026-12-08\nend: 16:30\n---\n",
+            "content/events/b.md": "---\ntitle: 乙\nstart: 2026-12-08 14:00\nend: 下午2点\n---\n",
+        },
+    )
+    assert [(p.origin.line, p.code) for p in problems] == [
+        (4, "event.end-time-all-day"),
+        (4, "field.date"),
+    ]
+    text = format_problems(tuple(problems), "zh")
+    assert "start 只写了日期，是全天活动" in text and "如 2026-12-08 14:00" in text
