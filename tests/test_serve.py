@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -209,8 +210,13 @@ def test_serve_shows_a_saved_activity_first_then_updates_listings_and_feeds(
         assert wait_for_log(log, "nowhere"), log.read_text()
         page = fetch(f"{base}events/salon/")  # answered, not held: the last good site
         assert page is not None and "白领沙龙（再改）" in page
+        # which the page says, with the problems, so the editor need not watch the terminal
+        banner = re.search(r'<div class="yz-preview-failure" role="alert"[^>]*>([^<]*)</div>', page)
+        assert banner is not None and "上次成功生成的网站" in banner[1], page[:2000]
+        assert "content/events/salon.md" in banner[1] and "nowhere" in banner[1]
         event.write_text(original, "utf-8")
         assert wait_for(f"{base}events.json", '"白领沙龙"'), log.read_text()
+        assert eventually(lambda: "yz-preview-failure" not in (fetch(f"{base}") or "x"), 60)
     finally:
         process.terminate()
         process.wait(timeout=30)

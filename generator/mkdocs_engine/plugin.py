@@ -121,6 +121,8 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         """issue 5: the page chrome's icons (``lean.icons``)."""
         self.superseded: Callable[[], bool] | None = None
         """Set by ``yizhan serve``: whether newer saves make this build not worth finishing."""
+        self.failure = ""
+        """Why the last build failed ("" if it did not), for the preview's pages."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -362,6 +364,8 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         logging.getLogger("mkdocs").removeHandler(self.counter)
+        # what the preview shows on its pages until a save builds again
+        self.failure = "" if isinstance(error, Superseded) else str(error)
         if self.underway is not None:
             # A build that failed before on_post_build: its feeds' forked processes are
             # waited for, not left blocked on their pipes (``yizhan serve`` lives on); a

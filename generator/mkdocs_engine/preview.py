@@ -28,6 +28,7 @@ step 3 only. A build with problems logs them and keeps serving the previous site
 from __future__ import annotations
 
 import contextlib
+import html
 import logging
 import os
 import signal
@@ -185,6 +186,10 @@ class PreviewServer(LiveReloadServer):
         """Files of the served folder the refresh did not bring up to date: they wait."""
         self.gone: frozenset[str] = frozenset()
         """Files the refresh took out of the served folder: not found at once."""
+        self.failure = ""
+        """Why the last build failed (its problems), shown on every page served until a
+        build succeeds: the editor sees in the browser that the page is the last good one."""
+        self.language = "zh"
 
     bound = False
     """Whether the address is taken (``claim_address``)."""
@@ -320,6 +325,14 @@ class PreviewServer(LiveReloadServer):
         )
         return [content]
 
+    def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
+        content = super()._inject_js_into_html(content, epoch)
+        if not self.failure:
+            return content
+        start = content.find(b"<body")
+        start = content.find(b">", start) + 1 if start >= 0 else 0
+        return content[:start] + failure_banner(self.failure, self.language) + content[start:]
+
     def is_gone(self, path: str) -> bool:
         """Whether the refresh took away the file a request path names (a folder's page too,
         asked with or without its slash)."""
@@ -410,6 +423,7 @@ class Preview:
                 f"{error}\n{self.config_file.name} 有错误，改正并保存后自动重新生成；"
                 f"仍显示上次成功生成的网站 / still serving the last good build"
             )
+            self.server.failure = str(error)
             output.discard([Path(site_dir)])
             return None
 
@@ -715,10 +729,14 @@ class Preview:
             self.forget(config.site_dir)
             return False
         except (Abort, ConfigurationError) as error:
-            # Keep serving the last good site; the problems are in the log above.
+            # Keep serving the last good site; the problems are in the log above, and on
+            # the pages served until a build succeeds.
             log.error(f"{error} — 仍显示上次成功生成的网站 / still serving the last good build")
+            self.server.failure = getattr(plugin, "failure", "") or str(error)
+            self.server.language = getattr(plugin, "language", "zh")
             self.forget(config.site_dir)
             return True
+        self.server.failure = ""
         self.plugin, self.fast = plugin, getattr(plugin, "fast", None)
         if self.fast is not None and self.fast.background is not None:
             self.indexing[config.site_dir] = self.fast.background
@@ -754,6 +772,27 @@ class Preview:
     def error_page(self, code: int) -> bytes | None:
         page = Path(self.server.root) / f"{code}.html"
         return page.read_bytes() if code in (404, 500) and page.is_file() else None
+
+
+BANNER_HEADING = {
+    "zh": "保存的内容有问题，没有重新生成：下面是上次成功生成的网站。改正后保存，页面会自动刷新。",
+    "en": "What was saved has problems and was not built: this is the last good site. Fix "
+    "them and save; the page reloads by itself.",
+}
+BANNER_STYLE = (
+    "position:sticky;top:0;z-index:100000;margin:0;padding:.6em 1em;background:#fff3cd;"
+    "color:#4a3000;border-bottom:2px solid #b36b00;font:14px/1.5 system-ui,sans-serif;"
+    "white-space:pre-wrap;overflow-wrap:anywhere;max-height:40vh;overflow:auto"
+)
+
+
+def failure_banner(failure: str, language: str) -> bytes:
+    """The notice the preview puts at the top of its pages after a failed build."""
+    heading = BANNER_HEADING["en" if language.startswith("en") else "zh"]
+    text = html.escape(f"{heading}\n{failure}")
+    return (
+        f'<div class="yz-preview-failure" role="alert" style="{BANNER_STYLE}">{text}</div>'.encode()
+    )
 
 
 def read_or_none(path: Path) -> bytes | None:
