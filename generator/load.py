@@ -515,9 +515,11 @@ def yaml_problem(text: str, rel: str, line_offset: int, exc: yaml.MarkedYAMLErro
         return problem(Origin(rel, index + line_offset, 0), code, "", "error", **params)
 
     lines = text.split("\n")
-    for index, line in enumerate(lines[: problem_line + 1]):
-        if FULLWIDTH_SPACE.match(line):  # YAML reads none of it as a space: the line's
-            return at(index, "yaml.fullwidth-space")  # structure, then a later one, is off
+    # YAML reads a full-width space as no space: that line's structure is off, and the error
+    # shows at it or at one of the next lines
+    for index in range(max(0, problem_line - 3), problem_line + 1):
+        if index < len(lines) and FULLWIDTH_SPACE.match(lines[index]):
+            return at(index, "yaml.fullwidth-space")
     for index in range(max(0, min(context_line, problem_line - 1)), problem_line + 1):
         line = lines[index] if index < len(lines) else ""
         if match := FULLWIDTH_KEY.match(line):
