@@ -115,8 +115,10 @@ def closest_id(value: str, ids: Iterable[str]) -> str:
     return by_lower[close[0]] if close else ""
 
 
-LIST_SEPARATORS = re.compile(r"[,，、]")
-"""What separates names written in one value of a list field."""
+LIST_SEPARATORS = re.compile(r"[，、]")
+"""What separates names written in one item of a list of names."""
+ONE_VALUE_SEPARATORS = re.compile(r"[,，、]")
+"""What separates names written as one value instead of a list."""
 
 
 @dataclass
@@ -182,21 +184,25 @@ class Checker:
             self.warn(node, "field.backslash", key, value=value, fixed=value.replace("\\", "/"))
         return value
 
-    def text_list(self, key: str) -> tuple[str, ...]:
-        """A list of names (tags, categories, organisers, facilities): a YAML list, or one
-        value; names written in one value with commas or 、 (``党课，志愿服务``) are as many
-        names, as the editor meant (a name of two joined was a page and a calendar no one
-        subscribed to)."""
+    def text_list(self, key: str, names: bool = False) -> tuple[str, ...]:
+        """A list: a YAML list, or one value. For ``names`` (tags, categories, organisers),
+        names joined with ``，`` or ``、`` (``[党课，志愿服务]``, ``志愿服务、垃圾分类``), or with
+        ``,`` in a value that is not a list (``文明, 健康``), are as many names, as the editor
+        meant (a joined name made a page and a calendar no one subscribed to); a list's items
+        keep their ``,`` (``- 1,000 人健步走``). Free text (facilities) is kept whole."""
         node = self.raw(key)
         if node is None:
             return ()
-        items = node.items if isinstance(node, Seq) else (node,)
+        single = not isinstance(node, Seq)
+        items = (node,) if single else node.items  # type: ignore[union-attr]
+        separators = (ONE_VALUE_SEPARATORS if single else LIST_SEPARATORS) if names else None
         values: list[str] = []
         for item in items:
             if not isinstance(item, Scalar):
                 self.report(item, "field.type-list", key)
                 continue
-            for part in LIST_SEPARATORS.split(item.value):
+            parts = separators.split(item.value) if separators else [item.value]
+            for part in parts:
                 value = part.strip()
                 if value and value not in values:
                     values.append(value)
@@ -845,9 +851,9 @@ def make_news(ctx: Context, doc: Document, c: Checker) -> NewsItem:
         title=c.text("title"),
         date=when or datetime(1970, 1, 1, tzinfo=ctx.site_zone),
         source=source(doc, ctx.config.content_dir),
-        branches=c.text_list("branch"),
-        clubs=c.text_list("club"),
-        tags=c.text_list("tags"),
+        branches=c.text_list("branch", names=True),
+        clubs=c.text_list("club", names=True),
+        tags=c.text_list("tags", names=True),
         author=c.text("author"),
         summary=c.text("summary"),
         image=c.file_path("image"),
@@ -904,9 +910,9 @@ def make_event(ctx: Context, doc: Document, c: Checker) -> Event:
         venue=c.text("venue") or None,
         location=c.text("location"),
         online=c.url("online"),
-        branches=c.text_list("branch"),
-        clubs=c.text_list("club"),
-        categories=c.text_list("categories"),
+        branches=c.text_list("branch", names=True),
+        clubs=c.text_list("club", names=True),
+        categories=c.text_list("categories", names=True),
         status=status,
         rrule=rrule,
         exdates=exdates,
@@ -1264,8 +1270,8 @@ def make_milestones(ctx: Context, doc: Document) -> list[Milestone]:
                     item.line,
                     doc.path.removeprefix(ctx.config.content_dir.strip("/") + "/"),
                 ),
-                branches=c.text_list("branch"),
-                clubs=c.text_list("club"),
+                branches=c.text_list("branch", names=True),
+                clubs=c.text_list("club", names=True),
                 link=c.text("link") or None,
                 body=c.text("body"),
             )

@@ -801,12 +801,46 @@ def test_names_written_in_one_value_with_chinese_commas_are_as_many_names(tmp_pa
                 tags: [文明, 健康， 文明]
                 ---
                 """,
+            "content/news/c.md": """\
+                ---
+                title: 丙
+                date: 2026-11-21
+                tags:
+                  - "1,000 人健步走"
+                  - 健康
+                ---
+                """,
+            "content/news/d.md": """\
+                ---
+                title: 丁
+                date: 2026-11-21
+                tags: 文明, 健康
+                ---
+                """,
+            "content/venues/hall.md": """\
+                ---
+                name: 礼堂
+                rooms:
+                  - name: 会议室
+                    facilities:
+                      - 会议桌（可坐 20 人，可拆分）
+                      - 图书 1,200 册
+                ---
+                """,
         },
     )
     assert problems == []
     assert site.events["dangke"].categories == ("党课", "志愿服务")
     tags = {item.id: item.tags for item in site.news}
-    assert tags == {"a": ("志愿服务", "垃圾分类"), "b": ("文明", "健康")}
+    assert tags == {
+        "a": ("志愿服务", "垃圾分类"),
+        "b": ("文明", "健康"),
+        "c": ("1,000 人健步走", "健康"),
+        "d": ("文明", "健康"),
+    }
+    # free text keeps its commas
+    (room,) = site.venues["hall"].rooms
+    assert room.facilities == ("会议桌（可坐 20 人，可拆分）", "图书 1,200 册")
 
 
 def test_a_windows_path_is_told_with_the_path_to_write(tmp_path: Path) -> None:
