@@ -96,7 +96,7 @@ def rebase_html(fragment: str, source: str, target: str, moved: Mapping[str, str
     file is ``target`` (``rebase_html_url``)."""
 
     def swap(match: re.Match[str]) -> str:
-        url = rebase_html_url(match.group(2), source, target, moved)
+        url = url_escaped(rebase_html_url(match.group(2), source, target, moved))
         return match.group(1) + url + match.group(3)
 
     return HTML_ATTRIBUTE.sub(swap, fragment)

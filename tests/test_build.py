@@ -1048,12 +1048,14 @@ def test_links_in_a_milestones_text_open_what_they_name(tmp_path: Path, fast: st
 
     site = copy_site(FIXTURE_SITE, tmp_path / "site")
     set_fast(site, fast)
+    (site / "content/images/a b.svg").write_text((site / "content/images/dot.svg").read_text())
     timeline = site / "content" / "timeline" / "more.yml"
     timeline.write_text(
         "- date: 2026-11-01\n"
         "  title: 白领沙龙开办\n"
         "  branch: caizhi\n"
-        "  body: 详见[沙龙](../events/salon.md)。![标志](../images/dot.svg)\n",
+        "  body: 详见[沙龙](../events/salon.md)。![标志](../images/dot.svg)"
+        "![空格](<../images/a b.svg>)\n",
         encoding="utf-8",
     )
     done = yizhan(site, "build")
@@ -1068,6 +1070,13 @@ def test_links_in_a_milestones_text_open_what_they_name(tmp_path: Path, fast: st
         assert urljoin(base, href) == "https://example.org/repo/events/salon/", (page, href)
         image = unquote(urlsplit(urljoin(base, src)).path).removeprefix("/repo/")
         assert (out / image).is_file(), (page, src)
+        spaced = re.search(r'src="([^"]*a[^"]*b\.svg)"', entry)[1]  # type: ignore[index]
+        assert (
+            " " not in spaced
+            and (
+                out / unquote(urlsplit(urljoin(base, spaced)).path).removeprefix("/repo/")
+            ).is_file()
+        ), spaced
     assert yizhan(site, "check").returncode == 0
     text = timeline.read_text(encoding="utf-8") + (
         "- date: 2026-11-02\n  title: 第二项\n  body: |\n    说明。\n    见[无](../events/no-such.md)。\n"

@@ -8,7 +8,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -482,17 +482,28 @@ def test_a_venue_calendar_carries_the_occurrences_held_there(tmp_path: Path, cli
     assert (moved, "CONFIRMED") in whole
 
 
-def test_a_one_off_activity_moved_to_another_venue_leaves_its_venues_calendar() -> None:
-    """An override moving the only occurrence of a one-off activity: its venue's calendar
-    no longer names it at all (no VEVENT with an EXDATE of its DTSTART, which some apps show
-    all the same); the other venue's carries it, alone, at its new time."""
+@pytest.mark.parametrize("shape", ["one-off", "count-1", "extra-date"])
+def test_an_activity_all_of_whose_occurrences_moved_leaves_its_venues_calendar(
+    shape: str,
+) -> None:
+    """Overrides moving every occurrence of an activity to another venue (a one-off, a rule
+    of one, a day and its extra date): its venue's calendar no longer names it at all (no
+    VEVENT whose every date is an EXDATE, which some apps show all the same); the other
+    venue's carries them, each alone, at their new times."""
     site = hostile_site()
     home = replace(site.venues["odd"], id="home", slug="home", name="家门口驿站")
     one_off = next(e for e in site.events.values() if not e.rrule and not e.rdates)
+    assert isinstance(one_off.start, datetime)
+    extra = one_off.start + timedelta(days=7)
+    rule = {"count-1": "FREQ=DAILY;COUNT=1"}.get(shape)
+    rdates = (extra,) if shape == "extra-date" else ()
+    moves = [one_off.start, *rdates]
     moved = replace(
         one_off,
         venue="home",
-        overrides=(Override(recurrence_id=one_off.start, venue="odd", title="改在驿站"),),
+        rrule=rule,
+        rdates=rdates,
+        overrides=tuple(Override(recurrence_id=m, venue="odd", title="改在驿站") for m in moves),
     )
     site = replace(
         site, venues={**site.venues, "home": home}, events={**site.events, moved.id: moved}
@@ -507,6 +518,15 @@ def test_a_one_off_activity_moved_to_another_venue_leaves_its_venues_calendar() 
 
     assert moved.id in feeds["venues/home/calendar.ics"].event_ids
     assert vevents("venues/home/calendar.ics") == []
-    (alone,) = vevents("venues/odd/calendar.ics")
-    assert "RECURRENCE-ID" not in alone and str(alone["SUMMARY"]).startswith("改在驿站")
-    assert len(vevents("calendar.ics")) == 2  # the activity and its override
+    alone = vevents("venues/odd/calendar.ics")
+    assert len(alone) == len(moves)
+    assert all("RECURRENCE-ID" not in v for v in alone)
+    assert all(str(v["SUMMARY"]).startswith("改在驿站") for v in alone)
+    assert len(vevents("calendar.ics")) == 1 + len(moves)  # the activity and its overrides
+    # one occurrence left at home: the activity stays there, with that one
+    if shape == "extra-date":
+        kept = replace(moved, overrides=moved.overrides[:1])
+        site = replace(site, events={**site.events, kept.id: kept})
+        writer = ical.FeedWriter(site)
+        feeds = {feed.path: feed for feed in calendar_feeds(site)}
+        assert len(vevents("venues/home/calendar.ics")) == 1

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from itertools import islice
 from zoneinfo import ZoneInfo
 
 from icalendar import (
@@ -526,9 +527,9 @@ def vevents_at_bytes(site: Site, event: Event, history: EventHistory, venue_id: 
         away = [
             start for override, start, _ in overrides if override_venue(event, override) != venue_id
         ]
-        if away and not event.rrule and not event.rdates:
-            return b""  # its one occurrence is elsewhere (an EXDATE of DTSTART alone: some
-            # apps show the activity all the same)
+        if away and held_nowhere_else(event, away):
+            return b""  # every occurrence is elsewhere (a VEVENT whose every date is an
+            # EXDATE: some apps show the activity all the same)
         exdates = sorted({*exclusions(event), *(ical_time(event, s) for s in away)}, key=sort_key)
         master = {**master, "EXDATE": time_list_line("EXDATE", exdates)} if exdates else master
         kept = [
@@ -544,6 +545,16 @@ def vevents_at_bytes(site: Site, event: Event, history: EventHistory, venue_id: 
         alone["UID"] = text_line("UID", f"{history.uid}-{original}")
         parts.append(vevent_bytes(alone))
     return b"".join(parts)
+
+
+def held_nowhere_else(event: Event, away: list[datetime | date]) -> bool:
+    """Whether ``away`` (original starts overrides move elsewhere) are all the activity's
+    occurrences: a one-off, a rule of one (``COUNT=1``), extra dates all moved."""
+    moved = {sort_key(ical_time(event, start)) for start in away}
+    first = list(islice(original_starts(event), len(moved) + 1))
+    return len(first) <= len(moved) and all(
+        sort_key(ical_time(event, start)) in moved for start in first
+    )
 
 
 def vevent_lines(
