@@ -516,9 +516,11 @@ def yaml_problem(text: str, rel: str, line_offset: int, exc: yaml.MarkedYAMLErro
 
     lines = text.split("\n")
     # YAML reads a full-width space as no space: that line's structure is off, and the error
-    # shows at it or at one of the next lines
+    # shows at it or at one of the next lines. One in text (a block's indented paragraph) is
+    # no cause: the line is blamed only if ordinary spaces there get the YAML past the error.
     for index in range(max(0, problem_line - 3), problem_line + 1):
-        if index < len(lines) and FULLWIDTH_SPACE.match(lines[index]):
+        suspect = index < len(lines) and FULLWIDTH_SPACE.match(lines[index])
+        if suspect and spaces_mend(lines, index, problem_line):
             return at(index, "yaml.fullwidth-space")
     for index in range(max(0, min(context_line, problem_line - 1)), problem_line + 1):
         line = lines[index] if index < len(lines) else ""
@@ -554,6 +556,25 @@ def yaml_problem(text: str, rel: str, line_offset: int, exc: yaml.MarkedYAMLErro
     return problem(
         Origin(rel, problem_line + line_offset, col), "yaml.syntax", error=detail or context or "?"
     )
+
+
+def spaces_mend(lines: list[str], index: int, problem_line: int) -> bool:
+    """Whether the YAML of ``lines`` gets past line ``problem_line`` (0-based) once line
+    ``index``'s full-width spaces are ordinary ones (one, or two: a full-width space is as
+    wide as two, and an indent typed with one meant two)."""
+    for spaces in (" ", "  "):
+        mended = [*lines[:index], lines[index].replace("\u3000", spaces), *lines[index + 1 :]]
+        try:
+            yaml.compose("\n".join(mended), Loader=yaml.BaseLoader)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            if mark is not None and mark.line > problem_line:
+                return True
+        except yaml.YAMLError:
+            continue
+        else:
+            return True
+    return False
 
 
 # perf (issue 5): libyaml composes ~10x faster with the same nodes and marks; its error texts

@@ -920,3 +920,19 @@ def test_an_end_time_alone_after_a_start_day_alone_says_why(tmp_path: Path) -> N
     ]
     text = format_problems(tuple(problems), "zh")
     assert "start 只写了日期，是全天活动" in text and "如 2026-12-08 14:00" in text
+
+
+def test_a_full_width_space_in_text_is_not_blamed_for_the_next_lines_mistake(
+    tmp_path: Path,
+) -> None:
+    """A paragraph indented with full-width spaces in a block of text is right; a missing
+    colon or an unclosed bracket on the next line is told as what it is."""
+    _, problems = site_from(
+        tmp_path,
+        {
+            "content/news/a.md": "---\ntitle: 甲\nsummary: |\n  　　首行缩进的段落。\ndate 2026-12-01\n---\n",
+            "content/news/b.md": "---\ntitle: 乙\ndate: 2026-12-01\nsummary: |\n  地点:　驿站\nauthor: [王伟\n---\n",
+        },
+    )
+    told = sorted((p.origin.path.rsplit("/", 1)[1], p.origin.line, p.code) for p in problems)
+    assert told == [("a.md", 5, "yaml.no-colon"), ("b.md", 6, "yaml.unclosed-bracket")], told
