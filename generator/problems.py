@@ -96,6 +96,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "unrecognised date or time “{value}” (expected YYYY-MM-DD or YYYY-MM-DD HH:MM, as "
         "2026-12-08 14:00)",
     ),
+    "event.start-no-time": (
+        "写了 all_day: false，start 却只写了日期，活动会从 0:00 开始：请写上开始时刻"
+        "（如 2026-12-08 14:00；确实从零点开始就写 00:00）",
+        "all_day is false but start is a date alone, so the activity starts at 0:00: write "
+        "its start time (as 2026-12-08 14:00; 00:00 if it does start at midnight)",
+    ),
     "event.end-time-all-day": (
         "start 只写了日期，是全天活动，end 就不能只写时刻“{value}”：要么给 start 加上开始时刻"
         "（如 2026-12-08 14:00），要么 end 写结束的日期",

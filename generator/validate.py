@@ -874,6 +874,9 @@ def make_event(ctx: Context, doc: Document, c: Checker) -> Event:
         c.report(c.raw("start"), "event.all-day-time", "start")
         start = start.date()
     if not all_day and start is not None and is_plain_date(start):
+        # all_day: false with a day alone: midnight, which an editor who forgot the time
+        # did not mean (written "2026-12-08 00:00" it is meant)
+        c.warn(c.raw("start"), "event.start-no-time", "start")
         start = datetime.combine(start, time(0), zone)
     end = event_end(c, start, all_day, zone)
     status: EventStatus = c.choice("status", EVENT_STATUSES, "confirmed")  # type: ignore[assignment]

@@ -28,6 +28,7 @@ ELSEWHERE = {
     "link.backslash",  # test_build: test_a_link_with_windows_separators_says_what_to_write
     "yaml.fullwidth-space",  # test_a_full_width_space_is_told_where_it_is
     "event.end-time-all-day",  # test_an_end_time_alone_after_a_start_day_alone_says_why
+    "event.start-no-time",  # the same
 }
 
 
@@ -912,11 +913,18 @@ def test_an_end_time_alone_after_a_start_day_alone_says_why(tmp_path: Path) -> N
         {
             "content/events/a.md": "---\ntitle: 甲\nstart: 2026-12-08\nend: 16:30\n---\n",
             "content/events/b.md": "---\ntitle: 乙\nstart: 2026-12-08 14:00\nend: 下午2点\n---\n",
+            "content/events/c.md": (
+                "---\ntitle: 丙\nstart: 2026-12-08\nall_day: false\nend: 16:30\n---\n"
+            ),
+            "content/events/d.md": (
+                "---\ntitle: 丁\nstart: 2026-12-08 00:00\nall_day: false\nend: 06:30\n---\n"
+            ),
         },
     )
-    assert [(p.origin.line, p.code) for p in problems] == [
-        (4, "event.end-time-all-day"),
-        (4, "field.date"),
+    assert [(p.origin.path[-4:], p.origin.line, p.code) for p in problems] == [
+        ("a.md", 4, "event.end-time-all-day"),
+        ("b.md", 4, "field.date"),
+        ("c.md", 3, "event.start-no-time"),
     ]
     text = format_problems(tuple(problems), "zh")
     assert "start 只写了日期，是全天活动" in text and "如 2026-12-08 14:00" in text
