@@ -49,6 +49,7 @@ from .views import Views, calendar
 from .views import news as news_views
 from .views import orgs as orgs_views
 from .views.calendar import Feed, calendar_feeds, override_venue
+from .views.text import pages_by_source
 
 
 @dataclass(frozen=True)
@@ -470,7 +471,7 @@ def news_files(previous: Previous, site: Site, views: Views) -> list[FileSpec] |
     needed = {item.id: item for c in changed for item in c.items[: rss.FEED_ITEMS]}
     if whole:
         needed.update((item.id, item) for item in newest)
-    links = rss.pages_by_source(site)
+    links = pages_by_source(site)
     bodies = {i: rss.content_html(site, item, links) for i, item in sorted(needed.items())}
     files = [FileSpec(c.path, rss.render_rss(site, c, bodies)) for c in changed]
     if whole:

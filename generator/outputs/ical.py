@@ -65,8 +65,7 @@ from ..views.calendar import (
     resolve_overrides,
     to_rule_time,
 )
-from ..views.text import absolute_url, cut
-from . import rss
+from ..views.text import absolute_url, cut, pages_by_source
 
 PRODID = "-//yizhan//yizhan static site generator//ZH"
 REFRESH = timedelta(hours=6)
@@ -927,7 +926,7 @@ def plain_text(
 
 
 PAGES_OF: dict[int, tuple[Site, dict[str, str]]] = {}
-"""The last site's entity files -> pages (``rss.pages_by_source``), made once per site."""
+"""The last site's entity files -> pages (``pages_by_source``), made once per site."""
 
 
 def body_pages(site: Site, body: str) -> dict[str, str]:
@@ -938,7 +937,7 @@ def body_pages(site: Site, body: str) -> dict[str, str]:
     kept = PAGES_OF.get(id(site))
     if kept is None or kept[0] is not site:
         PAGES_OF.clear()
-        kept = PAGES_OF[id(site)] = (site, rss.pages_by_source(site))
+        kept = PAGES_OF[id(site)] = (site, pages_by_source(site))
     return {path: page for path, page in kept[1].items() if path.rsplit("/", 1)[-1] in body}
 
 

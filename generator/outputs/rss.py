@@ -25,6 +25,7 @@ from ..views.text import (
     absolutize_links,
     asset_url,
     localise_footnotes,
+    pages_by_source,
     render_html,
     summary_of,
     xml_safe,
@@ -77,16 +78,6 @@ def channels(site: Site, views: Views) -> Iterator[Channel]:
             f"{title}的新闻动态" if zh else f"News from {title}",
             items,
         )
-
-
-def pages_by_source(site: Site) -> dict[str, str]:
-    """Docs-relative Markdown path -> page path, so ``[见](../events/x.md)`` links to its page."""
-    found = {n.source.docs_path: urls.news(n.slug) for n in site.news}
-    found |= {e.source.docs_path: urls.event(e.slug) for e in site.events.values()}
-    found |= {b.source.docs_path: urls.branch(b.slug) for b in site.branches.values()}
-    found |= {c.source.docs_path: urls.club(c.slug) for c in site.clubs.values()}
-    found |= {v.source.docs_path: urls.venue(v.slug) for v in site.venues.values()}
-    return found
 
 
 def content_html(site: Site, item: NewsItem, links: Mapping[str, str]) -> str:

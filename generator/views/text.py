@@ -317,37 +317,45 @@ def absolute_url(
     return url_escaped(result)
 
 
-def entity_pages(site: Site, docs_paths: Iterable[str]) -> dict[str, str]:
-    """The page of each of ``docs_paths`` that is an article's, activity's, branch's, club's
-    or venue's file (docs path -> page path), found by its id (its file name)."""
-    found = {}
-    for path in docs_paths:
-        stem = path.rsplit("/", 1)[-1].removesuffix(".md")
-        kind = path.split("/", 1)[0]
-        if kind == "news":
-            item = next((n for n in site.news if n.source.docs_path == path), None)
-            if item is not None:
-                found[path] = urls.news(item.slug)
-            continue
-        tables: dict[str, Mapping[str, Event | Branch | Club | Venue]] = {
-            "events": site.events,
-            "branches": site.branches,
-            "clubs": site.clubs,
-            "venues": site.venues,
-        }
-        table = tables.get(kind, {})
-        entity = table.get(stem)
-        if entity is not None and entity.source.docs_path == path:
-            found[path] = PAGE_OF_KIND[kind](entity.slug)
-    return found
-
-
 PAGE_OF_KIND: dict[str, Callable[[str], str]] = {
     "events": urls.event,
     "branches": urls.branch,
     "clubs": urls.club,
     "venues": urls.venue,
 }
+"""The page of an activity's, branch's, club's or venue's file, by its folder and slug."""
+
+
+def entities_by_kind(site: Site) -> dict[str, Mapping[str, Event | Branch | Club | Venue]]:
+    return {"events": site.events, "branches": site.branches, "clubs": site.clubs,
+            "venues": site.venues}  # fmt: skip
+
+
+def pages_by_source(site: Site) -> dict[str, str]:
+    """Docs-relative Markdown path -> page path, so ``[见](../events/x.md)`` links to its page."""
+    found = {n.source.docs_path: urls.news(n.slug) for n in site.news}
+    for kind, entities in entities_by_kind(site).items():
+        page = PAGE_OF_KIND[kind]
+        found |= {e.source.docs_path: page(e.slug) for e in entities.values()}
+    return found
+
+
+def entity_pages(site: Site, docs_paths: Iterable[str]) -> dict[str, str]:
+    """``pages_by_source`` for ``docs_paths`` alone, each found by its id (its file name)
+    instead of by going through every entity of the site."""
+    found = {}
+    tables = entities_by_kind(site)
+    for path in docs_paths:
+        kind = path.split("/", 1)[0]
+        if kind == "news":
+            item = next((n for n in site.news if n.source.docs_path == path), None)
+            if item is not None:
+                found[path] = urls.news(item.slug)
+            continue
+        entity = tables.get(kind, {}).get(path.rsplit("/", 1)[-1].removesuffix(".md"))
+        if entity is not None and entity.source.docs_path == path:
+            found[path] = PAGE_OF_KIND[kind](entity.slug)
+    return found
 
 
 class LinkRewriter(HTMLParser):
