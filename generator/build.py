@@ -164,8 +164,7 @@ def missing_links(site: Site, files: frozenset[str], root: Path) -> list[Problem
         if not source.docs_path:
             continue
         missing = missing_targets(entity.body, source.docs_path, files)
-        # a path with "\" (or an escape YAML read) is told by validation, with the path to write
-        told = "\\" in entity.image or validate.CONTROL_RE.search(entity.image) is not None
+        told = validate.path_told(entity.image)  # with the path to write
         no_image = not told and missing_asset(entity.image, source.docs_path, files)
         if missing or no_image:  # the body's lines are the file's: read it for them (rare)
             text, _ = load.read_text(root / source.path, source.path)
@@ -177,11 +176,10 @@ def missing_links(site: Site, files: frozenset[str], root: Path) -> list[Problem
         missing = missing_targets(m.body, m.source.docs_path, files) if m.body else []
         if missing and m.source.path not in texts:
             texts[m.source.path] = load.read_text(root / m.source.path, m.source.path)[0] or ""
-        for url in missing:
-            line = line_from(texts[m.source.path], m.source.line, url)
-            found.append(
-                problem(Origin(m.source.path, line), "link.missing", "body", "warning", url=url)
-            )
+        found.extend(
+            link_problem(m.source.path, texts[m.source.path], url, m.source.line, m.source.line)
+            for url in missing
+        )
     return found
 
 
@@ -189,13 +187,6 @@ def image_problem(path: str, text: str, value: str, default_line: int) -> Proble
     """``field.missing-file`` at the ``image:`` line of the front matter of ``text``."""
     line = first_line(text, lambda t: t.startswith("image:") and value in t, default_line)
     return problem(Origin(path, line), "field.missing-file", "image", "warning", value=value)
-
-
-def line_from(text: str, start: int, part: str) -> int:
-    """The number of the first line of ``text`` from line ``start`` on holding ``part``
-    (``start`` if none does): where one item of a YAML list writes it."""
-    lines = text.split("\n")
-    return next((n for n in range(start, len(lines) + 1) if part in lines[n - 1]), start)
 
 
 def first_line(text: str, matches: Callable[[str], bool], default: int) -> int:
@@ -221,9 +212,11 @@ def free_pages_missing_links(files: frozenset[str], root: Path, content_dir: str
     return found
 
 
-def link_problem(path: str, text: str, url: str, default_line: int) -> Problem:
-    """``link.missing`` at the first line of ``text`` (the file at ``path``) naming ``url``."""
-    line = first_line(text, lambda t: url in t, default_line)
+def link_problem(path: str, text: str, url: str, default_line: int, start: int = 1) -> Problem:
+    """``link.missing`` at the first line of ``text`` (the file at ``path``) naming ``url``,
+    from line ``start`` on (a milestone's, in a list of them)."""
+    lines = text.split("\n")
+    line = next((n for n in range(start, len(lines) + 1) if url in lines[n - 1]), default_line)
     if "\\" in url:  # Windows' separator: say what to write
         fixed = url.replace("\\", "/")
         return problem(Origin(path, line), "link.backslash", "body", "warning", fixed=fixed)

@@ -105,6 +105,12 @@ ESCAPED = {
 """What YAML reads each escape of a double-quoted value as, back to what the editor wrote."""
 
 
+def path_told(value: str) -> bool:
+    """Whether ``Checker.file_path`` tells what is wrong with this path (Windows' ``\\``, or
+    a character YAML read from an escape), with the path to write instead."""
+    return "\\" in value or CONTROL_RE.search(value) is not None
+
+
 def closest_id(value: str, ids: Iterable[str]) -> str:
     """The id an unknown reference most likely meant ("" if none): written in other capitals
     (``NBSWQ-Yizhan``: difflib compares characters as they are) or close in spelling."""
