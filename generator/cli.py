@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from . import build as core
 from . import heap, load, memo, scaffold
@@ -114,6 +115,13 @@ def add_help(parser: argparse.ArgumentParser, say: dict[str, str]) -> argparse.A
     return parser
 
 
+def command(sub: Any, name: str, say: dict[str, str]) -> argparse.ArgumentParser:
+    """The parser of one command, described in the site's language."""
+    return add_help(
+        sub.add_parser(name, help=say[name], description=say[name], add_help=False), say
+    )
+
+
 def make_parser(language: str = "zh") -> argparse.ArgumentParser:
     say = HELP["en" if language.startswith("en") else "zh"]
     parser = argparse.ArgumentParser(prog="yizhan", description=say["description"], add_help=False)
@@ -123,41 +131,28 @@ def make_parser(language: str = "zh") -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(metavar="COMMAND")
 
-    p = add_help(
-        sub.add_parser("build", help=say["build"], description=say["build"], add_help=False), say
-    )
+    p = command(sub, "build", say)
     p.add_argument("-d", "--site-dir", type=Path, help=say["site_dir"])
     p.add_argument("--strict", action="store_true", help=say["strict"])
     p.add_argument("--drafts", action="store_true", help=say["drafts"])
     p.set_defaults(run=run_build)
 
-    p = add_help(
-        sub.add_parser("serve", help=say["serve"], description=say["serve"], add_help=False), say
-    )
+    p = command(sub, "serve", say)
     p.add_argument("-a", "--dev-addr", help=say["dev_addr"])
     p.add_argument("-o", "--open", action="store_true", help=say["open"])
     p.set_defaults(run=run_serve)
 
-    p = add_help(
-        sub.add_parser("check", help=say["check"], description=say["check"], add_help=False), say
-    )
+    p = command(sub, "check", say)
     p.add_argument("--strict", action="store_true", help=say["check_strict"])
     p.add_argument("--drafts", action="store_true", help=say["check_drafts"])
     p.set_defaults(run=run_check)
 
-    p = add_help(
-        sub.add_parser("new", help=say["new"], description=say["new"], add_help=False), say
-    )
+    p = command(sub, "new", say)
     p.add_argument("kind", choices=sorted(scaffold.KINDS), help=say["kind"])
     p.add_argument("title", help=say["title"])
     p.set_defaults(run=run_new)
 
-    p = add_help(
-        sub.add_parser(
-            "materialise", help=say["materialise"], description=say["materialise"], add_help=False
-        ),
-        say,
-    )
+    p = command(sub, "materialise", say)
     p.add_argument("directory", type=Path, help=say["directory"])
     p.add_argument("--drafts", action="store_true", help=say["drafts"])
     p.set_defaults(run=run_materialise)

@@ -11,6 +11,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError
 
 from .. import load
+from ..build import read_options
 
 
 class ShortFormatter(logging.Formatter):
@@ -64,9 +65,8 @@ def setup_logging(verbose: bool = False) -> None:
 def build(config_file: Path, site_dir: Path | None, strict: bool, drafts: bool) -> bool:
     """Build once; True on success. Messages go to the log (problems included)."""
     setup_logging()
-    settings = load.read_config_file(config_file)  # a missing or broken one told at its line
-    theme = settings.get("theme") if isinstance(settings, dict) else None
-    language = str(theme.get("language") or "zh") if isinstance(theme, dict) else "zh"
+    # a missing or broken mkdocs.yml is told at its line (ContentError)
+    language = read_options(config_file).language
     overrides: dict[str, object] = {"strict": strict}
     if site_dir is not None:
         overrides["site_dir"] = str(site_dir.resolve())

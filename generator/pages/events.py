@@ -542,13 +542,11 @@ def lead_occurrence(
     calendar" links): the next one not cancelled, else the last one not cancelled that took
     place. A cancelled one only when all are: one called-off session of a series does not
     make the series read as called off."""
-    held = [o for o in upcoming if o.status != "cancelled"]
-    if held:
-        return held[0]
-    if upcoming:
-        return upcoming[0]
-    took_place = [o for o in every if o.status != "cancelled"]
-    return took_place[-1] if took_place else (every[-1] if every else None)
+    held = next((o for o in upcoming if o.status != "cancelled"), None)
+    if held is not None or upcoming:
+        return held or upcoming[0]
+    took_place = next((o for o in reversed(every) if o.status != "cancelled"), None)
+    return took_place or (every[-1] if every else None)
 
 
 def place_data(site: Site, event: Event) -> dict[str, Any]:
