@@ -480,11 +480,11 @@ def compose_uncached(text: str, rel: str, line_offset: int) -> tuple[Node | None
         return None, [problem(Origin(rel, line_offset), "yaml.too-large")]
 
 
+FULLWIDTH_SPACE = re.compile(r"^[ \t]*\u3000|^[^#\"']*?:\u3000")
+"""A line indented with a full-width space, or one after a key's colon (``venue:　x``)."""
 # A key an editor typed with a full-width colon (``title：活动``) or with no space after the
 # colon (``date:2026-05-01``): YAML reads either as plain text, and PyYAML's complaint lands
 # on a later line in words that do not name the cause.
-FULLWIDTH_SPACE = re.compile(r"^[ \t]*\u3000|^[^#\"']*?:\u3000")
-"""A line indented with a full-width space, or one after a key's colon (``venue:　x``)."""
 FULLWIDTH_KEY = re.compile(r"^[ ]*(?:-[ ]+)?([A-Za-z_][A-Za-z0-9_-]*)[ \t]*：")
 TIGHT_KEY = re.compile(r"^[ ]*(?:-[ ]+)?([A-Za-z_][A-Za-z0-9_-]*):(?=[^\s:/])")
 UNSTARTABLE = re.compile(r"found character '(.+)' that cannot start any token")

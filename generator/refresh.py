@@ -248,8 +248,8 @@ def own_page(entity: Event | NewsItem) -> str:
 def referenced(previous: Previous, edits: Edits) -> bool:
     """Whether something the full run would report or render differently names a deleted
     activity or article: a milestone's link, or a link in any page's Markdown (the generated
-    pages', the free pages' of the content folder, milestones' text), found by the file name or address (a
-    mention of either in plain text only costs the refresh)."""
+    pages', the free pages' of the content folder, milestones' text), found by the file name
+    or address (a mention of either in plain text only costs the refresh)."""
     events, news = edits.removed_events, edits.removed_news
     if any(
         (m.link_kind == "event" and m.link in events) or (m.link_kind == "news" and m.link in news)
