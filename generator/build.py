@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from . import history, load, parallel, validate
-from .links import missing_asset, missing_targets, rebase_markdown
+from . import anchors, history, load, parallel, validate
+from .links import line_of, missing_asset, missing_targets, rebase_markdown
 from .model import Branch, Club, Event, NewsItem, Site, SiteConfig, Venue
 from .outputs import ical, jsondata, rss
 from .pages import events, home, news, orgs, subscribe
@@ -45,6 +45,8 @@ class BuildOptions:
     cache: bool = True
     """Keep costly pure results between runs in ``.cache/yizhan/memo/`` (``memo``); the
     plugin's ``fast: false`` turns it off."""
+    heading_ids: anchors.HeadingIds | None = anchors.PYTHON_MARKDOWN_IDS
+    """How headings get their ids (``mkdocs.yml``'s ``toc``), for links to them; None: unknown."""
 
 
 CACHE_DIR = ".cache/yizhan"
@@ -137,8 +139,10 @@ def load_site(
             digests={doc.path: doc.digest for doc in loaded.documents if doc.kind == "event"},
         )
     problems.extend(found)
+    free = free_pages(loaded.files, options.root, options.content_dir)
     problems.extend(missing_links(site, loaded.files, options.root))
-    problems.extend(free_pages_missing_links(loaded.files, options.root, options.content_dir))
+    problems.extend(free_pages_missing_links(free, loaded.files))
+    problems.extend(missing_places(site, free, options))
     site = replace(site, history=event_history)
     errors = [p for p in problems if p.severity == "error" or options.strict]
     if errors:
@@ -155,11 +159,7 @@ def missing_links(site: Site, files: frozenset[str], root: Path) -> list[Problem
     the content folder does not have (``yizhan check`` fails on it, as ``build --strict``),
     at the line that writes it."""
     found: list[Problem] = []
-    entities: list[NewsItem | Event | Branch | Club | Venue] = [
-        *site.news, *site.events.values(), *site.branches.values(),
-        *site.clubs.values(), *site.venues.values(),
-    ]  # fmt: skip
-    for entity in entities:
+    for entity in entities_of(site):
         source = entity.source
         if not source.docs_path:
             continue
@@ -194,29 +194,80 @@ def first_line(text: str, matches: Callable[[str], bool], default: int) -> int:
     return next((n for n, t in enumerate(text.split("\n"), start=1) if matches(t)), default)
 
 
-def free_pages_missing_links(files: frozenset[str], root: Path, content_dir: str) -> list[Problem]:
-    """``missing_links`` for the free pages (``about.md``, ``index.md`` …), which MkDocs
-    renders: ``check`` sees what ``build --strict`` would stop on."""
-    found: list[Problem] = []
+@dataclass(frozen=True)
+class FreePage:
+    """A free page (``about.md``, ``index.md`` …): its path as problems name it, its text."""
+
+    path: str
+    text: str
+
+
+def free_pages(files: frozenset[str], root: Path, content_dir: str) -> dict[str, FreePage]:
+    """The free pages, which MkDocs renders, by docs path (one it cannot read is its to tell)."""
+    found: dict[str, FreePage] = {}
     for docs_path in sorted(files):
         if not docs_path.endswith(".md") or docs_path.split("/", 1)[0] in load.KIND_DIRS:
             continue
         path = root / content_dir / docs_path
         text, _ = load.read_text(path, docs_path)
-        if text is None:
-            continue  # MkDocs reports a file it cannot read
-        rel = path.relative_to(root).as_posix()
-        found.extend(
-            link_problem(rel, text, url, 1) for url in missing_targets(text, docs_path, files)
-        )
+        if text is not None:
+            found[docs_path] = FreePage(path.relative_to(root).as_posix(), text)
     return found
+
+
+def free_pages_missing_links(free: Mapping[str, FreePage], files: frozenset[str]) -> list[Problem]:
+    """``missing_links`` for the free pages: ``check`` sees what ``build --strict`` would stop
+    on."""
+    return [
+        link_problem(page.path, page.text, url, 1)
+        for docs_path, page in free.items()
+        for url in missing_targets(page.text, docs_path, files)
+    ]
+
+
+def missing_places(
+    site: Site, free: Mapping[str, FreePage], options: BuildOptions
+) -> list[Problem]:
+    """``anchors.missing_places`` for every text of the site: links to a heading (``#报名方式``)
+    that the page linked to does not have."""
+    root = options.root
+    writings: dict[str, list[anchors.Written]] = {}
+    pages: dict[str, str] = {}
+    for entity in entities_of(site):
+        source = entity.source
+        if source.docs_path:
+            pages[source.docs_path] = entity.body
+            writings[source.docs_path] = [
+                anchors.Written(source.path, entity.body, whole_text(root, source.path))
+            ]
+    for docs_path, page in free.items():
+        pages[docs_path] = load.split_front_matter(page.text)[1]
+        writings[docs_path] = [anchors.Written(page.path, page.text)]
+    for m in site.milestones:
+        if m.body:
+            written = anchors.Written(
+                m.source.path, m.body, whole_text(root, m.source.path), m.source.line
+            )
+            writings.setdefault(m.source.docs_path, []).append(written)
+    return anchors.missing_places(writings, pages, options.heading_ids)
+
+
+def whole_text(root: Path, path: str) -> Callable[[], str]:
+    """The text of the file at ``path``, read when asked (for a problem's line: rare)."""
+    return lambda: load.read_text(root / path, path)[0] or ""
+
+
+def entities_of(site: Site) -> list[NewsItem | Event | Branch | Club | Venue]:
+    return [
+        *site.news, *site.events.values(), *site.branches.values(),
+        *site.clubs.values(), *site.venues.values(),
+    ]  # fmt: skip
 
 
 def link_problem(path: str, text: str, url: str, default_line: int, start: int = 1) -> Problem:
     """``link.missing`` at the first line of ``text`` (the file at ``path``) naming ``url``,
     from line ``start`` on (a milestone's, in a list of them)."""
-    lines = text.split("\n")
-    line = next((n for n in range(start, len(lines) + 1) if url in lines[n - 1]), default_line)
+    line = line_of(text, url, start, default_line)
     if "\\" in url:  # Windows' separator: say what to write
         fixed = url.replace("\\", "/")
         return problem(Origin(path, line), "link.backslash", "body", "warning", fixed=fixed)
@@ -400,6 +451,7 @@ def options_from_mapping(root: Path, config: Mapping[str, Any], **overrides: Any
         "horizon_days": int(plugin.get("horizon_days", 365)),
         "news_per_page": int(plugin.get("news_per_page", 20)),
         "cache": plugin.get("fast", "auto") is not False,
+        "heading_ids": anchors.heading_rule(config.get("markdown_extensions")),
     }
     values.update(overrides)
     return BuildOptions(**values)

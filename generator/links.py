@@ -187,3 +187,11 @@ def without_code(markdown: str) -> str:
     if "`" not in markdown and "~~~" not in markdown:
         return markdown
     return CODE.sub(lambda m: " " * len(m.group(0)), markdown)
+
+
+def line_of(text: str, url: str, start: int, default: int) -> int:
+    """The number of the first line of ``text``, from line ``start`` on, that writes the link
+    ``url`` whole (not ``x.md#报名`` in ``x.md#报名须知``); ``default`` when none does."""
+    written = re.compile(re.escape(url) + r"(?=[\s)>\"']|$)")
+    lines = text.split("\n")
+    return next((n for n in range(start, len(lines) + 1) if written.search(lines[n - 1])), default)

@@ -632,8 +632,17 @@ def to_plain(node: Node | None) -> Any:
 
 
 class ConfigLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml safely: ``!ENV`` is honoured, any other tag (``!!python/name:``) is
-    ignored instead of run."""
+    """Reads mkdocs.yml safely: ``!ENV`` is honoured, ``!!python/…`` tags are kept by name
+    (``PythonTag``) and any other tag is ignored: none is run."""
+
+
+@dataclass(frozen=True)
+class PythonTag:
+    """A ``!!python/…`` tag of ``mkdocs.yml``, kept by name and never run."""
+
+    name: str
+    """``object/apply:pymdownx.slugs.slugify``, ``name:material.extensions.emoji.twemoji`` …"""
+    value: Any = None
 
 
 def _construct_env(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
@@ -652,8 +661,20 @@ def _ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> None:
     return None
 
 
+def _name_python_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> PythonTag:
+    """``!!python/object/apply:pymdownx.slugs.slugify`` kept by name (the heading ids' check
+    reads it), never run."""
+    if isinstance(node, yaml.MappingNode):
+        value: Any = loader.construct_mapping(node, deep=True)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_scalar(node)  # type: ignore[arg-type]
+    return PythonTag(suffix, value)
+
+
 ConfigLoader.add_constructor("!ENV", _construct_env)
-ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", _ignore_tag)
+ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", _name_python_tag)
 ConfigLoader.add_multi_constructor("!", _ignore_tag)
 
 

@@ -124,6 +124,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "链接的文件不存在：{url}（相对于本文件；访问者会打开一个不存在的网页）",
         "link to a file that does not exist: {url} (relative to this file; visitors would get a missing page)",
     ),
+    "link.anchor": (
+        "链接 {url} 指向的位置“#{place}”在页面上不存在{hint}（访问者只会打开页面的开头；"
+        "标题的位置是“#”加上标题文字）",
+        "link {url} names a place “#{place}” that its page does not have{hint} (visitors "
+        "would land at the page's top; a heading's place is “#” and its text)",
+    ),
     "field.path-escape": (
         "路径里的“\\”在双引号中被读成了控制字符：路径请用“/”分隔，写成 {value}",
         "a “\\” in this double-quoted path was read as a control character: separate "

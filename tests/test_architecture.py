@@ -20,6 +20,8 @@ UPSTREAM_ONLY = {
     "model.py": ("load", "validate", "views", "pages", "outputs", "build"),
     "load.py": ("validate", "views", "pages", "outputs", "build"),
     "validate.py": ("views", "pages", "outputs", "build"),
+    # links to places are checked on the validated site, before pages are planned
+    "anchors.py": ("pages", "outputs", "build"),
     "views/": ("pages", "outputs", "build", "load", "validate"),
     "pages/": ("outputs", "build", "load", "validate"),
     "outputs/": ("pages", "build", "load", "validate"),

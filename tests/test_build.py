@@ -440,7 +440,7 @@ def test_links_to_missing_files_are_reported_at_their_line_with_every_other_prob
     """A link in an article to a file the content folder lacks is a warning at its line, in
     Chinese: ``check`` fails on it, reported with the run's other problems; ``build
     --strict`` fails and leaves the last site as it was. Links shown as code, to files that
-    exist, and anchors are not problems."""
+    exist, and to a heading they have are not problems."""
     site = copy_site(FIXTURE_SITE, tmp_path / "s")
     assert yizhan(site, "build").returncode == 0
     before = tree_digest(site / "site")
@@ -449,7 +449,7 @@ def test_links_to_missing_files_are_reported_at_their_line_with_every_other_prob
         {
             "content/news/2026/badlink.md": (
                 "---\ntitle: 坏链接\ndate: 2026-11-01\n---\n"
-                "见[活动](../../events/salon.md)和[关于](../../about.md#lian-xi)。\n\n"
+                "见[活动](../../events/salon.md)和[关于](../../about.md#关于我们)。\n\n"
                 "另见[不存在](../../events/no-such.md)，\n"
                 "![图](../../images/none.png)\n\n`[示例](nowhere.md)`\n"
             ),

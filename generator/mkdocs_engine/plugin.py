@@ -27,7 +27,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from .. import heap, i18n, memo
+from .. import anchors, heap, i18n, memo
 from ..build import (
     KIND_FOLDERS,
     BuildOptions,
@@ -154,7 +154,7 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         except ContentError as error:
             raise PluginError(str(error)) from None
         warn_if_chinese_search_cannot_segment(config)
-        quiet_link_warnings(config)
+        quiet_link_warnings(config, options.heading_ids is not None)
         localise_footnote_links(config, options.language)
         self.pages = self.underway.pages
         self.by_uri = {page.src_uri: page for page in self.pages}
@@ -217,6 +217,7 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
             horizon_days=self.config.horizon_days,
             news_per_page=self.config.news_per_page,
             cache=self.config.fast is not False,
+            heading_ids=anchors.toc_rule(config.mdx_configs.get("toc") or {}),
         )
 
     def redirect_output(self, config: MkDocsConfig) -> None:
@@ -420,14 +421,17 @@ def add_package_theme(config: MkDocsConfig) -> None:
     config.extra_css[0:0] = [css for css in STYLESHEETS if css not in listed]
 
 
-def quiet_link_warnings(config: MkDocsConfig) -> None:
+def quiet_link_warnings(config: MkDocsConfig, places_checked: bool) -> None:
     """Leave a link to a missing file to yizhan's own ``link.missing`` warning (at the file
     and line the editor wrote, in the site's language, counted by ``--strict`` as MkDocs'
-    was) instead of also printing MkDocs' English one about a virtual ``news/x/index.md``.
+    was) instead of also printing MkDocs' English one about a virtual ``news/x/index.md``;
+    likewise a link to a missing heading (``link.anchor``) when yizhan could check them.
     A level the site set itself (``validation: links: not_found:``) is kept."""
     links = config.validation.links
     if links.not_found == logging.WARNING:  # MkDocs' default
         links.not_found = logging.DEBUG
+    if places_checked and links.anchors == logging.INFO:  # MkDocs' default
+        links.anchors = logging.DEBUG
 
 
 def localise_footnote_links(config: MkDocsConfig, language: str) -> None:
