@@ -14,8 +14,14 @@ from urllib.parse import unquote
 
 from .urls import url_escaped
 
-# [text](url "title"), ![alt](url), and <a href="…"> / <img src="…"> in raw HTML.
-INLINE_LINK = re.compile(r"(!?\[[^\]\n]*\]\(\s*)([^)\s<>][^)\s>]*)((?:\s+[\"'(][^)\n]*)?\s*\))")
+# [text](url "title"), ![alt](url), and <a href="…"> / <img src="…"> in raw HTML. As in
+# python-markdown, the url may hold spaces (a Windows file name's: ``![图](../images/a b.png)``)
+# and balanced parentheses (``a (1).png``), and ends at an optional "title" and the ``)``.
+INLINE_LINK = re.compile(
+    r"(!?\[[^\]\n]*\]\(\s*)"
+    r"((?:[^()\s<>]|\([^()\n]*\))(?:[^()\n<>]|\([^()\n]*\))*?)"
+    r"((?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?\s*\))"
+)
 # [text](<url with spaces> "title"): Markdown's way to write a file name with spaces
 ANGLE_LINK = re.compile(r"(!?\[[^\]\n]*\]\(\s*<)([^<>\n]+)(>(?:\s+[\"'(][^)\n]*)?\s*\))")
 # A footnote (``[^1]: text``) is no reference link: its text is not a URL.

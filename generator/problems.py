@@ -108,6 +108,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "start is a date alone, an all-day activity, so end cannot be a time alone (“{value}”):"
         " give start a time (as 2026-12-08 14:00), or end a date",
     ),
+    "field.time-span": (
+        "“{value}”是一段时间，这里只写开始的时刻：写成 {start}，结束的时刻 {end} 写在 end 里"
+        "（不拆开的话，“-”后面的时刻会被当成时区，活动会排到别的时间）",
+        "“{value}” is a span of time; write only when it starts here, {start}, and its end, "
+        "{end}, as end (left together, the time after “-” reads as a time zone and moves "
+        "the activity)",
+    ),
     "field.date-range": (
         "日期“{value}”超出范围（年份应在 1900–2199 之间）",
         "date “{value}” is out of range (years 1900–2199)",

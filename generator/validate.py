@@ -82,6 +82,13 @@ CN_DATE_RE = re.compile(
     r"^(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]"
     r"(?:\s*(?P<H>\d{1,2})\s*[:：点时]\s*(?P<M>\d{2})?\s*分?)?$"
 )
+TIME_RANGE_RE = re.compile(
+    r"^(?P<start>\S.*?(?<![T\d:：])\s*\d{1,2}\s*[:：点时]\s*(?:\d{2})?\s*分?)"
+    r"\s*(?:-|~|～|—|–|－|至|到)\s*(?P<end>\d{1,2}\s*[:：点时]\s*(?:\d{2})?\s*分?)$"
+)
+"""A time span written where one time goes (``2026-12-17 09:00-11:30``): YAML-style, the
+``-11:30`` would read as a UTC offset and move the activity to the next day. A ``T`` before
+the time is ISO 8601's form, whose ``-05:00`` is an offset."""
 TIME_RE = re.compile(r"^(?P<H>\d{1,2})[:：](?P<M>\d{2})(?:[:：](?P<S>\d{2}))?$")
 PARTIAL_RE = re.compile(r"^(?P<y>\d{4})(?:[-/.](?P<m>\d{1,2})(?:[-/.](?P<d>\d{1,2}))?)?$")
 CN_PARTIAL_RE = re.compile(
@@ -268,7 +275,7 @@ class Checker:
 
     def moment(self, key: str, zone: ZoneInfo) -> Moment | None:
         node = self.raw(key)
-        if node is None:
+        if node is None or self.span_told(node, key):
             return None
         if isinstance(node, Scalar):
             value = parse_moment(node.value, zone)
@@ -276,6 +283,16 @@ class Checker:
                 return self.existing(node, key, value)
         self.report(node, "field.date", key, value=shown(node))
         return None
+
+    def span_told(self, node: Node, key: str) -> bool:
+        """Report a time span written where one time goes (``TIME_RANGE_RE``), with the start
+        and end to write; whether it was one."""
+        span = TIME_RANGE_RE.match(node.value.strip()) if isinstance(node, Scalar) else None
+        if span is None:
+            return False
+        start, end = (span[name].strip() for name in ("start", "end"))
+        self.report(node, "field.time-span", key, value=shown(node), start=start, end=end)
+        return True
 
     def existing(self, node: Node, key: str, value: Moment) -> Moment | None:
         """``value``, unless it is a wall time its zone skips (the hour clocks go forward for
@@ -305,6 +322,8 @@ class Checker:
         items = node.items if isinstance(node, Seq) else (node,)
         values: list[Moment] = []
         for item in items:
+            if self.span_told(item, key):
+                continue
             value = parse_moment(item.value, zone) if isinstance(item, Scalar) else None
             if value is None:
                 self.report(item, "field.date", key, value=shown(item))

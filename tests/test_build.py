@@ -997,7 +997,9 @@ def test_help_is_in_the_sites_language(tmp_path: Path) -> None:
 def test_a_file_name_with_spaces_is_a_valid_url_everywhere(tmp_path: Path, fast: str) -> None:
     """Windows saves ``驿站 活动照片（一）.png``: the cover image's URL on the pages, in og:image,
     JSON-LD, RSS and JSON Feed has its spaces %-escaped (a raw space is no URL: the Nu
-    checker rejects it, feed readers cut it), and the image is there at that URL."""
+    checker rejects it, feed readers cut it), and the image is there at that URL; so is
+    the body's, written in ``<…>`` or as it is (python-markdown reads both), and a body's
+    link with spaces to a file that is not there is told by ``check``."""
     import json
     from urllib.parse import unquote, urljoin, urlsplit
 
@@ -1012,17 +1014,18 @@ def test_a_file_name_with_spaces_is_a_valid_url_everywhere(tmp_path: Path, fast:
             f"images/{name}": b"\x89PNG\r\n\x1a\n",
             "news/zhaopian.md": (
                 f"---\ntitle: 活动照片\ndate: 2026-11-20 09:00\nimage: images/{name}\n---\n"
-                f"见下图。\n\n![合影](<../images/{name}>)\n"
+                f'见下图。\n\n![合影](<../images/{name}>)\n\n![原样](../images/{name} "题")\n'
             ),
         },
     )
+    assert yizhan(site, "check").returncode == 0
     done = yizhan(site, "build")
     assert done.returncode == 0, done.stderr
     out = site / "site"
     page = "news/zhaopian/index.html"
     html = (out / page).read_text(encoding="utf-8")
     found = re.findall(r'(?:src|content)="([^"]*\.png)"', html)
-    assert len(found) >= 3, found  # the cover, the body's image, og:image
+    assert len(found) >= 4, found  # the cover, the body's two images, og:image
     ld = json.loads(re.search(r'application/ld\+json">(.*?)</script>', html, re.S)[1])  # type: ignore[index]
     images = [*found, *([ld["image"]] if isinstance(ld.get("image"), str) else ld.get("image", []))]
     feed = feedparser.parse((out / "rss.xml").read_bytes())
@@ -1037,6 +1040,13 @@ def test_a_file_name_with_spaces_is_a_valid_url_everywhere(tmp_path: Path, fast:
         assert " " not in url and "%20" in url, url
         path = unquote(urlsplit(urljoin(base, url)).path).removeprefix("/repo/")
         assert (out / path).is_file(), url
+    article = site / "content/news/zhaopian.md"
+    article.write_text(
+        article.read_text(encoding="utf-8") + "\n见[旧活动](../events/不存在 的.md)。\n",
+        encoding="utf-8",
+    )
+    told = yizhan(site, "check").stderr
+    assert "content/news/zhaopian.md:12: 正文: 链接的文件不存在：../events/不存在 的.md" in told
 
 
 @pytest.mark.parametrize("fast", ["true", "false"])

@@ -950,3 +950,31 @@ def test_a_full_width_space_in_text_is_not_blamed_for_the_next_lines_mistake(
     )
     told = sorted((p.origin.path.rsplit("/", 1)[1], p.origin.line, p.code) for p in problems)
     assert told == [("a.md", 5, "yaml.no-colon"), ("b.md", 6, "yaml.unclosed-bracket")], told
+
+
+def test_a_time_span_in_one_value_is_told_and_an_iso_offset_is_kept(tmp_path: Path) -> None:
+    """``2026-12-17 09:00-11:30`` is a span an editor wrote where one time goes: YAML-style,
+    ``-11:30`` would be a UTC offset and the activity would move to the next day at 04:30.
+    It is an error with the start and end to write; an ISO 8601 offset after ``T`` or after
+    seconds is still that instant."""
+    site, problems = site_from(
+        tmp_path,
+        {
+            "content/events/span.md": ("---\ntitle: 甲\nstart: 2026-12-15 14:00-16:00\n---\n"),
+            "content/events/iso.md": (
+                "---\ntitle: 乙\nstart: 2026-12-15T14:00-05:00\nend: 2026-12-15 16:00:00-05:00\n---\n"
+            ),
+        },
+    )
+    assert [(p.origin.line, p.code, p.field, p.message()) for p in problems] == [
+        (
+            3,
+            "field.time-span",
+            "start",
+            "“2026-12-15 14:00-16:00”是一段时间，这里只写开始的时刻：写成 2026-12-15 14:00，"
+            "结束的时刻 16:00 写在 end 里（不拆开的话，“-”后面的时刻会被当成时区，活动会排到别的时间）",
+        )
+    ]
+    iso = site.events["iso"]
+    assert iso.start == datetime(2026, 12, 16, 3, 0, tzinfo=SHANGHAI)
+    assert iso.end == datetime(2026, 12, 16, 5, 0, tzinfo=SHANGHAI)
