@@ -108,6 +108,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "start is a date alone, an all-day activity, so end cannot be a time alone (“{value}”):"
         " give start a time (as 2026-12-08 14:00), or end a date",
     ),
+    "event.start-off-rule": (
+        "“{value}”不是 rrule 规律里的一天：它会成为另加的一场，规律的场次从 {first} 开始"
+        "（COUNT 不算这一场）。第一场就是 {first} 的话，请把 start 改成它；确要另加一场，"
+        "start 写 {first}，这一天写在 rdate 里",
+        "“{value}” is not one of the rrule's days: it becomes a session of its own, and "
+        "the rule's sessions start on {first} (COUNT does not count it). If the first session "
+        "is on {first}, make that the start; to add one, start on {first} and write this day "
+        "as an rdate",
+    ),
     "field.time-span": (
         "“{value}”是一段时间，这里只写开始的时刻：写成 {start}，结束的时刻 {end} 写在 end 里"
         "（不拆开的话，“-”后面的时刻会被当成时区，活动会排到别的时间）",

@@ -1063,12 +1063,19 @@ def normalise_rrule(c: Checker, start: Moment | None, all_day: bool, zone: ZoneI
         return rule
     try:
         dtstart = start if isinstance(start, datetime) else datetime.combine(start, time(0))
-        rrulestr(rule, dtstart=dtstart)
+        first = next(iter(rrulestr(rule, dtstart=dtstart)), None)
         if "FREQ" not in dict(parts):
             raise ValueError("FREQ is missing")
     except (ValueError, TypeError, OverflowError) as exc:
         c.report(node, "field.rrule", "rrule", error=str(exc))
         return None
+    if first is not None and first != dtstart:
+        # the start is then a session of its own before the rule's (views.calendar.rule_start)
+        shown_first = first.strftime(
+            "%Y-%m-%d %H:%M" if isinstance(start, datetime) else "%Y-%m-%d"
+        )
+        at = c.raw("start") or node
+        c.warn(at, "event.start-off-rule", "start", value=shown(at), first=shown_first)
     return rule
 
 

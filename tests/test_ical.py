@@ -13,7 +13,7 @@ import pytest
 from calendar_sample import PARIS, TODAY, sample_site, sh
 from ical_clients import icaljs_occurrences, icaljs_read, lint_octets, rie_occurrences
 
-from generator.model import Event, Source
+from generator.model import Event, Override, Source
 from generator.outputs import ical
 from generator.views import calendar as calviews
 from generator.views.calendar import derive
@@ -286,3 +286,40 @@ def test_golden_feed(request: pytest.FixtureRequest) -> None:
 
 if __name__ == "__main__":
     sys.exit(pytest.main([__file__]))
+
+
+def test_a_start_off_the_rules_days_reads_as_the_page_in_every_client(tmp_path: Path) -> None:
+    """``start`` on a Tuesday with ``BYDAY=TH;COUNT=4``: RFC 5545 (ical.js) counts the Tuesday
+    as the rule's first occurrence, dateutil (and recurring-ical-events) as one more. The feed
+    starts the rule on its first Thursday with the Tuesday as an RDATE, so both clients read
+    the five sessions the page lists; an override of the Tuesday still applies to it."""
+    from calendar_sample import sample_events, src
+
+    site = sample_site()
+    kickoff = Event(
+        id="kickoff",
+        slug="kickoff",
+        title="新学期开班",
+        start=sh(2026, 12, 8, 14, 0),
+        end=sh(2026, 12, 8, 16, 0),
+        source=src("kickoff"),
+        rrule="FREQ=WEEKLY;BYDAY=TH;COUNT=4",
+        overrides=(Override(recurrence_id=sh(2026, 12, 8, 14, 0), title="开班仪式"),),
+    )
+    site = replace(site, events={**sample_events(), "kickoff": kickoff})
+    feed = tmp_path / "event.ics"
+    spec = next(f for f in ical.files(site, None) if f.path == "events/kickoff/event.ics")  # type: ignore[arg-type]
+    feed.write_bytes(spec.content)
+    page = sorted(ical_clients_show(occ.start) for occ in derive(site).by_event["kickoff"])
+    assert page == [
+        "2026-12-08T06:00:00Z",
+        "2026-12-10T06:00:00Z",
+        "2026-12-17T06:00:00Z",
+        "2026-12-24T06:00:00Z",
+        "2026-12-31T06:00:00Z",
+    ]
+    for client in ("icaljs", "rie"):
+        assert [s for s, _ in occurrences_of(feed, "kickoff@org.example.io", client)] == page
+    parsed = icalendar.Calendar.from_ical(feed.read_bytes())
+    moved = [c for c in parsed.walk("VEVENT") if c.get("RECURRENCE-ID") is not None]
+    assert [str(c["SUMMARY"]) for c in moved] == ["开班仪式"]

@@ -63,6 +63,7 @@ from ..views.calendar import (
     original_starts,
     override_venue,
     resolve_overrides,
+    rule_start,
     to_rule_time,
 )
 from ..views.text import absolute_url, cut, pages_by_source
@@ -392,13 +393,14 @@ def build_vevents(site: Site, event: Event, history: EventHistory) -> list[VEven
         master.add("last-modified", utc(history.last_modified))
     master.add("sequence", history.sequence)
     master.add("summary", summary(event.title, event.status, cfg.language))
-    add_times(master, event, event.start, event_end(event, event.start))
+    first = rule_start(event)
+    add_times(master, event, first, event_end(event, first))
     if event.rrule:
         master.add("rrule", vRecur.from_ical(event.rrule))
     exdates = exclusions(event)
     if exdates:
         master.add("exdate", exdates)
-    rdates = [ical_time(event, value) for value in event.rdates]
+    rdates = [ical_time(event, value) for value in extra_starts(event, first)]
     if rdates:
         master.add("rdate", rdates)
     master.add("status", STATUS_MAP[event.status])
@@ -578,14 +580,15 @@ def vevent_lines(
     if event.categories:
         shared["CATEGORIES"] = categories_line(tuple(event.categories))
 
+    first = rule_start(event)
     master = {
         **shared,
         **occurrence_lines(
             event,
             event.title,
             event.status,
-            event.start,
-            event_end(event, event.start),
+            first,
+            event_end(event, first),
             location_text(site, event.venue, event.location, event.online),
             cfg.language,
         ),
@@ -595,7 +598,7 @@ def vevent_lines(
     exdates = exclusions(event)
     if exdates:
         master["EXDATE"] = time_list_line("EXDATE", exdates)
-    rdates = [ical_time(event, value) for value in event.rdates]
+    rdates = [ical_time(event, value) for value in extra_starts(event, first)]
     if rdates:
         master["RDATE"] = time_list_line("RDATE", rdates)
     if event.contact:
@@ -761,6 +764,14 @@ def zone_form(zone: ZoneInfo) -> tuple[str, bytes]:
     probe = vDDDTypes(datetime(2000, 1, 1, tzinfo=zone))
     parameters = to_unicode(probe.params.to_ical()) if probe.params else ""
     return parameters, b"Z" if probe.to_ical().endswith(b"Z") else b""
+
+
+def extra_starts(event: Event, first: datetime | date) -> list[datetime | date]:
+    """The RDATEs of an activity whose DTSTART is ``first`` (``rule_start``): its extra dates,
+    and its start when that is not the rule's first occurrence."""
+    if first == event.start or event.start in event.rdates:
+        return list(event.rdates)
+    return [event.start, *event.rdates]
 
 
 def event_end(event: Event, start: datetime | date) -> datetime | date | None:

@@ -324,6 +324,22 @@ def build_ruleset(event: Event) -> rruleset:
     return rules
 
 
+def rule_start(event: Event) -> datetime | date:
+    """Where an activity's rule itself starts: its start, or the rule's first occurrence when
+    the start is not one of the rule's days (``BYDAY=TH`` from a Tuesday). Clients disagree on
+    that start: RFC 5545 counts it as the rule's first occurrence (ical.js: the Tuesday and
+    three Thursdays for ``COUNT=4``), dateutil and recurring-ical-events as one more (the
+    Tuesday and four Thursdays, as the page lists). Feeds write this as DTSTART and the start
+    as an RDATE, which every client reads as the page does."""
+    if not event.rrule:
+        return event.start
+    dtstart = to_rule_time(event, event.start)
+    first = next(iter(rrulestr(event.rrule, dtstart=dtstart)), None)
+    if first is None or first == dtstart:
+        return event.start
+    return from_rule_time(event, first)
+
+
 def day_exclusions(event: Event) -> frozenset[date]:
     if event.all_day:
         return frozenset()
