@@ -27,6 +27,7 @@ from .links import (
     HTML_ATTRIBUTE,
     INLINE_LINK,
     REFERENCE_LINK,
+    Written,
     is_relative,
     line_of,
     outside_docs,
@@ -161,18 +162,6 @@ def place_links(text: str, source: str) -> list[PlaceLink]:
                     continue
             found.append(PlaceLink(url, page, unquote(place)))
     return found
-
-
-@dataclass(frozen=True)
-class Written:
-    """A text that links: its file (as problems name it), its Markdown, the file's whole text
-    (for the link's line) and the line to search from."""
-
-    path: str
-    markdown: str
-    whole: Callable[[], str] | None = None
-    """None: ``markdown`` is the whole file."""
-    start: int = 1
 
 
 def missing_places(

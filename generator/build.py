@@ -7,21 +7,33 @@ into HTML (MkDocs today, through ``mkdocs_engine``).
 from __future__ import annotations
 
 import os
+import posixpath
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 from . import anchors, history, load, parallel, validate
-from .links import line_of, missing_asset, missing_targets, rebase_markdown
+from .links import (
+    Written,
+    line_of,
+    missing_asset,
+    missing_targets,
+    page_address,
+    rebase_markdown,
+    rooted_links,
+    split_rest,
+)
 from .model import Branch, Club, Event, NewsItem, Site, SiteConfig, Venue
 from .outputs import ical, jsondata, rss
 from .pages import events, home, news, orgs, subscribe
 from .plan import FileSpec, PageSpec, Plan, check_output_path, find_conflicts
 from .problems import ContentError, Origin, Problem, problem
+from .urls import url_escaped
 from .views import Views, derive_views, text
 
 KIND_FOLDERS = ("news", "events", "branches", "clubs", "venues", "timeline")
@@ -142,7 +154,9 @@ def load_site(
     free = free_pages(loaded.files, options.root, options.content_dir)
     problems.extend(missing_links(site, loaded.files, options.root))
     problems.extend(free_pages_missing_links(free, loaded.files))
-    problems.extend(missing_places(site, free, options))
+    writings = writings_of(site, free, options.root)
+    problems.extend(missing_places(site, free, writings, options))
+    problems.extend(rooted_link_problems(site, free, writings, loaded.files, options.site_url))
     site = replace(site, history=event_history)
     errors = [p for p in problems if p.severity == "error" or options.strict]
     if errors:
@@ -225,31 +239,81 @@ def free_pages_missing_links(free: Mapping[str, FreePage], files: frozenset[str]
     ]
 
 
-def missing_places(
-    site: Site, free: Mapping[str, FreePage], options: BuildOptions
-) -> list[Problem]:
-    """``anchors.missing_places`` for every text of the site: links to a heading (``#报名方式``)
-    that the page linked to does not have."""
-    root = options.root
-    writings: dict[str, list[anchors.Written]] = {}
-    pages: dict[str, str] = {}
+def writings_of(site: Site, free: Mapping[str, FreePage], root: Path) -> dict[str, list[Written]]:
+    """Every text of the site that may link, by the docs path of the page it is on (or of its
+    file: a timeline's)."""
+    writings: dict[str, list[Written]] = {}
     for entity in entities_of(site):
         source = entity.source
         if source.docs_path:
-            pages[source.docs_path] = entity.body
             writings[source.docs_path] = [
-                anchors.Written(source.path, entity.body, whole_text(root, source.path))
+                Written(source.path, entity.body, whole_text(root, source.path))
             ]
     for docs_path, page in free.items():
-        pages[docs_path] = load.split_front_matter(page.text)[1]
-        writings[docs_path] = [anchors.Written(page.path, page.text)]
+        writings[docs_path] = [Written(page.path, page.text)]
     for m in site.milestones:
         if m.body:
-            written = anchors.Written(
-                m.source.path, m.body, whole_text(root, m.source.path), m.source.line
-            )
+            written = Written(m.source.path, m.body, whole_text(root, m.source.path), m.source.line)
             writings.setdefault(m.source.docs_path, []).append(written)
+    return writings
+
+
+def missing_places(
+    site: Site,
+    free: Mapping[str, FreePage],
+    writings: Mapping[str, list[Written]],
+    options: BuildOptions,
+) -> list[Problem]:
+    """``anchors.missing_places`` for every text of the site: links to a heading (``#报名方式``)
+    that the page linked to does not have."""
+    pages = {e.source.docs_path: e.body for e in entities_of(site) if e.source.docs_path}
+    pages |= {path: load.split_front_matter(page.text)[1] for path, page in free.items()}
     return anchors.missing_places(writings, pages, options.heading_ids)
+
+
+def rooted_link_problems(
+    site: Site,
+    free: Mapping[str, FreePage],
+    writings: Mapping[str, list[Written]],
+    files: frozenset[str],
+    site_url: str,
+) -> list[Problem]:
+    """A warning for each link written from the site's root (``/events/x/``) on a site published
+    under a base path (``https://org.github.io/repo/``), where it opens a page that is not there,
+    with the path to write from the text's file: to the page's file when one makes it."""
+    base = urlsplit(site_url).path
+    if not site_url or base in ("", "/"):
+        return []
+    found: list[Problem] = []
+    addresses: dict[str, str] | None = None
+    for source, texts in writings.items():
+        for written in texts:
+            for url in rooted_links(written.markdown):
+                path, rest = split_rest(url)
+                if path.startswith(base):
+                    continue  # written with the base path: right on the site itself
+                if addresses is None:  # rare: made once, when a text has such a link
+                    addresses = {page: docs for docs, page in text.pages_by_source(site).items()}
+                    addresses |= {page_address(docs): docs for docs in free}
+                target = unquote(path.lstrip("/"))
+                docs = addresses.get(target) or (target if target in files else None)
+                fixed = posixpath.relpath(docs or target or ".", posixpath.dirname(source) or ".")
+                if docs is None and path.endswith("/"):
+                    fixed += "/"
+                whole = written.whole() if written.whole else written.markdown
+                line = line_of(whole, url, written.start, written.start)
+                found.append(
+                    problem(
+                        Origin(written.path, line),
+                        "link.rooted",
+                        "body",
+                        "warning",
+                        url=url,
+                        base=base,
+                        fixed=url_escaped(fixed) + rest,
+                    )
+                )
+    return found
 
 
 def whole_text(root: Path, path: str) -> Callable[[], str]:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from urllib.parse import unquote
 
 from .urls import url_escaped
@@ -45,7 +46,10 @@ def rebase_url(url: str, source: str, target: str, moved: Mapping[str, str]) -> 
     if found is None:
         return url
     resolved, rest = found
-    return posixpath.relpath(resolved, posixpath.dirname(target) or ".") + rest
+    moved_to = posixpath.relpath(resolved, posixpath.dirname(target) or ".")
+    # a folder's address keeps its "/" (``subscribe/``): without it, the host redirects
+    slash = "/" if split_rest(url)[0].endswith("/") and not moved_to.endswith("/") else ""
+    return moved_to + slash + rest
 
 
 def docs_target(url: str, source: str, moved: Mapping[str, str]) -> tuple[str, str] | None:
@@ -201,3 +205,34 @@ def line_of(text: str, url: str, start: int, default: int) -> int:
     written = re.compile(re.escape(url) + r"(?=[\s)>\"']|$)")
     lines = text.split("\n")
     return next((n for n in range(start, len(lines) + 1) if written.search(lines[n - 1])), default)
+
+
+@dataclass(frozen=True)
+class Written:
+    """A text that links: its file (as problems name it), its Markdown, the file's whole text
+    (for the link's line) and the line to search from."""
+
+    path: str
+    markdown: str
+    whole: Callable[[], str] | None = None
+    """None: ``markdown`` is the whole file."""
+    start: int = 1
+
+
+def rooted_links(markdown: str) -> list[str]:
+    """The links of ``markdown`` written from the site's root (``/events/x/``, ``/images/a.png``),
+    which miss a site published under a base path (``https://org.github.io/repo/``)."""
+    if (
+        "](/" not in markdown
+        and '="/' not in markdown
+        and "='/" not in markdown
+        and "]: /" not in markdown
+    ):
+        return []  # perf (issue 5): most bodies
+    found: list[str] = []
+    for pattern in (INLINE_LINK, ANGLE_LINK, REFERENCE_LINK, HTML_ATTRIBUTE):
+        for match in pattern.finditer(without_code(markdown)):
+            url = match.group(2)
+            if url.startswith("/") and not url.startswith("//") and url not in found:
+                found.append(url)
+    return found

@@ -102,6 +102,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "all_day is false but start is a date alone, so the activity starts at 0:00: write "
         "its start time (as 2026-12-08 14:00; 00:00 if it does start at midnight)",
     ),
+    "event.end-no-time": (
+        "只写了日期“{value}”，和开始是同一天，活动会一直到当天 24:00：请写上结束的时刻（如 16:30）",
+        "end is a date alone (“{value}”), the start's day, so the activity lasts until "
+        "midnight: write the time it ends (as 16:30)",
+    ),
     "event.end-time-all-day": (
         "start 只写了日期，是全天活动，end 就不能只写时刻“{value}”：要么给 start 加上开始时刻"
         "（如 2026-12-08 14:00），要么 end 写结束的日期",
@@ -139,6 +144,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "link.missing": (
         "链接的文件不存在：{url}（相对于本文件；访问者会打开一个不存在的网页）",
         "link to a file that does not exist: {url} (relative to this file; visitors would get a missing page)",
+    ),
+    "link.rooted": (
+        "以“/”开头的链接 {url} 从网站的根目录算起，网站发布在 {base} 下，它会打开一个不存在的网页："
+        "写成相对于本文件的路径 {fixed}",
+        "link {url} starts at the site's root, but the site is published under {base}, so "
+        "it opens a page that is not there: write it relative to this file, {fixed}",
     ),
     "link.anchor": (
         "链接 {url} 指向的位置“#{place}”在页面上不存在{hint}（访问者只会打开页面的开头；"

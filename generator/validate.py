@@ -1024,7 +1024,10 @@ def event_end(c: Checker, start: Moment | None, all_day: bool, zone: ZoneInfo) -
             return None
         return end
     if is_plain_date(end):
-        # A timed activity with an end date only: it ends at the end of that day.
+        # A timed activity with an end date only: it ends at the end of that day (an
+        # exhibition's last day); on its first day, more likely the end's time was forgotten.
+        if isinstance(start, datetime) and end == start.date() and end_node is not None:
+            c.warn(end_node, "event.end-no-time", "end", value=shown(end_node))
         end = datetime.combine(end + timedelta(days=1), time(0), zone)
     assert isinstance(end, datetime) and isinstance(start, datetime)
     if end <= start:

@@ -1131,3 +1131,50 @@ def test_a_failed_build_ends_in_the_sites_language(tmp_path: Path) -> None:
     lines = yizhan(site, "build", "--strict").stderr.strip().splitlines()
     assert lines[-1] == "ERROR: The site was not built; the last one built is left as it was."
     assert "Aborted" not in "\n".join(lines)
+
+
+def test_a_link_from_the_sites_root_is_told_with_the_path_that_works(tmp_path: Path) -> None:
+    """``[沙龙](/events/salon/)`` opens ``https://example.org/events/salon/`` on a site published
+    at ``https://example.org/repo/``: ``check`` tells each such link at its line with the path
+    to write from the file; written so, every one opens a file of the built site. A link that
+    already has the base path, and any on a site at a domain's root, are not told."""
+    from urllib.parse import unquote, urljoin, urlsplit
+
+    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    links = (
+        "[沙龙](/events/salon/)、[关于](/about/)、[订阅](/subscribe/)、![图](/images/dot.svg)、"
+        '<a href="/news/">新闻</a>、[对](/repo/events/salon/)'
+    )
+    article = site / "content/news/rooted.md"
+    article.write_text(f"---\ntitle: 链接\ndate: 2026-11-01\n---\n见下。\n\n{links}\n")
+    told = [line for line in yizhan(site, "check").stderr.splitlines() if "link.rooted" in line]
+    fixes = dict(
+        re.findall(r"链接 (\S+) 从网站.*?写成相对于本文件的路径 (\S+) \[", "\n".join(told))
+    )
+    assert [line.split(" 以")[0] for line in told] == ["content/news/rooted.md:7: 正文:"] * 5
+    assert fixes == {
+        "/events/salon/": "../events/salon.md",
+        "/about/": "../about.md",
+        "/subscribe/": "../subscribe/",
+        "/images/dot.svg": "../images/dot.svg",
+        "/news/": "./",
+    }
+    for url, fixed in fixes.items():
+        links = links.replace(f"({url})", f"({fixed})").replace(f'"{url}"', f'"{fixed}"')
+    article.write_text(f"---\ntitle: 链接\ndate: 2026-11-01\n---\n见下。\n\n{links}\n")
+    assert yizhan(site, "check").returncode == 0
+    assert yizhan(site, "build").returncode == 0
+    page = (site / "site/news/rooted/index.html").read_text(encoding="utf-8")
+    body = page[page.index("见下。") :]
+    opened = re.findall(r'(?:href|src)="([^"]+)"', body)[:6]
+    base = "https://example.org/repo/news/rooted/"
+    for url in opened[:5]:
+        path = unquote(urlsplit(urljoin(base, url)).path).removeprefix("/repo/")
+        target = site / "site" / path
+        assert (target / "index.html" if path.endswith("/") or not path else target).is_file(), url
+    config = site / "mkdocs.yml"
+    config.write_text(
+        config.read_text().replace("https://example.org/repo/", "https://example.org/")
+    )
+    article.write_text("---\ntitle: 链接\ndate: 2026-11-01\n---\n[沙龙](/events/salon/)\n")
+    assert "link.rooted" not in yizhan(site, "check").stderr

@@ -425,11 +425,15 @@ def quiet_link_warnings(config: MkDocsConfig, places_checked: bool) -> None:
     """Leave a link to a missing file to yizhan's own ``link.missing`` warning (at the file
     and line the editor wrote, in the site's language, counted by ``--strict`` as MkDocs'
     was) instead of also printing MkDocs' English one about a virtual ``news/x/index.md``;
-    likewise a link to a missing heading (``link.anchor``) when yizhan could check them.
+    likewise a link to a missing heading (``link.anchor``) when yizhan could check them, and
+    one from the site's root (``/events/x/``), which yizhan tells where it breaks (``link.rooted``,
+    under a base path) and MkDocs at every one, pointing at a virtual file.
     A level the site set itself (``validation: links: not_found:``) is kept."""
     links = config.validation.links
     if links.not_found == logging.WARNING:  # MkDocs' default
         links.not_found = logging.DEBUG
+    if links.absolute_links == logging.INFO:  # MkDocs' default
+        links.absolute_links = logging.DEBUG
     if places_checked and links.anchors == logging.INFO:  # MkDocs' default
         links.anchors = logging.DEBUG
 
