@@ -140,7 +140,7 @@ def load_site(
         between()
         problems.extend(loaded.problems)
         site, found = validate.validate(loaded.documents, config, between)
-        problems.extend(found)
+        problems.extend(not_about_unread(found, unread_ids(loaded, options.content_dir)))
         between()
         event_history, found = history.derive_history(
             options.root,
@@ -166,6 +166,33 @@ def load_site(
         tuple(p for p in problems if p.severity == "warning"),
         repository.result() if repository is not None else None,
     )
+
+
+def unread_ids(loaded: load.Loaded, content_dir: str) -> set[tuple[str, str]]:
+    """(kind, id) of the entity files that could not be read (a YAML error: told as such)."""
+    read = {doc.path for doc in loaded.documents}
+    found: set[tuple[str, str]] = set()
+    for docs_path in loaded.files:
+        kind = load.KIND_DIRS.get(docs_path.split("/", 1)[0])
+        if kind and docs_path.endswith(".md") and f"{content_dir}/{docs_path}" not in read:
+            found.add((kind, posixpath.basename(docs_path).removesuffix(".md")))
+    return found
+
+
+def not_about_unread(problems: list[Problem], unread: set[tuple[str, str]]) -> list[Problem]:
+    """``problems`` but those of a reference to a file that could not be read: that file's own
+    problem is told, and the editor sees the file is there (``venue: x`` 不存在 misled)."""
+    if not unread:
+        return problems
+
+    def about_unread(found: Problem) -> bool:
+        params = dict(found.params)
+        kinds = ("news", "event") if params.get("kind") == "link" else (params.get("kind"),)
+        return found.code == "ref.unknown" and any(
+            (k, params.get("value")) in unread for k in kinds
+        )
+
+    return [found for found in problems if not about_unread(found)]
 
 
 def missing_links(site: Site, files: frozenset[str], root: Path) -> list[Problem]:

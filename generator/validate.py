@@ -630,7 +630,39 @@ def references(
         {kind: slugs_of(found) for kind, found in entities.items()},
         language,
         lines,
+        {kind: names_of(found) for kind, found in entities.items()},
     )
+
+
+def names_of(entities: Mapping[str, Any]) -> dict[str, str]:
+    """Name (or title) -> id, for the reference an editor writes by name (``branch: 财智支部``)."""
+    found: dict[str, str] = {}
+    for key, entity in sorted(entities.items()):
+        name = getattr(entity, "name", "") or getattr(entity, "title", "")
+        if isinstance(name, str) and name:
+            found.setdefault(name, key)
+    return found
+
+
+def meant_id(
+    value: str, ids: Iterable[str], slugs: Mapping[str, str], names: Mapping[str, str]
+) -> str:
+    """The id an unknown reference most likely meant ("" if none): one spelt alike
+    (``closest_id``), the last part of a page's address (``/news/xin-nian/``), or the id of
+    the entity whose name it writes or nearly writes (``财智支部`` for 财智行业社团党支部)."""
+    close = closest_id(value, ids)
+    if close:
+        return close
+    last = value.strip("/").rsplit("/", 1)[-1]
+    if "/" in value and last:
+        if last in ids:
+            return last
+        if last in slugs:
+            return slugs[last]
+    if value in names:
+        return names[value]
+    near = difflib.get_close_matches(value, sorted(names), n=1, cutoff=0.6)
+    return names[near[0]] if near else ""
 
 
 def key_lines(docs: list[Document]) -> dict[tuple[str, str], int]:
@@ -1324,6 +1356,8 @@ class References:
     language: str
     lines: dict[tuple[str, str], int]
     """(path, key) -> line of that key, so reference problems point at the right line."""
+    names: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Each kind's names (or titles) -> id, to tell an editor who wrote a name which id."""
 
     def line(self, src: Source, key: str) -> int:
         assert key in REFERENCE_KEYS, key  # the only lines kept with a document's entity
@@ -1339,7 +1373,8 @@ class References:
             return self.slugs[kind][value]
         problems.append(
             problem(Origin(path, line), "ref.unknown", field, kind=kind, value=value,
-                    suggestion=closest_id(value, self.ids[kind]))
+                    suggestion=meant_id(value, self.ids[kind], self.slugs[kind],
+                                        self.names.get(kind, {})))
         )  # fmt: skip
         return None
 
@@ -1434,8 +1469,13 @@ def resolve_milestone(refs: References, m: Milestone, problems: list[Problem]) -
                 "event",
             )
         else:
+            kinds = ("event", "news") if "events/" in link else ("news", "event")
+            meant = (
+                meant_id(link, refs.ids[k], refs.slugs[k], refs.names.get(k, {})) for k in kinds
+            )
             problems.append(
-                problem(Origin(p, line("link")), "ref.unknown", "link", kind="link", value=link)
+                problem(Origin(p, line("link")), "ref.unknown", "link", kind="link", value=link,
+                        suggestion=next((m for m in meant if m), ""))
             )  # fmt: skip
             link = None
     return replace(

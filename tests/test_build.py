@@ -1178,3 +1178,26 @@ def test_a_link_from_the_sites_root_is_told_with_the_path_that_works(tmp_path: P
     )
     article.write_text("---\ntitle: 链接\ndate: 2026-11-01\n---\n[沙龙](/events/salon/)\n")
     assert "link.rooted" not in yizhan(site, "check").stderr
+
+
+def test_a_reference_to_a_file_that_could_not_be_read_is_not_called_missing(
+    tmp_path: Path,
+) -> None:
+    """A venue whose YAML has a tab is told at its line; the club and the activity held there
+    are not also told that the venue “does not exist” (the editor sees its file). A venue
+    that is not there at all still is."""
+    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    venue = next((site / "content/venues").glob("*.md"))
+    text = venue.read_text(encoding="utf-8").split("\n")
+    venue.write_text("\n".join([text[0], text[1], "\tbad: [", *text[2:]]), encoding="utf-8")
+    write_tree(
+        site / "content",
+        {"events/elsewhere.md": "---\ntitle: 别处\nstart: 2026-12-01 14:00\nvenue: nowhere\n---\n"},
+    )
+    result = yizhan(site, "check")
+    assert result.returncode == 1
+    told = [line for line in result.stderr.splitlines() if "[错误" in line or "[警告" in line]
+    assert told == [
+        "content/events/elsewhere.md:4: venue: 引用的阵地“nowhere”不存在 [错误 ref.unknown]",
+        f"content/venues/{venue.name}:3: YAML 不能用 Tab 缩进，请改用空格 [错误 yaml.tab]",
+    ]

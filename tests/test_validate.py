@@ -980,3 +980,26 @@ def test_a_time_span_in_one_value_is_told_and_an_iso_offset_is_kept(tmp_path: Pa
     iso = site.events["iso"]
     assert iso.start == datetime(2026, 12, 16, 3, 0, tzinfo=SHANGHAI)
     assert iso.end == datetime(2026, 12, 16, 5, 0, tzinfo=SHANGHAI)
+
+
+def test_a_reference_written_by_name_or_address_is_told_the_id(tmp_path: Path) -> None:
+    """Editors write the branch's name (``财智支部``, the full one) or a page's address
+    (``/events/salon/``) where its id goes: the problem says which id they meant."""
+    _, problems = site_from(
+        tmp_path,
+        {
+            "content/branches/caizhi.md": "---\nname: 财智行业社团党支部\n---\n",
+            "content/branches/louyu.md": "---\nname: 楼宇联合党总支\n---\n",
+            "content/events/salon.md": "---\ntitle: 白领沙龙\nstart: 2026-12-01 14:00\n---\n",
+            "content/clubs/a.md": "---\nname: 甲\nbranch: 财智支部\n---\n",
+            "content/clubs/b.md": "---\nname: 乙\nbranch: 楼宇联合党总支\n---\n",
+            "content/clubs/c.md": "---\nname: 丙\nbranch: 完全无关的名字\n---\n",
+            "content/timeline/t.yml": "- date: 2026\n  title: 开办\n  link: /events/salon/\n",
+        },
+    )
+    assert [(p.origin.path, p.message()) for p in problems] == [
+        ("content/clubs/a.md", "引用的党组织“财智支部”不存在（是否想写 caizhi？）"),
+        ("content/clubs/b.md", "引用的党组织“楼宇联合党总支”不存在（是否想写 louyu？）"),
+        ("content/clubs/c.md", "引用的党组织“完全无关的名字”不存在"),
+        ("content/timeline/t.yml", "引用的新闻或活动“/events/salon/”不存在（是否想写 salon？）"),
+    ]
