@@ -123,7 +123,13 @@ def load_site(
     problems: list[Problem] = []
     if options.timezone and validate.resolve_zone(options.timezone) is None:
         problems.append(
-            problem(Origin("mkdocs.yml"), "field.timezone", "timezone", value=options.timezone)
+            problem(
+                Origin("mkdocs.yml"),
+                "field.timezone",
+                "timezone",
+                value=options.timezone,
+                suggestion=validate.meant_zone(options.timezone),
+            )
         )
     if not options.site_url:
         problems.append(problem(Origin("mkdocs.yml"), "config.site-url", "site_url", "warning"))

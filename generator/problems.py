@@ -186,7 +186,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "时长“{value}”超过一年；跨多天的活动请写 end（结束日期）",
         "duration “{value}” is over a year; give an activity of several days an end",
     ),
-    "field.timezone": ("未知的时区“{value}”", "unknown time zone “{value}”"),
+    "field.timezone": (
+        "未知的时区“{value}”{hint}（写 IANA 时区名，如 Asia/Shanghai；北京时间就不用写这一项）",
+        "unknown time zone “{value}”{hint} (write an IANA zone name, as Europe/London)",
+    ),
     "field.url": ("应为 http(s) 网址，而不是“{value}”", "expected an http(s) URL, not “{value}”"),
     "field.choice": (
         "“{value}”不是允许的值（可选：{choices}）",

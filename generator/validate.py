@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from dateutil.rrule import rrulestr
 
@@ -464,6 +464,34 @@ def resolve_zone(name: str) -> ZoneInfo | None:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         return None
+
+
+ZONES_BY_NAME = {
+    "北京时间": "Asia/Shanghai", "中国标准时间": "Asia/Shanghai", "中国时间": "Asia/Shanghai",
+    "东八区": "Asia/Shanghai", "CST": "Asia/Shanghai", "UTC+8": "Asia/Shanghai",
+    "GMT+8": "Asia/Shanghai", "+08:00": "Asia/Shanghai", "香港时间": "Asia/Hong_Kong",
+    "台北时间": "Asia/Taipei", "东京时间": "Asia/Tokyo", "日本时间": "Asia/Tokyo",
+    "首尔时间": "Asia/Seoul", "新加坡时间": "Asia/Singapore", "伦敦时间": "Europe/London",
+    "英国时间": "Europe/London", "巴黎时间": "Europe/Paris", "柏林时间": "Europe/Berlin",
+    "纽约时间": "America/New_York", "美东时间": "America/New_York", "洛杉矶时间": "America/Los_Angeles",
+    "美西时间": "America/Los_Angeles", "悉尼时间": "Australia/Sydney", "UTC": "UTC", "GMT": "UTC",
+}  # fmt: skip
+"""Names editors write for a zone, with the IANA name ``timezone`` takes."""
+
+
+def meant_zone(value: str) -> str:
+    """The IANA zone an unknown ``timezone`` most likely meant ("" if none): 北京时间, UTC+8,
+    another spelling (``asia/shanghai``), or a city alone (``Shanghai``)."""
+    text = value.strip()
+    named = ZONES_BY_NAME.get(text) or ZONES_BY_NAME.get(text.upper())
+    if named:
+        return named
+    by_lower = {zone.lower(): zone for zone in available_timezones()}
+    key = text.lower().replace(" ", "_")
+    if key in by_lower:
+        return by_lower[key]
+    cities = {zone.rsplit("/", 1)[-1].lower(): zone for zone in sorted(by_lower.values())}
+    return cities.get(key, "")
 
 
 @dataclass
@@ -923,7 +951,8 @@ def make_event(ctx: Context, doc: Document, c: Checker) -> Event:
     zone_name = c.text("timezone") or ctx.config.timezone
     zone = resolve_zone(zone_name)
     if zone is None:
-        c.report(c.raw("timezone"), "field.timezone", "timezone", value=zone_name)
+        c.report(c.raw("timezone"), "field.timezone", "timezone", value=zone_name,
+                 suggestion=meant_zone(zone_name))  # fmt: skip
         zone, zone_name = ctx.site_zone, ctx.config.timezone
     start = c.moment("start", zone)
     all_day = c.boolean("all_day") if c.raw("all_day") is not None else is_plain_date(start)

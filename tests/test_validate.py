@@ -1003,3 +1003,21 @@ def test_a_reference_written_by_name_or_address_is_told_the_id(tmp_path: Path) -
         ("content/clubs/c.md", "引用的党组织“完全无关的名字”不存在"),
         ("content/timeline/t.yml", "引用的新闻或活动“/events/salon/”不存在（是否想写 salon？）"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [("北京时间", "Asia/Shanghai"), ("UTC+8", "Asia/Shanghai"), ("london", "Europe/London")],
+)
+def test_a_time_zone_written_as_people_say_it_is_told_its_name(
+    tmp_path: Path, written: str, meant: str
+) -> None:
+    _, problems = site_from(
+        tmp_path,
+        {
+            "content/events/a.md": f"---\ntitle: 甲\nstart: 2026-12-01 14:00\ntimezone: {written}\n---\n"
+        },
+    )
+    assert [(p.code, p.origin.line) for p in problems] == [("field.timezone", 4)]
+    assert f"（是否想写 {meant}？）" in problems[0].message()
+    assert f"(did you mean {meant}?)" in problems[0].message("en")
