@@ -1133,6 +1133,22 @@ def test_a_failed_build_ends_in_the_sites_language(tmp_path: Path) -> None:
     assert "Aborted" not in "\n".join(lines)
 
 
+def test_a_build_says_what_it_did_in_the_sites_language(tmp_path: Path) -> None:
+    """A good build's last line says the site is built, in Chinese or English as the site
+    is, and no line names the temporary folder it wrote (MkDocs' 'Building documentation to
+    directory: …/.site.building-…' and 'Cleaning site directory')."""
+    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    said = yizhan(site, "build").stderr.strip().splitlines()
+    assert re.fullmatch(r"网站生成完毕，用时 [\d.]+ 秒。", said[-1]), said
+    assert not [line for line in said if "building" in line or "Cleaning" in line]
+    config = site / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("language: zh", "language: en"), "utf-8"
+    )
+    said = yizhan(site, "build").stderr.strip().splitlines()
+    assert re.fullmatch(r"Site built in [\d.]+ seconds\.", said[-1]), said
+
+
 def test_a_link_from_the_sites_root_is_told_with_the_path_that_works(tmp_path: Path) -> None:
     """``[沙龙](/events/salon/)`` opens ``https://example.org/events/salon/`` on a site published
     at ``https://example.org/repo/``: ``check`` tells each such link at its line with the path

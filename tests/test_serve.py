@@ -182,14 +182,14 @@ def test_serve_shows_a_saved_activity_first_then_updates_listings_and_feeds(
         for dependent in ("events.json", "calendar.ics", "events/", "branches/caizhi/"):
             assert "白领沙龙（改期）" in (fetch(base + dependent) or ""), dependent
         said = log.read_text(encoding="utf-8")
-        assert "1 page(s) previewed" in said
-        assert "listings and feeds refreshed" in said
+        assert "已预览 1 个页面" in said
+        assert "列表和订阅已更新" in said
         # Idle once done: a build reading the content must not count as a change (inotify
         # reports files being opened), or the preview would rebuild for ever.
-        assert eventually(lambda: log.read_text("utf-8").count("Documentation built") == 2, 60)
+        assert eventually(lambda: log.read_text("utf-8").count("网站生成完毕") == 2, 60)
         builds = 2
         time.sleep(4)
-        assert log.read_text(encoding="utf-8").count("Documentation built") == builds
+        assert log.read_text(encoding="utf-8").count("网站生成完毕") == builds
 
         # Saved as JetBrains' editors save (a temporary file renamed over it), after vim's
         # probe file came and went: previewed at once all the same.
@@ -202,9 +202,9 @@ def test_serve_shows_a_saved_activity_first_then_updates_listings_and_feeds(
         )
         os.replace(temporary, event)
         assert wait_for(f"{base}events/salon/", "白领沙龙（再改）"), log.read_text()
-        assert wait_for_log(log, "listings and feeds refreshed", seconds=30)
-        assert log.read_text(encoding="utf-8").count("page(s) previewed") == 2
-        assert eventually(lambda: log.read_text("utf-8").count("Documentation built") == 3, 60)
+        assert wait_for_log(log, "列表和订阅已更新", seconds=30)
+        assert log.read_text(encoding="utf-8").count("已预览") == 2
+        assert eventually(lambda: log.read_text("utf-8").count("网站生成完毕") == 3, 60)
 
         event.write_text(original.replace("venue: yizhan", "venue: nowhere"), "utf-8")
         assert wait_for_log(log, "nowhere"), log.read_text()
