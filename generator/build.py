@@ -57,6 +57,8 @@ class BuildOptions:
     cache: bool = True
     """Keep costly pure results between runs in ``.cache/yizhan/memo/`` (``memo``); the
     plugin's ``fast: false`` turns it off."""
+    directory_urls: bool = True
+    """``mkdocs.yml``'s ``use_directory_urls``: the generated pages link as if it were true."""
     heading_ids: anchors.HeadingIds | None = anchors.PYTHON_MARKDOWN_IDS
     """How headings get their ids (``mkdocs.yml``'s ``toc``), for links to them; None: unknown."""
 
@@ -133,6 +135,10 @@ def load_site(
         )
     if not options.site_url:
         problems.append(problem(Origin("mkdocs.yml"), "config.site-url", "site_url", "warning"))
+    if not options.directory_urls:
+        problems.append(
+            problem(Origin("mkdocs.yml"), "config.directory-urls", "use_directory_urls", "warning")
+        )
     events_dir = f"{options.content_dir}/events"
     # perf (issue 5): Git is read in a thread while the content loads (it waits on git's
     # processes); the thread is done before anything forks.
@@ -549,6 +555,7 @@ def options_from_mapping(root: Path, config: Mapping[str, Any], **overrides: Any
         "news_per_page": int(plugin.get("news_per_page", 20)),
         "cache": plugin.get("fast", "auto") is not False,
         "heading_ids": anchors.heading_rule(config.get("markdown_extensions")),
+        "directory_urls": config.get("use_directory_urls") is not False,
     }
     values.update(overrides)
     return BuildOptions(**values)

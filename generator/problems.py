@@ -265,9 +265,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "找不到配置文件（请在网站仓库的根目录运行，或用 -f 指定 mkdocs.yml 的路径）",
         "no configuration file (run this in the site's folder, or give -f path/to/mkdocs.yml)",
     ),
+    "config.directory-urls": (
+        "yizhan 生成的页面按目录式网址（events/x/）互相链接：use_directory_urls: false 时，"
+        "直接打开文件（file://）浏览会打不开这些链接，订阅里指向普通页面（about.md）的链接也会失效；"
+        "请删掉这一项",
+        "yizhan's pages link to each other at folder addresses (events/x/): with "
+        "use_directory_urls: false, those links do not open from files (file://) and feeds' "
+        "links to free pages (about.md) are broken; remove the setting",
+    ),
     "config.site-url": (
-        "mkdocs.yml 缺少 site_url（订阅源需要绝对网址）",
-        "mkdocs.yml has no site_url (feeds need absolute URLs)",
+        "mkdocs.yml 缺少 site_url：订阅源、日历和二维码里的网址会指向 http://localhost:8000，"
+        "居民打不开；请写上网站发布的网址，如 site_url: https://org.github.io/repo/",
+        "mkdocs.yml has no site_url: the addresses in feeds, calendars and QR codes would "
+        "point at http://localhost:8000, which residents cannot open; write where the site "
+        "is published, as site_url: https://org.github.io/repo/",
     ),
 }
 

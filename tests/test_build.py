@@ -1217,3 +1217,16 @@ def test_a_reference_to_a_file_that_could_not_be_read_is_not_called_missing(
         "content/events/elsewhere.md:4: venue: 引用的阵地“nowhere”不存在 [错误 ref.unknown]",
         f"content/venues/{venue.name}:3: YAML 不能用 Tab 缩进，请改用空格 [错误 yaml.tab]",
     ]
+
+
+def test_a_site_without_directory_urls_is_told(tmp_path: Path) -> None:
+    """``use_directory_urls: false`` breaks the generated pages' links opened from files and
+    feeds' links to free pages: ``check`` and ``build`` say so at mkdocs.yml."""
+    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    assert "config.directory-urls" not in yizhan(site, "check").stderr
+    config = site / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "use_directory_urls: false\n", "utf-8")
+    checked = yizhan(site, "check")
+    assert checked.returncode == 1
+    assert "mkdocs.yml:1: use_directory_urls: yizhan 生成的页面按目录式网址" in checked.stderr
+    assert "config.directory-urls" in yizhan(site, "build").stderr

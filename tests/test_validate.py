@@ -18,6 +18,7 @@ ELSEWHERE = {
     "history.shallow",
     "file.unreadable",
     "config.site-url",
+    "config.directory-urls",  # test_build: test_a_site_without_directory_urls_is_told
     "config.missing",
     "url.reserved",
     "link.missing",

@@ -218,6 +218,7 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
             news_per_page=self.config.news_per_page,
             cache=self.config.fast is not False,
             heading_ids=anchors.toc_rule(config.mdx_configs.get("toc") or {}),
+            directory_urls=bool(config.use_directory_urls),
         )
 
     def redirect_output(self, config: MkDocsConfig) -> None:

@@ -129,7 +129,7 @@ def qr_svg(url: str, label: str) -> str:
     code = segno.make(url, error="m", micro=False, mask=QR_MASK)
     svg: str = code.svg_inline(
         scale=3,
-        border=2,
+        border=4,  # the quiet zone ISO/IEC 18004 asks for (on a coloured poster too)
         dark="#000",
         light="#fff",
         svgclass="yz-qr",
