@@ -369,13 +369,12 @@ class Checker:
             return []
         items = node.items if isinstance(node, Seq) else (node,)
         found = []
-        for index, item in enumerate(items):
+        for item in items:
             if not isinstance(item, Map):
                 self.report(item, "field.type-mapping", key)
                 continue
-            sub = Checker(
-                self.path, item, kind, self.problems, prefix=f"{self.name(key)}[{index}]."
-            )
+            # no index: the line says which item, and [0] read as "the first" to no editor
+            sub = Checker(self.path, item, kind, self.problems, prefix=f"{self.name(key)}.")
             sub.check_keys()
             found.append(sub)
         return found
