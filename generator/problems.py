@@ -102,6 +102,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "all_day is false but start is a date alone, so the activity starts at 0:00: write "
         "its start time (as 2026-12-08 14:00; 00:00 if it does start at midnight)",
     ),
+    "event.small-hours": (
+        "“{value}”是凌晨 {hour} 点：下午请写 {afternoon}（24 小时制）；确是凌晨就写成 {night}",
+        "“{value}” is {hour} at night: write {afternoon} for the afternoon (24-hour clock), "
+        "or {night} if it is at night",
+    ),
     "event.end-no-time": (
         "只写了日期“{value}”，和开始是同一天，活动会一直到当天 24:00：请写上结束的时刻（如 16:30）",
         "end is a date alone (“{value}”), the start's day, so the activity lasts until "

@@ -280,9 +280,25 @@ class Checker:
         if isinstance(node, Scalar):
             value = parse_moment(node.value, zone)
             if value is not None:
+                if key in ("start", "end"):
+                    self.small_hours(
+                        node,
+                        key,
+                        DATE_RE.match(node.value.strip()) or CN_DATE_RE.match(node.value.strip()),
+                    )
                 return self.existing(node, key, value)
         self.report(node, "field.date", key, value=shown(node))
         return None
+
+    def small_hours(self, node: Node, key: str, written: re.Match[str] | None) -> None:
+        """Warn of an activity at 1:00–6:59 whose hour is written with one digit (``2:00``):
+        most likely an afternoon in 12-hour habit (14:00). ``02:00`` says it is meant."""
+        hour = written.group("H") if written is not None else None
+        if hour is None or len(hour) != 1 or not 1 <= int(hour) <= 6:
+            return
+        minute = written.group("M") or "00"  # type: ignore[union-attr]
+        self.warn(node, "event.small-hours", key, value=shown(node), hour=hour,
+                  afternoon=f"{int(hour) + 12}:{minute}", night=f"0{hour}:{minute}")  # fmt: skip
 
     def span_told(self, node: Node, key: str) -> bool:
         """Report a time span written where one time goes (``TIME_RANGE_RE``), with the start
@@ -1057,6 +1073,7 @@ def event_end(c: Checker, start: Moment | None, all_day: bool, zone: ZoneInfo) -
             c.report(end_node, "event.end-time-all-day", "end", value=text)
             return None
         if clock and isinstance(start, datetime):
+            c.small_hours(end_node, "end", clock)
             try:
                 at = time(int(clock["H"]), int(clock["M"]), int(clock["S"] or 0))
                 end = c.existing(end_node, "end", datetime.combine(start.date(), at, start.tzinfo))
