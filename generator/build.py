@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
-from . import anchors, history, load, parallel, validate
+from . import anchors, history, load, parallel, scaffold, validate
 from .links import (
     Written,
     line_of,
@@ -165,6 +165,7 @@ def load_site(
     problems.extend(found)
     free = free_pages(loaded.files, options.root, options.content_dir)
     problems.extend(missing_links(site, loaded.files, options.root))
+    problems.extend(placeholder_problems(site, options.root))
     problems.extend(free_pages_missing_links(free, loaded.files))
     writings = writings_of(site, free, options.root)
     problems.extend(missing_places(site, free, writings, options))
@@ -233,6 +234,28 @@ def missing_links(site: Site, files: frozenset[str], root: Path) -> list[Problem
             link_problem(m.source.path, texts[m.source.path], url, m.source.line, m.source.line)
             for url in missing
         )
+    return found
+
+
+def placeholder_problems(site: Site, root: Path) -> list[Problem]:
+    """A warning for each text that still has its template's placeholder (``yizhan new``'s
+    ``在这里写活动介绍（Markdown）。``), at its line: it would be published as written."""
+    found = []
+    for entity in entities_of(site):
+        left = next((text for text in scaffold.PLACEHOLDERS if text in entity.body), None)
+        if left is not None:
+            whole = load.read_text(root / entity.source.path, entity.source.path)[0] or ""
+            lines = whole.split("\n")
+            line = next((n for n, t in enumerate(lines, 1) if left in t), entity.source.line)
+            found.append(
+                problem(
+                    Origin(entity.source.path, line),
+                    "body.placeholder",
+                    "body",
+                    "warning",
+                    value=left,
+                )
+            )
     return found
 
 

@@ -214,8 +214,12 @@ def run_new(args: argparse.Namespace) -> int:
             options.language,
         )  # fmt: skip
     except FileExistsError as error:
-        said = "file exists: " if options.language.startswith("en") else "文件已存在："
-        print(f"{said}{error}", file=sys.stderr)
+        said = (
+            "file exists: {0}: edit it, or give the new one another title"
+            if options.language.startswith("en")
+            else "文件已存在：{0}：请直接编辑它，或者给新的换个标题"
+        )
+        print(said.format(error), file=sys.stderr)
         return 1
     print(path.relative_to(options.root).as_posix())
     return 0

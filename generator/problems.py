@@ -150,6 +150,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "链接的文件不存在：{url}（相对于本文件；访问者会打开一个不存在的网页）",
         "link to a file that does not exist: {url} (relative to this file; visitors would get a missing page)",
     ),
+    "body.placeholder": (
+        "正文还是模板里的“{value}”：请写上内容，或删掉这一句（不然它会原样发布）",
+        "the text is still the template's “{value}”: write it, or delete that line (else it "
+        "is published as it is)",
+    ),
     "link.rooted": (
         "以“/”开头的链接 {url} 从网站的根目录算起，网站发布在 {base} 下，它会打开一个不存在的网页："
         "写成相对于本文件的路径 {fixed}",

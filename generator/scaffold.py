@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import glob
 import json
-from datetime import date
+import re
+from datetime import date, timedelta
 from pathlib import Path
 
 from . import urls
@@ -48,12 +49,12 @@ end: 16:30                   # 结束时间：可只写时间（同一天），�
 # club: guangying            # 主办社团编号
 # categories: [党课, 志愿服务] # 分类
 # status: confirmed          # confirmed 确定 / tentative 待定 / cancelled 取消 / postponed 延期
-# rrule: FREQ=MONTHLY;BYDAY=-1SA;COUNT=12   # 重复规则：每月最后一个周六，共 12 次
-# exdate: [2027-02-27]       # 跳过的日期
-# rdate: [2027-03-06 14:00]  # 额外增加的一次
+# rrule: FREQ=WEEKLY;BYDAY={byday};COUNT=12   # 重复规则：每{weekday_zh}，共 12 次（start 要是其中一天）
+# exdate: [{skipped}]       # 跳过的日期
+# rdate: [{extra} 14:00]  # 额外增加的一次
 # overrides:                 # 调整某一次（date 写原定日期）
-#   - date: 2027-01-30
-#     start: 2027-01-23 14:00
+#   - date: {changed}
+#     start: {moved} 14:00
 #     end: 16:30
 # registration:              # 报名
 #   url: https://example.com/signup
@@ -71,7 +72,7 @@ end: 16:30                   # 结束时间：可只写时间（同一天），�
 name: {title}
 # kind: 党支部               # 组织类型：党工委 / 党委 / 党总支 / 党支部 / 联合党支部 …
 # parent: nbswq-dgw          # 上级党组织编号
-# founded: {year}            # 成立时间：YYYY、YYYY-MM 或 YYYY-MM-DD
+# founded: "{year}"          # 成立时间：YYYY、YYYY-MM 或 YYYY-MM-DD（只写年或年月时加引号）
 # members: 30                # 党员人数
 # secretary: 张三            # 书记
 # contact: 0574-00000000
@@ -87,7 +88,7 @@ name: {title}
 # category: 文体             # 类别
 # branch: caizhi             # 指导党组织编号
 # venue: yizhan              # 活动场地编号
-# founded: {year}
+# founded: "{year}"
 # leader: 李四               # 负责人
 # contact: 微信群 / 电话
 # join: 扫码入群或到驿站前台登记   # 如何加入
@@ -146,12 +147,12 @@ end: 16:30                   # a time alone (the same day), or a full date and t
 # club: guangying            # organising club id(s)
 # categories: [party lecture, volunteering]
 # status: confirmed          # confirmed / tentative / cancelled / postponed
-# rrule: FREQ=MONTHLY;BYDAY=-1SA;COUNT=12   # repeats: the last Saturday of each month, 12 times
-# exdate: [2027-02-27]       # days left out
-# rdate: [2027-03-06 14:00]  # extra occurrences
+# rrule: FREQ=WEEKLY;BYDAY={byday};COUNT=12   # repeats: every {weekday_en}, 12 times (start is one of them)
+# exdate: [{skipped}]       # days left out
+# rdate: [{extra} 14:00]  # extra occurrences
 # overrides:                 # one occurrence changed (date: the day it was planned for)
-#   - date: 2027-01-30
-#     start: 2027-01-23 14:00
+#   - date: {changed}
+#     start: {moved} 14:00
 #     end: 16:30
 # registration:
 #   url: https://example.com/signup
@@ -169,7 +170,7 @@ Describe the activity here (Markdown).
 name: {title}
 # kind: Party branch         # kind of organisation
 # parent: nbswq-dgw          # id of the branch above
-# founded: {year}            # YYYY, YYYY-MM or YYYY-MM-DD
+# founded: "{year}"          # YYYY, YYYY-MM or YYYY-MM-DD (quoted when a year or month alone)
 # members: 30                # number of party members
 # secretary: Jane Zhang
 # contact: 0574-00000000
@@ -185,7 +186,7 @@ name: {title}
 # category: Sports           # kind of club
 # branch: caizhi             # id of the sponsoring branch
 # venue: yizhan              # id of the venue it meets at
-# founded: {year}
+# founded: "{year}"
 # leader: Li Si
 # contact: WeChat group / phone
 # join: Scan the code or sign up at the front desk   # how to join
@@ -214,6 +215,14 @@ Describe the venue here (Markdown).
 """,
 }
 
+
+PLACEHOLDERS = tuple(
+    template.rstrip().rsplit("\n", 1)[-1]
+    for templates in (TEMPLATES, TEMPLATES_EN)
+    for template in templates.values()
+)
+"""The body each template leaves to write (``在这里写活动介绍（Markdown）。``): ``check`` tells a
+file that still has it, which would publish it."""
 
 LONGEST_ID = 60
 """Characters of an id made from a title: a file name and a URL stay short (a 200-character
@@ -249,7 +258,64 @@ def write_new(content: Path, kind: str, title: str, today: date, language: str =
         raise FileExistsError(existing)
     templates = TEMPLATES_EN if language.startswith("en") else TEMPLATES
     text = templates[kind].format(
-        title=json.dumps(title, ensure_ascii=False), today=today.isoformat(), year=today.year
+        title=yaml_text(title), today=today.isoformat(), year=today.year, **rule_example(today)
     )
-    path.write_text(text, encoding="utf-8")
+    path.write_text(with_site_ids(text, content), encoding="utf-8")
     return path
+
+
+WEEKDAYS = (("MO", "周一", "Monday"), ("TU", "周二", "Tuesday"), ("WE", "周三", "Wednesday"),
+            ("TH", "周四", "Thursday"), ("FR", "周五", "Friday"), ("SA", "周六", "Saturday"),
+            ("SU", "周日", "Sunday"))  # fmt: skip
+
+
+def rule_example(today: date) -> dict[str, str]:
+    """The recurrence examples of a new activity starting ``today``: a weekly rule on its
+    weekday, and a skipped, an extra and a changed session that fit it (uncommented as they
+    are, ``check`` accepts them)."""
+    code, zh, en = WEEKDAYS[today.weekday()]
+    week = timedelta(days=7)
+    return {
+        "byday": code, "weekday_zh": zh, "weekday_en": en,
+        "skipped": (today + 3 * week).isoformat(), "extra": (today + 13 * week).isoformat(),
+        "changed": (today + 2 * week).isoformat(),
+        "moved": (today + 2 * week + timedelta(days=1)).isoformat(),
+    }  # fmt: skip
+
+
+def yaml_text(value: str) -> str:
+    """``value`` quoted as the editor guide teaches: in double quotes, or in single quotes when
+    it holds a double quote (``'"护航电商" 座谈会'``); escaped only when it holds both."""
+    if '"' not in value and "\\" not in value:
+        return f'"{value}"'
+    if "'" not in value:
+        return f"'{value}'"
+    return json.dumps(value, ensure_ascii=False)
+
+
+EXAMPLE_IDS = {"caizhi": "branches", "lvshi": "branches", "nbswq-dgw": "branches",
+               "guangying": "clubs", "yizhan": "venues"}  # fmt: skip
+"""The ids the templates' comments give as examples, and the folder of their kind."""
+COMMENTED_REFERENCE = re.compile(
+    r"^(# (?:branch|club|venue|parent): )(\[?[a-z0-9, -]+?\]?)( +)(?=#)", re.M
+)
+
+
+def with_site_ids(text: str, content: Path) -> str:
+    """The template with its example ids replaced by ids the site has (the first ones, by
+    name), so a line uncommented as it is names something that exists."""
+    found = {folder: sorted(p.stem for p in (content / folder).rglob("*.md"))
+             for folder in set(EXAMPLE_IDS.values())}  # fmt: skip
+
+    def site_ids(match: re.Match[str]) -> str:
+        written = [name.strip() for name in match.group(2).strip("[]").split(",")]
+        ids = []
+        for position, example in enumerate(written):
+            have = found.get(EXAMPLE_IDS.get(example, ""), [])
+            ids.append(have[min(position, len(have) - 1)] if have else example)
+        value = ", ".join(dict.fromkeys(ids))
+        value = f"[{value}]" if match.group(2).startswith("[") else value
+        width = len(match.group(2)) + len(match.group(3))  # the comments stay in a column
+        return match.group(1) + value + " " * max(2, width - len(value))
+
+    return COMMENTED_REFERENCE.sub(site_ids, text)
