@@ -128,6 +128,19 @@ def closest_id(value: str, ids: Iterable[str]) -> str:
     return by_lower[close[0]] if close else ""
 
 
+HAN_NAME = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff·]{2,}$")
+
+
+def spaced_names(value: str) -> list[str]:
+    """``志愿服务 爱心助学``: Chinese names of two characters or more with spaces between, as
+    many names (Chinese writes none inside a name); anything else (``Open Day``, ``党 建``,
+    which is one name spaced out) as it is."""
+    words = value.split()
+    if len(words) > 1 and all(HAN_NAME.match(word) for word in words):
+        return words
+    return [value]
+
+
 LIST_SEPARATORS = re.compile(r"[，、]")
 """What separates names written in one item of a list of names."""
 ONE_VALUE_SEPARATORS = re.compile(r"[,，、]")
@@ -201,8 +214,9 @@ class Checker:
         """A list: a YAML list, or one value. For ``names`` (tags, categories, organisers),
         names joined with ``，`` or ``、`` (``[党课，志愿服务]``, ``志愿服务、垃圾分类``), or with
         ``,`` in a value that is not a list (``文明, 健康``), are as many names, as the editor
-        meant (a joined name made a page and a calendar no one subscribed to); a list's items
-        keep their ``,`` (``- 1,000 人健步走``). Free text (facilities) is kept whole."""
+        meant (a joined name made a page and a calendar no one subscribed to), and so are
+        Chinese names spaced apart in such a value (``spaced_names``); a list's items keep their
+        ``,`` (``- 1,000 人健步走``). Free text (facilities) is kept whole."""
         node = self.raw(key)
         if node is None:
             return ()
@@ -215,6 +229,8 @@ class Checker:
                 self.report(item, "field.type-list", key)
                 continue
             parts = separators.split(item.value) if separators else [item.value]
+            if single and names:
+                parts = [name for part in parts for name in spaced_names(part)]
             for part in parts:
                 value = part.strip()
                 if value and value not in values:

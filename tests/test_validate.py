@@ -786,8 +786,9 @@ def test_a_shelf_is_written_by_its_own_process_only_and_keeps_what_was_used(
 
 
 def test_names_written_in_one_value_with_chinese_commas_are_as_many_names(tmp_path: Path) -> None:
-    """``categories: [党课，志愿服务]`` or ``tags: 志愿服务、垃圾分类`` meant two: one joined name
-    made a page and a calendar no one subscribed to, and neither category's showed it."""
+    """``categories: [党课，志愿服务]``, ``tags: 志愿服务、垃圾分类`` or ``tags: 志愿服务 爱心助学``
+    meant two: one joined name made a page and a calendar no one subscribed to, and neither
+    category's showed it."""
     site, problems = site_from(
         tmp_path,
         {
@@ -828,6 +829,27 @@ def test_names_written_in_one_value_with_chinese_commas_are_as_many_names(tmp_pa
                 tags: 文明, 健康
                 ---
                 """,
+            "content/news/e.md": """\
+                ---
+                title: 戊
+                date: 2026-11-21
+                tags: 志愿服务 爱心助学
+                ---
+                """,
+            "content/news/f.md": """\
+                ---
+                title: 己
+                date: 2026-11-21
+                tags: 党 建
+                ---
+                """,
+            "content/news/g.md": """\
+                ---
+                title: 庚
+                date: 2026-11-21
+                tags: Open Day
+                ---
+                """,
             "content/venues/hall.md": """\
                 ---
                 name: 礼堂
@@ -848,6 +870,9 @@ def test_names_written_in_one_value_with_chinese_commas_are_as_many_names(tmp_pa
         "b": ("文明", "健康"),
         "c": ("1,000 人健步走", "健康"),
         "d": ("文明", "健康"),
+        "e": ("志愿服务", "爱心助学"),  # spaced Chinese names, as many
+        "f": ("党 建",),  # one name spaced out (told with 党建 by field.same-address)
+        "g": ("Open Day",),
     }
     # free text keeps its commas
     (room,) = site.venues["hall"].rooms
