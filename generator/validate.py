@@ -89,7 +89,19 @@ TIME_RANGE_RE = re.compile(
 """A time span written where one time goes (``2026-12-17 09:00-11:30``): YAML-style, the
 ``-11:30`` would read as a UTC offset and move the activity to the next day. A ``T`` before
 the time is ISO 8601's form, whose ``-05:00`` is an offset."""
-TIME_RE = re.compile(r"^(?P<H>\d{1,2})[:：](?P<M>\d{2})(?:[:：](?P<S>\d{2}))?$")
+TIME_RE = re.compile(
+    r"^(?P<H>\d{1,2})(?:[:：](?P<M>\d{2})(?:[:：](?P<S>\d{2}))?"
+    r"|\s*[点时]\s*(?:(?P<CM>\d{1,2})\s*分?|(?P<half>半))?)$"
+)
+"""A time of day alone: ``16:30``, ``16：30``, or as Chinese writes it, ``16点30``, ``16点半``."""
+
+
+def clock_time(clock: re.Match[str]) -> time:
+    """The time a ``TIME_RE`` match writes (raises ValueError past 23:59:59)."""
+    minute = clock["M"] or clock["CM"] or (30 if clock["half"] else 0)
+    return time(int(clock["H"]), int(minute), int(clock["S"] or 0))
+
+
 PARTIAL_RE = re.compile(r"^(?P<y>\d{4})(?:[-/.](?P<m>\d{1,2})(?:[-/.](?P<d>\d{1,2}))?)?$")
 CN_PARTIAL_RE = re.compile(
     r"^(?P<y>\d{4})\s*年(?:\s*(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*[日号])?)?$"
@@ -312,7 +324,8 @@ class Checker:
         hour = written.group("H") if written is not None else None
         if hour is None or len(hour) != 1 or not 1 <= int(hour) <= 6:
             return
-        minute = written.group("M") or "00"  # type: ignore[union-attr]
+        parts = written.groupdict()  # type: ignore[union-attr]
+        minute = parts.get("M") or parts.get("CM") or ("30" if parts.get("half") else "00")
         self.warn(node, "event.small-hours", key, value=shown(node), hour=hour,
                   afternoon=f"{int(hour) + 12}:{minute}", night=f"0{hour}:{minute}")  # fmt: skip
 
@@ -1091,7 +1104,7 @@ def event_end(c: Checker, start: Moment | None, all_day: bool, zone: ZoneInfo) -
         if clock and isinstance(start, datetime):
             c.small_hours(end_node, "end", clock)
             try:
-                at = time(int(clock["H"]), int(clock["M"]), int(clock["S"] or 0))
+                at = clock_time(clock)
                 end = c.existing(end_node, "end", datetime.combine(start.date(), at, start.tzinfo))
             except ValueError:
                 c.report(end_node, "field.date", "end", value=text)
@@ -1278,7 +1291,11 @@ def make_overrides(
         if isinstance(end_node, Scalar) and (clock := TIME_RE.match(end_node.value.strip())):
             base = new_start if isinstance(new_start, datetime) else recurrence_id
             if isinstance(base, datetime):
-                new_end = base.replace(hour=int(clock["H"]), minute=int(clock["M"]))
+                try:
+                    at = clock_time(clock)
+                    new_end = base.replace(hour=at.hour, minute=at.minute)
+                except ValueError:  # 25:00
+                    sub.report(end_node, "field.date", "end", value=shown(end_node))
         else:
             new_end = sub.moment("end", zone)
         if not all_day and new_start is not None and is_plain_date(new_start):

@@ -1048,3 +1048,27 @@ def test_a_time_zone_written_as_people_say_it_is_told_its_name(
     assert [(p.code, p.origin.line) for p in problems] == [("field.timezone", 4)]
     assert f"（是否想写 {meant}？）" in problems[0].message()
     assert f"(did you mean {meant}?)" in problems[0].message("en")
+
+
+@pytest.mark.parametrize(
+    ("written", "ends"),
+    [("16点30", (16, 30)), ("16点30分", (16, 30)), ("16点半", (16, 30)), ("17点", (17, 0))],
+)
+def test_an_end_time_alone_may_be_written_as_chinese_writes_it(
+    tmp_path: Path, written: str, ends: tuple[int, int]
+) -> None:
+    """``end: 16点30`` is the start's day at 16:30, as ``16:30`` is (and an override's end
+    past midnight's hours is told, not a crash)."""
+    site, problems = site_from(
+        tmp_path,
+        {
+            "content/events/a.md": (
+                f"---\ntitle: 甲\nstart: 2026-12-17 14:00\nend: {written}\n"
+                "rrule: FREQ=WEEKLY;COUNT=3\noverrides:\n  - date: 2026-12-24\n    end: 25:00\n---\n"
+            )
+        },
+    )
+    assert site.events["a"].end == datetime(2026, 12, 17, *ends, tzinfo=SHANGHAI)
+    assert [(p.code, p.origin.line, p.field) for p in problems] == [
+        ("field.date", 8, "overrides.end")
+    ]
