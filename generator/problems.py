@@ -211,6 +211,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "field.lat-lon": ("坐标超出范围", "coordinate out of range"),
     "field.rrule": ("重复规则无法解析：{error}", "recurrence rule does not parse: {error}"),
+    "field.rrule-words": (
+        "重复规则要按 RFC 5545 的格式写，不能用文字“{value}”{rule}（例：每月最后一个周六 "
+        "FREQ=MONTHLY;BYDAY=-1SA，每周三 FREQ=WEEKLY;BYDAY=WE，共 12 次再加 ;COUNT=12）",
+        "write the recurrence rule in RFC 5545's form, not in words (“{value}”){rule} (e.g. "
+        "the last Saturday of each month: FREQ=MONTHLY;BYDAY=-1SA)",
+    ),
     "field.rrule-range": (
         "重复规则中的 {part}={value} 超出范围（可写：{range}）",
         "{part}={value} is out of range in the rule (allowed: {range})",
@@ -365,6 +371,9 @@ class Problem:
             params["kind"] = kind_name(params["kind"], language)
         if self.code == "field.rrule":
             params["error"] = rule_error(params.get("error", ""), english)
+        if self.code == "field.rrule-words" and params.get("rule"):
+            rule = params["rule"]
+            params["rule"] = f"; it means {rule}" if english else f"，它应写成 {rule}"
         suggestion = params.pop("suggestion", "")
         if suggestion:
             params["hint"] = (

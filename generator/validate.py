@@ -1151,6 +1151,9 @@ def normalise_rrule(c: Checker, start: Moment | None, all_day: bool, zone: ZoneI
         c.report(node, "field.type-text", "rrule")
         return None
     text = re.sub(r"^RRULE:", "", node.value.strip(), flags=re.IGNORECASE).strip().rstrip(";")
+    if HAN_CHAR.search(text):  # the rule in words (每月最后一个周六): say how to write it
+        c.report(node, "field.rrule-words", "rrule", value=text, rule=rule_of_words(text) or "")
+        return None
     parts: list[tuple[str, str]] = []
     for part in filter(None, text.split(";")):
         name, _, value = part.partition("=")
@@ -1186,6 +1189,40 @@ def normalise_rrule(c: Checker, start: Moment | None, all_day: bool, zone: ZoneI
         at = c.raw("start") or node
         c.warn(at, "event.start-off-rule", "start", value=shown(at), first=shown_first)
     return rule
+
+
+HAN_CHAR = re.compile(r"[\u3400-\u9fff]")
+CN_NUMBER = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+             "九": 9, "十": 10}  # fmt: skip
+CN_WEEKDAY = {"一": "MO", "二": "TU", "三": "WE", "四": "TH", "五": "FR", "六": "SA", "日": "SU",
+              "天": "SU"}  # fmt: skip
+WEEKDAY_WORD = r"(?:周|星期|礼拜)([一二三四五六日天])"
+RULE_WORDS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+    (re.compile(r"^每(?:天|日)"), lambda m: "FREQ=DAILY"),
+    (re.compile(r"^(?:每|逢)(?:隔)?([两二2])?(?:个)?(?:周|星期|礼拜)?的?" + WEEKDAY_WORD + r"((?:[、，,和及]?(?:周|星期|礼拜)?[一二三四五六日天])*)"),
+     lambda m: "FREQ=WEEKLY" + (";INTERVAL=2" if m[1] else "") + ";BYDAY="
+     + ",".join(CN_WEEKDAY[d] for d in m[2] + re.sub(r"[^一二三四五六日天]", "", m[3]))),
+    (re.compile(r"^每(?:个)?月的?第([一二三四1-4])个?" + WEEKDAY_WORD),
+     lambda m: f"FREQ=MONTHLY;BYDAY={CN_NUMBER.get(m[1]) or m[1]}{CN_WEEKDAY[m[2]]}"),
+    (re.compile(r"^每(?:个)?月的?最后一个?" + WEEKDAY_WORD),
+     lambda m: f"FREQ=MONTHLY;BYDAY=-1{CN_WEEKDAY[m[1]]}"),
+    (re.compile(r"^每(?:个)?月的?(\d{1,2})(?:日|号)"), lambda m: f"FREQ=MONTHLY;BYMONTHDAY={int(m[1])}"),
+    (re.compile(r"^每(?:个)?月"), lambda m: "FREQ=MONTHLY"),
+    (re.compile(r"^每年"), lambda m: "FREQ=YEARLY"),
+)  # fmt: skip
+"""Common ways Chinese says a recurrence, and the RRULE each means."""
+COUNT_WORDS = re.compile(r"共\s*(\d+)\s*(?:次|场|期)")
+
+
+def rule_of_words(text: str) -> str | None:
+    """The RRULE a recurrence written in Chinese means (``每月最后一个周六，共12次`` ->
+    ``FREQ=MONTHLY;BYDAY=-1SA;COUNT=12``), or None when it is not one of ``RULE_WORDS``."""
+    for pattern, made in RULE_WORDS:
+        found = pattern.match(text.replace(" ", ""))
+        if found:
+            count = COUNT_WORDS.search(text)
+            return made(found) + (f";COUNT={count[1]}" if count else "")
+    return None
 
 
 # RFC 5545 3.3.10's ranges of a rule's numbers (0 is never a day, week or position), and

@@ -1072,3 +1072,31 @@ def test_an_end_time_alone_may_be_written_as_chinese_writes_it(
     assert [(p.code, p.origin.line, p.field) for p in problems] == [
         ("field.date", 8, "overrides.end")
     ]
+
+
+@pytest.mark.parametrize(
+    ("words", "days"),
+    [
+        ("每月最后一个周六，共3次", ["2026-12-26", "2027-01-30", "2027-02-27"]),
+        ("每月第三个周六 共3次", ["2026-12-19", "2027-01-16", "2027-02-20"]),
+        ("每周二、四，共3次", ["2026-12-01", "2026-12-03", "2026-12-08"]),
+        ("每两周周五，共3次", ["2026-12-04", "2026-12-18", "2027-01-01"]),
+        ("每月15号，共2次", ["2026-12-15", "2027-01-15"]),
+    ],
+)
+def test_a_rule_written_in_words_is_told_with_the_rule_it_means(
+    tmp_path: Path, words: str, days: list[str]
+) -> None:
+    """``rrule: 每月第三个周六`` is an error that gives the RFC 5545 rule, which dateutil expands
+    to the days the words say."""
+    from dateutil.rrule import rrulestr
+
+    _, problems = site_from(
+        tmp_path,
+        {"content/events/a.md": f"---\ntitle: 甲\nstart: 2026-12-01 14:00\nrrule: {words}\n---\n"},
+    )
+    assert [(p.code, p.origin.line) for p in problems] == [("field.rrule-words", 4)]
+    rule = validate.rule_of_words(words)
+    assert rule is not None and f"它应写成 {rule}" in problems[0].message()
+    expanded = rrulestr(rule, dtstart=datetime(2026, 12, 1, 14, 0))
+    assert [d.date().isoformat() for d in expanded] == days
