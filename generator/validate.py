@@ -1171,17 +1171,17 @@ def normalise_rrule(c: Checker, start: Moment | None, all_day: bool, zone: ZoneI
             c.report(node, "field.rrule-range", "rrule", part=name, value=value,
                      range=RULE_RANGES[name][2])  # fmt: skip
             return None
-    if start is None:
-        return rule
+    # a start that is not read still lets the rule's own mistakes be told in the same run
+    told = start if start is not None else date(2026, 1, 1)
     try:
-        dtstart = start if isinstance(start, datetime) else datetime.combine(start, time(0))
+        dtstart = told if isinstance(told, datetime) else datetime.combine(told, time(0))
         first = next(iter(rrulestr(rule, dtstart=dtstart)), None)
         if "FREQ" not in dict(parts):
             raise ValueError("FREQ is missing")
     except (ValueError, TypeError, OverflowError) as exc:
         c.report(node, "field.rrule", "rrule", error=str(exc))
         return None
-    if first is not None and first != dtstart:
+    if start is not None and first is not None and first != dtstart:
         # the start is then a session of its own before the rule's (views.calendar.rule_start)
         shown_first = first.strftime(
             "%Y-%m-%d %H:%M" if isinstance(start, datetime) else "%Y-%m-%d"

@@ -1100,3 +1100,21 @@ def test_a_rule_written_in_words_is_told_with_the_rule_it_means(
     assert rule is not None and f"它应写成 {rule}" in problems[0].message()
     expanded = rrulestr(rule, dtstart=datetime(2026, 12, 1, 14, 0))
     assert [d.date().isoformat() for d in expanded] == days
+
+
+def test_a_start_that_does_not_read_still_lets_the_rules_mistake_be_told(tmp_path: Path) -> None:
+    """All of a file's problems in one run: a bad start hid the rule's."""
+    _, problems = site_from(
+        tmp_path,
+        {
+            "content/events/a.md": (
+                "---\ntitle: 甲\nstart: 2026-13-45 14:00\nend: 2026-12-99\n"
+                "rrule: FREQ=WEEKLY;BYDAY=XX\n---\n"
+            )
+        },
+    )
+    assert [(p.code, p.field) for p in problems] == [
+        ("field.date", "start"),
+        ("field.date", "end"),
+        ("field.rrule", "rrule"),
+    ]
