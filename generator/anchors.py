@@ -26,6 +26,7 @@ from .links import (
     ANGLE_LINK,
     HTML_ATTRIBUTE,
     INLINE_LINK,
+    LINK_MARKS,
     REFERENCE_LINK,
     Written,
     is_relative,
@@ -141,7 +142,7 @@ def place_links(text: str, source: str) -> list[PlaceLink]:
     """The links of ``text`` (written in docs file ``source``) to a place in a Markdown page:
     ``x.md#报名方式`` or, in the page itself, ``#开放时间`` (``%``-escapes read). Images, links
     out of the docs folder and to generated pages (``index.md``) are not judged."""
-    if "#" not in text:  # perf (issue 5): most bodies
+    if "#" not in text or not any(mark in text for mark in LINK_MARKS):  # perf (issue 5)
         return []
     found: list[PlaceLink] = []
     for pattern in (INLINE_LINK, ANGLE_LINK, REFERENCE_LINK, HTML_ATTRIBUTE):
