@@ -64,6 +64,14 @@ def serve_logging(site: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
 
 def test_serve_shows_drafts_and_rebuilds_on_save(tmp_path: Path) -> None:
     site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    config = site / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "  font: false", "  font: false\n  custom_dir: theme"
+        ),
+        "utf-8",
+    )
+    (site / "theme/partials").mkdir(parents=True)
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "generator.cli", "serve", "-a", f"127.0.0.1:{port}"],
@@ -81,6 +89,10 @@ def test_serve_shows_drafts_and_rebuilds_on_save(tmp_path: Path) -> None:
             encoding="utf-8",
         )
         assert wait_for(f"{base}events/salon/", "白领沙龙（新版）"), "edit not rebuilt"
+        # the site's theme overrides (custom_dir) are watched too
+        footer = site / "theme/partials/copyright.html"
+        footer.write_text('<div class="md-copyright">页脚改过了</div>', encoding="utf-8")
+        assert wait_for(f"{base}about/", "页脚改过了"), "theme save not rebuilt"
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -864,3 +876,35 @@ def test_planning_can_be_given_up_every_thousand_pages(
     with pytest.raises(RuntimeError, match="superseded"):
         build.collect_pages(site, views, superseded)
     assert len(calls) == 4
+
+
+def test_the_search_index_answers_from_the_last_folder_while_the_new_one_is_written(
+    preview: Any,
+) -> None:
+    """The preview serves a full build before its Pagefind index is written (issue 5): in
+    that gap a search asks for index files the new folder does not have yet. They are
+    answered from the folder served before, not "not found" (which broke the page's search
+    until a reload); once written, the new folder's own are served."""
+    from generator.mkdocs_engine.preview import new_folder
+
+    server = preview.server
+    first = Path(server.root)
+    preview.indexing[str(first)].wait()
+    assert (first / "pagefind/pagefind.js").is_file()
+    config = preview.config_or_none(new_folder())
+    assert preview.full_build(config)
+    second = Path(server.root)
+    assert second != first
+    preview.indexing[str(second)].wait()
+    written = second / "pagefind"
+    aside = second / "pagefind-aside"
+    written.rename(aside)  # as it is before Pagefind writes it
+    try:
+        status, body = answer(server, "/repo/pagefind/pagefind.js")
+        assert status == "200 OK" and body == (first / "pagefind/pagefind.js").read_bytes()
+        assert answer(server, "/repo/pagefind/no-such-file.js") == (None, None)
+        assert answer(server, "/repo/pagefind/../../../etc/hostname") == (None, None)
+    finally:
+        aside.rename(written)
+    status, body = answer(server, "/repo/pagefind/pagefind-entry.json")
+    assert status == "200 OK" and body == (written / "pagefind-entry.json").read_bytes()

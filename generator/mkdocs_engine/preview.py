@@ -190,6 +190,9 @@ class PreviewServer(LiveReloadServer):
         """Why the last build failed (its problems), shown on every page served until a
         build succeeds: the editor sees in the browser that the page is the last good one."""
         self.language = "zh"
+        self.search_before: str | None = None
+        """The folder served before ``root``, whose search index answers while the new
+        folder's is being written (Pagefind runs after the build is served, issue 5)."""
 
     bound = False
     """Whether the address is taken (``claim_address``)."""
@@ -315,6 +318,8 @@ class PreviewServer(LiveReloadServer):
         if gone:
             return None
         if target is None:
+            target = self.search_index_before(path)
+        if target is None:
             return super()._serve_request(environ, start_response)
         content = Path(target).read_bytes()
         if target.endswith(".html"):
@@ -358,6 +363,20 @@ class PreviewServer(LiveReloadServer):
         if target in early or (refreshed and os.path.isfile(target)):
             return target
         return None
+
+    def search_index_before(self, path: str) -> str | None:
+        """The previous folder's file of the search index a request names, when the served
+        folder does not have it yet: a search typed in that second finds what it found
+        before, instead of failing until the page is reloaded."""
+        before = self.search_before
+        served = self.served_path(path)
+        if before is None or served is None:
+            return None
+        rel = os.path.relpath(served, self.root)
+        if not rel.startswith(SEARCH_FOLDER) or os.path.isfile(served):
+            return None
+        kept = os.path.join(before, rel)
+        return kept if os.path.isfile(kept) else None
 
     def served_path(self, path: str) -> str | None:
         """The file of the served folder a request path names (None outside the mount)."""
@@ -449,6 +468,8 @@ class Preview:
             self.server.watch(config.docs_dir)
             if config.config_file_path:
                 self.server.watch(config.config_file_path)
+            if config.theme.custom_dir:  # the site's theme overrides: a save rebuilds too
+                self.server.watch(config.theme.custom_dir)
             for item in config.watch:
                 self.server.watch(item)
             try:
@@ -740,7 +761,9 @@ class Preview:
         self.plugin, self.fast = plugin, getattr(plugin, "fast", None)
         if self.fast is not None and self.fast.background is not None:
             self.indexing[config.site_dir] = self.fast.background
+        before = self.server.root
         self.server.root = config.site_dir
+        self.server.search_before = before if before != config.site_dir else None
         self.taken_away = []  # none of it is in the new folder
         self.config, self.env = config, None
         self.previous = getattr(plugin, "previous", None)
@@ -773,6 +796,9 @@ class Preview:
         page = Path(self.server.root) / f"{code}.html"
         return page.read_bytes() if code in (404, 500) and page.is_file() else None
 
+
+SEARCH_FOLDER = "pagefind" + os.sep
+"""Where the lean path's search index is in a built site."""
 
 BANNER_HEADING = {
     "zh": "保存的内容有问题，没有重新生成：下面是上次成功生成的网站。改正后保存，页面会自动刷新。",
