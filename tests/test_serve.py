@@ -908,3 +908,18 @@ def test_the_search_index_answers_from_the_last_folder_while_the_new_one_is_writ
         aside.rename(written)
     status, body = answer(server, "/repo/pagefind/pagefind-entry.json")
     assert status == "200 OK" and body == (written / "pagefind-entry.json").read_bytes()
+
+
+def test_the_not_found_page_reloads_by_itself_and_says_when_a_save_failed(preview: Any) -> None:
+    """A tab on an address not built yet (a new activity's) reloads once it is, as the other
+    pages do; after a save with problems it says so, as the other pages do."""
+    server = preview.server
+    page = preview.error_page(404)
+    assert page is not None and b"livereload" in page and b"yz-preview-failure" not in page
+    server.failure = "content/events/salon.md:9: venue: 引用的阵地“nowhere”不存在"
+    try:
+        page = preview.error_page(404)
+        assert page is not None and b"livereload" in page
+        assert "yz-preview-failure".encode() in page and "nowhere".encode() in page
+    finally:
+        server.failure = ""

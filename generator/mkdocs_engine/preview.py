@@ -793,8 +793,12 @@ class Preview:
             output.discard([Path(folder)])  # in the background: a district's is 500 MB
 
     def error_page(self, code: int) -> bytes | None:
+        """The site's own 404 (or 500) page, reloading by itself as the others do (a tab on
+        a new activity's address shows it once built) and with the failure banner on it."""
         page = Path(self.server.root) / f"{code}.html"
-        return page.read_bytes() if code in (404, 500) and page.is_file() else None
+        if code not in (404, 500) or not page.is_file():
+            return None
+        return self.server._inject_js_into_html(page.read_bytes(), self.server._visible_epoch)
 
 
 SEARCH_FOLDER = "pagefind" + os.sep
