@@ -420,12 +420,23 @@ def zone_unpickler(owner: object, name: str) -> Any:
     return ZoneInfo._unpickle  # type: ignore[attr-defined]
 
 
-@cache
-def package_version(packages: tuple[str, ...]) -> str:
+def code_digest() -> bytes:
+    """The digest of every module of this package as it is on disk."""
     h = hashlib.blake2b(digest_size=12)
     root = Path(__file__).resolve().parent
     for source in sorted(root.rglob("*.py")):
         h.update(source.relative_to(root).as_posix().encode() + b"\0" + source.read_bytes())
+    return h.digest()
+
+
+CODE = code_digest()
+"""Read when this module is imported, with the rest of the package: results are kept under
+the code that made them, even if the files change while a long preview runs (an upgrade)."""
+
+
+@cache
+def package_version(packages: tuple[str, ...]) -> str:
+    h = hashlib.blake2b(CODE, digest_size=12)
     add_versions(h, packages)
     return h.hexdigest()
 
