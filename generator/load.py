@@ -463,16 +463,34 @@ def decode_node(data: Any) -> Node | None:
     )
 
 
+MENDS = 20
+"""Mistakes of one file told before the rest of it is read (``compose_uncached``)."""
+
+
 def compose_uncached(text: str, rel: str, line_offset: int) -> tuple[Node | None, list[Problem]]:
-    try:
-        root = compose_fast(text)
-    except yaml.MarkedYAMLError as exc:
-        return None, [yaml_problem(text, rel, line_offset, exc)]
-    except yaml.YAMLError as exc:
-        return None, [problem(Origin(rel, line_offset), "yaml.syntax", error=str(exc))]
+    """Compose ``text``; a mistake that is sure to mean one thing on its line (a full-width
+    colon, no space after a colon, a full-width space) is told, mended and the rest read on,
+    so one run tells all of a file's mistakes (the next one, and the fields' own), not one a
+    run. Any other mistake stops there. The text is not composed when any is told."""
+    told: list[Problem] = []
+    for _ in range(MENDS):
+        try:
+            root = compose_fast(text)
+            break
+        except yaml.MarkedYAMLError as exc:
+            found = yaml_problem(text, rel, line_offset, exc)
+            told.append(found)
+            mended = mend_line(text, found.code, found.origin.line - line_offset)
+            if mended is None:
+                return None, told
+            text = mended
+        except yaml.YAMLError as exc:
+            return None, [*told, problem(Origin(rel, line_offset), "yaml.syntax", error=str(exc))]
+    else:
+        return None, told
     if root is None:
-        return None, []
-    problems: list[Problem] = []
+        return None, told
+    problems: list[Problem] = told
     budget = [MAX_NODES]
     try:
         return convert(root, rel, line_offset, problems, budget), problems
@@ -556,6 +574,25 @@ def yaml_problem(text: str, rel: str, line_offset: int, exc: yaml.MarkedYAMLErro
     return problem(
         Origin(rel, problem_line + line_offset, col), "yaml.syntax", error=detail or context or "?"
     )
+
+
+def mend_line(text: str, code: str, index: int) -> str | None:
+    """``text`` with the mistake ``code`` told at its line ``index`` (0-based) mended as the
+    message says to, or None when it is not one mended for sure (``compose_uncached``)."""
+    lines = text.split("\n")
+    if not 0 <= index < len(lines):
+        return None
+    line = lines[index]
+    if code == "yaml.fullwidth-colon" and (match := FULLWIDTH_KEY.match(line)):
+        line = line[: match.end() - 1] + ": " + line[match.end() :].lstrip(" \u3000")
+    elif code == "yaml.colon-space" and (match := TIGHT_KEY.match(line)):
+        line = line[: match.end()] + " " + line[match.end() :]
+    elif code == "yaml.fullwidth-space":
+        indent = len(line) - len(line.lstrip(" \t\u3000"))
+        line = line[:indent].replace("\u3000", "  ") + line[indent:].replace("\u3000", " ")
+    else:
+        return None
+    return "\n".join([*lines[:index], line, *lines[index + 1 :]])
 
 
 def spaces_mend(lines: list[str], index: int, problem_line: int) -> bool:
