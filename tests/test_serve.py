@@ -920,6 +920,6 @@ def test_the_not_found_page_reloads_by_itself_and_says_when_a_save_failed(previe
     try:
         page = preview.error_page(404)
         assert page is not None and b"livereload" in page
-        assert "yz-preview-failure".encode() in page and "nowhere".encode() in page
+        assert b"yz-preview-failure" in page and b"nowhere" in page
     finally:
         server.failure = ""

@@ -47,6 +47,38 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield from serve_build(tmp_path_factory.mktemp("served"), site)
 
 
+PLACES = {
+    # a place name in the title, in the text, and decoys that share characters with it
+    "news/houzai-a.md": ("后宰门社区开展垃圾分类宣传", "居民在广场参加活动。"),
+    "news/houzai-b.md": ("志愿者走进楼宇", "这次活动在后宰门新时代文明实践站举行。"),
+    "news/houzai-c.md": ("后宰门人才服务开课", "面向青年人才。"),
+    "news/decoy-a.md": ("玄武门羽毛球社比赛", "宰相肚里能撑船，门前一片热闹。"),
+    "news/decoy-b.md": ("玄武湖健步走", "后来大家又去了门口的广场。"),
+}
+
+
+@pytest.fixture(scope="module")
+def served_with_places(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    site = copy_site(FIXTURE_SITE, tmp_path_factory.mktemp("places") / "site")
+    set_fast(site, "true")
+    for path, (title, text) in PLACES.items():
+        (site / "content" / path).write_text(
+            f"---\ntitle: {title}\ndate: 2026-11-0{len(title) % 9 + 1}\n---\n{text}\n",
+            encoding="utf-8",
+        )
+    yield from serve_build(tmp_path_factory.mktemp("served-places"), site)
+
+
+def test_search_finds_every_page_with_a_place_name(served_with_places: str, browser: Any) -> None:
+    """后宰门 finds the three pages that have it, in a title or in the text, and none of the
+    pages that only share its characters (玄武门, 宰相, 后来): Pagefind 1.5 segments the query
+    otherwise than the index and found one of 183 such pages on a district (its issue #1237)."""
+    hrefs, _ = search_for(served_with_places, browser, "后宰门")
+    found = {href.rstrip("/").rsplit("/", 1)[-1] for href in hrefs}
+    assert {"houzai-a", "houzai-b", "houzai-c"} <= found, hrefs
+    assert not found & {"decoy-a", "decoy-b"}, hrefs
+
+
 @pytest.fixture(scope="module")
 def served_in_parts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     site = copy_site(FIXTURE_SITE, tmp_path_factory.mktemp("parts") / "site")
