@@ -124,7 +124,7 @@ def test_event_page(specs: dict[str, PageSpec]) -> None:
     spec = specs["events/dushu-shalong/"]
     data = spec.data
     assert spec.template == "yizhan/event.html" and spec.source == "content/events/dushu-shalong.md"
-    assert data["rule"] == "每月最后一个周六，共 12 场"
+    assert data["rule"] == "每月最后一个周六，共 11 场"  # COUNT=12, one of them excluded
     assert data["dates"][0]["iso"].startswith("2026-04-25T14:30")
     assert any(d["status"] == "cancelled" for d in data["dates"])
     assert data["place"]["venue"]["url"] == "venues/hong-e-fuwuzhan/"
@@ -186,7 +186,7 @@ def test_all_day_links_use_dates(specs: dict[str, PageSpec]) -> None:
     data = specs["events/yixiao/"].data
     google = parse_qs(urlsplit(data["event_links"]["google"]).query)
     assert google["dates"] == ["20261105/20261108"]
-    assert data["when"] == "2026年11月5日 周四 – 2026年11月7日 周六"
+    assert data["when"] == "2026年11月5日 周四 – 2026年11月7日 周六 全天"  # says all day
 
 
 def test_jsonld_is_safe_and_says_the_status(site: Site) -> None:
@@ -320,3 +320,39 @@ def test_a_phones_day_list_says_how_long_a_multi_day_activity_lasts(
     entries = {(d["iso"], e["event_id"]): e for d in november["agenda"] for e in d["entries"]}
     assert entries[("2026-11-05", "yixiao")]["time"] == "全天，至11月7日 周六"
     assert ("2026-11-06", "yixiao") not in entries
+
+
+def test_a_weekly_rule_reads_as_chinese_says_it(site: Site) -> None:
+    """每周二, not 每周周二; two days 每周二、周四; every two weeks 每 2 周的周二."""
+    taiji = site.events["taiji"]
+    cases = {
+        "FREQ=WEEKLY;BYDAY=TU;UNTIL=20260630T000000Z": "每周二，至 2026年6月30日 周二",
+        "FREQ=WEEKLY;BYDAY=TU,TH;COUNT=4": "每周二、周四，共 4 场",
+        "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU;COUNT=3": "每 2 周的周二，共 3 场",
+    }
+    for rule, text in cases.items():
+        assert events.rule_text(replace(taiji, rrule=rule, exdates=()), "zh").startswith(
+            text.split("，")[0]
+        ), rule
+        if "共" in text:
+            assert events.rule_text(replace(taiji, rrule=rule, exdates=()), "zh") == text
+
+
+def test_an_activity_ended_long_ago_still_says_when_it_was_held() -> None:
+    """A weekly series that ended two years before the build, before the calendars' window:
+    its page says when its last session was, not only that it has ended."""
+    site = sample_site(today=sample_site().config.today.replace(year=2028))
+    spec = next(p for p in events.pages(site, derive_views(site)) if p.path == "events/taiji/")
+    assert spec.data["ended"] and spec.data["when"].startswith("2026年6月30日 周二 07:00")
+
+
+def test_the_upcoming_list_goes_on_in_the_month_it_stops_at() -> None:
+    """/events/ stops after its limit and links the month grid of the first activity left
+    out (it linked this month's, which the list had shown already)."""
+    site = sample_site()
+    upcoming = derive_views(site).calendar.upcoming
+    spec = next(p for p in events.pages(site, derive_views(site)) if p.path == "events/")
+    assert len(upcoming) > events.UPCOMING_LIMIT
+    left_out = upcoming[events.UPCOMING_LIMIT].start
+    assert spec.data["more"]["url"] == f"events/{left_out:%Y}/{left_out:%m}/"
+    assert spec.data["more"]["name"] == f"{left_out.year}年{left_out.month}月"

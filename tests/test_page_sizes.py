@@ -28,7 +28,7 @@ def test_upcoming_list_stops_and_points_at_the_month_grids(tmp_path: Path) -> No
     for path, limit in limits.items():
         shown = sum(len(day["entries"]) for day in pages[path].data["days"])
         assert shown == limit, path
-        assert pages[path].data["more"] is True
+        assert pages[path].data["more"]["url"] == "events/2026/12/", path  # where it goes on
     month = pages["events/2026/12/"].data
     assert sum(len(d["entries"]) for d in month["agenda"]) == events.UPCOMING_LIMIT + 20
 

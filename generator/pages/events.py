@@ -18,7 +18,15 @@ from .. import i18n, urls
 from ..model import Event, Site
 from ..plan import PageSpec
 from ..views import Views
-from ..views.calendar import Occurrence, as_day, later, local_day, occurrence_length
+from ..views.calendar import (
+    Occurrence,
+    as_day,
+    expand,
+    later,
+    local_day,
+    occurrence_length,
+    original_starts,
+)
 from ..views.text import asset_url
 from .jsonld import jsonld
 
@@ -172,9 +180,10 @@ def zone_of(event: Event) -> ZoneInfo:
 def when_text(site: Site, event: Event, occ: Occurrence) -> str:
     """``2026年4月28日 周二 14:00–16:00``, in the activity's own zone (named if not the site's)."""
     lang = site.config.language
-    if occ.all_day:
+    if occ.all_day:  # said so: a day alone reads like a date missing its time
         end = occ.end if occ.end != occ.start else None
-        return i18n.read_span(occ.start, end, lang)
+        sep = " " if i18n.lang_key(lang) == "zh" else ", "
+        return i18n.read_span(occ.start, end, lang) + sep + say("all_day", lang)
     zone = zone_of(event)
     assert isinstance(occ.start, datetime)
     start = occ.start.astimezone(zone)
@@ -301,7 +310,7 @@ def upcoming_page(site: Site, upcoming: tuple[Occurrence, ...]) -> PageSpec:
     lang = site.config.language
     data = common(site)
     data["days"] = day_groups(site, upcoming[:UPCOMING_LIMIT], clamp_to_today=True)
-    data["more"] = len(upcoming) > UPCOMING_LIMIT
+    data["more"] = more_from(site, upcoming, UPCOMING_LIMIT)
     data["categories"] = category_links(site)
     return PageSpec(
         path=urls.events_index(),
@@ -438,6 +447,18 @@ def day_anchor(day: date) -> str:
     return f"d{day.day}"
 
 
+def more_from(site: Site, upcoming: Sequence[Occurrence], shown: int) -> dict[str, str] | None:
+    """Where a list cut after ``shown`` occurrences goes on: the month grid of the first one
+    left out (its name and address), or None when none is."""
+    if len(upcoming) <= shown:
+        return None
+    day = local_day(upcoming[shown].start, ZoneInfo(site.config.timezone))
+    return {
+        "url": urls.events_month(day.year, day.month),
+        "name": i18n.read_month(day.year, day.month, site.config.language),
+    }
+
+
 def month_of(site: Site, occ: Occurrence) -> str:
     """The month grid an occurrence is shown on."""
     day = local_day(occ.start, ZoneInfo(site.config.timezone))
@@ -466,7 +487,7 @@ def category_page(site: Site, views: Views, category: str, event_ids: frozenset[
         {
             "name": category,
             "days": day_groups(site, upcoming[:CATEGORY_UPCOMING_LIMIT], clamp_to_today=True),
-            "more": len(upcoming) > CATEGORY_UPCOMING_LIMIT,
+            "more": more_from(site, upcoming, CATEGORY_UPCOMING_LIMIT),
             "past": [
                 occurrence_card(site, o) for o in cal.past_where(event_ids)[:PAST_ON_CATEGORY_PAGE]
             ],
@@ -489,7 +510,7 @@ def event_page(site: Site, views: Views, event: Event) -> PageSpec:
     lang = site.config.language
     cal = views.calendar
     upcoming = cal.next_occurrences(event.id)
-    every = cal.by_event.get(event.id, ())
+    every = cal.by_event.get(event.id, ()) or held_before(site, event)
     shown = upcoming[:NEXT_ON_EVENT_PAGE]
     lead = lead_occurrence(upcoming, every)
     base = site.config.site_url
@@ -533,6 +554,12 @@ def event_page(site: Site, views: Views, event: Event) -> PageSpec:
         description=event.summary,
         source=event.source.path,
     )
+
+
+def held_before(site: Site, event: Event) -> tuple[Occurrence, ...]:
+    """The sessions of an activity that ended before the calendars' window (a year back):
+    its page still says when it was held, not only that it has ended."""
+    return tuple(expand(event, as_day(event.start), site.config.today))
 
 
 def lead_occurrence(
@@ -625,14 +652,17 @@ def rule_text(event: Event, language: str) -> str:
             days.append(say("last", language) + name)
         else:
             days.append(say("nth", language, n=prefix.lstrip("+")) + name)
-    if days:
-        sep = "、" if i18n.lang_key(language) == "zh" else ", "
-        text += ("" if i18n.lang_key(language) == "zh" else " on ") + sep.join(days)
+    zh = i18n.lang_key(language) == "zh"
+    if days and zh and freq == "WEEKLY" and interval == 1:
+        text += days[0].removeprefix("周") + "".join("、" + day for day in days[1:])  # 每周二、周四
+    elif days:
+        sep = "、" if zh else ", "
+        text += ("的" if zh and freq == "WEEKLY" else "" if zh else " on ") + sep.join(days)
     elif parts.get("BYMONTHDAY"):
         text += say("month_day", language, n=parts["BYMONTHDAY"])
     extra = []
-    if parts.get("COUNT"):
-        extra.append(say("count", language, n=parts["COUNT"]))
+    if parts.get("COUNT"):  # the sessions held: an excluded date is none (COUNT counts it)
+        extra.append(say("count", language, n=sum(1 for _ in original_starts(event))))
     elif parts.get("UNTIL"):
         until = parts["UNTIL"]
         try:

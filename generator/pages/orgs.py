@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator, Sequence
 from functools import partial
 from typing import Any
 
@@ -10,10 +10,10 @@ from .. import i18n, links, urls
 from ..model import Branch, Club, Milestone, PartialDate, Site, Venue
 from ..plan import PageSpec
 from ..views import Views
-from ..views.orgs import BranchNode
+from ..views.orgs import BranchNode, name_order
 from ..views.text import asset_url, entity_pages, localise_footnotes, render_html
 from . import subscribe
-from .events import occurrence_card
+from .events import more_from, occurrence_card
 from .news import news_card, pagination
 
 NEWS_ON_PAGE = 10
@@ -55,6 +55,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "venues_intro": ("共 {n} 处阵地。", "{n} venue[|s]."),
     "uncategorised": ("其他", "Other"),
     "more_news": ("全部新闻", "All news"),
+    "news_more": ("另有 {n} 篇较早的文章。", "{n} earlier article[|s]."),
+    "upcoming_more": ("另有 {n} 场，见", "{n} more, in "),
     "pages": ("分页", "Pages"),
     "newer": ("较近的年份", "Later years"),
     "older": ("更早的年份", "Earlier years"),
@@ -172,8 +174,23 @@ def milestone_body(site: Site, m: Milestone, page: str) -> str:
     return links.rebase_html(made, source, f"{page}index.md", pages)
 
 
-def activity_cards(site: Site, occurrences: Iterable[Any]) -> list[dict[str, Any]]:
-    return [occurrence_card(site, occ) for occ in list(occurrences)[:EVENTS_ON_PAGE]]
+def activity_cards(site: Site, occurrences: Iterable[Any], here: str = "") -> list[dict[str, Any]]:
+    """The first ``EVENTS_ON_PAGE`` occurrences as cards; on venue ``here``'s own page, those
+    held there do not name it on every row."""
+    cards = []
+    for occ in list(occurrences)[:EVENTS_ON_PAGE]:
+        card = occurrence_card(site, occ)
+        cards.append({**card, "place": "", "place_url": ""} if here and occ.venue == here else card)
+    return cards
+
+
+def more_activities(site: Site, occurrences: Sequence[Any]) -> dict[str, Any] | None:
+    """What a page's list of activities leaves out: how many, and the month grid they go on
+    from (a list cut at ``EVENTS_ON_PAGE`` said nothing of the rest)."""
+    found = more_from(site, occurrences, EVENTS_ON_PAGE)
+    if found is None:
+        return None
+    return {**found, "n": len(occurrences) - EVENTS_ON_PAGE}
 
 
 def tree_item(site: Site, node: BranchNode) -> dict[str, Any]:
@@ -239,7 +256,9 @@ def branch_page(site: Site, views: Views, b: Branch) -> PageSpec:
             "children": [branch_link(site, c) for c in views.orgs.children.get(b.id, ())],
             "clubs": [club_link(site, c) for c in views.orgs.clubs_by_branch.get(b.id, ())],
             "news": [news_card(site, n) for n in views.news.for_branch(b.id)[:NEWS_ON_PAGE]],
-            "upcoming": activity_cards(site, views.calendar.upcoming_where(events)),
+            "news_more": max(len(views.news.for_branch(b.id)) - NEWS_ON_PAGE, 0),
+            "upcoming": activity_cards(site, upcoming := views.calendar.upcoming_where(events)),
+            "upcoming_more": more_activities(site, upcoming),
             "milestones": [
                 milestone_item(site, m, urls.branch(b.slug))
                 for m in views.orgs.milestones_by_branch.get(b.id, ())
@@ -254,7 +273,7 @@ def branch_page(site: Site, views: Views, b: Branch) -> PageSpec:
 def clubs_index(site: Site, views: Views) -> PageSpec:
     lang = site.config.language
     groups: dict[str, list[dict[str, str]]] = {}
-    for club in sorted(site.clubs.values(), key=lambda c: (c.name, c.id)):
+    for club in sorted(site.clubs.values(), key=lambda c: (name_order(c.name), c.id)):
         groups.setdefault(club.category or say("uncategorised", lang), []).append(
             club_link(site, club.id)
         )
@@ -264,7 +283,9 @@ def clubs_index(site: Site, views: Views) -> PageSpec:
         title=i18n.label("clubs", lang),
         data={
             "intro": say("clubs_intro", lang, n=len(site.clubs)),
-            "groups": [{"name": name, "clubs": items} for name, items in sorted(groups.items())],
+            "groups": [
+                {"name": name, "clubs": groups[name]} for name in sorted(groups, key=name_order)
+            ],
             "labels": labels(lang),
         },
     )
@@ -306,7 +327,9 @@ def club_page(site: Site, views: Views, c: Club) -> PageSpec:
             ),
             "join": c.join,
             "news": [news_card(site, n) for n in views.news.for_club(c.id)[:NEWS_ON_PAGE]],
-            "upcoming": activity_cards(site, views.calendar.upcoming_where(events)),
+            "news_more": max(len(views.news.for_club(c.id)) - NEWS_ON_PAGE, 0),
+            "upcoming": activity_cards(site, upcoming := views.calendar.upcoming_where(events)),
+            "upcoming_more": more_activities(site, upcoming),
             "milestones": [
                 milestone_item(site, m, urls.club(c.slug))
                 for m in views.orgs.milestones_by_club.get(c.id, ())
@@ -332,7 +355,7 @@ def venues_index(site: Site, views: Views) -> PageSpec:
             "intro": say("venues_intro", lang, n=len(site.venues)),
             "venues": [
                 venue_link(site, v)
-                for v in sorted(site.venues.values(), key=lambda v: (v.name, v.id))
+                for v in sorted(site.venues.values(), key=lambda v: (name_order(v.name), v.id))
             ],
             "labels": labels(lang),
         },
@@ -373,7 +396,10 @@ def venue_page(site: Site, views: Views, v: Venue) -> PageSpec:
                 for r in v.rooms
             ],
             "clubs": [club_link(site, c) for c in views.orgs.clubs_by_venue.get(v.id, ())],
-            "upcoming": activity_cards(site, views.calendar.upcoming_at_venue(v.id)),
+            "upcoming": activity_cards(
+                site, upcoming := views.calendar.upcoming_at_venue(v.id), v.id
+            ),
+            "upcoming_more": more_activities(site, upcoming),
             "feeds": feeds(site, urls.venue(v.slug), v.name, rss=False),
             "feed_labels": subscribe.labels(lang),
             "labels": labels(lang),

@@ -19,6 +19,7 @@ from ..model import Site
 from ..plan import FileSpec, PageSpec
 from ..views import Views
 from ..views.calendar import calendar_feeds
+from ..views.orgs import name_order
 
 TEXT: dict[str, tuple[str, str]] = {
     "title": ("订阅", "Subscribe"),
@@ -229,20 +230,22 @@ def calendar_groups(site: Site) -> list[dict[str, Any]]:
         "clubs": urls.clubs_index(),
         "venues": urls.venues_index(),
     }
+    for kind in ("branches", "clubs", "venues"):  # by name, as their directories list them
+        feeds[kind].sort(key=lambda pair: (name_order(pair[0]), pair[1]))
     return [group(site, k, v, True, directories.get(k, "")) for k, v in feeds.items() if v]
 
 
 def organisation_news_feeds(
     site: Site,
 ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """(name, path) of each branch's and each club's RSS feed, by slug."""
+    """(name, path) of each branch's and each club's RSS feed, by name (``name_order``)."""
     branches = [
         (b.name, urls.rss(urls.branch(b.slug)))
-        for b in sorted(site.branches.values(), key=lambda b: b.slug)
+        for b in sorted(site.branches.values(), key=lambda b: (name_order(b.name), b.slug))
     ]
     clubs = [
         (c.name, urls.rss(urls.club(c.slug)))
-        for c in sorted(site.clubs.values(), key=lambda c: c.slug)
+        for c in sorted(site.clubs.values(), key=lambda c: (name_order(c.name), c.slug))
     ]
     return branches, clubs
 

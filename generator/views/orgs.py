@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from .. import urls
 from ..model import Milestone, Site
 
 
@@ -58,9 +60,16 @@ def derive(site: Site) -> OrgViews:
     )
 
 
+def name_order(name: str) -> tuple[tuple[int, int | str], ...]:
+    """How a list of names is ordered for a reader: by pinyin, as a Chinese directory is
+    (character codes put 丹凤街 after 锁金村), and numbers by value (队6 before 队10)."""
+    parts = re.split(r"(\d+)", urls.slugify(name))
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in parts if part)
+
+
 def by_name(site: Site, ids: list[str], kind: str = "branch") -> list[str]:
     table = site.branches if kind == "branch" else site.clubs
-    return sorted(ids, key=lambda i: (table[i].name, i))
+    return sorted(ids, key=lambda i: (name_order(table[i].name), i))
 
 
 def group(pairs: Iterable[tuple[str, str]], site: Site, kind: str) -> dict[str, tuple[str, ...]]:

@@ -41,7 +41,16 @@ def key_pages(site: BuiltSite) -> dict[str, str]:
         "month": first_page(site, "events/[0-9][0-9][0-9][0-9]/[0-9][0-9]/"),
         "branch": first_page(site, "branches/*/"),
         "subscribe": "subscribe/",
+        "venue": page_with(site, "venues/*/", "yz-table-wrap"),  # its rooms in a table
     }
+
+
+def page_with(site: BuiltSite, pattern: str, text: str) -> str:
+    """The site path of the first built page matching ``pattern`` that holds ``text``."""
+    for html in sorted(site.dir.glob(pattern + "index.html")):
+        if text in html.read_text(encoding="utf-8"):
+            return html.parent.relative_to(site.dir).as_posix() + "/"
+    raise AssertionError(f"no page of {pattern} holds {text}")
 
 
 def is_local(url: str) -> bool:
@@ -126,7 +135,7 @@ def pages(built_site: BuiltSite) -> dict[str, str]:
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize(
-    "name", ["home", "news", "article", "activity", "month", "branch", "subscribe"]
+    "name", ["home", "news", "article", "activity", "month", "branch", "subscribe", "venue"]
 )
 def test_key_page_is_local_error_free_and_accessible(built_site, browser, pages, name, width):  # type: ignore[no-untyped-def]
     visit = Visit(browser, width)
@@ -145,6 +154,13 @@ def test_key_page_is_local_error_free_and_accessible(built_site, browser, pages,
         assert not undrawn_icons(page), f"icons not drawn: {undrawn_icons(page)}"
         overflow = page.evaluate("document.documentElement.scrollWidth")
         assert overflow <= width, f"page is {overflow}px wide in a {width}px window"
+        # a table that fits its column does not scroll in it (a clipped border, a scrollbar)
+        scrolled = page.evaluate(
+            "[...document.querySelectorAll('.yz-table-wrap')]"
+            ".filter(e => e.scrollWidth > e.clientWidth && e.querySelector('table')"
+            ".getBoundingClientRect().width <= e.clientWidth).length"
+        )
+        assert not scrolled, f"{scrolled} table(s) scroll though they fit"
         violations = axe_serious(page)
         assert not violations, "\n".join(violations)
         assert not outline_problems(page), outline_problems(page)
