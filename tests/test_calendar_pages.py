@@ -356,3 +356,19 @@ def test_the_upcoming_list_goes_on_in_the_month_it_stops_at() -> None:
     left_out = upcoming[events.UPCOMING_LIMIT].start
     assert spec.data["more"]["url"] == f"events/{left_out:%Y}/{left_out:%m}/"
     assert spec.data["more"]["name"] == f"{left_out.year}年{left_out.month}月"
+
+
+def test_the_archive_lists_an_ended_series_and_reaches_every_earlier_month() -> None:
+    """Two years on, the weekly 太极拳 (it ended in June 2026, before the calendars' window)
+    is on its months' grids as one-off activities of those months are, and the past page
+    links every earlier month with activities, by year, after the latest ones it lists."""
+    site = sample_site(today=sample_site().config.today.replace(year=2028))
+    specs = {p.path: p for p in events.pages(site, derive_views(site))}
+    may = specs["events/2026/05/"].data
+    listed = [e for d in may["agenda"] for e in d["entries"] if e["event_id"] == "taiji"]
+    assert len(listed) == 3  # May's Tuesdays: the 5th excluded, the 12th moved to the 13th
+    past = specs["events/past/"].data
+    years = {y["year"]: [m["name"] for m in y["months"]] for y in past["earlier"]}
+    assert "2026年" in years and "5月" in years["2026年"], years
+    linked = {m["url"] for y in past["earlier"] for m in y["months"]}
+    assert "events/2026/05/" in linked and linked <= set(specs)

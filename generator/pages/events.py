@@ -110,6 +110,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "month_day": ("{n}日", "day {n}"),
     "plus_dates": ("另加指定日期", "plus extra dates"),
     "in_list_label": ("活动列表", "Activity list"),
+    "earlier": ("更早的活动（按月）", "Earlier activities, month by month"),
 }
 
 
@@ -246,7 +247,7 @@ def listing_pages(
     issue 5)."""
     cal = views.calendar
     yield upcoming_page(site, cal.upcoming)
-    yield past_page(site, cal.past)
+    yield past_page(site, cal.past, tuple(cal.by_month))
     for index, (year, month) in enumerate(cal.months):
         if months is not None and (year, month) not in months:
             continue
@@ -321,7 +322,12 @@ def upcoming_page(site: Site, upcoming: tuple[Occurrence, ...]) -> PageSpec:
     )
 
 
-def past_page(site: Site, past: tuple[Occurrence, ...]) -> PageSpec:
+def past_page(
+    site: Site, past: tuple[Occurrence, ...], with_activities: Sequence[tuple[int, int]] = ()
+) -> PageSpec:
+    """The latest past activities by month, then every earlier month that has some, by year
+    (``with_activities``): ten years of a district's archive two clicks away, not a hundred
+    clicks of "previous month"."""
     lang = site.config.language
     zone = ZoneInfo(site.config.timezone)
     months: dict[tuple[int, int], list[dict[str, Any]]] = {}
@@ -333,12 +339,29 @@ def past_page(site: Site, past: tuple[Occurrence, ...]) -> PageSpec:
         {"title": i18n.read_month(y, m, lang), "url": urls.events_month(y, m), "entries": cards}
         for (y, m), cards in months.items()
     ]
+    data["earlier"] = earlier_months(site, past, with_activities)
     return PageSpec(
         path=urls.events_past(),
         template="yizhan/events_past.html",
         title=say("events_past", lang),
         data=data,
     )
+
+
+def earlier_months(
+    site: Site, past: Sequence[Occurrence], with_activities: Sequence[tuple[int, int]]
+) -> list[dict[str, Any]]:
+    """The months before those the past page lists in full (the month it stops in too), by
+    year, newest first: their grids' names and addresses."""
+    if len(past) <= PAST_PAGE_LIMIT:
+        return []
+    stop = local_day(past[PAST_PAGE_LIMIT].start, ZoneInfo(site.config.timezone))
+    zh = i18n.lang_key(site.config.language) == "zh"
+    years: dict[int, list[dict[str, str]]] = {}
+    for y, m in sorted((k for k in with_activities if k <= (stop.year, stop.month)), reverse=True):
+        name = f"{m}月" if zh else stdcal.month_abbr[m]
+        years.setdefault(y, []).append({"name": name, "url": urls.events_month(y, m)})
+    return [{"year": f"{y}年" if zh else str(y), "months": ms} for y, ms in years.items()]
 
 
 def month_page(

@@ -140,8 +140,21 @@ class Window:
         return occ.sort_key(self.zone)
 
     def occurrences(self, event: Event) -> tuple[Occurrence, ...]:
-        """An activity's occurrences in the window, soonest first."""
-        return tuple(sorted(expand(event, self.start, self.end), key=self.order))
+        """An activity's occurrences in the window, soonest first; a series that ends (a
+        count, an until, extra dates alone) from its first, however old, as a one-off is:
+        the month grids of earlier years list its sessions too (they had its neighbours and
+        not it). An endless series is expanded over the window only."""
+        start = self.start
+        if event.recurring and series_ends(event):
+            start = min(start, as_day(event.start))
+        return tuple(sorted(expand(event, start, self.end), key=self.order))
+
+
+def series_ends(event: Event) -> bool:
+    """Whether a recurring activity has a last session: its rule has a COUNT or an UNTIL, or
+    it has extra dates alone."""
+    rule = (event.rrule or "").upper()
+    return not rule or "COUNT=" in rule or "UNTIL=" in rule
 
 
 def derive(site: Site) -> CalendarViews:
