@@ -21,7 +21,6 @@ from ..views import Views
 from ..views.calendar import (
     Occurrence,
     as_day,
-    expand,
     later,
     local_day,
     occurrence_length,
@@ -533,7 +532,7 @@ def event_page(site: Site, views: Views, event: Event) -> PageSpec:
     lang = site.config.language
     cal = views.calendar
     upcoming = cal.next_occurrences(event.id)
-    every = cal.by_event.get(event.id, ()) or held_before(site, event)
+    every = cal.by_event.get(event.id, ())
     shown = upcoming[:NEXT_ON_EVENT_PAGE]
     lead = lead_occurrence(upcoming, every)
     base = site.config.site_url
@@ -577,12 +576,6 @@ def event_page(site: Site, views: Views, event: Event) -> PageSpec:
         description=event.summary,
         source=event.source.path,
     )
-
-
-def held_before(site: Site, event: Event) -> tuple[Occurrence, ...]:
-    """The sessions of an activity that ended before the calendars' window (a year back):
-    its page still says when it was held, not only that it has ended."""
-    return tuple(expand(event, as_day(event.start), site.config.today))
 
 
 def lead_occurrence(
