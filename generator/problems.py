@@ -104,13 +104,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "event.small-hours": (
         "“{value}”是凌晨 {hour} 点：下午请写 {afternoon}（24 小时制）；确是凌晨就写成 {night}",
-        "“{value}” is {hour} at night: write {afternoon} for the afternoon (24-hour clock), "
-        "or {night} if it is at night",
+        "“{value}” is {hour} a.m.: write {afternoon} for {hour} p.m. (a 24-hour clock), or "
+        "{night} if it is {hour} a.m.",
     ),
     "event.end-no-time": (
         "只写了日期“{value}”，和开始是同一天，活动会一直到当天 24:00：请写上结束的时刻（如 16:30）",
-        "end is a date alone (“{value}”), the start's day, so the activity lasts until "
-        "midnight: write the time it ends (as 16:30)",
+        "a date alone (“{value}”), the start's day, so the activity lasts until midnight: "
+        "write the time it ends (as 16:30)",
     ),
     "event.end-time-all-day": (
         "start 只写了日期，是全天活动，end 就不能只写时刻“{value}”：要么给 start 加上开始时刻"
