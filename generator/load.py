@@ -165,7 +165,10 @@ def load_content(
     problems: list[Problem] = []
     base = root / content_dir
     prefix = base.relative_to(root).as_posix()
-    walked = list(walk(base))
+    links: Links = []
+    walked = list(walk(base, (), links))
+    for parts, code, target in links:
+        problems.append(problem(Origin(content_file(prefix, parts)[0]), code, target=target))
     files = [
         (path, rel, kind)
         for path, parts in walked
@@ -237,9 +240,15 @@ def take_composed(helper: Callable[[], dict[str, str]]) -> None:
         kept.put(key, value)
 
 
-def walk(base: Path, parts: tuple[str, ...] = ()) -> Iterator[tuple[Path, tuple[str, ...]]]:
+Links = list[tuple[tuple[str, ...], str, str]]
+"""Symbolic links found by ``walk`` that content may not have: (path parts, code, target)."""
+
+
+def walk(
+    base: Path, parts: tuple[str, ...] = (), links: Links | None = None
+) -> Iterator[tuple[Path, tuple[str, ...]]]:
     """Files below ``base`` (with their path parts below it) in a stable order, skipping hidden
-    ones and never following links out of the tree."""
+    ones and never following a link out of the tree or into a folder: those go to ``links``."""
     folder = base.joinpath(*parts)
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
@@ -248,16 +257,36 @@ def walk(base: Path, parts: tuple[str, ...] = ()) -> Iterator[tuple[Path, tuple[
     files: list[str] = []
     dirs: list[str] = []
     for entry in entries:
+        if entry.is_symlink():  # hidden ones too: MkDocs' own walk follows them
+            code = link_problem(Path(entry.path), base)
+            if code is not None:
+                if links is not None:
+                    links.append(((*parts, entry.name), code, os.readlink(entry.path)))
+                continue
         if entry.name.startswith("."):
-            continue
-        if entry.is_symlink() and not Path(entry.path).resolve().is_relative_to(base.resolve()):
             continue
         (dirs if entry.is_dir() else files).append(entry.name)
     # os.walk's order: a folder's files first, then its subfolders, each sorted by name
     for name in files:
         yield folder / name, (*parts, name)
     for name in dirs:
-        yield from walk(base, (*parts, name))
+        yield from walk(base, (*parts, name), links)
+
+
+def link_problem(path: Path, base: Path) -> str | None:
+    """Why content may not hold the symbolic link ``path``, or None: one to a file of the
+    content folder is as that file. A folder's link led MkDocs' walk through the whole disk
+    (a link to ``/`` never ended); one out of the folder published ``.git/config``; a broken
+    one or a loop stopped the build with a traceback."""
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return "file.symlink-broken"
+    if target.is_dir():
+        return "file.symlink-folder"
+    if not target.is_relative_to(base.resolve()):
+        return "file.symlink-outside"
+    return None
 
 
 def read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:

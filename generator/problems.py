@@ -146,6 +146,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "“{value}”与“{chosen}”的网址相同（{url}），按“{chosen}”合并为一个；请统一写法",
         "“{value}” has the same address as “{chosen}” ({url}); merged as “{chosen}”: write it one way",
     ),
+    "file.symlink-outside": (
+        "这是一个指向 content 文件夹之外的链接（{target}）：网站只发布 content 里的文件，"
+        "请把文件本身复制进来",
+        "a link to something outside the content folder ({target}): the site publishes "
+        "the content folder's files only; copy the file itself in",
+    ),
+    "file.symlink-folder": (
+        "文件夹不能是链接（{target}）：生成网站时会顺着它读遍别处的文件；请把要发布的文件复制进来",
+        "a folder cannot be a link ({target}): the build would read everything it leads to; "
+        "copy the files to publish in",
+    ),
+    "file.symlink-broken": (
+        "链接指向的文件不存在，或者链接互相循环（{target}）：请删掉它，或换成文件本身",
+        "a link to nothing, or in a loop of links ({target}): delete it, or put the file "
+        "itself there",
+    ),
     "link.missing": (
         "链接的文件不存在：{url}（相对于本文件；访问者会打开一个不存在的网页）",
         "link to a file that does not exist: {url} (relative to this file; visitors would get a missing page)",

@@ -1247,3 +1247,39 @@ def test_a_site_without_directory_urls_is_told(tmp_path: Path) -> None:
     assert checked.returncode == 1
     assert "mkdocs.yml:1: use_directory_urls: yizhan 生成的页面按目录式网址" in checked.stderr
     assert "config.directory-urls" in yizhan(site, "build").stderr
+
+
+def test_links_content_may_not_hold_are_told_before_anything_is_built(tmp_path: Path) -> None:
+    """A folder linked to ``/`` made MkDocs walk the whole disk for ever; a link to the
+    repository's ``.git/config`` published its token; a broken link or a loop stopped the
+    build with a traceback. Each is told at its path by ``check`` and ``build``, which stops
+    at once and keeps the last site; a link to a file of the content folder is that file."""
+    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    assert yizhan(site, "build").returncode == 0
+    before = tree_digest(site / "site")
+    (site / ".git").mkdir()
+    (site / ".git/config").write_text("[http]\n\textraheader = AUTHORIZATION: token\n")
+    images = site / "content/images"
+    (images / "up").symlink_to("/")
+    (images / "cfg.png").symlink_to("../../.git/config")
+    (images / "gone.png").symlink_to("nothere.png")
+    (images / "loop1").symlink_to("loop2")
+    (images / "loop2").symlink_to("loop1")
+    (images / "same.svg").symlink_to("dot.svg")  # inside the content folder: fine
+    told = yizhan(site, "check").stderr.splitlines()
+    assert sorted(line.split(": ")[0] + " " + line.rsplit("[", 1)[1] for line in told[:-1]) == [
+        "content/images/cfg.png:1 错误 file.symlink-outside]",
+        "content/images/gone.png:1 错误 file.symlink-broken]",
+        "content/images/loop1:1 错误 file.symlink-broken]",
+        "content/images/loop2:1 错误 file.symlink-broken]",
+        "content/images/up:1 错误 file.symlink-folder]",
+    ], told
+    started = time.monotonic()
+    built = yizhan(site, "build")
+    assert built.returncode == 1 and time.monotonic() - started < 60
+    assert "Traceback" not in built.stderr and "file.symlink-folder" in built.stderr
+    assert tree_digest(site / "site") == before
+    for link in ("up", "cfg.png", "gone.png", "loop1", "loop2"):
+        (images / link).unlink()
+    assert yizhan(site, "build").returncode == 0
+    assert (site / "site/images/same.svg").read_bytes() == (images / "dot.svg").read_bytes()
