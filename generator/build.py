@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -167,6 +168,7 @@ def load_site(
     problems.extend(missing_links(site, loaded.files, options.root))
     problems.extend(placeholder_problems(site, options.root))
     problems.extend(free_pages_missing_links(free, loaded.files))
+    problems.extend(free_pages_html_in_meta(free))
     writings = writings_of(site, free, options.root)
     problems.extend(missing_places(site, free, writings, options))
     problems.extend(rooted_link_problems(site, free, writings, loaded.files, options.site_url))
@@ -318,6 +320,28 @@ def writings_of(site: Site, free: Mapping[str, FreePage], root: Path) -> dict[st
             written = Written(m.source.path, m.body, whole_text(root, m.source.path), m.source.line)
             writings.setdefault(m.source.docs_path, []).append(written)
     return writings
+
+
+FREE_PAGE_META = ("title", "description", "subtitle")
+"""What MkDocs and Material put into every page as written (the nav, ``<title>``, ``<meta>``)."""
+HTML_MARKS = re.compile(r'[<>"]')
+
+
+def free_pages_html_in_meta(free: Mapping[str, FreePage]) -> list[Problem]:
+    """An error for each ``title`` (or ``description``) of a free page's front matter that
+    holds ``<``, ``>`` or ``"``: MkDocs' templates do not escape them, so a title wrote markup
+    into every page's navigation (``<img onerror=…>`` ran on all of them)."""
+    found = []
+    for page in free.values():
+        if not page.text.startswith("---"):
+            continue
+        front = load.parse_front_matter(page.text, page.path)[0]
+        for key in FREE_PAGE_META:
+            node = front.get(key) if front is not None else None
+            if isinstance(node, load.Scalar) and HTML_MARKS.search(node.value):
+                origin = Origin(page.path, node.line)
+                found.append(problem(origin, "field.free-page-html", key, value=node.value))
+    return found
 
 
 def missing_places(

@@ -162,6 +162,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "a link to nothing, or in a loop of links ({target}): delete it, or put the file "
         "itself there",
     ),
+    "field.free-page-html": (
+        "“{value}”里不能有 < > 或英文双引号：这一项会原样写进每一页的导航和标题里"
+        "（写中文引号“”或书名号《》）",
+        "“{value}” may not hold < > or \" : it goes into every page's navigation and title "
+        "as written (use typographic quotes)",
+    ),
     "link.missing": (
         "链接的文件不存在：{url}（相对于本文件；访问者会打开一个不存在的网页）",
         "link to a file that does not exist: {url} (relative to this file; visitors would get a missing page)",

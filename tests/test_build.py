@@ -1283,3 +1283,23 @@ def test_links_content_may_not_hold_are_told_before_anything_is_built(tmp_path: 
         (images / link).unlink()
     assert yizhan(site, "build").returncode == 0
     assert (site / "site/images/same.svg").read_bytes() == (images / "dot.svg").read_bytes()
+
+
+def test_a_free_pages_title_with_markup_is_an_error(tmp_path: Path) -> None:
+    """MkDocs and Material write a free page's ``title``/``description`` into every page as
+    they are: ``<img onerror=…>`` there ran on all 118 pages, and ``A<b>B`` broke the nav.
+    ``check`` and ``build`` stop on it at its line; Chinese quotes are fine."""
+    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    page = site / "content/guide.md"
+    page.write_text(
+        "---\ntitle: '指南\"><img src=x onerror=alert(1)>'\ndescription: 说明<b>\n---\n正文。\n",
+        encoding="utf-8",
+    )
+    told = [line for line in yizhan(site, "check").stderr.splitlines() if "free-page-html" in line]
+    assert [line.split(": “")[0] for line in told] == [
+        "content/guide.md:2: title",
+        "content/guide.md:3: description",
+    ]
+    assert yizhan(site, "build").returncode == 1 and not (site / "site").exists()
+    page.write_text("---\ntitle: 《办事指南》“新版”\n---\n正文。\n", encoding="utf-8")
+    assert yizhan(site, "build").returncode == 0
