@@ -162,6 +162,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "a link to nothing, or in a loop of links ({target}): delete it, or put the file "
         "itself there",
     ),
+    "field.slug-long": ("太长：网址的这一段最多 {n} 个字符", "too long: at most {n} characters"),
     "field.free-page-html": (
         "“{value}”里不能有 < > 或英文双引号：这一项会原样写进每一页的导航和标题里"
         "（写中文引号“”或书名号《》）",

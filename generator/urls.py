@@ -30,7 +30,20 @@ def pinyin_slug(text: str) -> str:
     words = lazy_pinyin(text, style=Style.NORMAL, errors="default")
     raw = "-".join(w for w in words if w)
     slug = re.sub(r"[^a-z0-9]+", "-", raw.lower()).strip("-")
-    return slug or "x"
+    return within_name_limit(slug) or "x"
+
+
+LONGEST_SLUG = 240
+"""Characters of a slug, which is a folder's name: file systems take 255 bytes (a 60-character
+Chinese tag was ~300 of pinyin, and the build stopped with "File name too long")."""
+
+
+def within_name_limit(slug: str) -> str:
+    """``slug`` cut at a word to ``LONGEST_SLUG`` characters (shorter ones as they are)."""
+    if len(slug) <= LONGEST_SLUG:
+        return slug
+    cut = slug[: LONGEST_SLUG + 1]
+    return cut[: cut.rfind("-")] if "-" in cut else slug[:LONGEST_SLUG]
 
 
 def is_valid_slug(text: str) -> bool:

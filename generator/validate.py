@@ -395,6 +395,9 @@ class Checker:
         if not urls.is_valid_slug(value):
             self.report(node, "field.slug", "slug", value=shown(node))
             return urls.slugify(default_id)
+        if len(value) > urls.LONGEST_SLUG:
+            self.report(node, "field.slug-long", "slug", n=urls.LONGEST_SLUG)
+            return urls.slugify(default_id)
         return value
 
     def mapping(self, key: str, kind: str) -> Checker | None:

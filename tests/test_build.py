@@ -1303,3 +1303,28 @@ def test_a_free_pages_title_with_markup_is_an_error(tmp_path: Path) -> None:
     assert yizhan(site, "build").returncode == 1 and not (site / "site").exists()
     page.write_text("---\ntitle: 《办事指南》“新版”\n---\n正文。\n", encoding="utf-8")
     assert yizhan(site, "build").returncode == 0
+
+
+def test_long_names_make_addresses_a_file_system_takes(tmp_path: Path) -> None:
+    """A 60-character Chinese tag or an 80-character file name is ~300 characters of pinyin,
+    past the 255 bytes of a folder's name: the build stopped with "File name too long"
+    where ``check`` passed. Their addresses are cut at a word; a ``slug:`` that long is
+    told."""
+    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    tag = "商务区党群服务中心楼宇党建联建共建暨志愿服务主题实践活动" * 2
+    name = "商务区党群服务中心开展楼宇党建联建共建主题实践活动" * 3
+    write_tree(
+        site / "content",
+        {
+            f"news/{name}.md": f"---\ntitle: 长\ndate: 2026-11-01\ntags: [{tag}]\n---\n正文。\n",
+            "news/slug.md": f"---\ntitle: 短\ndate: 2026-11-02\nslug: {'a' * 300}\n---\n正文。\n",
+        },
+    )
+    told = yizhan(site, "check").stderr
+    assert "content/news/slug.md:4: slug: 太长：网址的这一段最多 240 个字符" in told, told
+    (site / "content/news/slug.md").unlink()
+    built = yizhan(site, "build")
+    assert built.returncode == 0, built.stderr
+    longest = max(len(p.name.encode()) for p in (site / "site").rglob("*"))
+    assert longest <= 255
+    assert any(p.name.startswith("shang-wu-qu") for p in (site / "site/news/tags").iterdir())
