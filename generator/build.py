@@ -112,6 +112,8 @@ class Checked:
     warnings: tuple[Problem, ...]
     repository: history.Repository | None = None
     """What Git said of the activities (the live preview's refresh reuses it, issue 5)."""
+    files: frozenset[str] = frozenset()
+    """Every file of the content folder (``load.Loaded.files``)."""
 
 
 def load_site(
@@ -180,6 +182,7 @@ def load_site(
         site,
         tuple(p for p in problems if p.severity == "warning"),
         repository.result() if repository is not None else None,
+        loaded.files,
     )
 
 
@@ -458,6 +461,27 @@ class PlanUnderWay:
         if conflicts:
             raise ContentError([conflict_problem(*c) for c in conflicts], self.language)
         return Plan(self.pages, files)
+
+
+def reserved_by_content(plan: Plan, files: Iterable[str], content_dir: str) -> list[Problem]:
+    """``url.reserved`` for each file of the content folder published where a generated page
+    or file goes: a free page (``subscribe.md``) was told by ``build`` only, and any other file
+    (``rss.xml``, ``calendar.ics``) was replaced by the generated one without a word."""
+    generated = {f"{page.path}index.html": page.path for page in plan.pages}
+    generated |= {file.path: file.path for file in plan.files}
+    found = []
+    for docs_path in sorted(files):
+        if docs_path.endswith(".md") and docs_path.split("/", 1)[0] in load.KIND_DIRS:
+            continue  # an entity's file: its page is one of the plan's
+        if docs_path == "index.md":
+            continue  # the home page's text
+        out = f"{page_address(docs_path)}index.html" if docs_path.endswith(".md") else docs_path
+        if out in generated:
+            address = "/" + generated[out]
+            found.append(
+                problem(Origin(f"{content_dir}/{docs_path}"), "url.reserved", "", value=address)
+            )
+    return found
 
 
 def conflict_problem(out: str, first: str, second: str) -> Problem:

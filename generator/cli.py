@@ -183,7 +183,10 @@ def run_check(args: argparse.Namespace) -> int:
     try:
         with heap.collector_paused():
             checked = core.load_site(options)
-            core.plan_site(checked.site)
+            plan = core.plan_site(checked.site)
+        reserved = core.reserved_by_content(plan, checked.files, options.content_dir)
+        if reserved:
+            raise ContentError(reserved, options.language)
     except ContentError as error:
         print(format_problems(error.problems, options.language), file=sys.stderr)
         print(summary(error.problems, options.language), file=sys.stderr)

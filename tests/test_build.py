@@ -1328,3 +1328,30 @@ def test_long_names_make_addresses_a_file_system_takes(tmp_path: Path) -> None:
     longest = max(len(p.name.encode()) for p in (site / "site").rglob("*"))
     assert longest <= 255
     assert any(p.name.startswith("shang-wu-qu") for p in (site / "site/news/tags").iterdir())
+
+
+@pytest.mark.parametrize("fast", ["false", "true"])
+def test_a_content_file_where_a_generated_one_goes_is_told_by_check_and_build(
+    tmp_path: Path, fast: str
+) -> None:
+    """``content/subscribe.md`` was told by ``build`` only; ``content/rss.xml`` and
+    ``content/calendar.ics`` were replaced by the generated feeds without a word. Each is
+    ``url.reserved`` at its path, from ``check`` and from ``build`` (the last site kept)."""
+    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    set_fast(site, fast)
+    assert yizhan(site, "build").returncode == 0
+    before = tree_digest(site / "site")
+    write_tree(
+        site / "content",
+        {"rss.xml": "<rss/>", "calendar.ics": "BEGIN:VCALENDAR", "subscribe.md": "# 订阅\n"},
+    )
+    told = sorted(
+        line.split(":")[0]
+        for line in yizhan(site, "check").stderr.splitlines()
+        if "url.reserved" in line
+    )
+    assert told == ["content/calendar.ics", "content/rss.xml", "content/subscribe.md"]
+    (site / "content/subscribe.md").unlink()
+    built = yizhan(site, "build")
+    assert built.returncode == 1 and "content/rss.xml" in built.stderr, built.stderr
+    assert tree_digest(site / "site") == before

@@ -35,6 +35,7 @@ from ..build import (
     load_site,
     memo_folder,
     moved_sources,
+    reserved_by_content,
     start_plan,
 )
 from ..lean import icons, prelink
@@ -110,6 +111,7 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         self.by_uri: dict[str, PageSpec] = {}
         self.moved: dict[str, str] = {}
         self.content_dir, self.language = "content", "zh"
+        self.content_files: frozenset[str] = frozenset()
         self.final_site_dir: str | None = None
         self.temp_dir = ""
         self.counter = WarningCounter()
@@ -159,6 +161,7 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         self.pages = self.underway.pages
         self.by_uri = {page.src_uri: page for page in self.pages}
         self.content_dir, self.language = options.content_dir, options.language
+        self.content_files = checked.files
         self.moved = moved_sources(self.pages, options.content_dir)
         # issue 5: the live preview's quick path starts from this build's validated site
         self.previous = Previous(
@@ -328,6 +331,9 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
             try:
                 with heap.collector_paused(freeze=self.command == "build"):
                     plan = underway.finish()
+                reserved = reserved_by_content(plan, self.content_files, self.content_dir)
+                if reserved:
+                    raise ContentError(reserved, self.language)
             except ContentError as error:
                 raise PluginError(str(error)) from None
             files.extend(plan.files)
