@@ -411,7 +411,7 @@ def read_lineages(git: GitRunner, folder: str) -> list[Lineage]:
 
 def moved_slugs(site: Site) -> dict[str, str]:
     """Former slug -> event id, for every former address of an activity that no activity now
-    holds (the first activity, by id, to have held it keeps it)."""
+    holds (the first activity, by id, to have held it keeps it) and no generated page has."""
     taken = {e.slug for e in site.events.values()}
     moved: dict[str, str] = {}
     for event_id in sorted(site.events):
@@ -419,7 +419,10 @@ def moved_slugs(site: Site) -> dict[str, str]:
         if history is None or not history.former_slugs:
             continue  # perf (issue 5): most activities never moved (~0.25 s on a district)
         for old in history.former_slugs:
-            if old not in taken and old not in moved and urls.is_valid_slug(old):
+            # a generated page's address (events/past/) is the page's, not a redirect's:
+            # an activity once named past.md blocked every build after its rename
+            reserved = old in urls.RESERVED_SLUGS["events"]
+            if old not in taken and old not in moved and urls.is_valid_slug(old) and not reserved:
                 moved[old] = event_id
     return moved
 

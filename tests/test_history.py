@@ -321,3 +321,18 @@ def test_git_is_read_again_only_when_another_commit_is_checked_out(
     repo.git("checkout", "-q", "HEAD~1")
     assert load(repo.root).history["salon"].sequence == 0
     assert len(logs) == 2
+
+
+def test_a_former_address_a_generated_page_has_gets_no_redirect(repo: Repo) -> None:
+    """An activity committed as ``past.md`` (told: /events/past/ is the past page's) then
+    renamed: the past page keeps its address, no redirect claims it, and the site builds
+    (every build after the rename had stopped on url.reserved, whatever the editor did)."""
+    repo.commit({"content/events/past.md": SALON})
+    repo.git("mv", "content/events/past.md", "content/events/past-salon.md")
+    repo.clock += 3600
+    repo.git("commit", "-q", "-m", "rename")
+    site = load(repo.root)
+    assert "past" in site.history["past-salon"].former_slugs
+    assert not [f.path for f in history.redirect_files(site) if f.path.startswith("events/past/")]
+    paths = [f.path for f in ical.files(site, derive_views(site))]
+    assert "events/past/event.ics" not in paths
