@@ -7,6 +7,7 @@ YAML is composed with the *base* resolver, so every scalar stays the text the ed
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -455,7 +456,8 @@ def compose(
         return decode_node(orjson.loads(known)), []
     node, problems = compose_uncached(text, rel, line_offset)
     if not problems:
-        kept.put(key, orjson.dumps(encode_node(node)).decode("utf-8"))
+        with contextlib.suppress(TypeError):  # nested past orjson's 254 levels: not kept
+            kept.put(key, orjson.dumps(encode_node(node)).decode("utf-8"))
     return node, problems
 
 
@@ -506,6 +508,8 @@ def compose_uncached(text: str, rel: str, line_offset: int) -> tuple[Node | None
         try:
             root = compose_fast(text)
             break
+        except RecursionError:  # thousands of nested levels: PyYAML's own recursion
+            return None, [*told, problem(Origin(rel, line_offset), "yaml.too-large")]
         except yaml.MarkedYAMLError as exc:
             found = yaml_problem(text, rel, line_offset, exc)
             told.append(found)

@@ -76,8 +76,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "inconsistent indentation, or text after a quoted value: keys of one level line up",
     ),
     "yaml.too-large": (
-        "YAML 内容过大或嵌套过深（* 别名展开过多）",
-        "the YAML is too large or nested too deeply (too many * aliases)",
+        "YAML 内容过大、嵌套过深，或 * 别名展开过多",
+        "the YAML is too large, nested too deeply, or has too many * aliases",
     ),
     "yaml.not-mapping": ("应为“键: 值”形式的映射", "expected a mapping of key: value"),
     "yaml.not-list": ("大事记文件应为列表（每项以 - 开头）", "a timeline file must be a YAML list"),

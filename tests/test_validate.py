@@ -1147,3 +1147,23 @@ def test_every_sure_yaml_mistake_of_a_file_is_told_in_one_run(tmp_path: Path) ->
         ("field.choice", 7),
         ("ref.unknown", 6),
     ]
+
+
+def test_yaml_nested_thousands_deep_is_told_not_a_traceback(tmp_path: Path) -> None:
+    """150 nested lists (past orjson's depth for the kept results) is read; 3,000 nested
+    mappings (past PyYAML's recursion) is yaml.too-large at the file, not a traceback."""
+    deeper = "".join("  " * i + f"k{i}:\n" for i in range(3000))
+    _, problems = site_from(
+        tmp_path,
+        {
+            "content/events/deep.md": "---\ntitle: 甲\nstart: 2026-12-01 14:00\nx: "
+            + "[" * 150
+            + "]" * 150
+            + "\n---\n",
+            "content/events/deeper.md": f"---\ntitle: 乙\nstart: 2026-12-01 14:00\n{deeper}---\n",
+        },
+    )
+    assert sorted((p.origin.path, p.code) for p in problems) == [
+        ("content/events/deep.md", "field.unknown"),
+        ("content/events/deeper.md", "yaml.too-large"),
+    ]
