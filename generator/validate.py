@@ -117,6 +117,8 @@ Moment = datetime | date
 
 
 CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+"""Control characters but tab and line ends, and the two non-characters XML forbids."""
 ESCAPED = {
     "\x00": "\\0", "\x07": "\\a", "\x08": "\\b", "\t": "\\t", "\n": "\\n", "\x0b": "\\v",
     "\x0c": "\\f", "\r": "\\r", "\x1b": "\\e",
@@ -204,7 +206,9 @@ class Checker:
         if not isinstance(node, Scalar):
             self.report(node, "field.type-text", key)
             return default
-        value = node.value.strip()
+        # characters YAML's escapes made ("\x07" in double quotes): nothing a reader sees,
+        # and they went raw into pages and calendars
+        value = INVISIBLE.sub("", node.value).strip()
         if not value and key in REQUIRED.get(self.kind, ()):
             self.report(node, "field.empty", key)
         return value
@@ -215,7 +219,9 @@ class Checker:
         has a bell character in it, and published a broken image)."""
         value = self.text(key)
         node = self.raw(key)
-        if CONTROL_RE.search(value):
+        written = node.value.strip() if isinstance(node, Scalar) else ""
+        if CONTROL_RE.search(written):
+            value = written
             fixed = "".join(ESCAPED.get(ch, ch) for ch in value).replace("\\", "/")
             self.report(node, "field.path-escape", key, value=fixed)
         elif "\\" in value:

@@ -1167,3 +1167,20 @@ def test_yaml_nested_thousands_deep_is_told_not_a_traceback(tmp_path: Path) -> N
         ("content/events/deep.md", "field.unknown"),
         ("content/events/deeper.md", "yaml.too-large"),
     ]
+
+
+def test_characters_yaml_escapes_make_do_not_reach_the_site(tmp_path: Path) -> None:
+    """``title: "沙龙\\a\\0"``: YAML reads a bell and a NUL, which went raw into the pages and
+    the calendar (``SUMMARY:沙龙^G^@``); a text keeps what a reader sees, line ends too."""
+    site, problems = site_from(
+        tmp_path,
+        {
+            "content/events/a.md": (
+                '---\ntitle: "沙龙\\a\\0\\e\\uFFFE"\nstart: 2026-12-01 14:00\n'
+                'summary: "第一行\\n第二行\\t续"\n---\n'
+            )
+        },
+    )
+    assert problems == []
+    assert site.events["a"].title == "沙龙"
+    assert site.events["a"].summary == "第一行\n第二行\t续"
