@@ -1355,3 +1355,32 @@ def test_a_content_file_where_a_generated_one_goes_is_told_by_check_and_build(
     built = yizhan(site, "build")
     assert built.returncode == 1 and "content/rss.xml" in built.stderr, built.stderr
     assert tree_digest(site / "site") == before
+
+
+def test_a_build_keeps_the_sites_hidden_files_and_refuses_to_replace_git_or_the_theme(
+    tmp_path: Path,
+) -> None:
+    """As MkDocs' own clean does, a rebuild keeps ``site/.git`` (a gh-pages worktree) and
+    ``site/.htaccess``; a ``site_dir`` naming the repository's ``.git`` or the theme's
+    overrides is refused, where the build had replaced them with the site."""
+    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    assert yizhan(site, "build").returncode == 0
+    (site / "site/.git").mkdir()
+    (site / "site/.git/HEAD").write_text("ref: refs/heads/gh-pages\n")
+    (site / "site/.htaccess").write_text("Options -Indexes\n")
+    assert yizhan(site, "build").returncode == 0
+    assert (site / "site/.git/HEAD").read_text() == "ref: refs/heads/gh-pages\n"
+    assert (site / "site/.htaccess").is_file() and (site / "site/index.html").is_file()
+    (site / ".git").mkdir()
+    (site / ".git/HEAD").write_text("ref: refs/heads/main\n")
+    (site / "overrides").mkdir()
+    config = site / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8").replace(
+        "  font: false", "  font: false\n  custom_dir: overrides"
+    )
+    for folder in (".git", "overrides"):
+        config.write_text(text + f"site_dir: {folder}\n", encoding="utf-8")
+        built = yizhan(site, "build")
+        assert built.returncode != 0 and "site_dir" in built.stderr, built.stderr
+    assert (site / ".git/HEAD").read_text() == "ref: refs/heads/main\n"
+    assert list((site / "overrides").iterdir()) == []

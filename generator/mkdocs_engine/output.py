@@ -74,15 +74,31 @@ def swap_in(built: Path, final: Path) -> None:
     if final.is_symlink() or final.is_file():
         raise ValueError(f"site_dir is not a folder: {final}")
     old = final.with_name(f".{final.name}.old-{os.getpid()}")
+    kept = keep_hidden(final, built)
     if final.exists():
         os.replace(final, old)
     try:
         os.replace(built, final)
     except OSError:
         if old.exists():
+            for name in kept:  # back where they were
+                os.replace(built / name, old / name)
             os.replace(old, final)
         raise
     discard(final.parent.glob(f".{final.name}.old-*"))  # this one, and any left before
+
+
+def keep_hidden(final: Path, built: Path) -> list[str]:
+    """Move the hidden entries of the site being replaced (``.git`` of a gh-pages worktree,
+    ``.htaccess``) into the new one, as MkDocs' own clean leaves them; their names."""
+    if not final.is_dir():
+        return []
+    moved = []
+    for entry in sorted(final.iterdir()):
+        if entry.name.startswith(".") and not (built / entry.name).exists():
+            os.replace(entry, built / entry.name)
+            moved.append(entry.name)
+    return moved
 
 
 def staging_folder(final: Path) -> Path:

@@ -226,6 +226,7 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
 
     def redirect_output(self, config: MkDocsConfig) -> None:
         final = Path(config.site_dir)
+        refuse_site_dir(final, config)
         self.final_site_dir = str(final)
         self.temp_dir = str(output.staging_folder(final))
         config.site_dir = self.temp_dir
@@ -415,6 +416,23 @@ def chrome_sprite(config: MkDocsConfig) -> icons.Sprite:
         raise PluginError(
             f"mkdocs.yml: theme.icon: 图标无法使用 / icon unusable: {error}"
         ) from None
+
+
+def refuse_site_dir(final: Path, config: MkDocsConfig) -> None:
+    """A build replaces ``site_dir`` whole: one naming the repository's ``.git`` or the theme
+    overrides (MkDocs refuses the docs folder and the site's own folder itself) would replace
+    them with the site."""
+    root = Path(config.config_file_path).resolve().parent
+    final = final.resolve()
+    kept = [root / ".git"]
+    if config.theme.custom_dir:
+        kept.append(Path(config.theme.custom_dir).resolve())
+    for folder in kept:
+        if final == folder or final.is_relative_to(folder) or folder.is_relative_to(final):
+            raise PluginError(
+                f"mkdocs.yml: site_dir: {final} 会被生成的网站整个替换，不能是 {folder} / "
+                f"site_dir would be replaced by the site and cannot be {folder}"
+            )
 
 
 def add_package_theme(config: MkDocsConfig) -> None:
