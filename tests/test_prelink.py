@@ -93,8 +93,8 @@ def site(tmp_path: Path) -> Path:
 def test_a_warm_build_after_edits_is_the_cold_build_of_the_new_content(
     site: Path, tmp_path: Path
 ) -> None:
-    """An activity deleted (its page, feed and folder must go), a static file where the last
-    build published a feed (MkDocs copies it in place: it must not write into the cache), an
+    """An activity deleted (its page must go), a static file where the last build published
+    that activity's feed (MkDocs copies it in place: it must not write into the cache), an
     article edited: the warm build gives the cold build's bytes and folders."""
     first = tmp_path / "first"
     assert LINKED_RE.search(build(site, first)) is None  # no last build to link from
@@ -103,7 +103,8 @@ def test_a_warm_build_after_edits_is_the_cold_build_of_the_new_content(
     published = tree_digest(first)
 
     (site / "content/events/salon.md").unlink()
-    (site / "content/calendar.ics").write_bytes(b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+    (site / "content/events/salon").mkdir()
+    (site / "content/events/salon/event.ics").write_bytes(b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
     article = next((site / "content/news").rglob("*.md"))
     article.write_text(article.read_text("utf-8") + "\n补记一段。\n", encoding="utf-8")
     log = build(site, tmp_path / "warm")
@@ -111,7 +112,12 @@ def test_a_warm_build_after_edits_is_the_cold_build_of_the_new_content(
     assert linked is not None and int(linked.group(1)) > 40, log
 
     assert tree_digest(first) == published  # nothing written through a link into the cache
-    assert not (tmp_path / "warm/events/salon").exists()
+    assert not (tmp_path / "warm/events/salon/index.html").exists()
+    assert (
+        (tmp_path / "warm/events/salon/event.ics")
+        .read_bytes()
+        .startswith(b"BEGIN:VCALENDAR\r\nEND")
+    )
     shutil.rmtree(site / ".cache")
     build(site, tmp_path / "cold")
     assert tree_digest(tmp_path / "warm") == tree_digest(tmp_path / "cold")
