@@ -684,7 +684,7 @@ def time_serve(
         startup = time.perf_counter() - t0
         print(f"  serve: first page after {startup:.1f} s", flush=True)
         time.sleep(2)
-        builds = log_text().count("Documentation built")
+        builds = builds_in(log_text())
 
         def save(i: int) -> tuple[str, float]:
             marker = f"改期通知{i}{int(time.time()) % 10000}"
@@ -716,11 +716,11 @@ def time_serve(
         def rebuild_done(t_edit: float) -> float:
             """The full rebuild, which also re-indexes the search, before the next edit."""
             nonlocal builds
-            while log_text().count("Documentation built") <= builds:
+            while builds_in(log_text()) <= builds:
                 if time.perf_counter() - t_edit > 600:
                     raise SystemExit("the full rebuild never ended")
                 time.sleep(0.1)
-            builds = log_text().count("Documentation built")
+            builds = builds_in(log_text())
             return time.perf_counter() - t_edit
 
         for i in range(edits):
@@ -973,6 +973,14 @@ def json_section(title: str, data: dict | None) -> list[str]:
     if not data:
         return []
     return ["", f"## {title}", "", "```json", json.dumps(data, ensure_ascii=False, indent=1), "```"]
+
+
+BUILT = re.compile(r"网站生成完毕|Site built in|Documentation built")
+"""The line a build of ``yizhan serve`` ends with, in the site's language (or MkDocs')."""
+
+
+def builds_in(log: str) -> int:
+    return len(BUILT.findall(log))
 
 
 def main() -> None:

@@ -22,6 +22,7 @@ UPSTREAM_ONLY = {
     "validate.py": ("views", "pages", "outputs", "build"),
     # links to places are checked on the validated site, before pages are planned
     "anchors.py": ("pages", "outputs", "build"),
+    "checks.py": ("pages", "outputs", "build"),
     "views/": ("pages", "outputs", "build", "load", "validate"),
     "pages/": ("outputs", "build", "load", "validate"),
     "outputs/": ("pages", "build", "load", "validate"),

@@ -1,0 +1,268 @@
+"""The checks of what content says beyond each field: links and images in texts, links to
+headings and from the site's root, texts left as a template wrote them, free pages' titles.
+``build.load_site`` runs them on the validated site, so ``check`` and ``build`` tell alike."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from . import anchors, load, scaffold, validate
+from .links import (
+    Written,
+    line_of,
+    missing_asset,
+    missing_targets,
+    page_address,
+    rooted_links,
+    split_rest,
+)
+from .model import Branch, Club, Event, NewsItem, Site, Venue
+from .problems import Origin, Problem, problem
+from .urls import url_escaped
+from .views.text import pages_by_source
+
+
+def unread_ids(loaded: load.Loaded, content_dir: str) -> set[tuple[str, str]]:
+    """(kind, id) of the entity files that could not be read (a YAML error: told as such)."""
+    read = {doc.path for doc in loaded.documents}
+    found: set[tuple[str, str]] = set()
+    for docs_path in loaded.files:
+        kind = load.KIND_DIRS.get(docs_path.split("/", 1)[0])
+        if kind and docs_path.endswith(".md") and f"{content_dir}/{docs_path}" not in read:
+            found.add((kind, posixpath.basename(docs_path).removesuffix(".md")))
+    return found
+
+
+def not_about_unread(problems: list[Problem], unread: set[tuple[str, str]]) -> list[Problem]:
+    """``problems`` but those of a reference to a file that could not be read: that file's own
+    problem is told, and the editor sees the file is there (``venue: x`` 不存在 misled)."""
+    if not unread:
+        return problems
+
+    def about_unread(found: Problem) -> bool:
+        params = dict(found.params)
+        kinds = ("news", "event") if params.get("kind") == "link" else (params.get("kind"),)
+        return found.code == "ref.unknown" and any(
+            (k, params.get("value")) in unread for k in kinds
+        )
+
+    return [found for found in problems if not about_unread(found)]
+
+
+def missing_links(site: Site, files: frozenset[str], root: Path) -> list[Problem]:
+    """A warning for each link in an article's, activity's or organisation's text to a file
+    the content folder does not have (``yizhan check`` fails on it, as ``build --strict``),
+    at the line that writes it."""
+    found: list[Problem] = []
+    for entity in entities_of(site):
+        source = entity.source
+        if not source.docs_path:
+            continue
+        missing = missing_targets(entity.body, source.docs_path, files)
+        told = validate.path_told(entity.image)  # with the path to write
+        no_image = not told and missing_asset(entity.image, source.docs_path, files)
+        if missing or no_image:  # the body's lines are the file's: read it for them (rare)
+            text, _ = load.read_text(root / source.path, source.path)
+            found.extend(link_problem(source.path, text or "", url, source.line) for url in missing)
+            if no_image:
+                found.append(image_problem(source.path, text or "", entity.image, source.line))
+    texts: dict[str, str] = {}
+    for m in site.milestones:  # a milestone's body, written relative to its timeline file
+        missing = missing_targets(m.body, m.source.docs_path, files) if m.body else []
+        if missing and m.source.path not in texts:
+            texts[m.source.path] = load.read_text(root / m.source.path, m.source.path)[0] or ""
+        found.extend(
+            link_problem(m.source.path, texts[m.source.path], url, m.source.line, m.source.line)
+            for url in missing
+        )
+    return found
+
+
+def placeholder_problems(site: Site, root: Path) -> list[Problem]:
+    """A warning for each text that still has its template's placeholder (``yizhan new``'s
+    ``在这里写活动介绍（Markdown）。``), at its line: it would be published as written."""
+    found = []
+    for entity in entities_of(site):
+        left = next((text for text in scaffold.PLACEHOLDERS if text in entity.body), None)
+        if left is not None:
+            whole = load.read_text(root / entity.source.path, entity.source.path)[0] or ""
+            lines = whole.split("\n")
+            line = next((n for n, t in enumerate(lines, 1) if left in t), entity.source.line)
+            found.append(
+                problem(
+                    Origin(entity.source.path, line),
+                    "body.placeholder",
+                    "body",
+                    "warning",
+                    value=left,
+                )
+            )
+    return found
+
+
+def image_problem(path: str, text: str, value: str, default_line: int) -> Problem:
+    """``field.missing-file`` at the ``image:`` line of the front matter of ``text``."""
+    line = first_line(text, lambda t: t.startswith("image:") and value in t, default_line)
+    return problem(Origin(path, line), "field.missing-file", "image", "warning", value=value)
+
+
+def first_line(text: str, matches: Callable[[str], bool], default: int) -> int:
+    """The number of ``text``'s first line that ``matches``, or ``default``."""
+    return next((n for n, t in enumerate(text.split("\n"), start=1) if matches(t)), default)
+
+
+@dataclass(frozen=True)
+class FreePage:
+    """A free page (``about.md``, ``index.md`` …): its path as problems name it, its text."""
+
+    path: str
+    text: str
+
+
+def free_pages(files: frozenset[str], root: Path, content_dir: str) -> dict[str, FreePage]:
+    """The free pages, which MkDocs renders, by docs path (one it cannot read is its to tell)."""
+    found: dict[str, FreePage] = {}
+    for docs_path in sorted(files):
+        if not docs_path.endswith(".md") or docs_path.split("/", 1)[0] in load.KIND_DIRS:
+            continue
+        path = root / content_dir / docs_path
+        text, _ = load.read_text(path, docs_path)
+        if text is not None:
+            found[docs_path] = FreePage(path.relative_to(root).as_posix(), text)
+    return found
+
+
+def free_pages_missing_links(free: Mapping[str, FreePage], files: frozenset[str]) -> list[Problem]:
+    """``missing_links`` for the free pages: ``check`` sees what ``build --strict`` would stop
+    on."""
+    return [
+        link_problem(page.path, page.text, url, 1)
+        for docs_path, page in free.items()
+        for url in missing_targets(page.text, docs_path, files)
+    ]
+
+
+def writings_of(site: Site, free: Mapping[str, FreePage], root: Path) -> dict[str, list[Written]]:
+    """Every text of the site that may link, by the docs path of the page it is on (or of its
+    file: a timeline's)."""
+    writings: dict[str, list[Written]] = {}
+    for entity in entities_of(site):
+        source = entity.source
+        if source.docs_path:
+            writings[source.docs_path] = [
+                Written(source.path, entity.body, whole_text(root, source.path))
+            ]
+    for docs_path, page in free.items():
+        writings[docs_path] = [Written(page.path, page.text)]
+    for m in site.milestones:
+        if m.body:
+            written = Written(m.source.path, m.body, whole_text(root, m.source.path), m.source.line)
+            writings.setdefault(m.source.docs_path, []).append(written)
+    return writings
+
+
+FREE_PAGE_META = ("title", "description", "subtitle")
+"""What MkDocs and Material put into every page as written (the nav, ``<title>``, ``<meta>``)."""
+HTML_MARKS = re.compile(r'[<>"]')
+
+
+def free_pages_html_in_meta(free: Mapping[str, FreePage]) -> list[Problem]:
+    """An error for each ``title`` (or ``description``) of a free page's front matter that
+    holds ``<``, ``>`` or ``"``: MkDocs' templates do not escape them, so a title wrote markup
+    into every page's navigation (``<img onerror=…>`` ran on all of them)."""
+    found = []
+    for page in free.values():
+        if not page.text.startswith("---"):
+            continue
+        front = load.parse_front_matter(page.text, page.path)[0]
+        for key in FREE_PAGE_META:
+            node = front.get(key) if front is not None else None
+            if isinstance(node, load.Scalar) and HTML_MARKS.search(node.value):
+                origin = Origin(page.path, node.line)
+                found.append(problem(origin, "field.free-page-html", key, value=node.value))
+    return found
+
+
+def missing_places(
+    site: Site,
+    free: Mapping[str, FreePage],
+    writings: Mapping[str, list[Written]],
+    rule: anchors.HeadingIds | None,
+) -> list[Problem]:
+    """``anchors.missing_places`` for every text of the site: links to a heading (``#报名方式``)
+    that the page linked to does not have."""
+    pages = {e.source.docs_path: e.body for e in entities_of(site) if e.source.docs_path}
+    pages |= {path: load.split_front_matter(page.text)[1] for path, page in free.items()}
+    return anchors.missing_places(writings, pages, rule)
+
+
+def rooted_link_problems(
+    site: Site,
+    free: Mapping[str, FreePage],
+    writings: Mapping[str, list[Written]],
+    files: frozenset[str],
+    site_url: str,
+) -> list[Problem]:
+    """A warning for each link written from the site's root (``/events/x/``) on a site published
+    under a base path (``https://org.github.io/repo/``), where it opens a page that is not there,
+    with the path to write from the text's file: to the page's file when one makes it."""
+    base = urlsplit(site_url).path
+    if not site_url or base in ("", "/"):
+        return []
+    found: list[Problem] = []
+    addresses: dict[str, str] | None = None
+    for source, texts in writings.items():
+        for written in texts:
+            for url in rooted_links(written.markdown):
+                path, rest = split_rest(url)
+                if path.startswith(base):
+                    continue  # written with the base path: right on the site itself
+                if addresses is None:  # rare: made once, when a text has such a link
+                    addresses = {page: docs for docs, page in pages_by_source(site).items()}
+                    addresses |= {page_address(docs): docs for docs in free}
+                target = unquote(path.lstrip("/"))
+                docs = addresses.get(target) or (target if target in files else None)
+                fixed = posixpath.relpath(docs or target or ".", posixpath.dirname(source) or ".")
+                if docs is None and path.endswith("/"):
+                    fixed += "/"
+                whole = written.whole() if written.whole else written.markdown
+                line = line_of(whole, url, written.start, written.start)
+                found.append(
+                    problem(
+                        Origin(written.path, line),
+                        "link.rooted",
+                        "body",
+                        "warning",
+                        url=url,
+                        base=base,
+                        fixed=url_escaped(fixed) + rest,
+                    )
+                )
+    return found
+
+
+def whole_text(root: Path, path: str) -> Callable[[], str]:
+    """The text of the file at ``path``, read when asked (for a problem's line: rare)."""
+    return lambda: load.read_text(root / path, path)[0] or ""
+
+
+def entities_of(site: Site) -> list[NewsItem | Event | Branch | Club | Venue]:
+    return [
+        *site.news, *site.events.values(), *site.branches.values(),
+        *site.clubs.values(), *site.venues.values(),
+    ]  # fmt: skip
+
+
+def link_problem(path: str, text: str, url: str, default_line: int, start: int = 1) -> Problem:
+    """``link.missing`` at the first line of ``text`` (the file at ``path``) naming ``url``,
+    from line ``start`` on (a milestone's, in a list of them)."""
+    line = line_of(text, url, start, default_line)
+    if "\\" in url:  # Windows' separator: say what to write
+        fixed = url.replace("\\", "/")
+        return problem(Origin(path, line), "link.backslash", "body", "warning", fixed=fixed)
+    return problem(Origin(path, line), "link.missing", "body", "warning", url=url)
