@@ -30,7 +30,6 @@ from .links import (
     REFERENCE_LINK,
     Written,
     is_relative,
-    line_of,
     outside_docs,
     without_code,
 )
@@ -196,8 +195,7 @@ def missing_places(
 
 def place_problem(written: Written, link: PlaceLink, known: frozenset[str]) -> Problem:
     """``link.anchor`` at the first line of the written text naming the link."""
-    whole = written.whole() if written.whole else written.markdown
-    line = line_of(whole, link.url, written.start, written.start)
+    line = written.line_of(link.url)
     headings = sorted(i for i in known if not i.startswith(("fn:", "fnref:")))
     return problem(
         Origin(written.path, line),

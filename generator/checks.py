@@ -230,8 +230,7 @@ def rooted_link_problems(
                 fixed = posixpath.relpath(docs or target or ".", posixpath.dirname(source) or ".")
                 if docs is None and path.endswith("/"):
                     fixed += "/"
-                whole = written.whole() if written.whole else written.markdown
-                line = line_of(whole, url, written.start, written.start)
+                line = written.line_of(url)
                 found.append(
                     problem(
                         Origin(written.path, line),

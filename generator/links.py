@@ -218,6 +218,11 @@ class Written:
     """None: ``markdown`` is the whole file."""
     start: int = 1
 
+    def line_of(self, url: str) -> int:
+        """The line of the file that writes the link ``url`` (``line_of``), read when asked."""
+        whole = self.whole() if self.whole else self.markdown
+        return line_of(whole, url, self.start, self.start)
+
 
 def rooted_links(markdown: str) -> list[str]:
     """The links of ``markdown`` written from the site's root (``/events/x/``, ``/images/a.png``),

@@ -259,7 +259,7 @@ def walk(
     dirs: list[str] = []
     for entry in entries:
         if entry.is_symlink():  # hidden ones too: MkDocs' own walk follows them
-            code = link_problem(Path(entry.path), base)
+            code = symlink_problem(Path(entry.path), base)
             if code is not None:
                 if links is not None:
                     links.append(((*parts, entry.name), code, os.readlink(entry.path)))
@@ -274,7 +274,7 @@ def walk(
         yield from walk(base, (*parts, name), links)
 
 
-def link_problem(path: Path, base: Path) -> str | None:
+def symlink_problem(path: Path, base: Path) -> str | None:
     """Why content may not hold the symbolic link ``path``, or None: one to a file of the
     content folder is as that file. A folder's link led MkDocs' walk through the whole disk
     (a link to ``/`` never ended); one out of the folder published ``.git/config``; a broken

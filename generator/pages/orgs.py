@@ -227,6 +227,7 @@ def branch_page(site: Site, views: Views, b: Branch) -> PageSpec:
     lang = site.config.language
     parent = site.branches.get(b.parent) if b.parent else None
     events = views.orgs.events_by_branch.get(b.id, frozenset())
+    news = views.news.for_branch(b.id)
     members = say("members_value", lang, n=b.members) if b.members is not None else ""
     return PageSpec(
         path=urls.branch(b.slug),
@@ -255,8 +256,8 @@ def branch_page(site: Site, views: Views, b: Branch) -> PageSpec:
             ),
             "children": [branch_link(site, c) for c in views.orgs.children.get(b.id, ())],
             "clubs": [club_link(site, c) for c in views.orgs.clubs_by_branch.get(b.id, ())],
-            "news": [news_card(site, n) for n in views.news.for_branch(b.id)[:NEWS_ON_PAGE]],
-            "news_more": max(len(views.news.for_branch(b.id)) - NEWS_ON_PAGE, 0),
+            "news": [news_card(site, n) for n in news[:NEWS_ON_PAGE]],
+            "news_more": max(len(news) - NEWS_ON_PAGE, 0),
             "upcoming": activity_cards(site, upcoming := views.calendar.upcoming_where(events)),
             "upcoming_more": more_activities(site, upcoming),
             "milestones": [
@@ -296,6 +297,7 @@ def club_page(site: Site, views: Views, c: Club) -> PageSpec:
     branch = site.branches.get(c.branch) if c.branch else None
     venue = site.venues.get(c.venue) if c.venue else None
     events = views.orgs.events_by_club.get(c.id, frozenset())
+    news = views.news.for_club(c.id)
     return PageSpec(
         path=urls.club(c.slug),
         template="yizhan/club.html",
@@ -326,8 +328,8 @@ def club_page(site: Site, views: Views, c: Club) -> PageSpec:
                 fact("contact", c.contact, lang),
             ),
             "join": c.join,
-            "news": [news_card(site, n) for n in views.news.for_club(c.id)[:NEWS_ON_PAGE]],
-            "news_more": max(len(views.news.for_club(c.id)) - NEWS_ON_PAGE, 0),
+            "news": [news_card(site, n) for n in news[:NEWS_ON_PAGE]],
+            "news_more": max(len(news) - NEWS_ON_PAGE, 0),
             "upcoming": activity_cards(site, upcoming := views.calendar.upcoming_where(events)),
             "upcoming_more": more_activities(site, upcoming),
             "milestones": [
