@@ -170,6 +170,11 @@ def load_content(
     walked = list(walk(base, (), links))
     for parts, code, target in links:
         problems.append(problem(Origin(content_file(prefix, parts)[0]), code, target=target))
+    for _, parts in walked:
+        name = misnamed(parts)
+        if name is not None:
+            origin = Origin(content_file(prefix, parts)[0])
+            problems.append(problem(origin, "file.extension", name=parts[-1], fixed=name))
     files = [
         (path, rel, kind)
         for path, parts in walked
@@ -207,6 +212,33 @@ def content_file(prefix: str, parts: tuple[str, ...]) -> tuple[str, Kind | Liter
     if suffix == ".md" and (kind not in (None, "timeline") or parts == ("index.md",)):
         return rel, kind
     return rel, "skip"
+
+
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
+"""What MkDocs reads as Markdown, as it spells them (``.MD`` is not among them)."""
+
+
+def misnamed(parts: tuple[str, ...]) -> str | None:
+    """The name a content file was meant to have, when its own is a near miss that would
+    publish it as it is: ``通知.MD`` (Windows shows no case), ``通知.md.txt`` (Notepad adds
+    ``.txt``), ``通知.markdown`` or ``大事记.YML`` in a folder of articles, activities or
+    milestones (read as nothing there). Each was copied to the site as a raw file, drafts too,
+    and the article the editor wrote never appeared, with no word."""
+    name = parts[-1]
+    notepad = name.lower().endswith(".txt")
+    stem, suffix = os.path.splitext(name[:-4] if notepad else name)
+    kind = KIND_DIRS.get(parts[0]) if len(parts) > 1 else None
+    if kind == "timeline":
+        wanted: tuple[str, ...] = (".yml", ".yaml")
+    elif kind is not None:
+        wanted = (".md",)
+    else:
+        wanted = MARKDOWN_SUFFIXES
+    lower = suffix.lower()
+    meant = wanted if kind == "timeline" else MARKDOWN_SUFFIXES
+    if lower not in meant or (suffix in wanted and not notepad):
+        return None
+    return stem + (lower if lower in wanted else wanted[0])
 
 
 Files = list[tuple[Path, str, Kind | None]]

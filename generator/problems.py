@@ -20,6 +20,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "文件是 UTF-16 编码（记事本的“Unicode”），请用 UTF-8 重新保存",
         "file is UTF-16 (Notepad's “Unicode”); save it again as UTF-8",
     ),
+    "file.extension": (
+        "文件名“{name}”的扩展名不对：它不会作为内容发布，只会原样复制到网站上。请改名为“{fixed}”"
+        "（资源管理器要勾选“查看 → 文件扩展名”才看得到扩展名；记事本另存为时，“保存类型”选“所有文件”）",
+        "the file name “{name}” has the wrong extension: it is not published as content, only "
+        "copied to the site as it is. Rename it “{fixed}” (Windows Explorer shows extensions "
+        "with View → File name extensions; in Notepad's Save As, choose the type “All files”)",
+    ),
     "file.unreadable": ("无法读取文件：{error}", "cannot read file: {error}"),
     "frontmatter.unclosed": (
         "front matter 缺少结尾的 ---",

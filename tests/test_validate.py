@@ -265,6 +265,41 @@ def test_bom_and_crlf_files_load_with_correct_lines(tmp_path: Path) -> None:
     assert [(p.code, p.origin.line) for p in problems] == [("ref.unknown", 4)]
 
 
+def test_a_content_file_with_a_near_miss_extension_says_the_name_to_give_it(
+    tmp_path: Path,
+) -> None:
+    """Windows hides extensions: ``通知.MD``, Notepad's ``通知.md.txt``, ``.markdown`` in a
+    folder of articles or ``.YML`` in the timeline were copied to the site as raw files (a
+    draft too) while the article never appeared. Names MkDocs reads as pages, images and
+    a ``.txt`` of its own are left alone."""
+    article = "---\ntitle: 甲\ndate: 2026-11-01\n---\n正文\n"
+    site, problems = site_from(
+        tmp_path,
+        {
+            "content/news/通知.MD": article,
+            "content/news/2026/plain.md.txt": article,
+            "content/events/salon.markdown": "---\ntitle: 沙龙\nstart: 2026-12-01 14:00\n---\n",
+            "content/timeline/大事记.YML": "- date: 2026\n  title: 乙\n",
+            "content/about.MD": "关于\n",
+            "content/guide.markdown": "指南\n",
+            "content/news/notes.txt": "附件\n",
+            "content/images/a.PNG": b"\x89PNG",
+            "content/news/ok.md": article,
+        },
+    )
+    assert [(p.origin.path, p.code, p.origin.line) for p in problems] == [
+        ("content/about.MD", "file.extension", 1),
+        ("content/events/salon.markdown", "file.extension", 1),
+        ("content/news/通知.MD", "file.extension", 1),
+        ("content/news/2026/plain.md.txt", "file.extension", 1),
+        ("content/timeline/大事记.YML", "file.extension", 1),
+    ]
+    fixed = [dict(p.params)["fixed"] for p in problems]
+    assert fixed == ["about.md", "salon.md", "通知.md", "plain.md", "大事记.yml"]
+    assert "请改名为“通知.md”" in problems[2].message()
+    assert [n.id for n in site.news] == ["ok"]
+
+
 def test_control_characters_pasted_from_word_never_reach_the_model(tmp_path: Path) -> None:
     """Word's Shift+Enter pastes U+000B, which YAML rejects and no HTML page may hold; other
     invisible control characters likewise: the first becomes a space, the others go, and
