@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -74,7 +75,7 @@ TRUE_WORDS = {"true", "yes", "on", "y", "是", "1"}
 FALSE_WORDS = {"false", "no", "off", "n", "否", "0"}
 
 DATE_RE = re.compile(
-    r"^(?P<y>\d{4})[-/](?P<m>\d{1,2})[-/](?P<d>\d{1,2})"
+    r"^(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})"
     r"(?:(?:[ T]+)(?P<H>\d{1,2})[:：](?P<M>\d{2})(?:[:：](?P<S>\d{2})(?:\.\d+)?)?)?"
     r"\s*(?P<tz>Z|[+-]\d{2}:?\d{2})?$"
 )
@@ -114,6 +115,20 @@ DURATION_RE = re.compile(
 ISO_DURATION_RE = re.compile(r"^P(?:(?P<d>\d+)D)?(?:T(?:(?P<h>\d+)H)?(?:(?P<m>\d+)M)?)?$")
 URL_RE = re.compile(r"^https?://[^\s<>\"]+$")
 Moment = datetime | date
+QUOTES = {"“": "”", "‘": "’", "”": "”", "’": "’", "「": "」", "『": "』"}
+"""Quotes a Chinese input method or Word types around a value, which YAML keeps as text."""
+
+
+def plain(text: str) -> str:
+    """A date, time, duration or yes/no as written, in the ASCII its patterns read: a Chinese
+    input method's full-width digits and punctuation (``２０２６－１２－０１``, ``2026／12／1``,
+    ``１４：３０``) fold to ASCII (NFKC), and the quotes Word or WeChat put around the whole
+    value (``“2026-12-01”``, which YAML does not take for quotes) go. Each of these was an
+    “unrecognised date” whose message showed the editor what looked like the right date."""
+    text = unicodedata.normalize("NFKC", text).strip()
+    if len(text) > 2 and QUOTES.get(text[0]) == text[-1]:
+        text = text[1:-1].strip()
+    return text
 
 
 CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
@@ -260,7 +275,7 @@ class Checker:
         if node is None:
             return False
         if isinstance(node, Scalar):
-            word = node.value.strip().lower()
+            word = plain(node.value).lower()
             if word in TRUE_WORDS:
                 return True
             if word in FALSE_WORDS or word == "":
@@ -318,7 +333,7 @@ class Checker:
                     self.small_hours(
                         node,
                         key,
-                        DATE_RE.match(node.value.strip()) or CN_DATE_RE.match(node.value.strip()),
+                        DATE_RE.match(plain(node.value)) or CN_DATE_RE.match(plain(node.value)),
                     )
                 return self.existing(node, key, value)
         self.report(node, "field.date", key, value=shown(node))
@@ -338,7 +353,7 @@ class Checker:
     def span_told(self, node: Node, key: str) -> bool:
         """Report a time span written where one time goes (``TIME_RANGE_RE``), with the start
         and end to write; whether it was one."""
-        span = TIME_RANGE_RE.match(node.value.strip()) if isinstance(node, Scalar) else None
+        span = TIME_RANGE_RE.match(plain(node.value)) if isinstance(node, Scalar) else None
         if span is None:
             return False
         start, end = (span[name].strip() for name in ("start", "end"))
@@ -442,7 +457,7 @@ def shown(node: Node) -> str:
 
 def parse_moment(text: str, zone: ZoneInfo) -> Moment | None:
     """A date, or an aware datetime in ``zone`` (an explicit offset is kept as that instant)."""
-    text = text.strip()
+    text = plain(text)
     match = DATE_RE.match(text) or CN_DATE_RE.match(text)
     if not match:
         return None
@@ -477,7 +492,7 @@ def parse_offset(text: str) -> timezone:
 
 
 def parse_partial_date(text: str) -> PartialDate | None:
-    text = text.strip()
+    text = plain(text)
     match = PARTIAL_RE.match(text) or CN_PARTIAL_RE.match(text)
     if not match:
         return None
@@ -498,7 +513,7 @@ LONGEST = timedelta(days=366)
 
 
 def parse_duration(text: str) -> timedelta | None:
-    text = text.strip().replace(" ", "")
+    text = plain(text).replace(" ", "")
     match = ISO_DURATION_RE.match(text.upper()) or DURATION_RE.match(text)
     if not match or not any(match.groupdict().values()):
         return None
@@ -1104,7 +1119,7 @@ def event_end(c: Checker, start: Moment | None, all_day: bool, zone: ZoneInfo) -
     end: Moment | None = None
     if end_node is not None:
         text = end_node.value.strip() if isinstance(end_node, Scalar) else ""
-        clock = TIME_RE.match(text)
+        clock = TIME_RE.match(plain(text))
         if clock and start is None:
             return None  # a time of day on the start's day: the start's own problem is reported
         if clock and not isinstance(start, datetime):  # a day alone starts an all-day activity
@@ -1334,7 +1349,7 @@ def make_overrides(
         new_start = sub.moment("start", zone)
         new_end: Moment | None = None
         end_node = sub.raw("end")
-        if isinstance(end_node, Scalar) and (clock := TIME_RE.match(end_node.value.strip())):
+        if isinstance(end_node, Scalar) and (clock := TIME_RE.match(plain(end_node.value))):
             base = new_start if isinstance(new_start, datetime) else recurrence_id
             if isinstance(base, datetime):
                 try:

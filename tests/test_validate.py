@@ -130,6 +130,47 @@ def test_durations(written: str, minutes: int) -> None:
     assert validate.parse_duration(written) == timedelta(minutes=minutes)
 
 
+@pytest.mark.parametrize(
+    "written, expected",
+    [
+        ("２０２６－０４－２８", date(2026, 4, 28)),
+        ("2026／4／28 14：00", datetime(2026, 4, 28, 14, 0, tzinfo=SHANGHAI)),
+        ("２０２６年４月２８日　１４：００", datetime(2026, 4, 28, 14, 0, tzinfo=SHANGHAI)),
+        ("2026.4.28", date(2026, 4, 28)),
+        ("2026．04．28 14:00", datetime(2026, 4, 28, 14, 0, tzinfo=SHANGHAI)),
+        ("“2026-04-28 14:00”", datetime(2026, 4, 28, 14, 0, tzinfo=SHANGHAI)),
+        ("‘2026年4月28日’", date(2026, 4, 28)),
+    ],
+)
+def test_a_date_typed_with_a_chinese_input_method_is_read_as_meant(
+    written: str, expected: object
+) -> None:
+    """Full-width digits and punctuation, dots between the parts, and Word's quotes around
+    the value were each an “unrecognised date” whose message showed the right date."""
+    assert validate.parse_moment(written, SHANGHAI) == expected
+
+
+def test_full_width_and_quoted_values_of_an_activity_are_read_as_meant(tmp_path: Path) -> None:
+    site, problems = site_from(
+        tmp_path,
+        {
+            "content/events/a.md": "---\ntitle: “读书会”\nstart: ２０２６－１２－０１ １４：００\n"
+            "end: “１６：３０”\ndraft: “false”\n---\n",
+            "content/events/b.md": "---\ntitle: 乙\nstart: 2026.12.2 9:00\nduration: ２ｈ\n---\n",
+            "content/timeline/t.yml": "- date: ２０１２．０５\n  title: 丙\n",
+        },
+    )
+    assert problems == []
+    a, b = site.events["a"], site.events["b"]
+    assert a.title == "“读书会”"  # a title's quotes are the editor's own
+    assert (a.start, a.end) == (
+        datetime(2026, 12, 1, 14, 0, tzinfo=SHANGHAI),
+        datetime(2026, 12, 1, 16, 30, tzinfo=SHANGHAI),
+    )
+    assert b.end == datetime(2026, 12, 2, 11, 0, tzinfo=SHANGHAI)
+    assert (site.milestones[0].date.year, site.milestones[0].date.month) == (2012, 5)
+
+
 def test_event_times_end_duration_and_all_day(tmp_path: Path) -> None:
     site, problems = site_from(
         tmp_path,
