@@ -284,6 +284,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "只有重复活动才能写 overrides",
         "overrides need a recurring activity (rrule or rdate)",
     ),
+    "ref.draft-link": (
+        "链接的{kind}“{value}”是草稿（draft: true），发布的网站上这条大事记不会带链接："
+        "要带链接，先发布它（删掉 draft: true）；不打算发布就删掉这一行 link",
+        "the linked {kind} “{value}” is a draft (draft: true), so the published milestone "
+        "has no link: publish it (remove draft: true) for the link, or remove this link",
+    ),
     "ref.unknown": ("引用的{kind}“{value}”不存在{hint}", "unknown {kind} “{value}”{hint}"),
     "ref.parent-loop": (
         "上级组织形成循环：{chain}",

@@ -610,6 +610,7 @@ def validate(
     between()
     news = {k: resolve_news(refs, n, problems) for k, n in news.items()}
     milestones = [resolve_milestone(refs, m, problems) for m in milestones]
+    tell_draft_links(milestones, events, news, refs, problems)
 
     published_events = {k: e for k, e in events.items() if is_published(e, config)}
     published_news = [n for n in news.values() if is_published(n, config)]
@@ -1624,6 +1625,27 @@ def resolve_milestone(refs: References, m: Milestone, problems: list[Problem]) -
         link=link,
         link_kind=link_kind,  # type: ignore[arg-type]
     )
+
+
+def tell_draft_links(
+    milestones: list[Milestone],
+    events: Mapping[str, Event],
+    news: Mapping[str, NewsItem],
+    refs: References,
+    problems: list[Problem],
+) -> None:
+    """Warn of each milestone linking to a draft: the published timeline drops the link
+    (``drop_hidden_link``), and the editor who wrote it saw nothing say so. Told in the
+    preview too, where drafts show with their links. A link to an article dated ahead is
+    not told: the scheduled rebuild that publishes the article brings the link."""
+    for m in milestones:
+        target = (events if m.link_kind == "event" else news).get(m.link or "")
+        if m.link_kind in ("event", "news") and target is not None and target.draft:
+            line = refs.lines.get((m.source.path, f"{m.source.line}:link"), m.source.line)
+            problems.append(
+                problem(Origin(m.source.path, line), "ref.draft-link", "link", "warning",
+                        kind=m.link_kind, value=m.link)
+            )  # fmt: skip
 
 
 def drop_hidden_link(m: Milestone, events: dict[str, Event], news: list[NewsItem]) -> Milestone:

@@ -583,6 +583,41 @@ def test_milestone_dates_and_links(tmp_path: Path) -> None:
     ]
 
 
+def test_a_milestone_linking_to_a_draft_is_told_that_the_link_is_left_out(
+    tmp_path: Path,
+) -> None:
+    """The published timeline drops a link to a draft; the editor was not told. A link to an
+    article dated ahead is not told: its scheduled publication brings the link."""
+    files = {
+        "content/news/n.md": "---\ntitle: 新闻\ndate: 2026-11-01\ndraft: true\n---\n",
+        "content/news/later.md": "---\ntitle: 预告\ndate: 2026-12-20\n---\n",
+        "content/events/e.md": "---\ntitle: 活动\nstart: 2026-12-01\nslug: huodong\n"
+        "draft: yes\n---\n",
+        "content/timeline/t.yml": """
+            - date: "2014-10"
+              title: 成立
+              link: n
+            - date: 2015
+              title: 活动
+              body: 一年一次
+              link: huodong
+            - date: 2016
+              title: 以后
+              link: later
+        """,
+    }
+    site, problems = site_from(tmp_path, files)
+    assert [(p.code, p.severity, p.origin.line, dict(p.params)) for p in problems] == [
+        ("ref.draft-link", "warning", 3, {"kind": "news", "value": "n"}),
+        ("ref.draft-link", "warning", 7, {"kind": "event", "value": "e"}),
+    ]
+    assert "链接的活动“e”是草稿" in problems[1].message()
+    assert [m.link for m in site.milestones] == [None, None, None]
+    preview, told = site_from(tmp_path, {}, drafts=True)
+    assert [m.link for m in preview.milestones] == ["n", "e", "later"]
+    assert [p.code for p in told] == ["ref.draft-link", "ref.draft-link"]
+
+
 def test_yaml_alias_bomb_is_a_problem_not_a_hang(tmp_path: Path) -> None:
     bomb = "---\n" + "a: &a [x, x, x, x, x, x, x, x, x]\n"
     for i in range(1, 9):
