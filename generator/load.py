@@ -435,8 +435,17 @@ def load_markdown(path: Path, rel: str, kind: Kind | None) -> tuple[Document | N
         problems.append(problem(Origin(rel, 1), "frontmatter.missing"))
     if front is None and found and kind is not None:
         return None, problems
+    if len(text) > LONGEST_TEXT:
+        problems.append(problem(Origin(rel, body_line), "file.large", "body", "warning",
+                                n=len(text) // 10_000))  # fmt: skip
     doc = Document(rel, kind, stem(rel), front, 1, body, body_line, digest=text_digest(text))
     return doc, problems
+
+
+LONGEST_TEXT = 500_000
+"""Characters of a page beyond any article (50 万字, a novel's length): a paste gone wrong, as
+an image pasted from a WeChat article as ``data:`` text, or the same text pasted many times.
+A 55 MB article was checked in 15 s and built far longer, with no word of it."""
 
 
 def load_timeline(path: Path, rel: str) -> tuple[Document | None, list[Problem]]:

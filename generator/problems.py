@@ -27,6 +27,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "copied to the site as it is. Rename it “{fixed}” (Windows Explorer shows extensions "
         "with View → File name extensions; in Notepad's Save As, choose the type “All files”)",
     ),
+    "file.large": (
+        "这个文件有 {n} 万字，远远超过一篇文章的长度：可能粘贴进了图片的数据（data:image…）"
+        "或把同一段内容粘贴了很多遍。网站生成会很慢，读者的手机也难以打开；请检查正文，"
+        "图片请存到 images/ 文件夹里再用 ![说明](路径) 引用",
+        "this file has {n}0,000 characters, far beyond any article: perhaps an image's data "
+        "(data:image…) or the same text many times was pasted in. The build slows down and "
+        "phones can hardly open the page; check the body, and save images in images/ to "
+        "link them with ![caption](path)",
+    ),
     "file.unreadable": ("无法读取文件：{error}", "cannot read file: {error}"),
     "frontmatter.unclosed": (
         "front matter 缺少结尾的 ---",

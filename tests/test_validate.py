@@ -39,6 +39,7 @@ ELSEWHERE = {
     "yaml.fullwidth-space",  # test_a_full_width_space_is_told_where_it_is
     "event.end-time-all-day",  # test_an_end_time_alone_after_a_start_day_alone_says_why
     "event.start-no-time",  # the same
+    "file.large",  # test_a_huge_pasted_article_is_a_warning_at_its_body
 }
 
 
@@ -339,6 +340,22 @@ def test_a_content_file_with_a_near_miss_extension_says_the_name_to_give_it(
     assert fixed == ["about.md", "salon.md", "通知.md", "plain.md", "大事记.yml"]
     assert "请改名为“通知.md”" in problems[2].message()
     assert [n.id for n in site.news] == ["ok"]
+
+
+def test_a_huge_pasted_article_is_a_warning_at_its_body(tmp_path: Path) -> None:
+    """An image pasted from a WeChat article as ``data:`` text, or a paste repeated: the
+    build slowed to minutes and the page reached phones, with no word to the editor."""
+    head = "---\ntitle: 甲\ndate: 2026-11-01\n---\n"
+    pasted = "![](data:image/png;base64," + "iVBORw0KGgo" * 50_000 + ")\n"
+    site, problems = site_from(
+        tmp_path,
+        {"content/news/huge.md": head + pasted, "content/news/long.md": head + "长文。" * 50_000},
+    )
+    assert [(p.origin.path, p.code, p.severity, p.origin.line, p.field) for p in problems] == [
+        ("content/news/huge.md", "file.large", "warning", 5, "body")
+    ]
+    assert problems[0].message().startswith("这个文件有 55 万字")
+    assert len(site.news) == 2
 
 
 def test_control_characters_pasted_from_word_never_reach_the_model(tmp_path: Path) -> None:
