@@ -119,15 +119,44 @@ QUOTES = {"“": "”", "‘": "’", "”": "”", "’": "’", "「": "」", 
 """Quotes a Chinese input method or Word types around a value, which YAML keeps as text."""
 
 
+HALF_DAY_RE = re.compile(
+    r"\s*(?P<part>上午|早上|中午|下午|晚上)\s*(?P<H>\d{1,2})\s*"
+    r"(?:[:：]\s*(?P<M>\d{2})|[点时]\s*(?:(?P<CM>\d{1,2})\s*分?|(?P<half>半))?)"
+)
+"""An hour said with its part of the day, as Chinese says it: ``下午2点``, ``上午9:30``,
+``晚上7点半``."""
+
+
+def day_clock(match: re.Match[str]) -> str:
+    """``下午2点半`` as `` 14:30``; as written when the part and hour disagree (``晚上12点``
+    is midnight or noon to different people), which the date patterns then do not read."""
+    hour = day_hour(match["part"], int(match["H"]))
+    if hour is None:
+        return match[0]
+    minute = match["M"] or match["CM"] or ("30" if match["half"] else "00")
+    return f" {hour:02d}:{int(minute):02d}"
+
+
+def day_hour(part: str, hour: int) -> int | None:
+    if part in ("上午", "早上"):
+        return hour if hour <= 12 else None
+    if part == "中午":
+        return {11: 11, 12: 12, 1: 13, 2: 14}.get(hour)
+    return hour + 12 if 1 <= hour <= 11 else None  # 下午, 晚上
+
+
 def plain(text: str) -> str:
     """A date, time, duration or yes/no as written, in the ASCII its patterns read: a Chinese
     input method's full-width digits and punctuation (``２０２６－１２－０１``, ``2026／12／1``,
     ``１４：３０``) fold to ASCII (NFKC), and the quotes Word or WeChat put around the whole
-    value (``“2026-12-01”``, which YAML does not take for quotes) go. Each of these was an
-    “unrecognised date” whose message showed the editor what looked like the right date."""
+    value (``“2026-12-01”``, which YAML does not take for quotes) go; an hour with its part of
+    the day (``下午2点``) is the 24-hour clock's. Each of these was an “unrecognised date”
+    whose message showed the editor what looked like the right date."""
     text = unicodedata.normalize("NFKC", text).strip()
     if len(text) > 2 and QUOTES.get(text[0]) == text[-1]:
         text = text[1:-1].strip()
+    if "午" in text or "早上" in text or "晚上" in text:
+        text = HALF_DAY_RE.sub(day_clock, text).strip()
     return text
 
 
@@ -287,8 +316,9 @@ class Checker:
         node = self.raw(key)
         if node is None:
             return None
-        if isinstance(node, Scalar) and re.fullmatch(r"\d+", node.value.strip()):
-            return int(node.value.strip())
+        written = plain(node.value) if isinstance(node, Scalar) else ""
+        if re.fullmatch(r"\d+", written):
+            return int(written)
         self.report(node, "field.int", key, value=shown(node))
         return None
 
@@ -297,7 +327,7 @@ class Checker:
         if node is None:
             return None
         try:
-            value = float(node.value) if isinstance(node, Scalar) else None
+            value = float(plain(node.value)) if isinstance(node, Scalar) else None
         except ValueError:
             value = None
         if value is None:

@@ -141,6 +141,12 @@ def test_durations(written: str, minutes: int) -> None:
         ("2026．04．28 14:00", datetime(2026, 4, 28, 14, 0, tzinfo=SHANGHAI)),
         ("“2026-04-28 14:00”", datetime(2026, 4, 28, 14, 0, tzinfo=SHANGHAI)),
         ("‘2026年4月28日’", date(2026, 4, 28)),
+        ("2026-04-28 下午2点", datetime(2026, 4, 28, 14, 0, tzinfo=SHANGHAI)),
+        ("2026年4月28日下午2点半", datetime(2026, 4, 28, 14, 30, tzinfo=SHANGHAI)),
+        ("2026-04-28 上午9:30", datetime(2026, 4, 28, 9, 30, tzinfo=SHANGHAI)),
+        ("2026-04-28 中午12点", datetime(2026, 4, 28, 12, 0, tzinfo=SHANGHAI)),
+        ("2026年4月28日 晚上7点15分", datetime(2026, 4, 28, 19, 15, tzinfo=SHANGHAI)),
+        ("2026-04-28 晚上12点", None),  # midnight to some, noon to others: told, not guessed
     ],
 )
 def test_a_date_typed_with_a_chinese_input_method_is_read_as_meant(
@@ -158,6 +164,7 @@ def test_full_width_and_quoted_values_of_an_activity_are_read_as_meant(tmp_path:
             "content/events/a.md": "---\ntitle: “读书会”\nstart: ２０２６－１２－０１ １４：００\n"
             "end: “１６：３０”\ndraft: “false”\n---\n",
             "content/events/b.md": "---\ntitle: 乙\nstart: 2026.12.2 9:00\nduration: ２ｈ\n---\n",
+            "content/events/c.md": "---\ntitle: 丙\nstart: 2026-12-03 下午2点\nend: 下午4点半\n---\n",
             "content/timeline/t.yml": "- date: ２０１２．０５\n  title: 丙\n",
         },
     )
@@ -169,7 +176,25 @@ def test_full_width_and_quoted_values_of_an_activity_are_read_as_meant(tmp_path:
         datetime(2026, 12, 1, 16, 30, tzinfo=SHANGHAI),
     )
     assert b.end == datetime(2026, 12, 2, 11, 0, tzinfo=SHANGHAI)
+    c = site.events["c"]  # 2 o'clock said as the afternoon's is not told as a 12-hour slip
+    assert (c.start.hour, c.end.hour, c.end.minute) == (14, 16, 30)  # type: ignore[union-attr]
     assert (site.milestones[0].date.year, site.milestones[0].date.month) == (2012, 5)
+
+
+def test_numbers_typed_with_a_chinese_input_method_are_read_as_meant(tmp_path: Path) -> None:
+    """``members: “38”`` (quoted in Word) or ``３８`` (full-width) was “not a whole number”,
+    its message showing what looked like one."""
+    site, problems = site_from(
+        tmp_path,
+        {
+            "content/branches/a.md": "---\nname: 甲支部\nmembers: “38”\n---\n",
+            "content/branches/b.md": "---\nname: 乙支部\nmembers: ３８\n---\n",
+            "content/venues/v.md": "---\nname: 驿站\nlat: ２９．８２\nlon: “121.55”\n---\n",
+        },
+    )
+    assert problems == []
+    assert site.branches["a"].members == site.branches["b"].members == 38
+    assert (site.venues["v"].lat, site.venues["v"].lon) == (29.82, 121.55)
 
 
 def test_event_times_end_duration_and_all_day(tmp_path: Path) -> None:
@@ -1083,7 +1108,7 @@ def test_an_end_time_alone_after_a_start_day_alone_says_why(tmp_path: Path) -> N
         tmp_path,
         {
             "content/events/a.md": "---\ntitle: 甲\nstart: 2026-12-08\nend: 16:30\n---\n",
-            "content/events/b.md": "---\ntitle: 乙\nstart: 2026-12-08 14:00\nend: 下午2点\n---\n",
+            "content/events/b.md": "---\ntitle: 乙\nstart: 2026-12-08 14:00\nend: 下午两点\n---\n",
             "content/events/c.md": (
                 "---\ntitle: 丙\nstart: 2026-12-08\nall_day: false\nend: 16:30\n---\n"
             ),
