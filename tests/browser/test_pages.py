@@ -168,6 +168,51 @@ def test_key_page_is_local_error_free_and_accessible(built_site, browser, pages,
         visit.close()
 
 
+SKIPPED_TO = """() => {
+    const content = document.querySelector("#yz-content + .md-content");
+    const first = [...content.querySelectorAll("a[href], button, input, [tabindex='0']")]
+        .find(e => e.checkVisibility());
+    return document.activeElement === first;
+}"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", ["home", "month", "headed activity", "free page"])
+def test_the_first_tab_offers_to_skip_to_the_start_of_the_content(  # type: ignore[no-untyped-def]
+    built_site, browser, pages, name, width
+):
+    """The first Tab shows "跳转至" on every page; Enter then Tab lands on the content's first
+    link: past the header, the tabs, the phone's closed drawer and the table of contents, and
+    before an activity's time, place and calendar links (not at the first heading of its text)."""
+    paths = {
+        **pages,
+        "headed activity": page_with(built_site, "events/*/", '<h2 id="'),
+        "free page": "about/",
+    }
+    visit = Visit(browser, width)
+    try:
+        page = visit.open(built_site.base_url + paths[name])
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.className") == "md-skip focus-visible"
+        assert page.evaluate("document.activeElement.getAttribute('href')") == "#yz-content"
+        page.evaluate("() => Promise.all(document.getAnimations().map(a => a.finished))")
+        shown = page.evaluate(
+            """(() => { const a = document.activeElement, r = a.getBoundingClientRect();
+                return getComputedStyle(a).opacity === "1" && r.top >= 0 && r.left >= 0
+                       && r.right <= innerWidth; })()"""
+        )
+        assert shown, "the skip link is not shown when focused"
+        links = page.evaluate(
+            "[...document.querySelectorAll('a.md-skip')].filter(a => a.checkVisibility()).length"
+        )
+        assert links == 1, f"{links} skip links"
+        page.keyboard.press("Enter")
+        page.keyboard.press("Tab")
+        assert page.evaluate(SKIPPED_TO), page.evaluate("document.activeElement.outerHTML")
+    finally:
+        visit.close()
+
+
 def outline_problems(page: Any) -> list[str]:
     """What the Nu HTML checker warns of in a page's outline: the content's ``<article>``
     must hold the page's one ``<h1>`` itself, not in an article nested inside ("Article lacks
