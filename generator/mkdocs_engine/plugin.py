@@ -406,6 +406,7 @@ STYLESHEETS = (
     "assets/stylesheets/calendar.css",
     "assets/stylesheets/orgs.css",
 )
+SCRIPTS = ("assets/javascripts/yizhan.js",)
 
 
 def chrome_sprite(config: MkDocsConfig) -> icons.Sprite:
@@ -437,13 +438,16 @@ def refuse_site_dir(final: Path, config: MkDocsConfig) -> None:
 
 def add_package_theme(config: MkDocsConfig) -> None:
     """Put yizhan's templates and stylesheets under the site's own ``custom_dir`` (which may
-    override any of them) and above Material's, so any site repository builds as it is."""
+    override any of them) and above Material's, so any site repository builds as it is; and
+    its stylesheets and script before the site's own."""
     dirs = config.theme.dirs
     if str(THEME_DIR) not in dirs:
         custom = config.theme.custom_dir
         dirs.insert(1 if custom and dirs and dirs[0] == custom else 0, str(THEME_DIR))
     listed = [str(item) for item in config.extra_css]
     config.extra_css[0:0] = [css for css in STYLESHEETS if css not in listed]
+    scripts = [str(item) for item in config.extra_javascript]
+    config.extra_javascript[0:0] = [js for js in SCRIPTS if js not in scripts]
 
 
 def quiet_link_warnings(config: MkDocsConfig, places_checked: bool) -> None:
