@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from datetime import UTC
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from calendar_sample import sample_site, sh
+from sitetools import site_from
 
 from generator.model import Override, Site
 from generator.outputs import jsondata
@@ -336,6 +338,45 @@ def test_a_weekly_rule_reads_as_chinese_says_it(site: Site) -> None:
         ), rule
         if "共" in text:
             assert events.rule_text(replace(taiji, rrule=rule, exdates=()), "zh") == text
+
+
+def test_a_rules_last_day_is_the_one_the_editor_wrote_in_the_activitys_zone(
+    tmp_path: Path,
+) -> None:
+    """``UNTIL=20270112`` of an activity held in New York is kept in UTC as
+    ``20270113T045959Z`` (RFC 5545); the page said 至 2027年1月13日 周三, a day after the
+    last session (a Tuesday, 12 January, there as in every calendar app)."""
+    site, problems = site_from(
+        tmp_path,
+        {
+            "content/events/ny.md": """\
+                ---
+                title: 纽约周二连线
+                start: 2026-12-15 20:00
+                duration: 1h
+                timezone: America/New_York
+                rrule: FREQ=WEEKLY;BYDAY=TU;UNTIL=20270112
+                ---
+            """,
+            "content/events/sh.md": """\
+                ---
+                title: 上海周二
+                start: 2026-12-15 07:00
+                duration: 1h
+                rrule: FREQ=WEEKLY;BYDAY=TU;UNTIL=20270112T073000
+                ---
+            """,
+        },
+    )
+    assert problems == []
+    ny, shanghai = site.events["ny"], site.events["sh"]
+    assert ny.rrule is not None and "UNTIL=20270113T" in ny.rrule  # the feed's rule, in UTC
+    assert events.rule_text(ny, "zh") == "每周二，至 2027年1月12日 周二"
+    assert events.rule_text(ny, "en") == "Every week on Tuesday, until Tue, 12 Jan 2027"
+    assert "UNTIL=20270111T233000Z" in (shanghai.rrule or "")
+    assert events.rule_text(shanghai, "zh") == "每周二，至 2027年1月12日 周二"
+    last = derive_views(site).calendar.by_event["ny"][-1]
+    assert last.start.isoformat() == "2027-01-12T20:00:00-05:00"  # type: ignore[union-attr]
 
 
 def test_an_activity_ended_long_ago_still_says_when_it_was_held() -> None:

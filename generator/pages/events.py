@@ -680,14 +680,24 @@ def rule_text(event: Event, language: str) -> str:
     if parts.get("COUNT"):  # the sessions held: an excluded date is none (COUNT counts it)
         extra.append(say("count", language, n=sum(1 for _ in original_starts(event))))
     elif parts.get("UNTIL"):
-        until = parts["UNTIL"]
-        try:
-            day = date(int(until[:4]), int(until[4:6]), int(until[6:8]))
+        day = until_day(event, parts["UNTIL"])
+        if day is not None:
             extra.append(say("until", language, when=i18n.read_date(day, language)))
-        except ValueError:
-            pass
     sep = "，" if i18n.lang_key(language) == "zh" else ", "
     return sep.join([text, *extra])
+
+
+def until_day(event: Event, until: str) -> date | None:
+    """The last day a rule's UNTIL allows, on the activity's own clock: validate writes a
+    timed rule's UNTIL in UTC (RFC 5545), so ``UNTIL=20270112`` of an activity in New York
+    is ``20270113T045959Z``, which read as written said the series ran to 13 January."""
+    try:
+        if until.endswith("Z"):
+            instant = datetime.strptime(until, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+            return instant.astimezone(ZoneInfo(event.timezone)).date()
+        return date(int(until[:4]), int(until[4:6]), int(until[6:8]))
+    except ValueError:
+        return None
 
 
 # --- add-to-calendar links and JSON-LD ---------------------------------------------------------
