@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import UTC
+from datetime import UTC, date
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from calendar_sample import sample_site, sh
+from ical_clients import icaljs_occurrences, rie_occurrences, show
 from sitetools import site_from
 
 from generator.model import Override, Site
-from generator.outputs import jsondata
+from generator.outputs import ical, jsondata
 from generator.pages import events, subscribe
 from generator.plan import PageSpec
 from generator.views import derive_views
@@ -413,3 +414,41 @@ def test_the_archive_lists_an_ended_series_and_reaches_every_earlier_month() -> 
     assert "2026年" in years and "5月" in years["2026年"], years
     linked = {m["url"] for y in past["earlier"] for m in y["months"]}
     assert "events/2026/05/" in linked and linked <= set(specs)
+
+
+def test_a_series_ending_past_the_horizon_is_listed_to_its_last_session(
+    tmp_path: Path,
+) -> None:
+    """A monthly series until 31 December 2027 on a site whose horizon ends in November: the
+    calendar apps (ical.js, recurring-ical-events) show its December session; the page said
+    另有 2 场 (not 3) and the month grids stopped in November, without it."""
+    site, problems = site_from(
+        tmp_path,
+        {
+            "content/events/shiji.md": """\
+                ---
+                title: 第三个周六·亲子创意市集
+                start: 2026-12-19 09:30
+                end: "11:30"
+                rrule: FREQ=MONTHLY;BYDAY=3SA;UNTIL=20271231
+                ---
+            """,
+        },
+        today=date(2026, 12, 8),
+    )
+    assert problems == []
+    views = derive_views(site)
+    feed = tmp_path / "shiji.ics"
+    written = {f.path: f.content for f in ical.files(site, views)}
+    feed.write_bytes(written["events/shiji/event.ics"])
+    since, until = date(2026, 1, 1), date(2029, 1, 1)
+    apps = {start for _, start, _ in rie_occurrences(feed.read_bytes(), since, until)}
+    assert apps == {start for _, start, _ in icaljs_occurrences(feed, since, until)}
+    assert len(apps) == 13 and "2027-12-18T01:30:00Z" in apps
+
+    assert {show(o.start) for o in views.calendar.by_event["shiji"]} == apps
+    specs = {p.path: p for p in events.pages(site, views)}
+    page = specs["events/shiji/"].data
+    assert len(page["dates"]) + page["more_dates"] == 13
+    december = specs["events/2027/12/"].data
+    assert [d["iso"] for d in december["agenda"]] == ["2027-12-18"]

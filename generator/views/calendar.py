@@ -141,13 +141,17 @@ class Window:
 
     def occurrences(self, event: Event) -> tuple[Occurrence, ...]:
         """An activity's occurrences in the window, soonest first; a series that ends (a
-        count, an until, extra dates alone) from its first, however old, as a one-off is:
-        the month grids of earlier years list its sessions too (they had its neighbours and
-        not it). An endless series is expanded over the window only."""
-        start = self.start
+        count, an until, extra dates alone) from its first to its last, however old or far
+        ahead, as a one-off is: the month grids of earlier years list its sessions too (they
+        had its neighbours and not it), and so do those after the horizon (a monthly series
+        until December, past a horizon ending in November, was one session short of the
+        calendar apps, its page's 另有 N 场 too). An endless series is expanded over the
+        window only."""
+        start: date = self.start
+        end: date | None = self.end
         if event.recurring and series_ends(event):
-            start = min(start, as_day(event.start))
-        return tuple(sorted(expand(event, start, self.end), key=self.order))
+            start, end = min(start, as_day(event.start)), None
+        return tuple(sorted(expand(event, start, end), key=self.order))
 
 
 def series_ends(event: Event) -> bool:
@@ -277,8 +281,9 @@ def month_range(keys: set[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
 # --- expansion -------------------------------------------------------------------------------
 
 
-def expand(event: Event, window_start: date, window_end: date) -> Iterator[Occurrence]:
-    """Occurrences of one activity touching [window_start, window_end] (days, inclusive).
+def expand(event: Event, window_start: date, window_end: date | None) -> Iterator[Occurrence]:
+    """Occurrences of one activity touching [window_start, window_end] (days, inclusive; no
+    end: to its last, ``MAX_ITERATIONS`` at most).
 
     A single activity always yields its one occurrence, however old, so the past page lists it.
     """
