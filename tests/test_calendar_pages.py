@@ -452,3 +452,31 @@ def test_a_series_ending_past_the_horizon_is_listed_to_its_last_session(
     assert len(page["dates"]) + page["more_dates"] == 13
     december = specs["events/2027/12/"].data
     assert [d["iso"] for d in december["agenda"]] == ["2027-12-18"]
+
+
+def test_a_night_continuing_into_a_month_says_which_day_it_began(tmp_path: Path) -> None:
+    """The New Year's Eve party (31 December 21:00 to 00:30) is listed again under 1 January
+    on January's page; it said 21:00–1月1日 周五 00:30 there, the evening of New Year's Day
+    to a reader of that day, where every calendar app shows 31 December."""
+    site, problems = site_from(
+        tmp_path,
+        {
+            "content/events/kuanian.md": """\
+                ---
+                title: 跨年夜
+                start: 2026-12-31 21:00
+                end: 2027-01-01 00:30
+                ---
+            """,
+        },
+        today=date(2026, 12, 8),
+    )
+    assert problems == []
+    specs = {p.path: p for p in events.pages(site, derive_views(site))}
+
+    def listed(path: str) -> dict[str, str]:
+        agenda = specs[path].data["agenda"]
+        return {d["iso"]: e["time"] for d in agenda for e in d["entries"]}
+
+    assert listed("events/2026/12/") == {"2026-12-31": "21:00–1月1日 周五 00:30"}
+    assert listed("events/2027/01/") == {"2027-01-01": "12月31日 周四 21:00–1月1日 周五 00:30"}

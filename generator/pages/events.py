@@ -205,10 +205,11 @@ def when_text(site: Site, event: Event, occ: Occurrence) -> str:
     return text
 
 
-def time_text(site: Site, occ: Occurrence) -> str:
+def time_text(site: Site, occ: Occurrence, dated: bool = False) -> str:
     """``14:00–16:00`` or ``全天``: for lists already grouped by day, which are the site's
     days, so the clock is the site's too (an activity in New York at 20:00 is listed at 09:00
-    on the next day in Shanghai, not at 20:00 under that day)."""
+    on the next day in Shanghai, not at 20:00 under that day). ``dated``: listed under a day
+    after the one it starts on, the start's day is said too (``12月31日 周四 21:00–…``)."""
     if occ.all_day:
         if isinstance(occ.end, date) and occ.end != occ.start:  # its last day (inclusive)
             # a phone's day list names it on its first day only: say how long it lasts
@@ -218,6 +219,8 @@ def time_text(site: Site, occ: Occurrence) -> str:
     zone = ZoneInfo(site.config.timezone)
     assert isinstance(occ.start, datetime)
     start = i18n.read_time(occ.start.astimezone(zone))
+    if dated:
+        start = f"{i18n.read_short_date(occ.start.astimezone(zone), site.config.language)} {start}"
     if isinstance(occ.end, datetime):
         end = occ.end.astimezone(zone)
         if end.date() == occ.start.astimezone(zone).date():
@@ -385,6 +388,10 @@ def month_page(
                 continue
             card = occurrence_card(site, occ)
             card["continued"] = day != first
+            if card["continued"] and not occ.all_day:
+                # listed under the month's first day or today, it says the day it began on:
+                # 21:00–1月1日 00:30 under 1月1日 read as the evening of New Year's Day
+                card["time"] = time_text(site, occ, dated=True)
             card["short_time"] = (
                 say("continues", lang) if day != first else card["time"].split("–")[0]
             )
