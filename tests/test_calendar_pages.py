@@ -341,6 +341,35 @@ def test_a_weekly_rule_reads_as_chinese_says_it(site: Site) -> None:
             assert events.rule_text(replace(taiji, rrule=rule, exdates=()), "zh") == text
 
 
+def test_every_rule_of_the_editor_guide_reads_as_it_says(site: Site) -> None:
+    """The guide's table (每年 7 月 1 日 is ``FREQ=YEARLY;BYMONTH=7;BYMONTHDAY=1``) and rules a
+    district writes: the page said 每年1日, 每月-1日, 每月1,15日, and read the last working day
+    (``BYSETPOS=-1``) as every working day of the month; English said "the 2th Tuesday"."""
+    taiji = site.events["taiji"]
+    cases = {
+        "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR": ("每周一、周二、周三、周四、周五", None),
+        "FREQ=MONTHLY;BYDAY=3SU": ("每月第3个周日", "Every month on the 3rd Sunday"),
+        "FREQ=MONTHLY;BYDAY=1MO": ("每月第1个周一", "Every month on the 1st Monday"),
+        "FREQ=MONTHLY;BYDAY=2TU,4TU": ("每月第2个周二、第4个周二", None),
+        "FREQ=MONTHLY;BYMONTHDAY=15": ("每月15日", "Every month on day 15"),
+        "FREQ=MONTHLY;BYMONTHDAY=1,15": ("每月1日、15日", None),
+        "FREQ=MONTHLY;BYMONTHDAY=-1": ("每月最后一天", "Every month on the last day"),
+        "FREQ=MONTHLY;INTERVAL=3": ("每 3 个月", None),
+        "FREQ=YEARLY;BYMONTH=7;BYMONTHDAY=1": ("每年7月1日", "Every year in July on day 1"),
+        "FREQ=YEARLY;INTERVAL=2": ("每 2 年", "Every 2 years"),
+        "FREQ=YEARLY;BYMONTH=3;BYDAY=2SA": ("每年3月第2个周六", None),
+        "FREQ=MONTHLY;BYMONTH=1,4,7,10;BYMONTHDAY=10": ("每年1月、4月、7月、10月的10日", None),
+        "FREQ=WEEKLY;BYDAY=SA;BYMONTH=7,8": ("每周六（7月、8月）", None),
+        "FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR": ("每周一、周二、周三、周四、周五", None),
+        "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1": ("每月", "Every month"),
+    }
+    for rule, (zh, en) in cases.items():
+        event = replace(taiji, rrule=rule, exdates=())
+        assert events.rule_text(event, "zh") == zh, rule
+        if en is not None:
+            assert events.rule_text(event, "en") == en, rule
+
+
 def test_a_rules_last_day_is_the_one_the_editor_wrote_in_the_activitys_zone(
     tmp_path: Path,
 ) -> None:

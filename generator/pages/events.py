@@ -104,9 +104,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "every_month": ("每月", "Every month"),
     "every_n_months": ("每 {n} 个月", "Every {n} months"),
     "every_year": ("每年", "Every year"),
-    "nth": ("第{n}个", "the {n}th "),
+    "every_n_years": ("每 {n} 年", "Every {n} years"),
+    "nth": ("第{n}个", "the {n} "),
     "last": ("最后一个", "the last "),
     "month_day": ("{n}日", "day {n}"),
+    "last_day": ("最后一天", "the last day"),
+    "nth_last_day": ("倒数第{n}天", "day {n} from the end"),
     "plus_dates": ("另加指定日期", "plus extra dates"),
     "in_list_label": ("活动列表", "Activity list"),
     "earlier": ("更早的活动（按月）", "Earlier activities, month by month"),
@@ -647,42 +650,55 @@ WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
 def rule_text(event: Event, language: str) -> str:
-    """A short reading of the rule (``每月最后一个周六，共 12 场``); the dates list is exact."""
+    """A short reading of the rule (``每月最后一个周六，共 12 场``); the dates list is exact.
+
+    What it cannot read exactly (``BYSETPOS``, ``BYWEEKNO`` …) it leaves at the frequency
+    (``每月``) rather than say something else: ``BYDAY=MO,…,FR;BYSETPOS=-1`` (the last
+    working day) read as every working day of the month."""
     if not event.rrule:
         return say("plus_dates", language)
     parts = dict(p.split("=", 1) for p in event.rrule.upper().split(";") if "=" in p)
     freq = parts.get("FREQ", "")
     interval = int(parts.get("INTERVAL", "1") or 1)
-    names = say("weekday_names", language).split(",")
+    zh = i18n.lang_key(language) == "zh"
+    if freq == "DAILY" and interval == 1 and parts.get("BYDAY") and "BYMONTH" not in parts:
+        freq = "WEEKLY"  # FREQ=DAILY;BYDAY=MO,…,FR is every working day, as weekly reads it
     base = {
         "DAILY": ("every_day", "every_n_days"),
         "WEEKLY": ("every_week", "every_n_weeks"),
         "MONTHLY": ("every_month", "every_n_months"),
-        "YEARLY": ("every_year", "every_year"),
+        "YEARLY": ("every_year", "every_n_years"),
     }.get(freq)
     if base is None:
         return ""
     text = say(base[0] if interval == 1 else base[1], language, n=interval)
-    days = []
-    for code in filter(None, parts.get("BYDAY", "").split(",")):
-        prefix, wd = code[:-2], code[-2:]
-        if wd not in WEEKDAY_CODES:
-            continue
-        name = names[WEEKDAY_CODES.index(wd)]
-        if (prefix in ("", "+1") and freq == "WEEKLY") or prefix == "":
-            days.append(name)
-        elif prefix == "-1":
-            days.append(say("last", language) + name)
-        else:
-            days.append(say("nth", language, n=prefix.lstrip("+")) + name)
-    zh = i18n.lang_key(language) == "zh"
+    months = [int(m) for m in parts.get("BYMONTH", "").split(",") if m.isdigit()]
+    if months and freq == "MONTHLY" and interval == 1:  # the 10th of Jan, Apr, Jul, Oct
+        text, freq = say("every_year", language), "YEARLY"
+    days: list[str] = []
+    month_days: list[str] = []
+    if set(parts) <= READ_PARTS and not (months and freq == "MONTHLY"):
+        days = rule_days(parts.get("BYDAY", ""), freq, language)
+        numbers = [
+            int(n) for n in parts.get("BYMONTHDAY", "").split(",") if n.lstrip("+-").isdigit()
+        ]
+        month_days = [month_day(n, language) for n in numbers if n]
+    else:
+        months = []
+    in_months = ("、" if zh else ", ").join(month_name(m, language) for m in months)
+    if in_months and freq == "YEARLY":  # 每年7月1日; 每年1月、4月、7月、10月的10日
+        of = "的" if len(months) > 1 and (days or month_days) else ""
+        text += in_months + of if zh else f" in {in_months}"
+        in_months = ""
     if days and zh and freq == "WEEKLY" and interval == 1:
         text += days[0].removeprefix("周") + "".join("、" + day for day in days[1:])  # 每周二、周四
     elif days:
         sep = "、" if zh else ", "
         text += ("的" if zh and freq == "WEEKLY" else "" if zh else " on ") + sep.join(days)
-    elif parts.get("BYMONTHDAY"):
-        text += say("month_day", language, n=parts["BYMONTHDAY"])
+    elif month_days:
+        text += "、".join(month_days) if zh else " on " + ", ".join(month_days)
+    if in_months:  # a weekly rule kept to some months: 每周六（7月、8月）
+        text += f"（{in_months}）" if zh else f" ({in_months})"
     extra = []
     if parts.get("COUNT"):  # the sessions held: an excluded date is none (COUNT counts it)
         extra.append(say("count", language, n=sum(1 for _ in original_starts(event))))
@@ -692,6 +708,54 @@ def rule_text(event: Event, language: str) -> str:
             extra.append(say("until", language, when=i18n.read_date(day, language)))
     sep = "，" if i18n.lang_key(language) == "zh" else ", "
     return sep.join([text, *extra])
+
+
+READ_PARTS = {"FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY", "BYMONTH", "COUNT", "UNTIL", "WKST"}
+"""The parts of a rule ``rule_text`` reads; with any other it says the frequency alone."""
+
+
+def rule_days(byday: str, freq: str, language: str) -> list[str]:
+    """``BYDAY`` read: 周二; 第3个周六 / the 3rd Saturday; 最后一个周六 / the last Saturday."""
+    names = say("weekday_names", language).split(",")
+    days = []
+    for code in filter(None, byday.split(",")):
+        prefix, wd = code[:-2], code[-2:]
+        if wd not in WEEKDAY_CODES:
+            continue
+        name = names[WEEKDAY_CODES.index(wd)]
+        if (prefix in ("", "+1") and freq == "WEEKLY") or prefix == "":
+            days.append(name)
+        elif prefix == "-1":
+            days.append(say("last", language) + name)
+        else:
+            days.append(say("nth", language, n=ordinal(prefix.lstrip("+"), language)) + name)
+    return days
+
+
+def ordinal(n: str, language: str) -> str:
+    """``3`` in Chinese (第3个), ``3rd`` in English (not "3th")."""
+    if i18n.lang_key(language) == "zh" or not n.isdigit():
+        return n
+    suffix = (
+        "th" if 10 <= int(n) % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(int(n) % 10, "th")
+    )
+    return n + suffix
+
+
+def month_day(n: int, language: str) -> str:
+    """``BYMONTHDAY`` read: 15日, 最后一天 (-1), 倒数第2天 (-2)."""
+    if n == -1:
+        return say("last_day", language)
+    if n < 0:
+        return say("nth_last_day", language, n=-n)
+    return say("month_day", language, n=n)
+
+
+def month_name(month: int, language: str) -> str:
+    """``7月`` / ``July``."""
+    if i18n.lang_key(language) == "zh":
+        return f"{month}月"
+    return stdcal.month_name[month] if 1 <= month <= 12 else str(month)
 
 
 def until_day(event: Event, until: str) -> date | None:
