@@ -1390,8 +1390,19 @@ def make_overrides(
                     sub.report(end_node, "field.date", "end", value=shown(end_node))
         else:
             new_end = sub.moment("end", zone)
+        if all_day:
+            # a time in one session of an all-day series: calendar apps disagree on such a
+            # session (khal shows it twice, all day and timed); the page said 14:00–16:00 全天
+            for key, value in (("start", new_start), ("end", new_end)):
+                if isinstance(value, datetime):
+                    sub.report(sub.raw(key), "event.all-day-time", key)
+            new_start = new_start.date() if isinstance(new_start, datetime) else new_start
+            new_end = new_end.date() if isinstance(new_end, datetime) else new_end
         if not all_day and new_start is not None and is_plain_date(new_start):
-            new_start = datetime.combine(new_start, time(0), zone)
+            # moved to another day, at its usual time (as an rdate written as a day is): it
+            # was midnight, 00:00–01:00 on the page and in every calendar
+            assert isinstance(recurrence_id, datetime)
+            new_start = datetime.combine(new_start, recurrence_id.astimezone(zone).time(), zone)
         if new_end is not None and not all_day and is_plain_date(new_end):
             new_end = datetime.combine(new_end + timedelta(days=1), time(0), zone)
         status = sub.text("status").lower() or None

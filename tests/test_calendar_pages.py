@@ -509,3 +509,37 @@ def test_a_night_continuing_into_a_month_says_which_day_it_began(tmp_path: Path)
 
     assert listed("events/2026/12/") == {"2026-12-31": "21:00–1月1日 周五 00:30"}
     assert listed("events/2027/01/") == {"2027-01-01": "12月31日 周四 21:00–1月1日 周五 00:30"}
+
+
+def test_a_session_moved_to_a_day_alone_is_at_its_time_in_the_page_and_the_apps(
+    tmp_path: Path,
+) -> None:
+    """``start: 2026-12-22`` moving the 21 December session of a 19:00 series: the page
+    and both calendar clients said 00:00–01:00; now all three say 19:00–20:00."""
+    site, problems = site_from(
+        tmp_path,
+        {
+            "content/events/talk.md": """\
+                ---
+                title: 讲座
+                start: 2026-12-14 19:00
+                duration: 1h
+                rrule: FREQ=WEEKLY;BYDAY=MO;COUNT=3
+                overrides:
+                  - date: 2026-12-21
+                    start: 2026-12-22
+                ---
+            """,
+        },
+        today=date(2026, 12, 8),
+    )
+    assert problems == []
+    views = derive_views(site)
+    feed = tmp_path / "talk.ics"
+    feed.write_bytes({f.path: f.content for f in ical.files(site, views)}["events/talk/event.ics"])
+    since, until = date(2026, 12, 1), date(2027, 1, 1)
+    apps = {start for _, start, _ in rie_occurrences(feed.read_bytes(), since, until)}
+    assert apps == {start for _, start, _ in icaljs_occurrences(feed, since, until)}
+    assert "2026-12-22T11:00:00Z" in apps
+    page = {p.path: p for p in events.pages(site, views)}["events/talk/"].data
+    assert [d["when"] for d in page["dates"]][1] == "2026年12月22日 周二 19:00–20:00"

@@ -441,6 +441,47 @@ def test_an_override_of_a_cancelled_day_is_a_warning_and_the_day_stays_cancelled
     assert run.exdates == (date(2026, 12, 17),)
 
 
+def test_a_time_in_one_session_of_an_all_day_series_is_told_and_the_day_kept(
+    tmp_path: Path,
+) -> None:
+    """The page said 2026年12月19日 周六 14:00–16:00 全天 and the feed all day; khal, given
+    the one timed session a mixed feed would have, shows it twice (all day and timed)."""
+    site, problems = site_from(
+        tmp_path,
+        {
+            "content/events/open.md": "---\ntitle: 开放日\nstart: 2026-12-12\nall_day: true\n"
+            "rrule: FREQ=WEEKLY;BYDAY=SA;COUNT=3\noverrides:\n"
+            "  - date: 2026-12-19\n    start: 2026-12-19 14:00\n    end: 2026-12-19 16:00\n"
+            "  - date: 2026-12-26\n    start: 2026-12-27\n---\n",
+        },
+    )
+    assert [(p.code, p.origin.line, p.field, p.severity) for p in problems] == [
+        ("event.all-day-time", 8, "overrides.start", "error"),
+        ("event.all-day-time", 9, "overrides.end", "error"),
+    ]
+    moved = site.events["open"].overrides
+    assert [(o.start, o.end) for o in moved] == [
+        (date(2026, 12, 19), date(2026, 12, 19)),
+        (date(2026, 12, 27), None),
+    ]
+
+
+def test_a_session_moved_to_a_day_alone_keeps_its_time(tmp_path: Path) -> None:
+    """``start: 2026-12-22`` in an override of a 19:00 series, as ``rdate: 2026-12-22`` is:
+    that day at 19:00 (it was midnight: 00:00–01:00 on the page and in every calendar)."""
+    site, problems = site_from(
+        tmp_path,
+        {
+            "content/events/talk.md": "---\ntitle: 讲座\nstart: 2026-12-14 19:00\nduration: 1h\n"
+            "rrule: FREQ=WEEKLY;BYDAY=MO;COUNT=3\noverrides:\n"
+            "  - date: 2026-12-21\n    start: 2026-12-22\n---\n",
+        },
+    )
+    assert problems == []
+    (moved,) = site.events["talk"].overrides
+    assert moved.start == datetime(2026, 12, 22, 19, 0, tzinfo=SHANGHAI)
+
+
 @pytest.mark.parametrize(
     ("rule", "part"),
     [
