@@ -1328,7 +1328,11 @@ def out_of_range(name: str, value: str) -> bool:
 
 
 def normalise_until(value: str, all_day: bool, zone: ZoneInfo) -> str | None:
-    match = re.fullmatch(r"(\d{4})-?(\d{2})-?(\d{2})(?:T(\d{2}):?(\d{2}):?(\d{2})(Z)?)?", value)
+    """``UNTIL`` as RFC 5545 wants it for the start: a date for an all-day series, else UTC.
+    Seconds may be left out (``20270112T0730``), as editors write times."""
+    match = re.fullmatch(
+        r"(\d{4})-?(\d{2})-?(\d{2})(?:T(\d{2}):?(\d{2})(?::?(\d{2}))?(Z)?)?", value
+    )
     if not match:
         return None
     y, m, d, hh, mm, ss, utc = match.groups()
@@ -1341,7 +1345,7 @@ def normalise_until(value: str, all_day: bool, zone: ZoneInfo) -> str | None:
     if hh is None:
         local = datetime.combine(day, time(23, 59, 59), zone)
     else:
-        local = datetime.combine(day, time(int(hh), int(mm), int(ss)), UTC if utc else zone)
+        local = datetime.combine(day, time(int(hh), int(mm), int(ss or 0)), UTC if utc else zone)
     return local.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 

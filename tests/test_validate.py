@@ -181,6 +181,26 @@ def test_full_width_and_quoted_values_of_an_activity_are_read_as_meant(tmp_path:
     assert (site.milestones[0].date.year, site.milestones[0].date.month) == (2012, 5)
 
 
+@pytest.mark.parametrize(
+    "until, written",
+    [("20270112T0930", "20270112T013000Z"), ("2027-01-12T09:30:00", "20270112T013000Z")],
+)
+def test_an_until_written_without_seconds_or_with_dashes_is_read(
+    tmp_path: Path, until: str, written: str
+) -> None:
+    """``UNTIL=20270112T0930`` (a time as editors write times) was dateutil's English “RRULE
+    UNTIL values must be specified in UTC” on a Chinese site."""
+    site, problems = site_from(
+        tmp_path,
+        {
+            "content/events/r.md": "---\ntitle: 接待日\nstart: 2026-12-01 09:30\n"
+            f"rrule: FREQ=WEEKLY;BYDAY=TU;UNTIL={until}\n---\n",
+        },
+    )
+    assert problems == []
+    assert site.events["r"].rrule == f"FREQ=WEEKLY;BYDAY=TU;UNTIL={written}"
+
+
 def test_numbers_typed_with_a_chinese_input_method_are_read_as_meant(tmp_path: Path) -> None:
     """``members: “38”`` (quoted in Word) or ``３８`` (full-width) was “not a whole number”,
     its message showing what looked like one."""
