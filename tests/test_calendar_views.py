@@ -95,14 +95,35 @@ def test_months_are_contiguous_and_include_today() -> None:
 
 
 def test_endless_rule_is_bounded_and_fast() -> None:
+    """A daily series begun in 2020 (today 2026-04-20): from its first session, so the month
+    grids of 2021 list it as a calendar app scrolled back does, to the horizon a year ahead."""
     site = sample_site()
     began = time.perf_counter()
     views = derive(site)
     assert time.perf_counter() - began < 2
     daily = views.by_event["meiri-daka"]
-    assert daily[0].start >= sh(2025, 4, 19)
+    assert daily[0].start == sh(2020, 1, 1, 20)
     assert daily[-1].start <= sh(2027, 4, 21, 23)
-    assert 700 < len(daily) < 740
+    assert len(daily) == (daily[-1].start.date() - date(2020, 1, 1)).days + 1  # type: ignore[union-attr]
+    assert any(o.event_id == "meiri-daka" for o in views.by_month[(2021, 3)])
+
+
+def test_an_old_endless_series_reaches_today_and_keeps_ten_years() -> None:
+    """Sessions were capped at 20,000 counted from the first: an hourly series begun in 2023
+    ended in 2025, and a daily one begun in 1960 in 2014, each with nothing upcoming."""
+    base = sample_site()
+    hourly = replace(base.events["meiri-daka"], rrule="FREQ=HOURLY", start=sh(2023, 1, 1, 8),
+                     end=sh(2023, 1, 1, 8, 30))  # fmt: skip
+    old = replace(base.events["meiri-daka"], start=sh(1960, 1, 1, 20), end=sh(1960, 1, 1, 20, 30))
+    site = replace(
+        base, events={**base.events, "meiri-daka": old, "hourly": replace(hourly, id="hourly")}
+    )
+    views = derive(site)
+    for event_id in ("meiri-daka", "hourly"):
+        assert any(o.event_id == event_id for o in views.upcoming)
+    daily = views.by_event["meiri-daka"]
+    assert daily[0].start == sh(2015, 4, 19, 20)  # ten years before the window's start
+    assert views.by_event["hourly"][0].start >= sh(2025, 4, 18)
 
 
 def test_minutely_rule_stops() -> None:

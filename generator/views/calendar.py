@@ -25,10 +25,17 @@ from ..history import moved_slugs
 from ..model import Event, EventStatus, Override, Site
 
 PAST_DAYS = 366
-"""How far back recurring activities are expanded for the past-activities page and month grids."""
+"""The window's start, before today: every activity touching it is on the past page."""
+ARCHIVE = timedelta(days=3653)
+"""How far before the window an endless series is expanded for the month grids of earlier
+years (ten years of a daily one is 3,650 sessions, well inside ``MAX_ITERATIONS``)."""
 
 MAX_ITERATIONS = 20_000
 """Safety stop for one rule's expansion (a FREQ=MINUTELY rule would otherwise run for long)."""
+MAX_PASSED = 1_000_000
+"""Safety stop for the sessions before a window (an hourly rule begun decades ago): counted
+apart from those kept, so an old daily or hourly rule still reaches today (counted together,
+a rule's 20,000th session from its start ended it, upcoming ones unlisted)."""
 
 
 @dataclass(frozen=True)
@@ -140,17 +147,22 @@ class Window:
         return occ.sort_key(self.zone)
 
     def occurrences(self, event: Event) -> tuple[Occurrence, ...]:
-        """An activity's occurrences in the window, soonest first; a series that ends (a
-        count, an until, extra dates alone) from its first to its last, however old or far
-        ahead, as a one-off is: the month grids of earlier years list its sessions too (they
-        had its neighbours and not it), and so do those after the horizon (a monthly series
-        until December, past a horizon ending in November, was one session short of the
-        calendar apps, its page's 另有 N 场 too). An endless series is expanded over the
-        window only."""
-        start: date = self.start
-        end: date | None = self.end
-        if event.recurring and series_ends(event):
-            start, end = min(start, as_day(event.start)), None
+        """An activity's occurrences, soonest first: a series from its first session, as a
+        one-off is however old (the month grids of earlier years list its sessions too: they
+        had its neighbours and not it, and a calendar app scrolled back shows them); one that
+        ends (a count, an until, extra dates alone) to its last, however far ahead (a monthly
+        series until December, past a horizon ending in November, was one session short of
+        the calendar apps, its page's 另有 N 场 too); an endless one to the horizon, and back
+        ``ARCHIVE_DAYS`` at most (an hourly one over the window alone)."""
+        if not event.recurring:
+            return tuple(expand(event, self.start, self.end))
+        first = as_day(event.start)
+        if series_ends(event):
+            start, end = min(self.start, first), None
+        elif "FREQ=HOURLY" in (event.rrule or "").upper():
+            start, end = self.start, self.end
+        else:
+            start, end = min(self.start, max(first, self.start - ARCHIVE)), self.end
         return tuple(sorted(expand(event, start, end), key=self.order))
 
 
@@ -312,14 +324,21 @@ def original_starts(
     day_exdates = day_exclusions(event)
     low = to_rule_time(event, window_start) - duration if window_start else None
     high = to_rule_time(event, window_end + timedelta(days=1)) if window_end else None
-    for count, value in enumerate(rules):
-        if count >= MAX_ITERATIONS or (high is not None and value >= high):
+    held = passed = 0
+    for value in rules:
+        if high is not None and value >= high:
             return
         if low is not None and value < low:
+            passed += 1
+            if passed >= MAX_PASSED:
+                return
             continue
+        if held >= MAX_ITERATIONS:
+            return
         start = from_rule_time(event, value)
         if isinstance(start, datetime) and start.date() in day_exdates:
             continue
+        held += 1
         yield start
 
 
