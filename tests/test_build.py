@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import subprocess
 import time
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -1384,3 +1385,42 @@ def test_a_build_keeps_the_sites_hidden_files_and_refuses_to_replace_git_or_the_
         assert built.returncode != 0 and "site_dir" in built.stderr, built.stderr
     assert (site / ".git/HEAD").read_text() == "ref: refs/heads/main\n"
     assert list((site / "overrides").iterdir()) == []
+
+
+class HeadMeta(HTMLParser):
+    """A page's <meta> descriptions and JSON-LD, read as a link preview's crawler reads them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.meta: dict[str, str] = {}
+        self.jsonld: list[str] = []
+        self.in_jsonld = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        key = values.get("name") or values.get("property")
+        if tag == "meta" and key:
+            self.meta[key] = values.get("content") or ""
+        self.in_jsonld = tag == "script" and values.get("type") == "application/ld+json"
+
+    def handle_data(self, data: str) -> None:
+        if self.in_jsonld:
+            self.jsonld.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        self.in_jsonld = False
+
+
+def test_a_page_without_a_summary_is_described_by_its_text(built: Path) -> None:
+    """A venue or branch with text but no ``summary`` was described (in search results and in
+    a link shared to WeChat) by the site's own description, the same on every such page."""
+    venue = read_meta(built / "venues/yizhan/index.html")
+    assert venue["description"] == venue["og:description"] == "驿站位于商务区中心。"
+    branch = read_meta(built / "branches/top/index.html")
+    assert branch["description"] == "党工委统筹商务区党建工作。"
+
+
+def read_meta(page: Path) -> dict[str, str]:
+    parser = HeadMeta()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser.meta

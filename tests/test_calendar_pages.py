@@ -216,6 +216,24 @@ def test_postponed_and_online_jsonld(specs: dict[str, PageSpec]) -> None:
     )
 
 
+def test_an_activity_without_a_summary_is_described_by_its_text(tmp_path: Path) -> None:
+    """The page's description (search results, a link shared to WeChat) and its schema.org
+    description, which Google recommends for events, were empty without ``summary``: a shared
+    activity was described by the site's own blurb."""
+    site, problems = site_from(
+        tmp_path,
+        {
+            "content/events/talk.md": "---\ntitle: 讲座\nstart: 2026-12-20 14:00\n---\n"
+            "**消防**安全讲座，请带上工牌。\n\n第二段。\n",
+        },
+    )
+    assert problems == []
+    (spec,) = [p for p in events.pages(site, derive_views(site)) if p.path == "events/talk/"]
+    assert spec.description == "消防安全讲座，请带上工牌。 第二段。"
+    assert json.loads(spec.data["jsonld"])["description"] == spec.description
+    assert spec.data["summary"] == ""  # the page shows no summary the editor did not write
+
+
 def test_past_event_page_has_no_add_links(specs: dict[str, PageSpec]) -> None:
     data = specs["events/jiu-huodong/"].data
     assert data["ended"] and data["event_links"]["google"] == ""

@@ -143,6 +143,16 @@ def test_article_jsonld_is_a_news_article_that_cannot_close_its_script(site):  #
     assert data["image"] == [SITE_URL + "images/cover.jpg"]
 
 
+def test_an_article_of_a_picture_alone_has_no_empty_description() -> None:
+    """schema.org's description is text: an empty one (an article of one image and no words)
+    is left out, not written as "", which validators flag as a property without a value."""
+    picture = article("tu", 5, body="![](../../images/a.jpg)\n")
+    site = make_site((picture,))
+    (spec,) = [s for s in news_pages.pages(site, views_of(site)) if s.path == "news/tu/"]
+    assert "description" not in json.loads(spec.data["jsonld"])
+    assert spec.description == ""
+
+
 def test_news_card_cuts_summary_by_characters(site):  # type: ignore[no-untyped-def]
     long = next(n for n in site.news if n.id == "a4")
     card = news_pages.news_card(site, long)

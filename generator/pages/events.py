@@ -26,8 +26,9 @@ from ..views.calendar import (
     occurrence_length,
     original_starts,
 )
-from ..views.text import asset_url
+from ..views.text import asset_url, summary_of
 from .jsonld import jsonld
+from .news import DESCRIPTION_CHARS
 
 # A weekly activity's page lists its next dates up to here, then links the month grid.
 NEXT_ON_EVENT_PAGE = 10
@@ -548,6 +549,7 @@ def event_page(site: Site, views: Views, event: Event) -> PageSpec:
     base = site.config.site_url
     ics_url = urls.absolute(base, urls.event_ics(event.slug))
     image = asset_url(base, event.source, event.image)
+    description = summary_of(event, DESCRIPTION_CHARS)
     data = common(site)
     data.update(
         {
@@ -573,7 +575,7 @@ def event_page(site: Site, views: Views, event: Event) -> PageSpec:
                 "google": google_link(site, event, lead) if lead and upcoming else "",
                 "outlook": outlook_link(site, event, lead) if lead and upcoming else "",
             },
-            "jsonld": event_jsonld(site, event, lead, image),
+            "jsonld": event_jsonld(site, event, lead, image, description),
             "meta": {"type": "website", "image": image} if image else {},
         }
     )
@@ -583,7 +585,7 @@ def event_page(site: Site, views: Views, event: Event) -> PageSpec:
         title=event.title,
         markdown=event.body,
         data=data,
-        description=event.summary,
+        description=description,
         source=event.source.path,
     )
 
@@ -880,9 +882,12 @@ SCHEMA_STATUS = {
 }
 
 
-def event_jsonld(site: Site, event: Event, occ: Occurrence | None, image: str) -> str:
+def event_jsonld(
+    site: Site, event: Event, occ: Occurrence | None, image: str, description: str
+) -> str:
     """schema.org Event of the leading occurrence, as safe text for a <script> element
-    (``image``: the activity's, site-relative, see ``asset_url``)."""
+    (``image``: the activity's, site-relative, see ``asset_url``; ``description``: the page's,
+    the editor's summary or the start of the text)."""
     base = site.config.site_url
     start: datetime | date = occ.start if occ else event.start
     status = occ.status if occ else event.status
@@ -897,8 +902,8 @@ def event_jsonld(site: Site, event: Event, occ: Occurrence | None, image: str) -
     }
     if occ is not None and occ.end is not None:
         data["endDate"] = occ.end.isoformat()
-    if event.summary:
-        data["description"] = event.summary
+    if description:
+        data["description"] = description
     places: list[dict[str, Any]] = []
     venue_id = occ.venue if occ else event.venue
     location = occ.location if occ else event.location

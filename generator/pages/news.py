@@ -97,10 +97,11 @@ def article_jsonld(site: Site, item: NewsItem, description: str, image: str) -> 
         "datePublished": item.date.isoformat(),
         "mainEntityOfPage": urls.absolute(base, urls.news(item.slug)),
         "url": urls.absolute(base, urls.news(item.slug)),
-        "description": description,
         "inLanguage": "en" if i18n.lang_key(site.config.language) == "en" else "zh-CN",
         "publisher": {"@type": "Organization", "name": site.config.site_name, "url": base},
     }
+    if description:  # an article of a picture alone has no text to describe it with
+        data["description"] = description
     if item.author:
         data["author"] = {"@type": "Person", "name": item.author}
     else:

@@ -11,10 +11,10 @@ from ..model import Branch, Club, Milestone, PartialDate, Site, Venue
 from ..plan import PageSpec
 from ..views import Views
 from ..views.orgs import BranchNode, name_order
-from ..views.text import asset_url, entity_pages, localise_footnotes, render_html
+from ..views.text import asset_url, entity_pages, localise_footnotes, render_html, summary_of
 from . import subscribe
 from .events import more_from, occurrence_card
-from .news import news_card, pagination
+from .news import DESCRIPTION_CHARS, news_card, pagination
 
 NEWS_ON_PAGE = 10
 EVENTS_ON_PAGE = 20
@@ -234,7 +234,7 @@ def branch_page(site: Site, views: Views, b: Branch) -> PageSpec:
         template="yizhan/branch.html",
         title=b.name,
         markdown=b.body,
-        description=b.summary,
+        description=summary_of(b, DESCRIPTION_CHARS),
         source=b.source.path,
         data={
             "name": b.name,
@@ -303,7 +303,7 @@ def club_page(site: Site, views: Views, c: Club) -> PageSpec:
         template="yizhan/club.html",
         title=c.name,
         markdown=c.body,
-        description=c.summary,
+        description=summary_of(c, DESCRIPTION_CHARS),
         source=c.source.path,
         data={
             "name": c.name,
@@ -375,7 +375,7 @@ def venue_page(site: Site, views: Views, v: Venue) -> PageSpec:
         template="yizhan/venue.html",
         title=v.name,
         markdown=v.body,
-        description=v.summary,
+        description=summary_of(v, DESCRIPTION_CHARS),
         source=v.source.path,
         data={
             "name": v.name,

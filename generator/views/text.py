@@ -471,8 +471,9 @@ def body_minutes(body: str) -> str:
     return str(reading_minutes(body_text(body)))
 
 
-def summary_of(item: NewsItem, limit: int) -> str:
-    """The editor's ``summary``, or the body's text cut by characters."""
+def summary_of(item: NewsItem | Event | Branch | Club | Venue, limit: int) -> str:
+    """The editor's ``summary``, or the body's text cut by characters: what a page's
+    description (search results, a shared link's preview) and a feed's summary say."""
     return cut(item.summary or body_text(item.body), limit)
 
 
