@@ -234,6 +234,26 @@ def test_an_activity_without_a_summary_is_described_by_its_text(tmp_path: Path) 
     assert spec.data["summary"] == ""  # the page shows no summary the editor did not write
 
 
+def test_a_session_moved_by_an_override_is_rescheduled_in_jsonld(tmp_path: Path) -> None:
+    """Google's event guide: a moved event says EventRescheduled and its previousStartDate;
+    the salon moved a week earlier said EventScheduled, as if it had always been on the 19th."""
+    site, problems = site_from(
+        tmp_path,
+        {
+            "content/events/salon.md": "---\ntitle: 沙龙\nstart: 2026-11-28 14:00\nend: 16:00\n"
+            "rrule: FREQ=MONTHLY;BYDAY=-1SA;COUNT=3\noverrides:\n  - date: 2026-12-26\n"
+            "    start: 2026-12-19 14:00\n    end: 2026-12-19 16:30\n---\n",
+        },
+        today=date(2026, 12, 1),
+    )
+    assert problems == []
+    (spec,) = [p for p in events.pages(site, derive_views(site)) if p.path == "events/salon/"]
+    data = json.loads(spec.data["jsonld"])
+    assert data["startDate"] == "2026-12-19T14:00:00+08:00"
+    assert data["eventStatus"] == "https://schema.org/EventRescheduled"
+    assert data["previousStartDate"] == "2026-12-26T14:00:00+08:00"
+
+
 def test_past_event_page_has_no_add_links(specs: dict[str, PageSpec]) -> None:
     data = specs["events/jiu-huodong/"].data
     assert data["ended"] and data["event_links"]["google"] == ""

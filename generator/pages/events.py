@@ -882,6 +882,16 @@ SCHEMA_STATUS = {
 }
 
 
+def rescheduled(occ: Occurrence) -> bool:
+    """An occurrence of a series that an override moved from its rule's time."""
+    original = occ.recurrence_id
+    if original is None or not occ.overridden:
+        return False
+    if isinstance(original, datetime) != isinstance(occ.start, datetime):
+        return True  # a session of an all-day series given a time, or the reverse
+    return occ.start != original
+
+
 def event_jsonld(
     site: Site, event: Event, occ: Occurrence | None, image: str, description: str
 ) -> str:
@@ -902,6 +912,12 @@ def event_jsonld(
     }
     if occ is not None and occ.end is not None:
         data["endDate"] = occ.end.isoformat()
+    if status in ("confirmed", "tentative") and occ is not None and rescheduled(occ):
+        # schema.org and Google's event guide: a session moved by an override is rescheduled,
+        # with the start it was announced for
+        assert occ.recurrence_id is not None
+        data["eventStatus"] = "https://schema.org/EventRescheduled"
+        data["previousStartDate"] = occ.recurrence_id.isoformat()
     if description:
         data["description"] = description
     places: list[dict[str, Any]] = []
