@@ -153,6 +153,27 @@ def test_an_article_of_a_picture_alone_has_no_empty_description() -> None:
     assert spec.description == ""
 
 
+def test_a_cover_the_text_opens_with_is_shown_once_and_a_text_picture_is_shared() -> None:
+    """A WeChat article copied whole opens with its cover: the page showed it twice (cover,
+    then text). An article of a picture alone, with no ``image``, had a link card and
+    structured data without a picture."""
+    opens = article(
+        "kai", 5, image="images/salon.jpg", body="![海报](../../images/salon.jpg)\n\n正文。"
+    )
+    later = article(
+        "hou", 6, image="images/salon.jpg", body="正文。\n\n![海报](../../images/salon.jpg)"
+    )
+    alone = article("tu", 7, body="![](../../images/a.jpg)\n")
+    site = make_site((opens, later, alone))
+    specs = {s.path: s for s in news_pages.pages(site, views_of(site))}
+    assert specs["news/kai/"].data["image"] == ""  # the text's own picture is the cover
+    assert specs["news/kai/"].data["meta"]["image"] == "images/salon.jpg"
+    assert specs["news/hou/"].data["image"] == "images/salon.jpg"
+    tu = specs["news/tu/"]
+    assert tu.data["image"] == "" and tu.data["meta"]["image"] == "images/a.jpg"
+    assert json.loads(tu.data["jsonld"])["image"] == [SITE_URL + "images/a.jpg"]
+
+
 def test_news_card_cuts_summary_by_characters(site):  # type: ignore[no-untyped-def]
     long = next(n for n in site.news if n.id == "a4")
     card = news_pages.news_card(site, long)

@@ -113,6 +113,20 @@ def test_content_is_full_html_with_absolute_urls(feeds):  # type: ignore[no-unty
     assert entry.summary == "见活动与关于。"
 
 
+def test_a_cover_the_text_opens_with_is_in_the_feeds_once() -> None:
+    opens = article(
+        "kai", 5, image="images/salon.jpg", body="![海报](../../images/salon.jpg)\n\n正文。"
+    )
+    alone = article("tu", 7, body="![](../../images/a.jpg)\n")
+    feeds = build(make_site((opens, alone)))
+    (_, kai) = feedparser.parse(feeds["rss.xml"]).entries
+    finder = Urls()
+    finder.feed(kai.content[0].value)
+    assert finder.found == [SITE_URL + "images/salon.jpg"]
+    items = {i["id"]: i for i in json.loads(feeds["feed.json"])["items"]}
+    assert items[SITE_URL + "news/tu/"]["image"] == SITE_URL + "images/a.jpg"
+
+
 def test_no_xml_illegal_control_characters(feeds):  # type: ignore[no-untyped-def]
     for content in feeds.values():
         assert not re.search(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]", content)

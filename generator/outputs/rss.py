@@ -22,8 +22,8 @@ from ..model import NewsItem, Site
 from ..plan import FileSpec
 from ..views import Views
 from ..views.text import (
+    Cover,
     absolutize_links,
-    asset_url,
     localise_footnotes,
     pages_by_source,
     render_html,
@@ -81,9 +81,10 @@ def channels(site: Site, views: Views) -> Iterator[Channel]:
 
 
 def content_html(site: Site, item: NewsItem, links: Mapping[str, str]) -> str:
-    """The article's full HTML with absolute links, its cover image first."""
+    """The article's full HTML with absolute links, its cover image first (as its page shows
+    it: not when the text opens with that picture)."""
     body = localise_footnotes(render_html(item.body), site.config.language)
-    image = asset_url(site.config.site_url, item.source, item.image)
+    image = Cover.of(site.config.site_url, item.source, item.image, item.body).shown
     page = urls.news(item.slug)
     body = absolutize_links(body, site.config.site_url, item.source.docs_path, page, links)
     if image:
@@ -154,7 +155,7 @@ def render_json_feed(site: Site, views: Views, bodies: Mapping[str, str]) -> byt
             "summary": xml_safe(summary_of(item, SUMMARY_CHARS)),
             "date_published": item.date.astimezone(ZoneInfo(site.config.timezone)).isoformat(),
         }
-        image = asset_url(site.config.site_url, item.source, item.image)
+        image = Cover.of(site.config.site_url, item.source, item.image, item.body).shared
         if image:
             entry["image"] = urls.absolute(base, image)
         if item.author:

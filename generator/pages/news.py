@@ -15,7 +15,7 @@ from ..model import NewsItem, Site
 from ..plan import PageSpec
 from ..views import Views
 from ..views.news import NewsPage, Tag, chunked
-from ..views.text import asset_url, body_minutes, summary_of
+from ..views.text import Cover, asset_url, body_minutes, summary_of
 from .jsonld import jsonld
 
 CARD_SUMMARY_CHARS = 100
@@ -118,7 +118,7 @@ def article_page(
 ) -> PageSpec:
     language = site.config.language
     description = summary_of(item, DESCRIPTION_CHARS)
-    image = asset_url(site.config.site_url, item.source, item.image)
+    cover = Cover.of(site.config.site_url, item.source, item.image, item.body)
     data: dict[str, Any] = {
         "kind": "news",
         "title": item.title,
@@ -127,15 +127,15 @@ def article_page(
         "author": item.author,
         "organisers": organisers(site, item),
         "summary": item.summary,
-        "image": image,
+        "image": cover.shown,
         "reading": say("reading", language, n=int(body_minutes(item.body))),
         "tags": tag_links(item, views.news.tag_of),
         "newer": {"title": newer.title, "url": urls.news(newer.slug)} if newer else None,
         "older": {"title": older.title, "url": urls.news(older.slug)} if older else None,
         "index_url": urls.news_index(),
         "labels": labels(language),
-        "meta": {"type": "article", "image": image},
-        "jsonld": article_jsonld(site, item, description, image),
+        "meta": {"type": "article", "image": cover.shared},
+        "jsonld": article_jsonld(site, item, description, cover.shared),
     }
     return PageSpec(
         path=urls.news(item.slug),

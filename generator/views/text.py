@@ -10,6 +10,7 @@ import html
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from html.parser import HTMLParser
 from posixpath import dirname, normpath
@@ -492,6 +493,38 @@ def asset_url(site_url: str, source: Source, value: str) -> str:
         value = "/" + value.lstrip("/")
     resolved = absolute_url(value, site_url, source.docs_path, "")
     return site_relative(resolved, site_url)
+
+
+IMAGE_IN_TEXT = re.compile(r"!\[[^\]\n]*\]\(\s*<?([^()\s<>]+)")
+"""A Markdown image's target: ``![海报](../../images/a.jpg "title")``."""
+
+
+def text_image(site_url: str, source: Source, body: str, leading: bool = False) -> str:
+    """The first image of a text (``leading``: only one that opens it), as ``asset_url``
+    gives a cover: site-relative, or the absolute URL written; "" for none or pasted data."""
+    match = IMAGE_IN_TEXT.match(body.lstrip()) if leading else IMAGE_IN_TEXT.search(body)
+    if match is None or match[1].lower().startswith("data:"):
+        return ""
+    return site_relative(absolute_url(match[1], site_url, source.docs_path, ""), site_url)
+
+
+@dataclass(frozen=True)
+class Cover:
+    """An article's pictures: ``shown`` above its text (its ``image``, unless the text opens
+    with that very picture, as a WeChat article copied whole does: shown once, not twice, on
+    the page and in the feeds), and ``shared``, the picture of its link cards, structured
+    data and JSON Feed entry (its ``image``, else the first picture of its text: an article
+    of a picture alone had a card without one)."""
+
+    shown: str
+    shared: str
+
+    @classmethod
+    def of(cls, site_url: str, source: Source, image: str, body: str) -> Cover:
+        cover = asset_url(site_url, source, image)
+        if cover and cover == text_image(site_url, source, body, leading=True):
+            return cls(shown="", shared=cover)
+        return cls(shown=cover, shared=cover or text_image(site_url, source, body))
 
 
 def site_relative(url: str, site_url: str) -> str:
