@@ -334,6 +334,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "use_directory_urls: false, those links do not open from files (file://) and feeds' "
         "links to free pages (about.md) are broken; remove the setting",
     ),
+    "theme.template": (
+        "主题模板有错误，网站没有生成：{error}。改正这个模板（或删掉它，用回默认的）后保存即可",
+        "the theme template has an error and the site was not built: {error}. Fix the template "
+        "(or delete it to use the default one) and save",
+    ),
     "config.site-url": (
         "mkdocs.yml 缺少 site_url：订阅源、日历和二维码里的网址会指向 http://localhost:8000，"
         "居民打不开；请写上网站发布的网址，如 site_url: https://org.github.io/repo/",

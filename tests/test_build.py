@@ -1424,3 +1424,48 @@ def read_meta(page: Path) -> dict[str, str]:
     parser = HeadMeta()
     parser.feed(page.read_text(encoding="utf-8"))
     return parser.meta
+
+
+TEMPLATE_SLIPS = {
+    "a syntax slip": ("<p>{% if config.site_name %}页脚</p>\n", 1, "Unexpected end of template"),
+    "a missing include": ('<p>页脚</p>\n{% include "partials/nope.html" %}\n', 2, "nope.html"),
+    "an undefined name": ("<p>页脚</p>\n\n{{ nothing.deeper }}\n", 3, "UndefinedError"),
+    "a fault of its code": ("<p>{{ 1 / 0 }}</p>\n", 1, "ZeroDivisionError"),
+    # an activity's page, rendered by the lean path's worker processes
+    "a fault in a worker": (
+        '{% extends "main.html" %}\n{% block content %}\n{{ 1 / 0 }}\n{% endblock %}\n',
+        3,
+        "ZeroDivisionError",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(TEMPLATE_SLIPS))
+def test_a_slip_in_a_theme_override_is_told_at_its_line(tmp_path: Path, case: str) -> None:
+    """A template of the site's theme overrides that does not render is told at its file and
+    line, in the site's language (it ended in a Python traceback), and the site built before
+    stays as it was."""
+    body, line, said = TEMPLATE_SLIPS[case]
+    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    config = site / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "  font: false", "  font: false\n  custom_dir: theme"
+        ),
+        encoding="utf-8",
+    )
+    template = "theme/partials/copyright.html"
+    if case == "a fault in a worker":
+        set_fast(site, "true")
+        template = "theme/yizhan/event.html"
+    (site / template).parent.mkdir(parents=True)
+    assert yizhan(site, "build").returncode == 0
+    before = (site / "site/index.html").read_bytes()
+    (site / template).write_text(body, encoding="utf-8")
+    built = yizhan(site, "build", YIZHAN_WORKERS="2")
+    lines = built.stderr.strip().splitlines()
+    assert built.returncode == 1 and "Traceback" not in built.stderr, built.stderr
+    assert lines[-2].startswith(f"{template}:{line}: 主题模板有错误"), lines
+    assert lines[-2].endswith("[错误 theme.template]") and said in lines[-2]
+    assert lines[-1] == "ERROR: 网站没有生成，上次生成的网站保持原样。"
+    assert (site / "site/index.html").read_bytes() == before

@@ -124,6 +124,64 @@ def test_a_broken_mkdocs_yml_keeps_the_last_site_served_until_it_is_fixed(
         process.wait(timeout=30)
 
 
+def test_a_slip_in_a_theme_override_keeps_the_last_site_served_with_its_line(
+    tmp_path: Path,
+) -> None:
+    """A theme override saved with a Jinja slip: every page is still answered, the last good
+    site with the banner naming the template's line (MkDocs' loop answered no request until
+    the template was fixed), and the fixed template is built."""
+    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    config = site / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "  font: false", "  font: false\n  custom_dir: theme"
+        ),
+        "utf-8",
+    )
+    (site / "theme/partials").mkdir(parents=True)
+    port = free_port()
+    log = tmp_path / "serve.log"
+    process = serve_logging(site, port, log)
+    try:
+        base = f"http://127.0.0.1:{port}/repo/"
+        assert wait_for(f"{base}about/", "</html>"), "not previewed"
+        footer = site / "theme/partials/copyright.html"
+        footer.write_text("<p>{% if config.site_name %}页脚</p>\n", encoding="utf-8")
+        told = "theme/partials/copyright.html:1: 主题模板有错误"
+        assert wait_for(f"{base}about/", told, seconds=60), log.read_text("utf-8")
+        page = fetch(f"{base}events/salon/") or ""
+        assert "yz-preview-failure" in page and told in page
+        footer.write_text("<p>页脚改好了</p>\n", encoding="utf-8")
+        assert wait_for(f"{base}about/", "页脚改好了"), "the fixed template is not built"
+        assert "yz-preview-failure" not in (fetch(f"{base}about/") or "")
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_a_fault_in_a_rebuild_keeps_the_last_site_served(
+    preview: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rebuild that fails in a way nobody foresaw (a bug of ours or of a plugin) is told
+    with its traceback, and the last good site stays served with the banner, instead of the
+    error reaching MkDocs' loop, which then answers no request until a save builds."""
+    from mkdocs.commands import build as mkdocs_build
+
+    served = preview.server.root
+
+    def fails(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("什么都没想到")
+
+    monkeypatch.setattr(mkdocs_build, "build", fails)
+    assert preview.full_build(preview.load_config(new_folder())) is True
+    assert preview.server.root == served
+    assert preview.server.failure == "RuntimeError: 什么都没想到"
+    assert answer(preview.server, "/repo/")[0] == "200 OK"
+    page = preview.error_page(404)
+    assert page is not None and b"yz-preview-failure" in page and "什么都没想到".encode() in page
+    preview.server.failure = ""
+
+
 @pytest.mark.parametrize("stop", ["SIGTERM", "SIGHUP"])
 def test_serve_leaves_no_site_behind_when_stopped_or_killed(tmp_path: Path, stop: str) -> None:
     """Each build of a preview is a whole site in the temporary folder (~650 MB on a

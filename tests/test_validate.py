@@ -40,6 +40,7 @@ ELSEWHERE = {
     "event.end-time-all-day",  # test_an_end_time_alone_after_a_start_day_alone_says_why
     "event.start-no-time",  # the same
     "file.large",  # test_a_huge_pasted_article_is_a_warning_at_its_body
+    "theme.template",  # test_build: test_a_slip_in_a_theme_override_is_told_at_its_line
 }
 
 

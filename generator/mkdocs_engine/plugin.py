@@ -11,11 +11,14 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import logging
+import re
 import shutil
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from markupsafe import escape
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
@@ -45,7 +48,7 @@ from ..lean.render import JSON_DUMPS, MKDOCS_BYTECODE
 from ..links import rebase_markdown
 from ..outputs.compact import compact_html
 from ..plan import FileSpec, PageSpec
-from ..problems import ContentError, Origin, format_problems, problem
+from ..problems import ContentError, Origin, Problem, format_problems, problem
 from ..quick import Previous
 from ..views import derive_views
 from . import fast, output
@@ -111,6 +114,7 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         self.by_uri: dict[str, PageSpec] = {}
         self.moved: dict[str, str] = {}
         self.content_dir, self.language = "content", "zh"
+        self.root = Path()
         self.content_files: frozenset[str] = frozenset()
         self.final_site_dir: str | None = None
         self.temp_dir = ""
@@ -161,6 +165,7 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         self.pages = self.underway.pages
         self.by_uri = {page.src_uri: page for page in self.pages}
         self.content_dir, self.language = options.content_dir, options.language
+        self.root = options.root
         self.content_files = checked.files
         self.moved = moved_sources(self.pages, options.content_dir)
         # issue 5: the live preview's quick path starts from this build's validated site
@@ -374,7 +379,11 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
     def on_build_error(self, *, error: Exception) -> None:
         logging.getLogger("mkdocs").removeHandler(self.counter)
         # what the preview shows on its pages until a save builds again
-        self.failure = "" if isinstance(error, Superseded) else str(error)
+        told = template_problem(error, self.root)
+        if told is not None:
+            self.failure = told.format(self.language)
+        else:
+            self.failure = "" if isinstance(error, Superseded) else str(error)
         if self.underway is not None:
             # A build that failed before on_post_build: its feeds' forked processes are
             # waited for, not left blocked on their pipes (``yizhan serve`` lives on); a
@@ -398,6 +407,43 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
             shutil.rmtree(self.temp_dir, ignore_errors=True)
         self.final_site_dir = None
         self.temp_dir = ""
+
+
+TEMPLATE_FRAME = re.compile(r'^\s*File "([^"]+)", line (\d+)', re.MULTILINE)
+"""A frame of a formatted traceback; Jinja names a template's frames by its file."""
+
+
+def template_problem(error: BaseException, root: Path) -> Problem | None:
+    """A theme template's error (a Jinja syntax slip, an include of a missing template, an
+    undefined name, an error of the template's own code such as a division by zero) as a
+    problem at the template's file and line, or None for any other error: without it the
+    build ended in a traceback, and ``yizhan serve`` answered no request until the template
+    was fixed (MkDocs' loop waits for a build that never succeeds)."""
+    # a page rendered in a worker process carries the worker's traceback as text (the
+    # cause of the error, ``concurrent.futures``)
+    cause = error.__cause__
+    remote = type(cause).__name__ == "_RemoteTraceback"
+    text = str(cause) if remote else "".join(traceback.format_tb(error.__traceback__))
+    frames = TEMPLATE_FRAME.findall(text)
+    if isinstance(error, jinja2.TemplateSyntaxError) and error.filename:
+        path, line = error.filename, error.lineno
+    elif isinstance(error, jinja2.TemplateError) or (frames and not frames[-1][0].endswith(".py")):
+        ours = [f for f in frames if not f[0].endswith(".py")]  # the innermost template's
+        path, line = ours[-1][0] if ours else "", int(ours[-1][1]) if ours else 1
+    else:
+        return None
+    where = Path(path).resolve() if path else None
+    shown = (
+        where.relative_to(root.resolve()).as_posix()
+        if where is not None and where.is_relative_to(root.resolve())
+        else path or "mkdocs.yml"
+    )
+    detail = f"{type(error).__name__}: {error}"
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        detail = error.message or ""
+    elif isinstance(error, jinja2.TemplateNotFound):
+        detail = f"TemplateNotFound: {error.name}"
+    return problem(Origin(shown, line), "theme.template", error=detail.rstrip("."))
 
 
 THEME_DIR = Path(__file__).resolve().parent.parent / "theme"

@@ -64,7 +64,7 @@ from ..problems import ContentError
 from ..quick import Previous, quick_pages
 from ..refresh import Outputs
 from . import fast, output
-from .plugin import Superseded
+from .plugin import Superseded, template_problem
 
 log = logging.getLogger("mkdocs.plugins.yizhan.preview")
 
@@ -749,12 +749,23 @@ class Preview:
         except Superseded:
             self.forget(config.site_dir)
             return False
-        except (Abort, ConfigurationError) as error:
-            # Keep serving the last good site; the problems are in the log above, and on
-            # the pages served until a build succeeds.
+        except Exception as error:
+            # Keep serving the last good site, instead of MkDocs' loop answering no request
+            # until a save builds; the problems are in the log above (a theme template's,
+            # or a fault of ours with its traceback, told here), and on the pages served
+            # until a build succeeds.
+            language = getattr(plugin, "language", "zh")
+            failure = getattr(plugin, "failure", "") or str(error)
+            told = template_problem(error, Path(config.config_file_path).parent)
+            if told is not None:
+                failure = told.format(language)
+                error = Abort(failure)
+            elif not isinstance(error, (Abort, ConfigurationError)):
+                log.error("yizhan: the build failed", exc_info=error)
+                failure = f"{type(error).__name__}: {error}"
             log.error(f"{error} — 仍显示上次成功生成的网站 / still serving the last good build")
-            self.server.failure = getattr(plugin, "failure", "") or str(error)
-            self.server.language = getattr(plugin, "language", "zh")
+            self.server.failure = failure
+            self.server.language = language
             self.forget(config.site_dir)
             return True
         self.server.failure = ""

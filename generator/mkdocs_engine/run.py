@@ -11,6 +11,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError
 
 from ..build import read_options
+from .plugin import template_problem
 
 
 class ShortFormatter(logging.Formatter):
@@ -137,6 +138,14 @@ def build(config_file: Path, site_dir: Path | None, strict: bool, drafts: bool) 
             config.plugins.on_shutdown()
     except (Abort, ConfigurationError) as error:
         logging.getLogger("mkdocs").error(abort_text(str(error), language))
+        return False
+    except Exception as error:
+        told = template_problem(error, config_file.resolve().parent)
+        if told is None:
+            raise
+        # a slip in the site's theme overrides, told at its line
+        logging.getLogger("mkdocs").error(told.format(language))
+        logging.getLogger("mkdocs").error(abort_text("Aborted with a BuildError!", language))
         return False
     return True
 
