@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from buildtools import FIXTURE_SITE, assert_reaped, copy_site, env, record_forks, set_fast
 
+from generator.mkdocs_engine import output
 from generator.mkdocs_engine.preview import new_folder
 
 
@@ -180,6 +181,56 @@ def test_a_fault_in_a_rebuild_keeps_the_last_site_served(
     page = preview.error_page(404)
     assert page is not None and b"yz-preview-failure" in page and "什么都没想到".encode() in page
     preview.server.failure = ""
+
+
+FIRST_SLIPS = {
+    "content": ("content/events/bad.md", "---\ntitle: 坏\nstart: 2026-13-01\n---\n", ":3: start:"),
+    "a theme override": ("theme/partials/copyright.html", "<p>{% if x %}</p>\n", ":1: 主题模板"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(FIRST_SLIPS))
+def test_a_preview_started_on_problems_shows_them_at_every_address(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str
+) -> None:
+    """A preview started while content (or a theme override) has problems has no good site
+    to serve: every address shows the problems on a page that reloads by itself once a save
+    builds (it was a bare "404 Not Found"), and nothing the failed build wrote is served."""
+    from generator.mkdocs_engine.preview import Preview
+
+    for name, value in env().items():
+        monkeypatch.setenv(name, value)
+    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    config_file = site / "mkdocs.yml"
+    config_file.write_text(
+        config_file.read_text(encoding="utf-8").replace(
+            "  font: false", "  font: false\n  custom_dir: theme"
+        ),
+        "utf-8",
+    )
+    rel, text, told = FIRST_SLIPS[case]
+    (site / "theme/partials").mkdir(parents=True)
+    (site / rel).write_text(text, encoding="utf-8")
+    preview = Preview(config_file, f"127.0.0.1:{free_port()}")
+    config = preview.first
+    config.plugins.on_startup(command="serve", dirty=False)
+    try:
+        assert preview.full_build(config)
+        server = preview.server
+        assert list(Path(server.root).iterdir()) == []
+        assert answer(server, "/repo/") == (None, None)
+        page = preview.error_page(404)
+        assert page is not None and b"livereload" in page and b"yz-preview-failure" in page
+        assert f"{rel}{told}".encode() in page and "网站还没有生成".encode() in page
+        (site / rel).unlink()
+        assert preview.full_build(preview.load_config(new_folder()))
+        assert server.failure == ""
+        status, body = answer(server, "/repo/events/salon/")
+        assert status == "200 OK" and body is not None and "白领沙龙".encode() in body
+    finally:
+        preview.server.server_close()
+        config.plugins.on_shutdown()
+        output.discard(Path(folder) for folder in preview.folders)
 
 
 @pytest.mark.parametrize("stop", ["SIGTERM", "SIGHUP"])

@@ -190,6 +190,8 @@ class PreviewServer(LiveReloadServer):
         """Why the last build failed (its problems), shown on every page served until a
         build succeeds: the editor sees in the browser that the page is the last good one."""
         self.language = "zh"
+        self.built = False
+        """Whether a build succeeded yet: until then there is no site to show."""
         self.search_before: str | None = None
         """The folder served before ``root``, whose search index answers while the new
         folder's is being written (Pagefind runs after the build is served, issue 5)."""
@@ -336,7 +338,8 @@ class PreviewServer(LiveReloadServer):
             return content
         start = content.find(b"<body")
         start = content.find(b">", start) + 1 if start >= 0 else 0
-        return content[:start] + failure_banner(self.failure, self.language) + content[start:]
+        banner = failure_banner(self.failure, self.language, self.built)
+        return content[:start] + banner + content[start:]
 
     def is_gone(self, path: str) -> bool:
         """Whether the refresh took away the file a request path names (a folder's page too,
@@ -763,12 +766,18 @@ class Preview:
             elif not isinstance(error, (Abort, ConfigurationError)):
                 log.error("yizhan: the build failed", exc_info=error)
                 failure = f"{type(error).__name__}: {error}"
-            log.error(f"{error} — 仍显示上次成功生成的网站 / still serving the last good build")
+            if config.site_dir == self.server.root:
+                # The first build: no good site to keep, and none of what it wrote is served.
+                self.server.root = new_folder()
+                self.folders.append(self.server.root)
+                log.error(f"{error} — 改正后保存即可生成 / fix and save to build")
+            else:
+                log.error(f"{error} — 仍显示上次成功生成的网站 / still serving the last good build")
             self.server.failure = failure
             self.server.language = language
             self.forget(config.site_dir)
             return True
-        self.server.failure = ""
+        self.server.failure, self.server.built = "", True
         self.plugin, self.fast = plugin, getattr(plugin, "fast", None)
         if self.fast is not None and self.fast.background is not None:
             self.indexing[config.site_dir] = self.fast.background
@@ -805,12 +814,27 @@ class Preview:
 
     def error_page(self, code: int) -> bytes | None:
         """The site's own 404 (or 500) page, reloading by itself as the others do (a tab on
-        a new activity's address shows it once built) and with the failure banner on it."""
+        a new activity's address shows it once built) and with the failure banner on it.
+        Before any build succeeded (the preview started on content with problems) there is
+        no site: a blank page with the banner, which reloads once a save builds, instead of
+        a bare "404 Not Found" that said nothing and stayed until reloaded by hand."""
         page = Path(self.server.root) / f"{code}.html"
-        if code not in (404, 500) or not page.is_file():
+        if code not in (404, 500):
             return None
-        return self.server._inject_js_into_html(page.read_bytes(), self.server._visible_epoch)
+        if page.is_file():
+            content = page.read_bytes()
+        elif self.server.failure:
+            content = NOTHING_BUILT
+        else:
+            return None
+        return self.server._inject_js_into_html(content, self.server._visible_epoch)
 
+
+NOTHING_BUILT = (
+    b'<!doctype html>\n<html><head><meta charset="utf-8"><title>yizhan serve</title></head>'
+    b"<body></body></html>\n"
+)
+"""The page every address shows while no build has succeeded yet (``error_page``)."""
 
 SEARCH_FOLDER = "pagefind" + os.sep
 """Where the lean path's search index is in a built site."""
@@ -827,9 +851,18 @@ BANNER_STYLE = (
 )
 
 
-def failure_banner(failure: str, language: str) -> bytes:
-    """The notice the preview puts at the top of its pages after a failed build."""
-    heading = BANNER_HEADING["en" if language.startswith("en") else "zh"]
+NOTHING_BUILT_HEADING = {
+    "zh": "内容有问题，网站还没有生成。改正后保存，页面会自动刷新。",
+    "en": "The content has problems and the site was not built yet. Fix them and save; the "
+    "page reloads by itself.",
+}
+
+
+def failure_banner(failure: str, language: str, built: bool = True) -> bytes:
+    """The notice the preview puts at the top of its pages after a failed build (``built``:
+    after an earlier one succeeded, whose site is served)."""
+    headings = BANNER_HEADING if built else NOTHING_BUILT_HEADING
+    heading = headings["en" if language.startswith("en") else "zh"]
     text = html.escape(f"{heading}\n{failure}")
     return (
         f'<div class="yz-preview-failure" role="alert" style="{BANNER_STYLE}">{text}</div>'.encode()
