@@ -99,6 +99,34 @@ def test_serve_shows_drafts_and_rebuilds_on_save(tmp_path: Path) -> None:
         process.wait(timeout=30)
 
 
+def test_theme_overrides_set_up_while_serving_are_watched(tmp_path: Path) -> None:
+    """A ``custom_dir`` that ``mkdocs.yml`` comes to name while the preview runs is watched
+    from then on, as the one it named at the start: a save there rebuilds (it was never seen,
+    and the page kept the first version of the override until the preview was restarted)."""
+    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    port = free_port()
+    process = serve_logging(site, port, tmp_path / "serve.log")
+    try:
+        base = f"http://127.0.0.1:{port}/repo/"
+        assert wait_for(f"{base}about/", "</html>"), "not previewed"
+        footer = site / "overrides/partials/copyright.html"
+        footer.parent.mkdir(parents=True)
+        footer.write_text('<div class="md-copyright">页脚第一版</div>', encoding="utf-8")
+        config = site / "mkdocs.yml"
+        config.write_text(
+            config.read_text(encoding="utf-8").replace(
+                "  font: false", "  font: false\n  custom_dir: overrides"
+            ),
+            "utf-8",
+        )
+        assert wait_for(f"{base}about/", "页脚第一版"), "custom_dir not built"
+        footer.write_text('<div class="md-copyright">页脚第二版</div>', encoding="utf-8")
+        assert wait_for(f"{base}about/", "页脚第二版", seconds=60), "the override's save unseen"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
 def test_a_broken_mkdocs_yml_keeps_the_last_site_served_until_it_is_fixed(
     tmp_path: Path,
 ) -> None:

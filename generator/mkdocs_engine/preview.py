@@ -467,14 +467,7 @@ class Preview:
         if threading.current_thread() is threading.main_thread():
             stop_on_termination()
         try:
-            self.full_build(config)
-            self.server.watch(config.docs_dir)
-            if config.config_file_path:
-                self.server.watch(config.config_file_path)
-            if config.theme.custom_dir:  # the site's theme overrides: a save rebuilds too
-                self.server.watch(config.theme.custom_dir)
-            for item in config.watch:
-                self.server.watch(item)
+            self.full_build(config)  # and watches what it reads (``watch_site``)
             try:
                 self.server.serve(open_in_browser=open_browser)
             except KeyboardInterrupt:
@@ -740,6 +733,7 @@ class Preview:
         """Build the whole site into ``config.site_dir`` and serve it; False when the build
         was given up because ``superseded()`` said newer saves came in."""
         config.site_url = self.serve_url
+        self.watch_site(config)
         if config.site_dir not in self.folders:
             self.folders.append(config.site_dir)
         # MkDocs keeps one plugin object for every build of a process: what the preview uses
@@ -803,6 +797,17 @@ class Preview:
         while len(self.folders) > 2:
             self.forget(self.folders[0])
         return True
+
+    def watch_site(self, config: MkDocsConfig) -> None:
+        """Watch what a build of ``config`` reads: the content folder, ``mkdocs.yml``, the
+        site's theme overrides (``custom_dir``: a save rebuilds too) and the paths ``watch:``
+        names, each once; also those ``mkdocs.yml`` comes to name while the preview runs
+        (only the first build's were watched: saves in theme overrides set up meanwhile were
+        never seen)."""
+        paths = [config.docs_dir, config.config_file_path, config.theme.custom_dir, *config.watch]
+        for path in paths:
+            if path and os.path.abspath(path) not in self.server._watched_paths:
+                self.server.watch(path)
 
     def forget(self, folder: str) -> None:
         if folder in self.folders and folder != self.server.root:
