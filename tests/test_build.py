@@ -1469,3 +1469,22 @@ def test_a_slip_in_a_theme_override_is_told_at_its_line(tmp_path: Path, case: st
     assert lines[-2].endswith("[错误 theme.template]") and said in lines[-2]
     assert lines[-1] == "ERROR: 网站没有生成，上次生成的网站保持原样。"
     assert (site / "site/index.html").read_bytes() == before
+
+
+def test_a_sites_own_nav_leaving_out_the_listings_is_not_told_of_them(tmp_path: Path) -> None:
+    """With ``nav:`` in mkdocs.yml, MkDocs listed yizhan's own listings (news/index.md,
+    events/index.md …) as pages "not included in the nav": editors could do nothing about it.
+    A free page left out is still told (the editor may have forgotten it)."""
+    site = copy_site(FIXTURE_SITE, tmp_path / "nav")
+    set_fast(site, "false")
+    config = site / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8") + "nav:\n  - 首页: index.md\n  - 新闻: news/index.md\n",
+        encoding="utf-8",
+    )
+    done = yizhan(site, "build")
+    assert done.returncode == 0, done.stderr
+    told = done.stdout + done.stderr
+    assert 'not included in the "nav"' in told and "  - about.md" in told
+    for generated in ("events/index.md", "branches/index.md", "subscribe/index.md"):
+        assert f"  - {generated}" not in told, told

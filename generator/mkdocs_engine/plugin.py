@@ -14,7 +14,7 @@ import logging
 import re
 import shutil
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -254,6 +254,7 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
                 files.remove(file)
         taken = {f.dest_uri: f for f in files if is_docs_file(f, config)}
         clashes = []
+        in_nav = NAV_URIS if config.nav is None else frozenset(nav_paths(config.nav))
         for page in self.pages:
             generated = File.generated(config, page.src_uri, content=page.markdown)
             if generated.dest_uri in taken:
@@ -262,7 +263,7 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
                 where = Origin(f"{self.content_dir}/{clash.src_uri}")
                 clashes.append(problem(where, "url.reserved", "", value=f"/{page.path}"))
                 continue
-            if page.src_uri not in NAV_URIS:
+            if page.src_uri not in in_nav:
                 generated.inclusion = InclusionLevel.NOT_IN_NAV
             files.append(generated)
         if clashes:
@@ -453,6 +454,21 @@ STYLESHEETS = (
     "assets/stylesheets/orgs.css",
 )
 SCRIPTS = ("assets/javascripts/yizhan.js",)
+
+
+def nav_paths(nav: object) -> Iterator[str]:
+    """The files a site's own ``nav:`` names (``- 新闻: news/index.md``, nested sections too):
+    the generated pages it leaves out are left out on purpose, not in MkDocs' list of pages
+    "not included in the nav", which named yizhan's own listings to an editor who cannot add
+    them anywhere but the nav."""
+    if isinstance(nav, str):
+        yield nav
+    elif isinstance(nav, list):
+        for item in nav:
+            yield from nav_paths(item)
+    elif isinstance(nav, dict):
+        for value in nav.values():
+            yield from nav_paths(value)
 
 
 def chrome_sprite(config: MkDocsConfig) -> icons.Sprite:
