@@ -334,7 +334,7 @@ def read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
 def decode_text(raw: bytes, rel: str) -> tuple[str | None, list[Problem]]:
     if b"\x00" in raw:
         return None, [problem(Origin(rel), "file.utf16" if is_utf16(raw) else "file.binary")]
-    if raw.startswith(b"\xef\xbb\xbf"):
+    while raw.startswith(b"\xef\xbb\xbf"):  # twice, from a tool that added one to one
         raw = raw[3:]
     try:
         text = raw.decode("utf-8")

@@ -353,6 +353,16 @@ def test_bom_and_crlf_files_load_with_correct_lines(tmp_path: Path) -> None:
     assert [(p.code, p.origin.line) for p in problems] == [("ref.unknown", 4)]
 
 
+def test_a_file_with_its_byte_order_mark_twice_loads(tmp_path: Path) -> None:
+    """A tool that adds a BOM to a file that had one (a batch convert to "UTF-8 with BOM"):
+    the second was read as text before the ``---``, and the file as having no front matter."""
+    text = "---\ntitle: 甲\nstart: 2026-12-01 14:00\n---\n正文\n"
+    site, problems = site_from(
+        tmp_path, {"content/events/a.md": b"\xef\xbb\xbf" * 2 + text.encode()}
+    )
+    assert problems == [] and site.events["a"].title == "甲"
+
+
 def test_a_content_file_with_a_near_miss_extension_says_the_name_to_give_it(
     tmp_path: Path,
 ) -> None:
