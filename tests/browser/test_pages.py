@@ -213,6 +213,53 @@ def test_the_first_tab_offers_to_skip_to_the_start_of_the_content(  # type: igno
         visit.close()
 
 
+FOCUSED = """() => {
+    const e = document.activeElement;
+    if (!e || e === document.body) return null;
+    const r = e.getBoundingClientRect();
+    const seen = e.checkVisibility({visibilityProperty: true, opacityProperty: true})
+        && r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0
+        && r.left < innerWidth && r.top < innerHeight;
+    return {seen, what: e.outerHTML.slice(0, 120)};
+}"""
+
+
+def settle(page: Any) -> None:
+    """Until Material's and yizhan's transitions (a drawer sliding, a search fading) end."""
+    page.evaluate("() => Promise.all(document.getAnimations().map(a => a.finished))")
+
+
+def test_desktop_search_results_are_a_stop_only_while_shown(built_site, browser):  # type: ignore[no-untyped-def]
+    """Material's result list scrolls in a wrapper in the tab order: Tab from the search field
+    (which closes the search) landed on it, closed to no height, with or without results."""
+    visit = Visit(browser, 1280)
+    try:
+        page = visit.open(built_site.base_url)
+        wrap = page.locator(".md-search__scrollwrap")
+        box = page.locator("input.md-search__input")
+        box.focus()
+        page.keyboard.press("Tab")  # with no results: every page's third Tab
+        settle(page)
+        focused = page.evaluate(FOCUSED)
+        assert focused and focused["seen"], focused
+        box.focus()
+        box.fill("分类")
+        box.press("End")  # Material reads the query on keyup
+        page.locator(".md-search-result__item").first.wait_for(timeout=20_000)
+        # shown with its results, it stays a stop to scroll them by keyboard
+        assert wrap.evaluate(
+            "e => e.checkVisibility({visibilityProperty: true}) && e.tabIndex === 0"
+        )
+        page.keyboard.press("Tab")
+        settle(page)
+        assert not page.locator("#__search").is_checked()
+        focused = page.evaluate(FOCUSED)
+        assert focused and focused["seen"], focused
+        assert "md-search__scrollwrap" not in focused["what"]
+    finally:
+        visit.close()
+
+
 def outline_problems(page: Any) -> list[str]:
     """What the Nu HTML checker warns of in a page's outline: the content's ``<article>``
     must hold the page's one ``<h1>`` itself, not in an article nested inside ("Article lacks
