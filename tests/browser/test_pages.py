@@ -1,6 +1,7 @@
 """Key pages in headless Chromium at 360 px and 1280 px: no request leaves 127.0.0.1, no script
-error, no serious or critical axe-core violation, nothing wider than a phone; Chinese search
-finds 分类 inside 垃圾分类; a missing page gets the styled 404 under the base path."""
+error, no serious or critical axe-core violation, nothing wider than a phone; Tab reaches the
+header's buttons and only what is seen; Chinese search finds 分类 inside 垃圾分类; a missing
+page gets the styled 404 under the base path."""
 
 from __future__ import annotations
 
@@ -227,6 +228,75 @@ FOCUSED = """() => {
 def settle(page: Any) -> None:
     """Until Material's and yizhan's transitions (a drawer sliding, a search fading) end."""
     page.evaluate("() => Promise.all(document.getAnimations().map(a => a.finished))")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_tab_stop_before_the_content_is_seen(built_site, browser, pages, width):  # type: ignore[no-untyped-def]
+    """From the top of a page, Tab goes through what a sighted keyboard user sees and nothing
+    else, up to the content: not the phone's closed drawer and closed search (thirteen stops
+    off-screen), not the desktop search's empty result list (a stop of no height)."""
+    visit = Visit(browser, width)
+    try:
+        page = visit.open(built_site.base_url + pages["month"])
+        stops = []
+        for _ in range(30):
+            page.keyboard.press("Tab")
+            settle(page)
+            if page.evaluate(SKIPPED_TO):
+                break
+            stops.append(page.evaluate(FOCUSED))
+        else:
+            raise AssertionError(f"30 Tabs never reached the content: {stops}")
+        unseen = [s["what"] if s else "<nothing>" for s in stops if not (s and s["seen"])]
+        assert not unseen, unseen
+    finally:
+        visit.close()
+
+
+def test_phone_menu_and_search_buttons_work_from_the_keyboard(built_site, browser, pages):  # type: ignore[no-untyped-def]
+    """At 360 px the header's menu and search are buttons a keyboard reaches and a screen
+    reader names: Enter opens the drawer, whose links then take the focus; Escape closes it
+    and gives the focus back; Space opens the search with the focus in its field."""
+    visit = Visit(browser, 360)
+    try:
+        page = visit.open(built_site.base_url + pages["month"])
+        menu = page.get_by_role("button", name="导航栏", exact=True)
+        search = page.get_by_role("button", name="搜索", exact=True)
+        drawer = page.locator("#__drawer")
+        page.keyboard.press("Tab")  # the skip link
+        page.keyboard.press("Tab")
+        assert menu.evaluate("e => e === document.activeElement")
+        assert menu.get_attribute("aria-expanded") == "false"
+
+        page.keyboard.press("Enter")
+        settle(page)
+        assert drawer.is_checked() and menu.get_attribute("aria-expanded") == "true"
+        page.keyboard.press("Tab")
+        assert search.evaluate("e => e === document.activeElement")
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        assert focused["seen"], focused
+        assert page.evaluate("!!document.activeElement.closest('.md-sidebar--primary')")
+
+        page.keyboard.press("Escape")
+        settle(page)
+        assert not drawer.is_checked() and menu.get_attribute("aria-expanded") == "false"
+        assert menu.evaluate("e => e === document.activeElement")
+
+        page.keyboard.press("Tab")
+        page.keyboard.press(" ")
+        settle(page)
+        assert page.locator("#__search").is_checked()
+        assert search.get_attribute("aria-expanded") == "true"
+        focused = page.evaluate(FOCUSED)
+        assert focused["seen"] and "md-search__input" in focused["what"], focused
+        page.keyboard.press("Escape")
+        settle(page)
+        assert not page.locator("#__search").is_checked()
+        assert search.evaluate("e => e === document.activeElement")
+        assert not visit.errors, visit.errors
+    finally:
+        visit.close()
 
 
 def test_desktop_search_results_are_a_stop_only_while_shown(built_site, browser):  # type: ignore[no-untyped-def]

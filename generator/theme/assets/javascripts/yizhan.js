@@ -29,3 +29,49 @@
   if (window.document$) document$.subscribe(scan);
   else scan();
 })();
+
+/* The header's menu and search buttons (partials/header.html: a button inside each of
+   Material's labels) work from the keyboard: Enter and Space click the label, which opens or
+   closes its checkbox's drawer or search (an opened search takes the focus, as it does on a
+   desktop), and aria-expanded tells a screen reader which. Escape closes the drawer, as
+   Material's search, and the focus goes back to the button that opened it. Listeners on the
+   document: nothing per button to set up again. */
+(function () {
+  function toggleOf(button) {
+    var label = button.closest("label");
+    return label && document.getElementById(label.htmlFor);
+  }
+  function buttonFor(toggle) {
+    var label = document.querySelector('.md-header label[for="' + toggle.id + '"]');
+    var button = label && label.querySelector(".yz-toggle");
+    return button && button.checkVisibility() ? button : null;
+  }
+  function sync() {
+    document.querySelectorAll(".md-header .yz-toggle").forEach(function (button) {
+      var toggle = toggleOf(button);
+      if (toggle) button.setAttribute("aria-expanded", String(toggle.checked));
+    });
+  }
+  document.addEventListener("keydown", function (e) {
+    var target = e.target;
+    var toggle = target.classList && target.classList.contains("yz-toggle") && toggleOf(target);
+    if (toggle && (e.key === "Enter" || e.key === " ")) {
+      e.preventDefault();
+      target.closest("label").click();
+      var query = document.querySelector(".md-search__input");
+      if (toggle.id === "__search" && toggle.checked && query) query.focus();
+    } else if (e.key === "Escape") {
+      // Before Material's own listener, which closes the search and blurs its field.
+      ["__drawer", "__search"].forEach(function (id) {
+        var open = document.getElementById(id);
+        var button = open && open.checked && buttonFor(open);
+        if (button) button.focus();
+        if (id === "__drawer" && open && open.checked) open.click();
+      });
+    }
+  });
+  document.addEventListener("change", function (e) {
+    if (e.target.id === "__drawer" || e.target.id === "__search") sync();
+  });
+  sync();
+})();
