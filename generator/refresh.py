@@ -7,25 +7,25 @@ right away, then rebuilds everything into a new folder that replaces it (``build
 the full run reports every problem and indexes the search.
 
 Why this is enough: an activity's own page, ``.ics``, VEVENTs, occurrences and line of
-``events.json`` read nothing but the activity, its history and the site's organisations,
-venues and settings, which an edit of activities or articles leaves as they were; an
-article's page reads itself and its two neighbours. So the other activities' and articles'
-outputs are reused, and only the pages that list an edited one before or after the edit are
-made again: for an activity the home, upcoming and past pages, its months and categories, its
-organisers' and venues' pages and their indexes, the calendars that carry it and
-``events.json``; for an article the news index and tag pages it is or was on (the first index
-page and the tag list when tags change), its own and its neighbours' pages, its organisers'
-pages, and the RSS channels and JSON Feed whose articles read differently. A new activity
-or article is an edit from nothing: its own page (and an activity's calendar) is added, at an
-address no page or redirect of the last build had, and so is the index or tag page an article
-more begins. A deleted activity or article is an edit to nothing: its page goes (an
-activity's calendar and redirects too; ``Refreshed.gone_pages``, ``gone_files``), and so do
-the index or tag pages one article less ends; the same listings and feeds are made again. A
-renamed file is a deletion and a new file. Anything beyond that (a deleted activity or article
-that a milestone or a page links to, a month, category or tag appearing or going, a new first
-year of a time zone, another kind of file, an edit with an error) is left to the full run
-(``None``). Tests hold each refresh to the full plan's changes, page by page and byte by
-byte.
+``events.json`` read nothing but the activity, its history and the site's organisations, venues
+and settings, which an edit of activities or articles leaves as they were; an article's page
+reads itself and its two neighbours. So the other activities' and articles' outputs are reused,
+and only the pages that list an edited one before or after the edit are made again: for an
+activity the home, upcoming and past pages, its months and categories (and the list of
+categories when their numbers of activities change), its organisers' and venues' pages and
+their indexes, the calendars that carry it and ``events.json``; for an article the news index
+and tag pages it is or was on (the first index page and the tag list when tags change), its own
+and its neighbours' pages, its organisers' pages, and the RSS channels and JSON Feed whose
+articles read differently. A new activity or article is an edit from nothing: its own page (and
+an activity's calendar) is added, at an address no page or redirect of the last build had, and
+so is the index or tag page an article more begins. A deleted activity or article is an edit to
+nothing: its page goes (an activity's calendar and redirects too; ``Refreshed.gone_pages``,
+``gone_files``), and so do the index or tag pages one article less ends; the same listings and
+feeds are made again. A renamed file is a deletion and a new file. Anything beyond that (a
+deleted activity or article that a milestone or a page links to, a month, category or tag
+appearing or going, a new first year of a time zone, another kind of file, an edit with an
+error) is left to the full run (``None``). Tests hold each refresh to the full plan's changes,
+page by page and byte by byte.
 """
 
 from __future__ import annotations
@@ -385,10 +385,15 @@ def activity_pages(
     organisers.update(key for event in versions for key in (*event.branches, *event.clubs))
     organisers.update(occ.venue for occ in occurrences if occ.venue)
     organisers.update(event.venue for event in versions if event.venue)
-    return [
+    made = [
         *events.listing_pages(site, views, months, categories),
         *(events.event_page(site, views, event) for event in edited.values()),
     ]
+    if categories:  # the list of categories counts their activities
+        index = events.categories_page(site, views)
+        if index != events.categories_page(previous.site, previous.views):
+            made.append(index)
+    return made
 
 
 def article_pages(

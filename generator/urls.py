@@ -92,7 +92,7 @@ def event_ics(slug: str) -> str:
 
 
 def event_categories() -> str:
-    """The folder of the category pages (it has no page of its own)."""
+    """Every category with its number of activities; the folder of the category pages."""
     return "events/categories/"
 
 

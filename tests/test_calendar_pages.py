@@ -36,6 +36,7 @@ def test_every_activity_url_exists(specs: dict[str, PageSpec]) -> None:
         "events/past/",
         "events/2026/04/",
         "events/2026/11/",
+        "events/categories/",
         "events/categories/du-shu/",
         "events/dushu-shalong/",
         "events/yixiao/",
@@ -258,6 +259,33 @@ def test_past_event_page_has_no_add_links(specs: dict[str, PageSpec]) -> None:
     data = specs["events/jiu-huodong/"].data
     assert data["ended"] and data["event_links"]["google"] == ""
     assert data["when"].startswith("2026年2月10日")
+
+
+def test_categories_index_lists_every_category_with_its_activities(
+    site: Site, specs: dict[str, PageSpec]
+) -> None:
+    """/events/categories/ is to categories what /news/tags/ is to tags: every one, by name,
+    with its number of activities; the upcoming list and each category's page link it."""
+    index = specs["events/categories/"]
+    assert index.template == "yizhan/events_categories.html"
+    assert index.title == "活动分类"
+    listed = {c["name"]: (c["url"], c["count"]) for c in index.data["categories"]}
+    assert listed == {
+        "读书": ("events/categories/du-shu/", 1),
+        "学习": ("events/categories/xue-xi/", 1),
+        "健身": ("events/categories/jian-shen/", 1),
+        "志愿服务": ("events/categories/zhi-yuan-fu-wu/", 1),
+    }
+    assert {c["url"] for c in index.data["categories"]} <= set(specs)
+    assert specs["events/"].data["categories_url"] == "events/categories/"
+    assert specs["events/categories/du-shu/"].data["categories_url"] == "events/categories/"
+
+
+def test_no_categories_index_without_categories(site: Site) -> None:
+    bare = replace(site, events={i: replace(e, categories=()) for i, e in site.events.items()})
+    specs = {p.path: p for p in events.pages(bare, derive_views(bare))}
+    assert not [path for path in specs if path.startswith("events/categories/")]
+    assert specs["events/"].data["categories_url"] == ""
 
 
 def test_subscribe_lists_every_feed_with_qr_and_webcal(site: Site) -> None:

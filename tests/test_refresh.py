@@ -91,6 +91,8 @@ EDITS: dict[str, list[tuple[str, str, str]]] = {
     ],
     "organisers": [(SALON, "branch: caizhi", "branch: top"), (SALON, "club: guangying\n", "")],
     "cancelled": [("content/events/2026/newyear.md", "title:", "status: cancelled\ntitle:")],
+    # one more activity in a category: the list of categories counts it
+    "categories": [(SALON, "categories: [学习沙龙]", "categories: [学习沙龙, 文体活动]")],
     "two at once": [
         ("content/events/2026/newyear.md", "title: 跨年夜", "title: 新年夜"),
         ("content/events/reception.md", "end: 11:30", "end: 12:00"),

@@ -260,6 +260,8 @@ def listing_pages(
         prev_month = cal.months[index - 1] if index > 0 else None
         next_month = cal.months[index + 1] if index + 1 < len(cal.months) else None
         yield month_page(site, views, year, month, prev_month, next_month)
+    if categories is None and cal.categories:
+        yield categories_page(site, views)
     for category, event_ids in cal.categories.items():
         if categories is None or category in categories:
             yield category_page(site, views, category, frozenset(event_ids))
@@ -319,6 +321,7 @@ def upcoming_page(site: Site, upcoming: tuple[Occurrence, ...]) -> PageSpec:
     data["days"] = day_groups(site, upcoming[:UPCOMING_LIMIT], clamp_to_today=True)
     data["more"] = more_from(site, upcoming, UPCOMING_LIMIT)
     data["categories"] = category_links(site)
+    data["categories_url"] = urls.event_categories() if data["categories"] else ""
     return PageSpec(
         path=urls.events_index(),
         template="yizhan/events.html",
@@ -510,6 +513,22 @@ def category_links(site: Site) -> list[dict[str, str]]:
     return [{"name": name, "url": urls.event_category(name)} for name in names]
 
 
+def categories_page(site: Site, views: Views) -> PageSpec:
+    """/events/categories/: every category with its number of activities (as /news/tags/)."""
+    lang = site.config.language
+    data = common(site)
+    data["categories"] = [
+        {"name": name, "url": urls.event_category(name), "count": len(set(event_ids))}
+        for name, event_ids in views.calendar.categories.items()
+    ]
+    return PageSpec(
+        path=urls.event_categories(),
+        template="yizhan/events_categories.html",
+        title=say("categories", lang),
+        data=data,
+    )
+
+
 def category_page(site: Site, views: Views, category: str, event_ids: frozenset[str]) -> PageSpec:
     lang = site.config.language
     cal = views.calendar
@@ -526,6 +545,7 @@ def category_page(site: Site, views: Views, category: str, event_ids: frozenset[
             ],
             "feed": {"ics": urls.event_category_ics(category), "webcal": urls.webcal(feed)},
             "categories": category_links(site),
+            "categories_url": urls.event_categories(),
         }
     )
     return PageSpec(

@@ -43,6 +43,7 @@ def key_pages(site: BuiltSite) -> dict[str, str]:
         "branch": first_page(site, "branches/*/"),
         "subscribe": "subscribe/",
         "venue": page_with(site, "venues/*/", "yz-table-wrap"),  # its rooms in a table
+        "categories": "events/categories/",
     }
 
 
@@ -136,7 +137,8 @@ def pages(built_site: BuiltSite) -> dict[str, str]:
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize(
-    "name", ["home", "news", "article", "activity", "month", "branch", "subscribe", "venue"]
+    "name",
+    ["home", "news", "article", "activity", "month", "branch", "subscribe", "venue", "categories"],
 )
 def test_key_page_is_local_error_free_and_accessible(built_site, browser, pages, name, width):  # type: ignore[no-untyped-def]
     visit = Visit(browser, width)
