@@ -13,7 +13,7 @@ from babel.dates import format_date, get_timezone_location
 LOCALES = {"zh": "zh_CN", "en": "en"}
 
 # Patterns chosen so a date never reads as an ambiguous abbreviation like "CST".
-DATE_PATTERNS = {"zh": "y年M月d日 EEE", "en": "EEE, d MMM y"}
+DATE_PATTERNS = {"zh": "y年M月d日 EEE", "en": "EEE d MMM y"}
 MONTH_PATTERNS = {"zh": "y年M月", "en": "MMMM y"}
 SHORT_DATE_PATTERNS = {"zh": "M月d日 EEE", "en": "EEE d MMM"}
 DAY_PATTERNS = {"zh": "y年M月d日", "en": "d MMMM y"}
@@ -49,10 +49,17 @@ def read_time(value: datetime) -> str:
 
 
 def read_datetime(value: datetime | date, language: str = "zh") -> str:
-    """``2026年4月28日 周二 14:00`` (a date alone reads without a time)."""
+    """``2026年4月28日 周二 14:00``, "Tue 28 Apr 2026, 14:00" (a date alone reads without a
+    time)."""
     if isinstance(value, datetime):
-        return f"{read_date(value, language)} {read_time(value)}"
+        sep = ", " if lang_key(language) == "en" else " "
+        return f"{read_date(value, language)}{sep}{read_time(value)}"
     return read_date(value, language)
+
+
+def read_number(value: int, language: str = "zh") -> str:
+    """A count as a reader writes it: ``2577`` in Chinese, "2,577" in English."""
+    return f"{value:,}" if lang_key(language) == "en" else str(value)
 
 
 def read_month(year: int, month: int, language: str = "zh") -> str:

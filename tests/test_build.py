@@ -927,7 +927,11 @@ def test_an_english_site_reads_with_english_punctuation_numbers_and_dates(tmp_pa
     assert "Repeats: Every month on the last Saturday" in salon
     assert "测试党群驿站 (宁波市鄞州区测试路 1 号)" in salon
     assert "财智行业社团党支部, 光影社" in salon and "Categories: 学习沙龙" in salon
-    assert "changed: 测试党群驿站" in salon
+    # moved a week earlier at its usual place: said so, without naming the place as new
+    assert "Sat 19 Dec 2026, 14:00–16:30 白领沙龙·年终特别场 rescheduled" in salon
+    assert "changed" not in salon and "moved to" not in salon
+    assert "Every month on the last Saturday, 5 sessions" in salon
+    assert "Register 50 places" in salon
     assert "From: 光影社" in article and "Tags: 文体" in article
     assert "财智行业社团党支部成立 (财智行业社团党支部)" in timeline
     for page in (salon, article, timeline):
@@ -941,7 +945,8 @@ def test_an_english_site_reads_with_english_punctuation_numbers_and_dates(tmp_pa
     calendar = icalendar.Calendar.from_ical((site / "site/events/salon/event.ics").read_bytes())
     event = next(iter(calendar.walk("VEVENT")))
     assert str(event["LOCATION"]) == "测试党群驿站 (宁波市鄞州区测试路 1 号)"
-    assert "Organiser: 财智行业社团党支部, 光影社" in str(event["DESCRIPTION"])
+    assert "Organisers: 财智行业社团党支部, 光影社" in str(event["DESCRIPTION"])
+    assert "https://form.example.org/salon, 50 places" in str(event["DESCRIPTION"])
 
 
 @pytest.mark.parametrize(("language", "fast"), [("zh", "true"), ("zh", "false"), ("en", "true")])

@@ -78,6 +78,30 @@ def test_an_occurrences_card_says_what_its_override_changed(site: Site) -> None:
     assert any(d["retitled"] for d in page.data["dates"])
 
 
+def test_a_moved_session_says_what_moved_and_names_a_place_only_if_it_changed(
+    site: Site,
+) -> None:
+    """The 白领沙龙 of the demo moved a week earlier at its usual hall read "时间或地点有调整：
+    南部商务区党群驿站", as if it had moved to the hall it is always held in."""
+    taiji = site.events["taiji"]
+    earlier = Override(
+        recurrence_id=sh(2026, 5, 19, 7, 0),
+        start=sh(2026, 5, 18, 7, 0),
+        end=sh(2026, 5, 18, 8, 0),
+    )
+    elsewhere = Override(recurrence_id=sh(2026, 5, 26, 7, 0), location="社区活动室")
+    moved = replace(taiji, overrides=(*taiji.overrides, earlier, elsewhere))
+    site = replace(site, events={**site.events, taiji.id: moved})
+    for language, said in (
+        ("zh", ["时间有调整，地点改为社区活动室", "时间有调整", "地点改为社区活动室", ""]),
+        ("en", ["rescheduled, moved to 社区活动室", "rescheduled", "moved to 社区活动室", ""]),
+    ):
+        here = replace(site, config=replace(site.config, language=language))
+        page = events.event_page(here, derive_views(here), moved)
+        notes = {d["iso"][:10]: d["moved"] for d in page.data["dates"]}
+        assert [notes[d] for d in ("2026-05-13", "2026-05-18", "2026-05-26", "2026-06-02")] == said
+
+
 def test_upcoming_grouped_by_day_with_badges(specs: dict[str, PageSpec]) -> None:
     days = specs["events/"].data["days"]
     assert days[0]["iso"] >= "2026-04-20"
@@ -288,6 +312,19 @@ def test_no_categories_index_without_categories(site: Site) -> None:
     assert specs["events/"].data["categories_url"] == ""
 
 
+def test_an_activity_called_off_or_put_off_is_not_said_to_have_ended(site: Site) -> None:
+    """ "本活动已结束" under "已取消" told residents a market that never took place had been held."""
+    past = site.events["jiu-huodong"]
+    said = {}
+    for status in ("confirmed", "tentative", "cancelled", "postponed"):
+        event = replace(past, status=status)
+        here = replace(site, events={**site.events, past.id: event})
+        data = events.event_page(here, derive_views(here), event).data
+        assert data["ended"]  # out of the search results all the same
+        said[status] = data["say_ended"]
+    assert said == {"confirmed": True, "tentative": True, "cancelled": False, "postponed": False}
+
+
 def test_subscribe_lists_every_feed_with_qr_and_webcal(site: Site) -> None:
     (spec,) = subscribe.pages(site, derive_views(site))
     groups = {g["title"]: g["entries"] for g in spec.data["calendar_groups"]}
@@ -376,7 +413,7 @@ def test_an_activity_in_another_zone_reads_in_english_on_an_english_site(site: S
         p for p in events.pages(english, derive_views(english)) if p.path == "events/bali-jiaoliu/"
     )
     assert page.data["when"] == (
-        "Tue, 14 Jul 2026 18:00–20:00 (Paris time; Beijing time Wed, 15 Jul 2026 00:00–02:00)"
+        "Tue 14 Jul 2026, 18:00–20:00 (Paris time; Beijing time Wed 15 Jul 2026, 00:00–02:00)"
     )
 
 
@@ -468,7 +505,7 @@ def test_a_rules_last_day_is_the_one_the_editor_wrote_in_the_activitys_zone(
     ny, shanghai = site.events["ny"], site.events["sh"]
     assert ny.rrule is not None and "UNTIL=20270113T" in ny.rrule  # the feed's rule, in UTC
     assert events.rule_text(ny, "zh") == "每周二，至 2027年1月12日 周二"
-    assert events.rule_text(ny, "en") == "Every week on Tuesday, until Tue, 12 Jan 2027"
+    assert events.rule_text(ny, "en") == "Every week on Tuesday, until Tue 12 Jan 2027"
     assert "UNTIL=20270111T233000Z" in (shanghai.rrule or "")
     assert events.rule_text(shanghai, "zh") == "每周二，至 2027年1月12日 周二"
     last = derive_views(site).calendar.by_event["ny"][-1]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sitetools import site_from
 
-from generator.pages import orgs, subscribe
+from generator.pages import events, orgs, subscribe
 from generator.views import derive_views
 
 
@@ -65,3 +65,54 @@ def test_directories_list_names_by_pinyin_and_numbers_by_value(tmp_path: Path) -
     assert listed == expected
     feeds = [name for name, _ in subscribe.organisation_news_feeds(site)[1]]
     assert feeds == expected
+
+
+def test_a_milestone_on_its_own_branchs_or_clubs_page_does_not_name_that_page(
+    tmp_path: Path,
+) -> None:
+    """ "2015年7月 律师行业党支部成立（律师行业党支部）" on the branch's own page named and
+    linked the page itself; the other organisers are still named, and the timeline names all."""
+    files = {
+        "content/branches/lvshi.md": "---\nname: 律师行业党支部\n---\n",
+        "content/clubs/yixing.md": "---\nname: 毅行俱乐部\n---\n",
+        "content/timeline/t.yml": (
+            "- date: '2015-07'\n  title: 律师行业党支部成立\n  branch: lvshi\n"
+            "- date: '2016-05'\n  title: 联合毅行\n  branch: lvshi\n  club: yixing\n"
+        ),
+    }
+    pages = pages_of(tmp_path, files)
+
+    def named(items: list[dict]) -> list[list[str]]:  # type: ignore[type-arg]
+        return [[o["name"] for o in m["organisers"]] for m in items]
+
+    assert named(pages["branches/lvshi/"]["milestones"]) == [[], ["毅行俱乐部"]]
+    assert named(pages["clubs/yixing/"]["milestones"]) == [["律师行业党支部"]]
+    timeline = [e for y in pages["timeline/"]["years"] for e in y["entries"]]
+    assert sorted(named(timeline)) == [["律师行业党支部"], ["律师行业党支部", "毅行俱乐部"]]
+
+
+def test_english_counts_read_with_thousands_separators_and_their_noun(tmp_path: Path) -> None:
+    """ "8 branches, 2577 members." and a bare "党工委 · 2097" on the English branch directory;
+    an activity's "1200 places" and "Registration closes <a day gone by>" under "Registration
+    closed"."""
+    files = {
+        "content/branches/top.md": "---\nname: 党工委\nkind: 党工委\nmembers: 2097\n---\n",
+        "content/branches/one.md": "---\nname: 党支部\nparent: top\nmembers: 1\n---\n",
+        "content/events/games.md": (
+            "---\ntitle: 运动会\nstart: 2026-01-05\nall_day: true\nregistration:\n"
+            "  capacity: 1200\n  deadline: 2026-01-01 17:00\n---\n"
+        ),
+    }
+    site, _ = site_from(tmp_path, files, language="en")
+    views = derive_views(site)
+    specs = {p.path: p.data for p in orgs.pages(site, views)}
+    directory = specs["branches/"]
+    assert directory["intro"] == "2 branches, 2,098 members."
+    top = directory["tree"][0]
+    assert (top["members"], top["children"][0]["members"]) == ("2,097 members", "1 member")
+    assert {"label": "Members", "value": "2,097 members", "url": ""} in specs["branches/top/"][
+        "facts"
+    ]
+    registration = events.event_page(site, views, site.events["games"]).data["registration"]
+    assert registration["capacity"] == "1,200 places" and registration["closed"]
+    assert registration["deadline"] == "Deadline: Thu 1 Jan 2026, 17:00"

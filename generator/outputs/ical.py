@@ -87,11 +87,12 @@ LABELS = {
     "zh": {
         "all": "全部活动",
         "organiser": "主办",
+        "organisers": "主办",
         "place": "地点",
         "online": "线上参加",
         "registration": "报名",
         "deadline": "截止",
-        "capacity": "名额",
+        "capacity": "名额 {n} 人",
         "contact": "联系",
         "details": "详情",
         "postponed": "【已延期】",
@@ -101,11 +102,12 @@ LABELS = {
     "en": {
         "all": "All activities",
         "organiser": "Organiser",
+        "organisers": "Organisers",
         "place": "Place",
         "online": "Online",
         "registration": "Registration",
         "deadline": "deadline",
-        "capacity": "places",
+        "capacity": "{n} place[|s]",
         "contact": "Contact",
         "details": "Details",
         "postponed": "[Postponed] ",
@@ -870,14 +872,15 @@ def description(site: Site, event: Event, page_url: str) -> str:
     zh = i18n.lang_key(lang) == "zh"
     sep, names_sep, bits_sep = ("：", "、", "，") if zh else (": ", ", ", ", ")
     if names:
-        lines.append(f"{text('organiser', lang)}{sep}{names_sep.join(names)}")
+        said = text("organiser" if len(names) == 1 else "organisers", lang)
+        lines.append(f"{said}{sep}{names_sep.join(names)}")
     if event.online:
         lines.append(f"{text('online', lang)}{sep}{event.online}")
     reg = event.registration
     if reg is not None and (reg.url or reg.deadline or reg.capacity):
         bits = [reg.url] if reg.url else []
         if reg.capacity:
-            bits.append(f"{text('capacity', lang)} {reg.capacity}")
+            bits.append(i18n.fill(text("capacity", lang), n=i18n.read_number(reg.capacity, lang)))
         if reg.deadline:
             bits.append(f"{text('deadline', lang)} {i18n.read_datetime(reg.deadline, lang)}")
         lines.append(f"{text('registration', lang)}{sep}{bits_sep.join(bits)}")

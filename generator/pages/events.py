@@ -79,11 +79,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "registration": ("报名", "Registration"),
     "register": ("报名链接", "Register"),
     "capacity": ("名额 {n} 人", "{n} place[|s]"),
-    "deadline": ("报名截止：{when}", "Registration closes {when}"),
+    # said before and after the deadline alike, under "Registration closed" too
+    "deadline": ("报名截止：{when}", "Deadline: {when}"),
     "closed": ("报名已截止", "Registration closed"),
     "contact": ("联系方式", "Contact"),
     "rule": ("重复", "Repeats"),
-    "moved": ("时间或地点有调整", "changed"),
+    "moved_time": ("时间有调整", "rescheduled"),
+    "moved_place": ("地点改为{name}", "moved to {name}"),
+    "moved_both": ("时间有调整，地点改为{name}", "rescheduled, moved to {name}"),
     "more_dates": ("另有 {n} 场，见月历", "{n} more, see the calendar"),
     "more_in_cell": ("另有 {n} 项", "{n} more"),
     "ended": ("本活动已结束", "This activity has ended"),
@@ -96,7 +99,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Monday,Tuesday,Wednesday,Thursday,Friday,Saturday,Sunday",
     ),
     "local_zone": ("（{zone}时间；{home}时间 {there}）", " ({zone} time; {home} time {there})"),
-    "count": ("共 {n} 场", "{n} in all"),
+    "count": ("共 {n} 场", "{n} session[|s]"),
     "until": ("至 {when}", "until {when}"),
     "every_day": ("每天", "Every day"),
     "every_n_days": ("每 {n} 天", "Every {n} days"),
@@ -168,13 +171,32 @@ def occurrence_card(site: Site, occ: Occurrence) -> dict[str, Any]:
 def moved(event: Event, occ: Occurrence) -> bool:
     """Whether an editor's override moved an occurrence in time or place (a cancellation or a
     new title alone is not a move: the page shows those as they are)."""
+    return moved_in_time(event, occ) or moved_in_place(event, occ)
+
+
+def moved_in_time(event: Event, occ: Occurrence) -> bool:
     if not occ.overridden:
         return False
     if occ.recurrence_id is not None and occ.start != occ.recurrence_id:
         return True
-    if occ.end is not None and occ.end != later(occ.start, occurrence_length(event)):
-        return True
-    return (occ.venue, occ.location) != (event.venue, event.location)
+    return occ.end is not None and occ.end != later(occ.start, occurrence_length(event))
+
+
+def moved_in_place(event: Event, occ: Occurrence) -> bool:
+    return occ.overridden and (occ.venue, occ.location) != (event.venue, event.location)
+
+
+def move_note(site: Site, event: Event, occ: Occurrence, place: str) -> str:
+    """What an override moved, as the series' dates list says it: ``时间有调整``, ``地点改为…``
+    or both; the place is named only when it is the one that changed (a session moved to
+    another day at the usual place read as moved to the usual place)."""
+    lang = site.config.language
+    when, where = moved_in_time(event, occ), moved_in_place(event, occ) and bool(place)
+    if when and where:
+        return say("moved_both", lang, name=place)
+    if where:
+        return say("moved_place", lang, name=place)
+    return say("moved_time", lang) if when else ""
 
 
 def zone_of(event: Event) -> ZoneInfo:
@@ -578,10 +600,12 @@ def event_page(site: Site, views: Views, event: Event) -> PageSpec:
             "summary": event.summary,
             "when": occurrence_card(site, lead)["when"] if lead else "",
             "ended": not upcoming,
+            # "本活动已结束" under an activity called off or put off would say it took place
+            "say_ended": not upcoming and event.status not in ("cancelled", "postponed"),
             "recurring": event.recurring,
             "start": event.start.isoformat(),
             "rule": rule_text(event, lang) if event.recurring else "",
-            "dates": [occurrence_card(site, o) for o in shown],
+            "dates": [dated_card(site, event, o) for o in shown],
             "more_dates": max(len(upcoming) - len(shown), 0),
             "more_url": month_of(site, upcoming[len(shown)]) if len(upcoming) > len(shown) else "",
             "place": place_data(site, event),
@@ -608,6 +632,13 @@ def event_page(site: Site, views: Views, event: Event) -> PageSpec:
         description=description,
         source=event.source.path,
     )
+
+
+def dated_card(site: Site, event: Event, occ: Occurrence) -> dict[str, Any]:
+    """An occurrence in a series' dates list: its card, and what an override moved."""
+    card = occurrence_card(site, occ)
+    card["moved"] = move_note(site, event, occ, card["place"])
+    return card
 
 
 def lead_occurrence(
@@ -662,7 +693,9 @@ def registration_data(site: Site, event: Event) -> dict[str, Any] | None:
         closed = as_day(reg.deadline) < site.config.today
     return {
         "url": reg.url,
-        "capacity": say("capacity", lang, n=reg.capacity) if reg.capacity else "",
+        "capacity": (
+            say("capacity", lang, n=i18n.read_number(reg.capacity, lang)) if reg.capacity else ""
+        ),
         "deadline": deadline,
         "closed": closed,
     }

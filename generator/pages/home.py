@@ -78,7 +78,7 @@ def figures(site: Site, views: Views) -> list[dict[str, str]]:
     return [
         {
             "label": say(label, language, year=year),
-            "value": f"{value:,}" if i18n.lang_key(language) == "en" else str(value),
+            "value": i18n.read_number(value, language),
             "unit": say(unit, language),
             "url": url,
         }

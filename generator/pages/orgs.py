@@ -24,7 +24,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "parent": ("上级组织", "Parent"),
     "founded": ("成立时间", "Founded"),
     "members": ("党员人数", "Members"),
-    "members_value": ("{n} 名", "{n}"),
+    "members_value": ("{n} 名", "{n} member[|s]"),
     "secretary": ("书记", "Secretary"),
     "contact": ("联系方式", "Contact"),
     "address": ("地址", "Address"),
@@ -138,7 +138,9 @@ def feeds(site: Site, base: str, name: str, rss: bool = True) -> list[dict[str, 
 
 
 def milestone_item(site: Site, m: Milestone, page: str) -> dict[str, Any]:
-    """A milestone as the page at ``page`` shows it."""
+    """A milestone as the page at ``page`` shows it: on a branch's or club's own page, its
+    organisers leave that branch or club out (the page is about it, and a link to itself
+    under every milestone is noise)."""
     url = ""
     if m.link_kind == "url" and m.link:
         url = m.link
@@ -155,8 +157,12 @@ def milestone_item(site: Site, m: Milestone, page: str) -> dict[str, Any]:
         "url": url,
         "external": m.link_kind == "url",
         "body_html": milestone_body(site, m, page),
-        "organisers": [branch_link(site, b) for b in m.branches]
-        + [club_link(site, c) for c in m.clubs],
+        "organisers": [
+            o
+            for o in [branch_link(site, b) for b in m.branches]
+            + [club_link(site, c) for c in m.clubs]
+            if o["url"] != page
+        ],
     }
 
 
@@ -195,8 +201,11 @@ def more_activities(site: Site, occurrences: Sequence[Any]) -> dict[str, Any] | 
 
 def tree_item(site: Site, node: BranchNode) -> dict[str, Any]:
     b = site.branches[node.id]
+    lang = site.config.language
     members = (
-        say("members_value", site.config.language, n=b.members) if b.members is not None else ""
+        say("members_value", lang, n=i18n.read_number(b.members, lang))
+        if b.members is not None
+        else ""
     )
     return {
         **branch_link(site, node.id),
@@ -215,7 +224,12 @@ def branches_index(site: Site, views: Views) -> PageSpec:
             "intro": (
                 say("branches_intro_count", lang, n=len(site.branches))
                 if views.orgs.members_total is None
-                else say("branches_intro", lang, n=len(site.branches), m=views.orgs.members_total)
+                else say(
+                    "branches_intro",
+                    lang,
+                    n=len(site.branches),
+                    m=i18n.read_number(views.orgs.members_total, lang),
+                )
             ),
             "tree": [tree_item(site, node) for node in views.orgs.tree],
             "labels": labels(lang),
@@ -228,7 +242,11 @@ def branch_page(site: Site, views: Views, b: Branch) -> PageSpec:
     parent = site.branches.get(b.parent) if b.parent else None
     events = views.orgs.events_by_branch.get(b.id, frozenset())
     news = views.news.for_branch(b.id)
-    members = say("members_value", lang, n=b.members) if b.members is not None else ""
+    members = (
+        say("members_value", lang, n=i18n.read_number(b.members, lang))
+        if b.members is not None
+        else ""
+    )
     return PageSpec(
         path=urls.branch(b.slug),
         template="yizhan/branch.html",
