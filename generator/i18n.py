@@ -99,11 +99,20 @@ def read_span(start: datetime | date, end: datetime | date | None, language: str
     first = read_datetime(start, language)
     if end is None or end == start:
         return first
-    if isinstance(start, datetime) and isinstance(end, datetime):
-        if end.date() == start.date():
-            return f"{first}–{read_time(end)}"
-        return f"{first} – {read_datetime(end, language)}"
-    return f"{first} – {read_datetime(end, language)}"
+    if isinstance(start, datetime) and isinstance(end, datetime) and end.date() == start.date():
+        return f"{first}–{read_time(end)}"
+    return f"{first} – {read_end(start, end, language)}"
+
+
+def read_end(start: datetime | date, end: datetime | date, language: str = "zh") -> str:
+    """The end of a span on another day, without the year the start has said already:
+    ``2026年12月5日 周六 – 12月7日 周一``, not ``– 2026年12月7日 周一``."""
+    if end.year != start.year:
+        return read_datetime(end, language)
+    day = read_short_date(end, language)
+    if not isinstance(end, datetime):
+        return day
+    return f"{day}{', ' if lang_key(language) == 'en' else ' '}{read_time(end)}"
 
 
 LABELS: dict[str, tuple[str, str]] = {

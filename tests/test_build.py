@@ -1425,6 +1425,14 @@ def test_a_page_without_a_summary_is_described_by_its_text(built: Path) -> None:
     assert branch["description"] == "党工委统筹商务区党建工作。"
 
 
+def test_the_activities_menu_is_named_for_the_section_on_every_page_of_it(built: Path) -> None:
+    """The menu of /events/, the past page and the month grids was named 近期活动 (upcoming)
+    to a screen reader on the past and month pages too."""
+    for page in ("events", "events/past", "events/2026/11"):
+        html = (built / page / "index.html").read_text(encoding="utf-8")
+        assert re.findall(r'<nav class="yz-cal-nav" aria-label="([^"]*)"', html) == ["活动"], page
+
+
 def read_meta(page: Path) -> dict[str, str]:
     parser = HeadMeta()
     parser.feed(page.read_text(encoding="utf-8"))

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import UTC, date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
 from calendar_sample import sample_site, sh
 from ical_clients import icaljs_occurrences, rie_occurrences, show
 from sitetools import site_from
 
+from generator import i18n
 from generator.model import Override, Site
 from generator.outputs import ical, jsondata
 from generator.pages import events, subscribe
@@ -214,7 +216,22 @@ def test_all_day_links_use_dates(specs: dict[str, PageSpec]) -> None:
     data = specs["events/yixiao/"].data
     google = parse_qs(urlsplit(data["event_links"]["google"]).query)
     assert google["dates"] == ["20261105/20261108"]
-    assert data["when"] == "2026年11月5日 周四 – 2026年11月7日 周六 全天"  # says all day
+    assert data["when"] == "2026年11月5日 周四 – 11月7日 周六 全天"  # says all day, the year once
+
+
+def test_a_span_says_its_year_once_and_a_new_years_night_both() -> None:
+    shanghai = ZoneInfo("Asia/Shanghai")
+    night = (
+        datetime(2026, 12, 31, 21, 0, tzinfo=shanghai),
+        datetime(2027, 1, 1, 0, 30, tzinfo=shanghai),
+    )
+    days = (
+        datetime(2026, 12, 5, 9, 0, tzinfo=shanghai),
+        datetime(2026, 12, 7, 17, 0, tzinfo=shanghai),
+    )
+    assert i18n.read_span(*days) == "2026年12月5日 周六 09:00 – 12月7日 周一 17:00"
+    assert i18n.read_span(*days, "en") == "Sat 5 Dec 2026, 09:00 – Mon 7 Dec, 17:00"
+    assert i18n.read_span(*night) == "2026年12月31日 周四 21:00 – 2027年1月1日 周五 00:30"
 
 
 def test_jsonld_is_safe_and_says_the_status(site: Site) -> None:

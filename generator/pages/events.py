@@ -46,6 +46,7 @@ DEFAULT_LENGTH = timedelta(hours=1)
 
 TEXT: dict[str, tuple[str, str]] = {
     "events": ("近期活动", "Upcoming activities"),
+    "section": ("活动", "Activities"),  # the pages' own menu, on the past and month pages too
     "events_past": ("往期活动", "Past activities"),
     "month": ("活动月历", "Activity calendar"),
     "category": ("活动分类：{name}", "Activities: {name}"),
