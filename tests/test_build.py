@@ -1433,6 +1433,13 @@ def test_the_activities_menu_is_named_for_the_section_on_every_page_of_it(built:
         assert re.findall(r'<nav class="yz-cal-nav" aria-label="([^"]*)"', html) == ["活动"], page
 
 
+def test_a_line_break_inside_a_chinese_sentence_is_no_space(built: Path) -> None:
+    """Chromium and Safari show a line break between two Chinese characters as a space: an
+    editor's text wrapped mid-sentence read 含有特殊字符的 标题。 on the page."""
+    page = (built / "news/escape/index.html").read_text(encoding="utf-8")
+    assert "含有特殊字符的标题。" in page
+
+
 def read_meta(page: Path) -> dict[str, str]:
     parser = HeadMeta()
     parser.feed(page.read_text(encoding="utf-8"))

@@ -54,7 +54,7 @@ EDITS = {
     ),
     "cancelled": ("content/events/2026/newyear.md", "title:", "status: cancelled\ntitle:"),
     "body link": ("content/events/salon.md", "每月最后", "见[驿站](../venues/yizhan.md)。每月最后"),
-    "article body": ("content/news/escape.md", "含有特殊字符的标题。", "正文改了：**加粗**。"),
+    "article body": ("content/news/escape.md", "含有特殊字符的\n标题。", "正文改了：**加粗**。"),
 }
 
 

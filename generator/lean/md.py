@@ -20,6 +20,7 @@ import markdown
 from markdown.treeprocessors import Treeprocessor
 
 from ..views import plainmd
+from ..views.text import join_cjk_lines
 from .links import relative_url
 
 AMP_SUBSTITUTE = "\x02amp\x03"  # python-markdown's stand-in for '&' in e-mail links
@@ -110,10 +111,10 @@ class PageMarkdown:
     def render(self, text: str, src_uri: str, url: str) -> Rendered:
         made = self.plain.convert(text) if self.plain is not None else None
         if made is not None:  # no link to rewrite, nothing to warn about
-            return Rendered(made[0], toc_items(made[1]))
+            return Rendered(join_cjk_lines(made[0]), toc_items(made[1]))
         self.md.reset()
         self.links.src_uri, self.links.page_url, self.links.warnings = src_uri, url, []
-        html = self.md.convert(text)
+        html = join_cjk_lines(self.md.convert(text))
         toc = toc_items(getattr(self.md, "toc_tokens", []))
         return Rendered(html, toc, tuple(self.links.warnings))
 

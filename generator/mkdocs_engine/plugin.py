@@ -51,6 +51,7 @@ from ..plan import FileSpec, PageSpec
 from ..problems import ContentError, Origin, Problem, format_problems, problem
 from ..quick import Previous
 from ..views import derive_views
+from ..views.text import join_cjk_lines
 from . import fast, output
 
 log = get_plugin_logger(__name__)
@@ -314,6 +315,10 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         # A free page (about.md …) may link to editors' entity files, now published elsewhere.
         uri = page.file.src_uri
         return rebase_markdown(markdown, uri, uri, self.moved, config.use_directory_urls)
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        # as the lean renderer's pages: no line break inside a Chinese sentence
+        return join_cjk_lines(html)
 
     def on_page_context(
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation

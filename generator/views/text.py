@@ -69,6 +69,30 @@ RENDERED = ("render_html", "Markdown", "pymdown-extensions")
 """The memo table of ``render_html``, which ``prerender`` fills."""
 
 
+CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
+CJK_MARKS = "\u3000-\u303f\uff00-\uffef"
+CJK_BREAK = re.compile(f"(?<=[{CJK_MARKS}])\n(?!\n)|(?<=[{CJK}])\n(?=[{CJK}{CJK_MARKS}])")
+"""A line break inside a Chinese sentence: after a full-width mark, or between two Chinese
+characters. Browsers but Firefox show it as a space (CSS Text's segment break rule for East
+Asian text is Firefox's alone): an editor's text wrapped in the middle of a sentence
+(``部门、\n60 家``) read ``部门、 60 家``. Between a character and a Latin word or a number
+the break stays a space, as Chinese text written with spaces around them has one."""
+VERBATIM = re.compile(r"(<(pre|script|style|textarea)\b.*?</\2>)", re.S | re.I)
+
+
+def join_cjk_lines(html: str) -> str:
+    """Rendered HTML without the line breaks inside Chinese sentences (``CJK_BREAK``); code
+    blocks, scripts and form text are left as written."""
+    if "\n" not in html:
+        return html
+    parts = VERBATIM.split(html)
+    # split keeps each match and its tag name: text, match, name, text, match, name, ...
+    return "".join(
+        CJK_BREAK.sub("", part) if i % 3 == 0 else part if i % 3 == 1 else ""
+        for i, part in enumerate(parts)
+    )
+
+
 @lru_cache(maxsize=8192)
 @memo.remembered(*RENDERED)
 def render_html(text: str) -> str:
@@ -89,8 +113,8 @@ def markdown_table() -> memo.Table:
 def convert(text: str) -> str:
     made = plain_html(text)
     if made is not None:  # perf (issue 5): a plain body skips python-markdown (plainmd)
-        return made
-    return shared_converter().reset().convert(text)
+        return join_cjk_lines(made)
+    return join_cjk_lines(shared_converter().reset().convert(text))
 
 
 def convert_all(texts: list[str]) -> list[str]:
