@@ -63,7 +63,8 @@ def serve_logging(site: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
         )
 
 
-def test_serve_shows_drafts_and_rebuilds_on_save(tmp_path: Path) -> None:
+def site_with_overrides(tmp_path: Path) -> Path:
+    """The fixture site with ``theme/`` as its ``custom_dir`` (an empty ``theme/partials``)."""
     site = copy_site(FIXTURE_SITE, tmp_path / "s")
     config = site / "mkdocs.yml"
     config.write_text(
@@ -73,6 +74,11 @@ def test_serve_shows_drafts_and_rebuilds_on_save(tmp_path: Path) -> None:
         "utf-8",
     )
     (site / "theme/partials").mkdir(parents=True)
+    return site
+
+
+def test_serve_shows_drafts_and_rebuilds_on_save(tmp_path: Path) -> None:
+    site = site_with_overrides(tmp_path)
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "generator.cli", "serve", "-a", f"127.0.0.1:{port}"],
@@ -159,15 +165,7 @@ def test_a_slip_in_a_theme_override_keeps_the_last_site_served_with_its_line(
     """A theme override saved with a Jinja slip: every page is still answered, the last good
     site with the banner naming the template's line (MkDocs' loop answered no request until
     the template was fixed), and the fixed template is built."""
-    site = copy_site(FIXTURE_SITE, tmp_path / "s")
-    config = site / "mkdocs.yml"
-    config.write_text(
-        config.read_text(encoding="utf-8").replace(
-            "  font: false", "  font: false\n  custom_dir: theme"
-        ),
-        "utf-8",
-    )
-    (site / "theme/partials").mkdir(parents=True)
+    site = site_with_overrides(tmp_path)
     port = free_port()
     log = tmp_path / "serve.log"
     process = serve_logging(site, port, log)
@@ -228,16 +226,9 @@ def test_a_preview_started_on_problems_shows_them_at_every_address(
 
     for name, value in env().items():
         monkeypatch.setenv(name, value)
-    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    site = site_with_overrides(tmp_path)
     config_file = site / "mkdocs.yml"
-    config_file.write_text(
-        config_file.read_text(encoding="utf-8").replace(
-            "  font: false", "  font: false\n  custom_dir: theme"
-        ),
-        "utf-8",
-    )
     rel, text, told = FIRST_SLIPS[case]
-    (site / "theme/partials").mkdir(parents=True)
     (site / rel).write_text(text, encoding="utf-8")
     preview = Preview(config_file, f"127.0.0.1:{free_port()}")
     config = preview.first
