@@ -3,11 +3,13 @@ its reproducibility."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import time
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 from buildtools import (
@@ -1423,6 +1425,31 @@ def test_a_page_without_a_summary_is_described_by_its_text(built: Path) -> None:
     assert venue["description"] == venue["og:description"] == "驿站位于商务区中心。"
     branch = read_meta(built / "branches/top/index.html")
     assert branch["description"] == "党工委统筹商务区党建工作。"
+
+
+def test_venue_branch_and_club_pages_carry_schema_org_data(built: Path) -> None:
+    """A venue's page is a schema.org Place, a branch's and a club's an Organization (they
+    had no JSON-LD); the data parses as JSON from the built page."""
+
+    def data(page: str) -> dict[str, Any]:
+        parser = HeadMeta()
+        parser.feed((built / page / "index.html").read_text(encoding="utf-8"))
+        [text] = parser.jsonld
+        found: dict[str, Any] = json.loads(text)
+        return found
+
+    venue = data("venues/yizhan")
+    assert (venue["@type"], venue["name"], venue["telephone"]) == (
+        "Place",
+        "测试党群驿站",
+        "0574-00000000",
+    )
+    assert venue["geo"] == {"@type": "GeoCoordinates", "latitude": 29.82, "longitude": 121.55}
+    branch = data("branches/caizhi")
+    assert (branch["@type"], branch["foundingDate"]) == ("Organization", "2014-10")
+    assert branch["parentOrganization"]["name"] == "测试商务区党工委"
+    assert branch["url"].endswith("/branches/caizhi/")
+    assert data("clubs/guangying")["@type"] == "Organization"
 
 
 def test_the_activities_menu_is_named_for_the_section_on_every_page_of_it(built: Path) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import pytest
 from sitetools import site_from
 
 from generator.pages import events, orgs, subscribe
@@ -116,3 +118,89 @@ def test_english_counts_read_with_thousands_separators_and_their_noun(tmp_path: 
     registration = events.event_page(site, views, site.events["games"]).data["registration"]
     assert registration["capacity"] == "1,200 places" and registration["closed"]
     assert registration["deadline"] == "Deadline: Thu 1 Jan 2026, 17:00"
+
+
+def test_venues_are_places_and_branches_and_clubs_organisations_in_schema_org_data(
+    tmp_path: Path,
+) -> None:
+    """Venue, branch and club pages carried no JSON-LD (activities and articles did): a venue
+    is a Place with its address, coordinates and telephone, a branch an Organization with its
+    parent, founding date and address; a name that would end the <script> is escaped."""
+    files = {
+        "content/branches/top.md": "---\nname: 党工委\nfounded: 2012\n---\n统筹党建。\n",
+        "content/branches/one.md": (
+            "---\nname: 财智</script>党支部\nparent: top\nfounded: 2014-10\n"
+            "address: 测试路 1 号 A&B 座\nsummary: 财会行业党员的家。\n---\n"
+        ),
+        "content/clubs/run.md": "---\nname: 跑团\nfounded: 2016-05-04\n---\n",
+        "content/venues/hall.md": (
+            "---\nname: 驿站\naddress: 测试路 1 号\nlat: 29.82\nlon: 121.55\n"
+            "contact: 0574-87000100\n---\n驿站位于商务区中心。\n"
+        ),
+        "content/venues/desk.md": "---\nname: 服务站\ncontact: 0574-87000100（服务台）\n---\n",
+    }
+    pages = pages_of(tmp_path, files)
+    texts = {path: pages[path]["jsonld"] for path in pages if "jsonld" in pages[path]}
+    assert sorted(texts) == [
+        "branches/one/", "branches/top/", "clubs/run/", "venues/desk/", "venues/hall/"
+    ]  # fmt: skip
+    assert all("<" not in t and ">" not in t and "&" not in t for t in texts.values())
+    data = {path: json.loads(text) for path, text in texts.items()}
+    base = "https://example.org/repo/"
+    assert data["venues/hall/"] == {
+        "@context": "https://schema.org",
+        "@type": "Place",
+        "name": "驿站",
+        "url": base + "venues/hall/",
+        "address": "测试路 1 号",
+        "geo": {"@type": "GeoCoordinates", "latitude": 29.82, "longitude": 121.55},
+        "telephone": "0574-87000100",
+        "description": "驿站位于商务区中心。",
+    }
+    assert data["venues/desk/"] == {
+        "@context": "https://schema.org",
+        "@type": "Place",
+        "name": "服务站",
+        "url": base + "venues/desk/",
+    }
+    assert data["branches/one/"] == {
+        "@context": "https://schema.org",
+        "@type": "Organization",
+        "name": "财智</script>党支部",
+        "url": base + "branches/one/",
+        "description": "财会行业党员的家。",
+        "foundingDate": "2014-10",
+        "parentOrganization": {
+            "@type": "Organization",
+            "name": "党工委",
+            "url": base + "branches/top/",
+        },
+        "address": "测试路 1 号 A&B 座",
+    }
+    assert data["branches/top/"]["foundingDate"] == "2012"
+    assert "parentOrganization" not in data["branches/top/"]
+    assert data["clubs/run/"] == {
+        "@context": "https://schema.org",
+        "@type": "Organization",
+        "name": "跑团",
+        "url": base + "clubs/run/",
+        "foundingDate": "2016-05-04",
+    }
+
+
+@pytest.mark.parametrize(
+    ("contact", "phone"),
+    [
+        ("0574-87000100", "0574-87000100"),
+        (" +86 574 8700 0100 ", "+86 574 8700 0100"),
+        ("(0574) 87000100", "(0574) 87000100"),
+        ("0574-87000100（党群驿站服务台）", ""),
+        ("驿站服务台 0574-87000100", ""),
+        ("0574-87000161；微信群请向服务台索取二维码", ""),
+        ("zhou@example.org", ""),
+        ("110", ""),
+        ("", ""),
+    ],
+)
+def test_a_contact_is_a_telephone_only_when_it_is_a_number_alone(contact: str, phone: str) -> None:
+    assert orgs.telephone(contact) == phone

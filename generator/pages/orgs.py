@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Container, Iterable, Iterator, Sequence
 from functools import partial
 from typing import Any
@@ -14,6 +15,7 @@ from ..views.orgs import BranchNode, name_order
 from ..views.text import asset_url, entity_pages, localise_footnotes, render_html, summary_of
 from . import subscribe
 from .events import more_from, occurrence_card
+from .jsonld import jsonld
 from .news import DESCRIPTION_CHARS, news_card, pagination
 
 NEWS_ON_PAGE = 10
@@ -237,6 +239,72 @@ def branches_index(site: Site, views: Views) -> PageSpec:
     )
 
 
+# A contact that is a telephone number and nothing else: digits with the separators people
+# write (0574-87000100, +86 574 8700 0100, (0574) 87000100). One that names a desk or adds a
+# note (0574-87000100（党群驿站服务台）) is text for a reader, not a schema.org telephone.
+PHONE_RE = re.compile(r"\+?[0-9()][0-9() -]*[0-9]")
+
+
+def telephone(contact: str) -> str:
+    """``contact`` when it is a phone number alone (PHONE_RE), else ""."""
+    text = contact.strip()
+    digits = sum(ch.isdigit() for ch in text)
+    return text if PHONE_RE.fullmatch(text) and 5 <= digits <= 20 else ""
+
+
+def venue_jsonld(site: Site, v: Venue, description: str) -> str:
+    """schema.org Place of a venue's page, as safe text for a <script> element."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Place",
+        "name": v.name,
+        "url": urls.absolute(site.config.site_url, urls.venue(v.slug)),
+    }
+    if v.address:
+        data["address"] = v.address
+    if v.lat is not None and v.lon is not None:
+        data["geo"] = {"@type": "GeoCoordinates", "latitude": v.lat, "longitude": v.lon}
+    if phone := telephone(v.contact):
+        data["telephone"] = phone
+    if description:
+        data["description"] = description
+    return jsonld(data)
+
+
+def org_jsonld(
+    site: Site,
+    name: str,
+    url: str,
+    description: str,
+    founded: PartialDate | None,
+    parent: Branch | None = None,
+    address: str = "",
+) -> str:
+    """schema.org Organization of a branch's or club's page (``url`` site-relative), as safe
+    text for a <script> element. ``foundingDate`` is ISO 8601 to the precision the editor
+    gave (2013, 2013-05 or 2013-05-01), as schema.org's Date allows."""
+    base = site.config.site_url
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Organization",
+        "name": name,
+        "url": urls.absolute(base, url),
+    }
+    if description:
+        data["description"] = description
+    if founded is not None:
+        data["foundingDate"] = founded.iso()
+    if parent is not None:
+        data["parentOrganization"] = {
+            "@type": "Organization",
+            "name": parent.name,
+            "url": urls.absolute(base, urls.branch(parent.slug)),
+        }
+    if address:
+        data["address"] = address
+    return jsonld(data)
+
+
 def branch_page(site: Site, views: Views, b: Branch) -> PageSpec:
     lang = site.config.language
     parent = site.branches.get(b.parent) if b.parent else None
@@ -247,12 +315,13 @@ def branch_page(site: Site, views: Views, b: Branch) -> PageSpec:
         if b.members is not None
         else ""
     )
+    description = summary_of(b, DESCRIPTION_CHARS)
     return PageSpec(
         path=urls.branch(b.slug),
         template="yizhan/branch.html",
         title=b.name,
         markdown=b.body,
-        description=summary_of(b, DESCRIPTION_CHARS),
+        description=description,
         source=b.source.path,
         data={
             "name": b.name,
@@ -285,6 +354,9 @@ def branch_page(site: Site, views: Views, b: Branch) -> PageSpec:
             "feeds": feeds(site, urls.branch(b.slug), b.name),
             "feed_labels": subscribe.labels(lang),
             "labels": labels(lang),
+            "jsonld": org_jsonld(
+                site, b.name, urls.branch(b.slug), description, b.founded, parent, b.address
+            ),
         },
     )
 
@@ -316,12 +388,13 @@ def club_page(site: Site, views: Views, c: Club) -> PageSpec:
     venue = site.venues.get(c.venue) if c.venue else None
     events = views.orgs.events_by_club.get(c.id, frozenset())
     news = views.news.for_club(c.id)
+    description = summary_of(c, DESCRIPTION_CHARS)
     return PageSpec(
         path=urls.club(c.slug),
         template="yizhan/club.html",
         title=c.name,
         markdown=c.body,
-        description=summary_of(c, DESCRIPTION_CHARS),
+        description=description,
         source=c.source.path,
         data={
             "name": c.name,
@@ -357,6 +430,7 @@ def club_page(site: Site, views: Views, c: Club) -> PageSpec:
             "feeds": feeds(site, urls.club(c.slug), c.name),
             "feed_labels": subscribe.labels(lang),
             "labels": labels(lang),
+            "jsonld": org_jsonld(site, c.name, urls.club(c.slug), description, c.founded),
         },
     )
 
@@ -388,12 +462,13 @@ def venue_page(site: Site, views: Views, v: Venue) -> PageSpec:
     if v.lat is not None and v.lon is not None:
         # A plain link (no embedded map): pages must not load anything from third-party hosts.
         map_url = f"https://www.openstreetmap.org/?mlat={v.lat}&mlon={v.lon}#map=17/{v.lat}/{v.lon}"
+    description = summary_of(v, DESCRIPTION_CHARS)
     return PageSpec(
         path=urls.venue(v.slug),
         template="yizhan/venue.html",
         title=v.name,
         markdown=v.body,
-        description=summary_of(v, DESCRIPTION_CHARS),
+        description=description,
         source=v.source.path,
         data={
             "name": v.name,
@@ -423,6 +498,7 @@ def venue_page(site: Site, views: Views, v: Venue) -> PageSpec:
             "feeds": feeds(site, urls.venue(v.slug), v.name, rss=False),
             "feed_labels": subscribe.labels(lang),
             "labels": labels(lang),
+            "jsonld": venue_jsonld(site, v, description),
         },
     )
 
