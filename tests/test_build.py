@@ -1467,6 +1467,15 @@ def test_a_line_break_inside_a_chinese_sentence_is_no_space(built: Path) -> None
     assert "含有特殊字符的标题。" in page
 
 
+def test_a_page_without_headings_has_no_empty_table_of_contents(built: Path) -> None:
+    """Material wrote an empty <nav aria-label="目录"> on every page without headings (most
+    generated ones): a landmark with nothing in it. The sidebar stays, for the column's width."""
+    for page, has_toc in (("news/escape", False), ("events", False), ("branches/caizhi", True)):
+        html = (built / page / "index.html").read_text(encoding="utf-8")
+        assert ('class="md-nav md-nav--secondary"' in html) is has_toc, page
+        assert 'class="md-sidebar md-sidebar--secondary"' in html, page
+
+
 def read_meta(page: Path) -> dict[str, str]:
     parser = HeadMeta()
     parser.feed(page.read_text(encoding="utf-8"))
