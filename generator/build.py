@@ -106,6 +106,14 @@ class Checked:
     """Every file of the content folder (``load.Loaded.files``)."""
 
 
+def published_elsewhere(site_url: str) -> bool:
+    """Whether ``SITE_URL`` (the Pages workflow sets it to where the site is published) names
+    another address than ``site_url``: a literal ``site_url`` in ``mkdocs.yml`` ignores it, so a
+    site moved to a custom domain would publish feeds and links to its old address."""
+    published = os.environ.get("SITE_URL", "").strip()
+    return bool(published) and published.rstrip("/") != site_url.rstrip("/")
+
+
 def load_site(
     options: BuildOptions,
     now: datetime | None = None,
@@ -128,6 +136,17 @@ def load_site(
         )
     if not options.site_url:
         problems.append(problem(Origin("mkdocs.yml"), "config.site-url", "site_url", "warning"))
+    elif published_elsewhere(options.site_url):
+        problems.append(
+            problem(
+                Origin("mkdocs.yml"),
+                "config.site-url-env",
+                "site_url",
+                "warning",
+                value=options.site_url,
+                published=os.environ["SITE_URL"],
+            )
+        )
     if not options.directory_urls:
         problems.append(
             problem(Origin("mkdocs.yml"), "config.directory-urls", "use_directory_urls", "warning")

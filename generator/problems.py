@@ -326,6 +326,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "找不到配置文件（请在网站仓库的根目录运行，或用 -f 指定 mkdocs.yml 的路径）",
         "no configuration file (run this in the site's folder, or give -f path/to/mkdocs.yml)",
     ),
+    "config.site-url-env": (
+        "site_url 是 {value}，但网站发布在 {published}（环境变量 SITE_URL，发布流程按 GitHub Pages "
+        "的设置给出）：订阅源、日历和分享链接会指向旧网址；请在 mkdocs.yml 里写 "
+        'site_url: !ENV [SITE_URL, "{published}"]',
+        "site_url is {value}, but the site is published at {published} (the SITE_URL "
+        "environment variable, which the publishing workflow takes from the GitHub Pages "
+        "settings): feeds, calendars and shared links would point at the old address; write "
+        'site_url: !ENV [SITE_URL, "{published}"] in mkdocs.yml',
+    ),
     "config.directory-urls": (
         "yizhan 生成的页面按目录式网址（events/x/）互相链接：use_directory_urls: false 时，"
         "直接打开文件（file://）浏览会打不开这些链接，订阅里指向普通页面（about.md）的链接也会失效；"

@@ -1257,6 +1257,35 @@ def test_a_site_without_directory_urls_is_told(tmp_path: Path) -> None:
     assert "config.directory-urls" in yizhan(site, "build").stderr
 
 
+def test_a_literal_site_url_other_than_where_pages_publishes_is_told(tmp_path: Path) -> None:
+    """The Pages workflow gives ``check`` and ``build`` the published address in ``SITE_URL``;
+    a literal ``site_url`` ignores it, so a site moved to a custom domain kept publishing feeds
+    and links to its old address. ``check`` fails on it (the deploy stops) and says what to
+    write; an ``!ENV [SITE_URL, …]`` site_url, or the same address, is clean."""
+    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    assert "site_url: https://example.org/repo/\n" in (site / "mkdocs.yml").read_text("utf-8")
+    assert yizhan(site, "check", SITE_URL="https://example.org/repo/").returncode == 0
+    checked = yizhan(site, "check", SITE_URL="https://jiedao.example.cn/")
+    assert checked.returncode == 1
+    assert (
+        "mkdocs.yml:1: site_url: site_url 是 https://example.org/repo/，但网站发布在 "
+        "https://jiedao.example.cn/" in checked.stderr
+    )
+    assert 'site_url: !ENV [SITE_URL, "https://jiedao.example.cn/"]' in checked.stderr
+    assert (
+        "config.site-url-env" in yizhan(site, "build", SITE_URL="https://jiedao.example.cn").stderr
+    )
+    config = site / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "site_url: https://example.org/repo/",
+            'site_url: !ENV [SITE_URL, "https://example.org/repo/"]',
+        ),
+        encoding="utf-8",
+    )
+    assert yizhan(site, "check", SITE_URL="https://jiedao.example.cn/").returncode == 0
+
+
 def test_links_content_may_not_hold_are_told_before_anything_is_built(tmp_path: Path) -> None:
     """A folder linked to ``/`` made MkDocs walk the whole disk for ever; a link to the
     repository's ``.git/config`` published its token; a broken link or a loop stopped the

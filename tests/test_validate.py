@@ -18,6 +18,7 @@ ELSEWHERE = {
     "history.shallow",
     "file.unreadable",
     "config.site-url",
+    "config.site-url-env",  # test_build: test_a_literal_site_url_other_than_where_pages_publishes_is_told
     "config.directory-urls",  # test_build: test_a_site_without_directory_urls_is_told
     "config.missing",
     "url.reserved",
