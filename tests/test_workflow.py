@@ -104,6 +104,8 @@ def test_build_reuses_the_page_cache(workflow):  # type: ignore[no-untyped-def]
     assert cache < build
     assert step["with"]["path"] == ".cache/yizhan"
     assert "github.sha" in step["with"]["key"]
+    # A saved key is never saved again: the daily runs of one commit each keep their pages.
+    assert "github.run_id" in step["with"]["key"]
     assert step["with"]["key"].startswith(step["with"]["restore-keys"])
 
 
