@@ -73,6 +73,14 @@ def test_tests_run_before_the_build(workflow):  # type: ignore[no-untyped-def]
     assert tests < build and check < build
 
 
+def test_the_daily_rebuild_publishes_without_testing_again(workflow):  # type: ignore[no-untyped-def]
+    """The scheduled run republishes a commit its push tested; content is still checked."""
+    _, tests = step_running(workflow, "build", r"\bpytest\b")
+    _, check = step_running(workflow, "build", r"\byizhan check\b")
+    assert tests["if"] == "github.event_name != 'schedule'"
+    assert "if" not in check
+
+
 def test_pages_artifact_flow_with_site_url_from_pages(workflow):  # type: ignore[no-untyped-def]
     configure, pages = step_using(workflow, "build", "actions/configure-pages")
     build, build_step = step_running(workflow, "build", r"\byizhan build\b")
