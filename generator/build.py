@@ -45,6 +45,7 @@ class BuildOptions:
     git_history: bool = True
     horizon_days: int = 365
     news_per_page: int = 20
+    uid_host: str = ""
     cache: bool = True
     """Keep costly pure results between runs in ``.cache/yizhan/memo/`` (``memo``); the
     plugin's ``fast: false`` turns it off."""
@@ -93,6 +94,7 @@ def site_config(options: BuildOptions, now: datetime | None = None) -> SiteConfi
         drafts=options.drafts,
         news_per_page=options.news_per_page,
         content_dir=options.content_dir,
+        uid_host=options.uid_host,
     )
 
 
@@ -396,6 +398,7 @@ def options_from_mapping(root: Path, config: Mapping[str, Any], **overrides: Any
         "git_history": bool(plugin.get("git_history", True)),
         "horizon_days": int(plugin.get("horizon_days", 365)),
         "news_per_page": int(plugin.get("news_per_page", 20)),
+        "uid_host": str(plugin.get("uid_host") or ""),
         "cache": plugin.get("fast", "auto") is not False,
         "heading_ids": anchors.heading_rule(config.get("markdown_extensions")),
         "directory_urls": config.get("use_directory_urls") is not False,

@@ -133,7 +133,7 @@ def derive_history(
     ``read_repository`` read already (else it is read here); ``digests`` are the loaded
     files' ``load.text_digest`` by site path, if known. Returns histories and problems.
     """
-    site_url = site.config.site_url
+    site_url = site.config.uid_base
     defaults = {i: default_history(i, site_url) for i in site.events}
     if not enabled:
         return defaults, []

@@ -44,6 +44,15 @@ class SiteConfig:
     news_per_page: int = 20
     content_dir: str = "content"
     """The docs folder, relative to the site root (where ``Source.path`` values start)."""
+    uid_host: str = ""
+    """The host calendar UIDs end in (``<id>@<host>``); "": ``site_url``'s."""
+
+    @property
+    def uid_base(self) -> str:
+        """What ``history.default_uid`` reads the UIDs' host from: the plugin's ``uid_host``
+        (kept when a site moves to a new domain, or told apart from another project site of
+        the same host), else ``site_url``."""
+        return f"https://{self.uid_host}/" if self.uid_host else self.site_url
 
 
 @dataclass(frozen=True)

@@ -289,7 +289,7 @@ def histories(
     status or rule. Same file and slug, so the same UID and former slugs as before."""
     before = previous.site.history
     if previous.repository is None:  # no Git, or history switched off: ids alone
-        site_url = site.config.site_url
+        site_url = site.config.uid_base
         return {i: before.get(i) or history.default_history(i, site_url) for i in edited}
     only = replace(site, events=dict(edited))
     found, _ = history.derive_history(

@@ -1573,3 +1573,30 @@ def test_a_sites_own_nav_leaving_out_the_listings_is_not_told_of_them(tmp_path: 
     assert 'not included in the "nav"' in told and "  - about.md" in told
     for generated in ("events/index.md", "branches/index.md", "subscribe/index.md"):
         assert f"  - {generated}" not in told, told
+
+
+def test_uid_host_keeps_calendar_uids_when_the_site_moves(tmp_path: Path) -> None:
+    """UIDs end in the site's host: a site moved from github.io to its own domain would give
+    every activity a new UID, and subscribed calendars would show each twice or lose them.
+    ``uid_host`` keeps the old host (or tells two project sites of one host apart)."""
+    import icalendar
+
+    site = copy_site(FIXTURE_SITE, tmp_path / "moved")
+    config = site / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8")
+        .replace("site_url: https://example.org/repo/", "site_url: https://dangqun.example.cn/")
+        .replace("git_history: false", "git_history: false\n      uid_host: example.org"),
+        encoding="utf-8",
+    )
+    assert yizhan(site, "check").returncode == 0
+    done = yizhan(site, "build", "--strict")
+    assert done.returncode == 0, done.stderr
+    calendar = icalendar.Calendar.from_ical((site / "site/calendar.ics").read_bytes())
+    uids = {str(e["UID"]) for e in calendar.walk("VEVENT")}
+    assert uids and all(uid.endswith("@example.org") for uid in uids), uids
+    listed = json.loads((site / "site/events.json").read_text(encoding="utf-8"))["events"]
+    assert {e["uid"] for e in listed} <= uids
+    assert "https://dangqun.example.cn/events/salon/" in (site / "site/calendar.ics").read_text(
+        encoding="utf-8"
+    ).replace("\r\n ", "")

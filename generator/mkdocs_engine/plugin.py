@@ -79,6 +79,9 @@ class YizhanConfig(Config):
     git_history = opt.Type(bool, default=True)
     """Derive calendar UID/SEQUENCE/LAST-MODIFIED from git; false to opt out (e.g. no history)."""
     news_per_page = opt.Type(int, default=20)
+    uid_host = opt.Type(str, default="")
+    """The host calendar UIDs end in; set it to the old one when the site moves to another
+    address, so subscribed calendars keep their activities (default: ``site_url``'s)."""
     fast = opt.Optional(opt.Type(bool))
     """Issue 5: true renders generated pages with yizhan's lean renderer on every core, reusing
     unchanged pages from .cache/yizhan/, and searches with Pagefind; false renders everything
@@ -225,6 +228,7 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
             git_history=self.config.git_history,
             horizon_days=self.config.horizon_days,
             news_per_page=self.config.news_per_page,
+            uid_host=self.config.uid_host,
             cache=self.config.fast is not False,
             heading_ids=anchors.toc_rule(config.mdx_configs.get("toc") or {}),
             directory_urls=bool(config.use_directory_urls),

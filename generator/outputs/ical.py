@@ -143,7 +143,7 @@ def vevents_of(site: Site, feed: Feed, content: bytes) -> dict[str, bytes] | Non
     found: dict[str, bytes] = {}
     at = 0
     for event_id in feed.event_ids:
-        history = site.history.get(event_id) or default_history(event_id, site.config.site_url)
+        history = site.history.get(event_id) or default_history(event_id, site.config.uid_base)
         line = b"\r\n" + text_line("UID", history.uid)
         first = at
         while at < len(chunks) and line in chunks[at]:
@@ -231,7 +231,7 @@ class FeedWriter:
         if event_id not in self.event_bytes:
             event = self.site.events[event_id]
             history = self.site.history.get(event_id) or default_history(
-                event_id, self.site.config.site_url
+                event_id, self.site.config.uid_base
             )
             # perf (issue 5): kept between builds, by everything build_vevents reads
             kept = memo.table("ical.vevents", "icalendar")
@@ -257,7 +257,7 @@ class FeedWriter:
             return self.vevents(event_id)
         event = self.site.events[event_id]
         history = self.site.history.get(event_id) or default_history(
-            event_id, self.site.config.site_url
+            event_id, self.site.config.uid_base
         )
         return vevents_at_bytes(self.site, event, history, feed.venue)
 

@@ -45,7 +45,7 @@ def occurrence_json(site: Site, occ: Occurrence) -> dict[str, Any]:
 def event_json(site: Site, views: Views, event: Event) -> dict[str, Any]:
     base = site.config.site_url
     venue = site.venues.get(event.venue) if event.venue else None
-    history = site.history.get(event.id) or default_history(event.id, base)
+    history = site.history.get(event.id) or default_history(event.id, site.config.uid_base)
     end_exclusive = None
     if event.all_day:
         end_exclusive = as_day(event.end or event.start) + timedelta(days=1)
