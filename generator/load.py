@@ -170,8 +170,8 @@ def load_content(
     walked = list(walk(base, (), links))
     for parts, code, target in links:
         problems.append(problem(Origin(content_file(prefix, parts)[0]), code, target=target))
-    for _, parts in walked:
-        name = misnamed(parts)
+    for path, parts in walked:
+        name = misnamed(parts) or saved_as_text(path, parts)
         if name is not None:
             origin = Origin(content_file(prefix, parts)[0])
             problems.append(problem(origin, "file.extension", name=parts[-1], fixed=name))
@@ -239,6 +239,24 @@ def misnamed(parts: tuple[str, ...]) -> str | None:
     if lower not in meant or (suffix in wanted and not notepad):
         return None
     return stem + (lower if lower in wanted else wanted[0])
+
+
+def saved_as_text(path: Path, parts: tuple[str, ...]) -> str | None:
+    """``通知.md`` for ``通知.txt`` in a folder of articles, activities, organisations or venues
+    that opens with front matter: Notepad's Save As keeps ``.txt`` unless told otherwise, and
+    the file was copied to the site as it is, a draft too. A ``.txt`` without ``---`` first is
+    an attachment and stays one."""
+    kind = KIND_DIRS.get(parts[0]) if len(parts) > 1 else None
+    if kind in (None, "timeline") or not parts[-1].lower().endswith(".txt"):
+        return None
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(8)
+    except OSError:
+        return None
+    while head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]
+    return parts[-1][:-4] + ".md" if head.startswith(b"---") else None
 
 
 Files = list[tuple[Path, str, Kind | None]]

@@ -369,8 +369,9 @@ def test_a_content_file_with_a_near_miss_extension_says_the_name_to_give_it(
 ) -> None:
     """Windows hides extensions: ``通知.MD``, Notepad's ``通知.md.txt``, ``.markdown`` in a
     folder of articles or ``.YML`` in the timeline were copied to the site as raw files (a
-    draft too) while the article never appeared. Names MkDocs reads as pages, images and
-    a ``.txt`` of its own are left alone."""
+    draft too) while the article never appeared; so was Notepad's ``公告.txt`` that opens
+    with front matter. Names MkDocs reads as pages, images and a ``.txt`` attachment are
+    left alone."""
     article = "---\ntitle: 甲\ndate: 2026-11-01\n---\n正文\n"
     site, problems = site_from(
         tmp_path,
@@ -382,6 +383,7 @@ def test_a_content_file_with_a_near_miss_extension_says_the_name_to_give_it(
             "content/about.MD": "关于\n",
             "content/guide.markdown": "指南\n",
             "content/news/notes.txt": "附件\n",
+            "content/news/公告.txt": "\ufeff" + article,  # Notepad's own .txt, with front matter
             "content/images/a.PNG": b"\x89PNG",
             "content/news/ok.md": article,
         },
@@ -389,13 +391,14 @@ def test_a_content_file_with_a_near_miss_extension_says_the_name_to_give_it(
     assert [(p.origin.path, p.code, p.origin.line) for p in problems] == [
         ("content/about.MD", "file.extension", 1),
         ("content/events/salon.markdown", "file.extension", 1),
+        ("content/news/公告.txt", "file.extension", 1),
         ("content/news/通知.MD", "file.extension", 1),
         ("content/news/2026/plain.md.txt", "file.extension", 1),
         ("content/timeline/大事记.YML", "file.extension", 1),
     ]
     fixed = [dict(p.params)["fixed"] for p in problems]
-    assert fixed == ["about.md", "salon.md", "通知.md", "plain.md", "大事记.yml"]
-    assert "请改名为“通知.md”" in problems[2].message()
+    assert fixed == ["about.md", "salon.md", "公告.md", "通知.md", "plain.md", "大事记.yml"]
+    assert "请改名为“通知.md”" in problems[3].message()
     assert [n.id for n in site.news] == ["ok"]
 
 
