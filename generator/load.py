@@ -175,6 +175,10 @@ def load_content(
         if name is not None:
             origin = Origin(content_file(prefix, parts)[0])
             problems.append(problem(origin, "file.extension", name=parts[-1], fixed=name))
+        elif KIND_DIRS.get(parts[0]) == "timeline" and parts[-1].endswith(MARKDOWN_SUFFIXES):
+            # a milestone written as an article: published as a page no list links
+            origin = Origin(content_file(prefix, parts)[0])
+            problems.append(problem(origin, "file.timeline-md", severity="warning"))
     files = [
         (path, rel, kind)
         for path, parts in walked

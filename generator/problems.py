@@ -27,6 +27,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "copied to the site as it is. Rename it “{fixed}” (Windows Explorer shows extensions "
         "with View → File name extensions; in Notepad's Save As, choose the type “All files”)",
     ),
+    "file.timeline-md": (
+        "大事记文件夹里的 .md 文件不会进大事记，只会成为一个单独的页面：大事记要写在 .yml 文件里，"
+        "每条一个 - date: 和 title:（见编辑指南“大事记”）",
+        "a .md file in the timeline folder is not part of the timeline, only a page of its own: "
+        "milestones go in a .yml file, each a - date: and a title: (see the editor's guide)",
+    ),
     "file.large": (
         "这个文件有 {n} 万字，远远超过一篇文章的长度：可能粘贴进了图片的数据（data:image…）"
         "或把同一段内容粘贴了很多遍。网站生成会很慢，读者的手机也难以打开；请检查正文，"

@@ -16,6 +16,7 @@ BROKEN = Path(__file__).parent / "fixtures" / "broken"
 # Codes covered by other test modules (history, build) rather than the broken content tree.
 ELSEWHERE = {
     "history.shallow",
+    "file.timeline-md",  # test_a_milestone_written_as_a_markdown_file_is_told
     "file.unreadable",
     "config.site-url",
     "config.site-url-env",  # test_build: test_a_literal_site_url_other_than_where_pages_publishes_is_told
@@ -400,6 +401,22 @@ def test_a_content_file_with_a_near_miss_extension_says_the_name_to_give_it(
     assert fixed == ["about.md", "salon.md", "公告.md", "通知.md", "plain.md", "大事记.yml"]
     assert "请改名为“通知.md”" in problems[3].message()
     assert [n.id for n in site.news] == ["ok"]
+
+
+def test_a_milestone_written_as_a_markdown_file_is_told(tmp_path: Path) -> None:
+    """``timeline/成立.md`` became a page no list links, and the timeline lacked it, unsaid."""
+    site, problems = site_from(
+        tmp_path,
+        {
+            "content/timeline/成立.md": "---\ndate: 2012\ntitle: 党委成立\n---\n",
+            "content/timeline/t.yml": "- date: 2013\n  title: 驿站启用\n",
+        },
+    )
+    assert [(p.origin.path, p.code, p.severity) for p in problems] == [
+        ("content/timeline/成立.md", "file.timeline-md", "warning")
+    ]
+    assert "要写在 .yml 文件里" in problems[0].message()
+    assert [m.title for m in site.milestones] == ["驿站启用"]
 
 
 def test_a_huge_pasted_article_is_a_warning_at_its_body(tmp_path: Path) -> None:
