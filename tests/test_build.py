@@ -1505,6 +1505,15 @@ def test_a_page_without_headings_has_no_empty_table_of_contents(built: Path) -> 
         assert 'class="md-sidebar md-sidebar--secondary"' in html, page
 
 
+def test_the_home_figures_read_as_figure_then_label(built: Path) -> None:
+    """A figure's link was named “12名党员” in one breath by a screen reader (its value and its
+    label are two blocks on screen, with no space between them in the text)."""
+    html = (built / "index.html").read_text(encoding="utf-8")
+    section = html.split('class="yz-figures"', 1)[1].split("</section>", 1)[0]
+    names = [re.sub(r"<[^>]+>", "", a) for a in re.findall(r"<a [^>]*>(.*?)</a>", section)]
+    assert names and all(re.fullmatch(r"\S+ \S+", name) for name in names), names
+
+
 def read_meta(page: Path) -> dict[str, str]:
     parser = HeadMeta()
     parser.feed(page.read_text(encoding="utf-8"))
