@@ -44,7 +44,11 @@
   function buttonFor(toggle) {
     var label = document.querySelector('.md-header label[for="' + toggle.id + '"]');
     var button = label && label.querySelector(".yz-toggle");
-    return button && button.checkVisibility() ? button : null;
+    // checkVisibility: Safari before 17.4 (iOS 16, common in WeChat) lacks it; a button
+    // hidden on a desktop has no box there
+    if (!button) return null;
+    var seen = button.checkVisibility ? button.checkVisibility() : button.getClientRects().length > 0;
+    return seen ? button : null;
   }
   function sync() {
     document.querySelectorAll(".md-header .yz-toggle").forEach(function (button) {
