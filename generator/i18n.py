@@ -51,10 +51,14 @@ def read_time(value: datetime) -> str:
 def read_datetime(value: datetime | date, language: str = "zh") -> str:
     """``2026年4月28日 周二 14:00``, "Tue 28 Apr 2026, 14:00" (a date alone reads without a
     time)."""
-    if isinstance(value, datetime):
-        sep = ", " if lang_key(language) == "en" else " "
-        return f"{read_date(value, language)}{sep}{read_time(value)}"
-    return read_date(value, language)
+    return with_time(read_date(value, language), value, language)
+
+
+def with_time(day: str, value: datetime | date, language: str) -> str:
+    """A day as read, then ``value``'s time when it has one: "Tue 28 Apr 2026, 14:00"."""
+    if not isinstance(value, datetime):
+        return day
+    return f"{day}{', ' if lang_key(language) == 'en' else ' '}{read_time(value)}"
 
 
 def read_number(value: int, language: str = "zh") -> str:
@@ -109,10 +113,7 @@ def read_end(start: datetime | date, end: datetime | date, language: str = "zh")
     ``2026年12月5日 周六 – 12月7日 周一``, not ``– 2026年12月7日 周一``."""
     if end.year != start.year:
         return read_datetime(end, language)
-    day = read_short_date(end, language)
-    if not isinstance(end, datetime):
-        return day
-    return f"{day}{', ' if lang_key(language) == 'en' else ' '}{read_time(end)}"
+    return with_time(read_short_date(end, language), end, language)
 
 
 LABELS: dict[str, tuple[str, str]] = {

@@ -258,9 +258,7 @@ def saved_as_text(path: Path, parts: tuple[str, ...]) -> str | None:
             head = handle.read(8)
     except OSError:
         return None
-    while head.startswith(b"\xef\xbb\xbf"):
-        head = head[3:]
-    return parts[-1][:-4] + ".md" if head.startswith(b"---") else None
+    return parts[-1][:-4] + ".md" if without_bom(head).startswith(b"---") else None
 
 
 Files = list[tuple[Path, str, Kind | None]]
@@ -356,14 +354,20 @@ def read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
 def decode_text(raw: bytes, rel: str) -> tuple[str | None, list[Problem]]:
     if b"\x00" in raw:
         return None, [problem(Origin(rel), "file.utf16" if is_utf16(raw) else "file.binary")]
-    while raw.startswith(b"\xef\xbb\xbf"):  # twice, from a tool that added one to one
-        raw = raw[3:]
+    raw = without_bom(raw)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         return None, [problem(Origin(rel, line), "file.encoding")]
     return normalise_text(text), []
+
+
+def without_bom(raw: bytes) -> bytes:
+    """``raw`` without its UTF-8 byte-order marks: twice, from a tool that added one to one."""
+    while raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    return raw
 
 
 def is_utf16(raw: bytes) -> bool:

@@ -363,7 +363,7 @@ class Checker:
                     self.small_hours(
                         node,
                         key,
-                        DATE_RE.match(plain(node.value)) or CN_DATE_RE.match(plain(node.value)),
+                        date_match(node.value),
                     )
                 return self.existing(node, key, value)
         self.report(node, "field.date", key, value=shown(node))
@@ -485,10 +485,15 @@ def shown(node: Node) -> str:
     return "…"
 
 
+def date_match(text: str) -> re.Match[str] | None:
+    """A date (and time) as written, in either form ``DATE_RE`` and ``CN_DATE_RE`` read."""
+    text = plain(text)
+    return DATE_RE.match(text) or CN_DATE_RE.match(text)
+
+
 def parse_moment(text: str, zone: ZoneInfo) -> Moment | None:
     """A date, or an aware datetime in ``zone`` (an explicit offset is kept as that instant)."""
-    text = plain(text)
-    match = DATE_RE.match(text) or CN_DATE_RE.match(text)
+    match = date_match(text)
     if not match:
         return None
     parts = match.groupdict()

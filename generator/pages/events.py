@@ -178,9 +178,15 @@ def moved(event: Event, occ: Occurrence) -> bool:
 def moved_in_time(event: Event, occ: Occurrence) -> bool:
     if not occ.overridden:
         return False
-    if occ.recurrence_id is not None and occ.start != occ.recurrence_id:
+    if rescheduled(occ):
         return True
     return occ.end is not None and occ.end != later(occ.start, occurrence_length(event))
+
+
+def rescheduled(occ: Occurrence) -> bool:
+    """An occurrence of a series that an override moved from its rule's start (a date and a
+    time are never equal: a session of an all-day series given a time, or the reverse)."""
+    return occ.overridden and occ.recurrence_id is not None and occ.start != occ.recurrence_id
 
 
 def moved_in_place(event: Event, occ: Occurrence) -> bool:
@@ -934,16 +940,6 @@ SCHEMA_STATUS = {
     "postponed": "https://schema.org/EventPostponed",
     "cancelled": "https://schema.org/EventCancelled",
 }
-
-
-def rescheduled(occ: Occurrence) -> bool:
-    """An occurrence of a series that an override moved from its rule's time."""
-    original = occ.recurrence_id
-    if original is None or not occ.overridden:
-        return False
-    if isinstance(original, datetime) != isinstance(occ.start, datetime):
-        return True  # a session of an all-day series given a time, or the reverse
-    return occ.start != original
 
 
 def event_jsonld(

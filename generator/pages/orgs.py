@@ -201,17 +201,17 @@ def more_activities(site: Site, occurrences: Sequence[Any]) -> dict[str, Any] | 
     return {**found, "n": len(occurrences) - EVENTS_ON_PAGE}
 
 
+def members_text(b: Branch, language: str) -> str:
+    """``38 名`` / "2,577 members", or "" when the branch gives no number."""
+    if b.members is None:
+        return ""
+    return say("members_value", language, n=i18n.read_number(b.members, language))
+
+
 def tree_item(site: Site, node: BranchNode) -> dict[str, Any]:
-    b = site.branches[node.id]
-    lang = site.config.language
-    members = (
-        say("members_value", lang, n=i18n.read_number(b.members, lang))
-        if b.members is not None
-        else ""
-    )
     return {
         **branch_link(site, node.id),
-        "members": members,
+        "members": members_text(site.branches[node.id], site.config.language),
         "children": [tree_item(site, child) for child in node.children],
     }
 
@@ -310,11 +310,7 @@ def branch_page(site: Site, views: Views, b: Branch) -> PageSpec:
     parent = site.branches.get(b.parent) if b.parent else None
     events = views.orgs.events_by_branch.get(b.id, frozenset())
     news = views.news.for_branch(b.id)
-    members = (
-        say("members_value", lang, n=i18n.read_number(b.members, lang))
-        if b.members is not None
-        else ""
-    )
+    members = members_text(b, lang)
     description = summary_of(b, DESCRIPTION_CHARS)
     return PageSpec(
         path=urls.branch(b.slug),

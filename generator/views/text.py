@@ -52,7 +52,9 @@ MARKDOWN_CONFIG: dict[str, dict[str, object]] = {
 HAN_PER_MINUTE = 400
 WORDS_PER_MINUTE = 200
 
-HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
+"""Chinese characters (the CJK ideograph blocks), for character classes."""
+HAN_RE = re.compile(f"[{HAN}]")
 HAN_RUN_RE = re.compile(HAN_RE.pattern + "+")
 WORD_RE = re.compile(r"[A-Za-z0-9À-ɏ]+(?:['’.-][A-Za-z0-9À-ɏ]+)*")
 SPACE_RE = re.compile(r"\s+")
@@ -69,7 +71,7 @@ RENDERED = ("render_html", "Markdown", "pymdown-extensions")
 """The memo table of ``render_html``, which ``prerender`` fills."""
 
 
-CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
+CJK = "\u3040-\u30ff" + HAN  # kana too
 CJK_MARKS = "\u3000-\u303f\uff00-\uffef"
 CJK_BREAK = re.compile(f"(?<=[{CJK_MARKS}])\n(?!\n)|(?<=[{CJK}])\n(?=[{CJK}{CJK_MARKS}])")
 """A line break inside a Chinese sentence: after a full-width mark, or between two Chinese
