@@ -22,8 +22,8 @@ so is the index or tag page an article more begins. A deleted activity or articl
 nothing: its page goes (an activity's calendar and redirects too; ``Refreshed.gone_pages``,
 ``gone_files``), and so do the index or tag pages one article less ends; the same listings and
 feeds are made again. A renamed file is a deletion and a new file. Anything beyond that (a
-deleted activity or article that a milestone or a page links to, a month, category or tag
-appearing or going, a new first year of a time zone, another kind of file, an edit with an
+deleted activity or article that a milestone or a page links to, a category appearing
+or going, a new first year of a time zone, another kind of file, an edit with an
 error) is left to the full run (``None``). Tests hold each refresh to the full plan's changes,
 page by page and byte by byte.
 """
@@ -316,11 +316,8 @@ def same_organisers(before: Mapping[str, Event], edited: Mapping[str, Event]) ->
 
 
 def same_listings(before: Views, now: Views) -> bool:
-    """Whether the calendar has the same month and category pages as before."""
-    return (
-        before.calendar.months == now.calendar.months
-        and before.calendar.categories.keys() == now.calendar.categories.keys()
-    )
+    """Whether the calendar has the same category pages as before."""
+    return before.calendar.categories.keys() == now.calendar.categories.keys()
 
 
 def planned_pages(
@@ -339,9 +336,7 @@ def planned_pages(
     made = [*home.pages(site, views)]
     organisers: set[str] = set()
     if edits.events or edits.removed_events:
-        made.extend(
-            activity_pages(previous, site, views, edits.events, edits.removed_events, organisers)
-        )
+        made.extend(activity_pages(previous, site, views, edits, organisers, added, gone))
     if edits.news or edits.removed_news:
         edited = {**edits.news, **edits.removed_news}
         found = article_pages(previous, site, views, edited, organisers, added, gone)
@@ -362,12 +357,15 @@ def activity_pages(
     previous: Previous,
     site: Site,
     views: Views,
-    edited: Mapping[str, Event],
-    removed: Mapping[str, Event],
+    edits: Edits,
     organisers: set[str],
+    grown: set[str],
+    shrunk: set[str],
 ) -> list[PageSpec]:
     """The calendar pages the edited and deleted activities are or were on, and the edited
-    ones' own; their organisers and venues go into ``organisers``."""
+    ones' own; their organisers and venues go into ``organisers``, the month pages the
+    calendar's range of months gains into ``grown`` and those it loses into ``shrunk``."""
+    edited, removed = edits.events, edits.removed_events
     before = previous.site.events
     versions = [*edited.values(), *(before[i] for i in [*edited, *removed] if i in before)]
     occurrences = [
@@ -381,6 +379,11 @@ def activity_pages(
     ]
     zone = ZoneInfo(views.calendar.zone)
     months = {(day.year, day.month) for occ in occurrences for day in occ.days(zone)}
+    months.update(ranged_months(previous.views.calendar.months, views.calendar.months, shrunk))
+    grown.update(
+        f"{urls.events_month(*m)}index.md"
+        for m in set(views.calendar.months) - set(previous.views.calendar.months)
+    )
     categories = {category for event in versions for category in event.categories}
     organisers.update(key for event in versions for key in (*event.branches, *event.clubs))
     organisers.update(occ.venue for occ in occurrences if occ.venue)
@@ -396,6 +399,22 @@ def activity_pages(
     return made
 
 
+def ranged_months(
+    before: tuple[tuple[int, int], ...], now: tuple[tuple[int, int], ...], shrunk: set[str]
+) -> set[tuple[int, int]]:
+    """The months whose grid is new or links other months than before (an activity in a
+    month after the last grid, or none left in the first one, moves an end of the range);
+    the pages of months out of the range now go into ``shrunk``."""
+
+    def links(months: tuple[tuple[int, int], ...]) -> dict[tuple[int, int], tuple[object, object]]:
+        padded = [None, *months, None]
+        return {m: (padded[i], padded[i + 2]) for i, m in enumerate(months)}
+
+    old, new = links(before), links(now)
+    shrunk.update(f"{urls.events_month(*m)}index.md" for m in old.keys() - new.keys())
+    return {m for m, around in new.items() if old.get(m) != around}
+
+
 def article_pages(
     previous: Previous,
     site: Site,
@@ -408,19 +427,23 @@ def article_pages(
     """The news pages the saved or deleted articles ``edited`` are or were on (index and tag
     pages, the saved ones' own and their neighbours' pages); their branches and clubs go into
     ``organisers``, pages of the index or of a tag that a new article adds at their end into
-    ``grown``, and those an article less ends into ``shrunk``. None when a tag appears, goes
-    or is renamed."""
+    ``grown``, and those an article less ends into ``shrunk``: a new tag's pages are grown,
+    a tag no article has any more is shrunk to nothing. None when a tag that stays reads
+    differently (another spelling came first: every article showing it reads differently)
+    or the site's first or last tag comes or goes (every index page links the tag list)."""
     before, now = previous.views.news, views.news
-
-    def shape(news: news_views.NewsViews) -> list[tuple[str, str]]:
-        return [(t.slug, t.name) for t in news.tags]
-
-    if shape(before) != shape(now):
+    old_tags = {t.slug: t for t in before.tags}
+    new_tags = {t.slug: t for t in now.tags}
+    if bool(old_tags) != bool(new_tags):
         return None
+    if any(old_tags[s].name != new_tags[s].name for s in old_tags.keys() & new_tags.keys()):
+        return None
+    tags = sorted(
+        s for s in old_tags.keys() | new_tags.keys() if old_tags.get(s) != new_tags.get(s)
+    )
     count = max(len(before.pages), len(now.pages))
     olds = [*before.pages, *[None] * (count - len(before.pages))]
     news = [*now.pages, *[None] * (count - len(now.pages))]
-    tags = [tag for old, tag in zip(before.tags, now.tags, strict=True) if old != tag]
     made = []
     for old, page in zip(olds, news, strict=True):
         if page is None:
@@ -438,10 +461,10 @@ def article_pages(
     )
     if tags:
         made.append(news_pages.tags_page(site, views))
-    old_tags = {t.slug: t for t in before.tags}
-    for tag in tags:
-        had = [spec.src_uri for spec in news_pages.tag_pages(previous.site, old_tags[tag.slug])]
-        specs = list(news_pages.tag_pages(site, tag))
+    for slug in tags:
+        old_tag, tag = old_tags.get(slug), new_tags.get(slug)
+        had = [s.src_uri for s in news_pages.tag_pages(previous.site, old_tag)] if old_tag else []
+        specs = list(news_pages.tag_pages(site, tag)) if tag else []
         grown.update(spec.src_uri for spec in specs[len(had) :])
         shrunk.update(had[len(specs) :])
         made.extend(specs)

@@ -93,6 +93,12 @@ EDITS: dict[str, list[tuple[str, str, str]]] = {
     "cancelled": [("content/events/2026/newyear.md", "title:", "status: cancelled\ntitle:")],
     # one more activity in a category: the list of categories counts it
     "categories": [(SALON, "categories: [学习沙龙]", "categories: [学习沙龙, 文体活动]")],
+    # the range of month grids moves: months come (empty ones between too) and go
+    "the last months emptied": [(SALON, "BYDAY=-1SA;COUNT=6", "BYDAY=-1SA;COUNT=4")],
+    "a month years ahead": [
+        ("content/events/2026/newyear.md", "start: 2026-12-31", "start: 2031-06-01"),
+        ("content/events/2026/newyear.md", "end: 2027-01-01", "end: 2031-06-02"),
+    ],
     "two at once": [
         ("content/events/2026/newyear.md", "title: 跨年夜", "title: 新年夜"),
         ("content/events/reception.md", "end: 11:30", "end: 12:00"),
@@ -209,6 +215,9 @@ ARTICLE_EDITS: dict[str, list[tuple[str, str, str]]] = {
     "a tag written another way (merged, as the full build does)": [
         (N10, "tags: [党建]", "tags: [党 建, 文体]")
     ],
+    # a tag's own pages come and go with it, and the tag list and the first index page show it
+    "a new tag": [(N10, "tags: [党建]", "tags: [党建, 新标签]")],
+    "one tag for another": [("content/news/escape.md", "tags: 文体", "tags: 新标签")],
     "an article and an activity": [
         ("content/news/garbage.md", "title: 垃圾分类进楼宇", "title: 垃圾分类进社区"),
         (SALON, "title: 白领沙龙", "title: 白领沙龙（新版）"),
@@ -235,9 +244,10 @@ def test_article_refresh_changes_what_the_full_build_changes(site: Path, case: s
 
 
 NEW_ARTICLES = {
-    "newest": "date: 2026-10-30 08:00\n",
-    "among the others (shifts every index page)": "date: 2026-04-03 12:00\n",
-    "oldest": "date: 2025-01-01 08:00\n",
+    "newest": "date: 2026-10-30 08:00\ntags: [党建]\n",
+    "among the others (shifts every index page)": "date: 2026-04-03 12:00\ntags: [党建]\n",
+    "oldest": "date: 2025-01-01 08:00\ntags: [党建]\n",
+    "with a new tag": "date: 2026-10-30 08:00\ntags: [新标签]\n",
 }
 
 
@@ -250,7 +260,7 @@ def test_a_new_article_refreshes_what_the_full_build_changes(site: Path, case: s
     outputs = Outputs(previous.site, previous.views)
     rel = "content/news/2026/fresh.md"
     (site / rel).write_text(
-        f"---\ntitle: 新发布的文章\n{NEW_ARTICLES[case]}branch: caizhi\ntags: [党建]\n---\n正文。\n",
+        f"---\ntitle: 新发布的文章\n{NEW_ARTICLES[case]}branch: caizhi\n---\n正文。\n",
         encoding="utf-8",
     )
     refreshed = refresh(previous, [rel], outputs)
@@ -323,6 +333,30 @@ def test_a_deleted_article_refreshes_what_the_full_build_changes(site: Path, cas
     check_refreshed(again, (between[0], between[1]), full_plan(site)[1:])
 
 
+@pytest.mark.parametrize("how", ["tag edited away", "article deleted"])
+def test_a_tag_no_article_has_any_more_goes(site: Path, how: str) -> None:
+    """The only article with a tag loses it, or goes: the tag's page goes with it, and the
+    tag list and the first index page no longer show it."""
+    add_articles(site)
+    rel = "content/news/2026/lonely.md"
+    (site / rel).write_text(
+        "---\ntitle: 独有标签\ndate: 2026-05-20 08:00\ntags: [党建, 独有]\n---\n正文。\n",
+        encoding="utf-8",
+    )
+    previous, pages0, files0 = full_plan(site)
+    assert "独有" in previous.views.news.tag_of
+    if how == "article deleted":
+        (site / rel).unlink()
+    else:
+        edit(site, rel, "tags: [党建, 独有]", "tags: [党建]")
+    refreshed = refresh(previous, [rel], Outputs(previous.site, previous.views))
+    after = full_plan(site)
+    check_refreshed(refreshed, (pages0, files0), after[1:])
+    assert refreshed is not None
+    assert "news/tags/du-you/index.md" in {p.src_uri for p in refreshed.gone_pages}
+    assert "news/tags/index.md" in {p.src_uri for p in refreshed.pages}
+
+
 @pytest.mark.parametrize("what", ["index", "tag"])
 def test_a_deleted_article_ending_an_index_or_tag_page_takes_it_away(site: Path, what: str) -> None:
     """One article more than whole pages of /news/ (or of a tag): deleting one of them takes
@@ -353,11 +387,10 @@ def test_a_deleted_article_ending_an_index_or_tag_page_takes_it_away(site: Path,
 
 
 def test_article_deletions_reaching_further_wait_for_the_full_build(site: Path) -> None:
-    """The articles link to the one on garbage sorting (and a milestone does); the one
-    with the tag 文体 is its only article."""
+    """The articles link to the one on garbage sorting (and a milestone does)."""
     previous, _, _ = full_plan(site)
     outputs = Outputs(previous.site, previous.views)
-    for rel in ("content/news/garbage.md", "content/news/escape.md"):
+    for rel in ("content/news/garbage.md",):
         text = (site / rel).read_text(encoding="utf-8")
         (site / rel).unlink()
         assert refresh(previous, [rel], outputs) is None, rel
@@ -371,7 +404,6 @@ def test_new_articles_reaching_further_wait_for_the_full_build(site: Path) -> No
     rel = "content/news/2026/fresh.md"
     text = "---\ntitle: 新文章\ndate: 2026-10-30 08:00\ntags: [党建]\n---\n正文。\n"
     cases = {
-        "a new tag": text.replace("[党建]", "[党建, 新标签]"),
         "another article's address": text.replace("title:", "slug: n10\ntitle:"),
         "another page's address": text.replace("title:", "slug: tags\ntitle:"),
     }
@@ -387,11 +419,8 @@ LEFT_TO_THE_FULL_BUILD = {
     "unknown venue": (SALON, "venue: yizhan", "venue: nowhere"),
     "syntax error": (SALON, "end: 16:00", "end: [16:00"),
     "override off the rule": (SALON, "BYDAY=-1SA;COUNT=6", "BYDAY=-2SA;COUNT=6"),
-    "an article's new tag": ("content/news/escape.md", "tags: 文体", "tags: [文体, 新标签]"),
     "an article's slug": ("content/news/escape.md", "tags: 文体", "tags: 文体\nslug: xin"),
     "a venue": ("content/venues/yizhan.md", "name:", "summary: 新\nname:"),
-    "a month emptied": (SALON, "BYDAY=-1SA;COUNT=6", "BYDAY=-1SA;COUNT=4"),
-    "a new month": ("content/events/2026/newyear.md", "start: 2026-12-31", "start: 2031-06-01"),
 }
 
 
@@ -409,15 +438,24 @@ NEW_ACTIVITY = (
 )
 
 
-@pytest.mark.parametrize("folder", ["content/events", "content/events/2026"])
-def test_a_new_activity_refreshes_what_the_full_build_changes(site: Path, folder: str) -> None:
+@pytest.mark.parametrize(
+    ("folder", "start"),
+    [
+        ("content/events", "2026-12-01"),
+        ("content/events/2026", "2026-12-01"),
+        ("content/events", "2031-03-01"),  # after every month grid: the months to it appear
+    ],
+)
+def test_a_new_activity_refreshes_what_the_full_build_changes(
+    site: Path, folder: str, start: str
+) -> None:
     """A new activity file: its own page and calendar appear, and the listings, calendars
     and organisation pages that carry it show it, as the full build makes them."""
     previous, pages0, files0 = full_plan(site)
     outputs = Outputs(previous.site, previous.views)
     outputs.warm()
     rel = f"{folder}/aaa-new.md"  # first in id order: ``events.json`` and feeds list it first
-    (site / rel).write_text(NEW_ACTIVITY, encoding="utf-8")
+    (site / rel).write_text(NEW_ACTIVITY.replace("2026-12-01", start), encoding="utf-8")
     refreshed = refresh(previous, [rel], outputs)
     _, pages1, files1 = full_plan(site)
     check_refreshed(refreshed, (pages0, files0), (pages1, files1))
@@ -437,7 +475,6 @@ def test_new_activities_reaching_further_wait_for_the_full_build(site: Path) -> 
     outputs = Outputs(previous.site, previous.views)
     rel = "content/events/extra.md"
     cases = {
-        "a month without activities": NEW_ACTIVITY.replace("2026-12-01", "2031-03-01"),
         "a new category": NEW_ACTIVITY.replace("学习沙龙", "新类别"),
         "another activity's slug": NEW_ACTIVITY.replace("title:", "slug: salon\ntitle:"),
         "another page's address": NEW_ACTIVITY.replace("title:", "slug: past\ntitle:"),

@@ -446,6 +446,12 @@ NEW_FILES = {
         "events/lianhuan/",
         ("events/index.html", "calendar.ics", "events.json", "branches/caizhi/index.html"),
     ),
+    "an activity after every month grid (the months to it appear)": (
+        "content/events/2026/lianhuan.md",
+        NEW_ACTIVITY.replace("2026-12-20", "2028-03-08"),
+        "events/lianhuan/",
+        ("events/2028/03/index.html", "calendar.ics", "events.json"),
+    ),
     "an article": (
         "content/news/lianhuan.md",
         "---\ntitle: 新春联欢会回顾\ndate: 2026-11-30 08:00\nbranch: caizhi\ntags: 文体\n---\n"
@@ -621,6 +627,34 @@ def test_a_deleted_article_goes_before_the_full_build(preview: Any) -> None:
     assert refreshed.keys() == rebuilt.keys()
     differ = [path for path in rebuilt if refreshed[path] != rebuilt[path]]
     assert differ == ["sitemap.xml", "sitemap.xml.gz"]
+
+
+def test_a_new_tag_gets_its_page_and_a_tag_no_article_has_loses_it_before_the_full_build(
+    preview: Any,
+) -> None:
+    """Issue 5: an article given a tag no article had shows under it at once (its page, the
+    tag list); taken away again, the tag's page is not found at once. Each time the served
+    folder is then what the full rebuild writes (the sitemap waits for it)."""
+    source = preview.config_file.parent / "content/news/garbage.md"
+    tagged = source.read_text(encoding="utf-8").replace("志愿服务]", "志愿服务, 环保]")
+    for text, gone in ((tagged, False), (source.read_text(encoding="utf-8"), True)):
+        served = Path(preview.server.root)
+        source.write_text(text, encoding="utf-8")
+        assert preview.refresh(preview.site_relative({str(source)}))
+        server = preview.server
+        server.show_refreshed(preview.held_back, preview.taken_away)
+        try:
+            found = answer(server, "/repo/news/tags/huan-bao/")
+            assert (found == (None, None)) == gone
+        finally:
+            server.end_early()
+        refreshed = files_of(served)
+        assert ("环保" in refreshed["news/tags/index.html"].decode("utf-8")) != gone
+        preview.full_build(preview.load_config(new_folder()))
+        rebuilt = files_of(Path(preview.server.root))
+        assert refreshed.keys() == rebuilt.keys()
+        differ = [path for path in rebuilt if refreshed[path] != rebuilt[path]]
+        assert differ == ["sitemap.xml", "sitemap.xml.gz"]
 
 
 def test_a_new_activity_where_a_file_is_served_already_waits_for_the_full_build(
