@@ -3,7 +3,9 @@ full history, SITE_URL from Pages, and a daily rebuild at 00:10 Asia/Shanghai.""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -77,8 +79,51 @@ def test_the_daily_rebuild_publishes_without_testing_again(workflow):  # type: i
     """The scheduled run republishes a commit its push tested; content is still checked."""
     _, tests = step_running(workflow, "build", r"\bpytest\b")
     _, check = step_running(workflow, "build", r"\byizhan check\b")
-    assert tests["if"] == "github.event_name != 'schedule'"
+    assert tests["if"].startswith("github.event_name != 'schedule' && ")
     assert "if" not in check
+
+
+def changes_of_push(workflow: dict[Any, Any], repo: Path, before: str) -> str:
+    """What the workflow's step that looks at a push writes to GITHUB_OUTPUT, run by bash in
+    ``repo`` after a push from ``before``."""
+    step = next(s for s in steps(workflow, "build") if s.get("id") == "changes")
+    assert step["if"] == "github.event_name == 'push'"
+    assert step["env"]["BEFORE"] == "${{ github.event.before }}"
+    output = repo / "github_output"
+    output.write_text("", encoding="utf-8")
+    env = {**os.environ, "BEFORE": before, "GITHUB_OUTPUT": str(output)}
+    subprocess.run(["bash", "-e", "-c", step["run"]], cwd=repo, env=env, check=True)
+    return output.read_text(encoding="utf-8")
+
+
+def commit(repo: Path, rel: str, text: str) -> str:
+    (repo / rel).parent.mkdir(parents=True, exist_ok=True)
+    (repo / rel).write_text(text, encoding="utf-8")
+    git = ["git", "-c", "user.name=编辑", "-c", "user.email=e@example.org"]
+    subprocess.run([*git, "add", "-A"], cwd=repo, check=True)
+    subprocess.run([*git, "commit", "-q", "-m", rel], cwd=repo, check=True)
+    found = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, check=True, capture_output=True)
+    return found.stdout.decode().strip()
+
+
+def test_a_push_of_content_alone_is_published_without_the_generators_tests(
+    workflow: dict[Any, Any], tmp_path: Path
+) -> None:
+    """An editor's push of content/ is checked, not tested; a push that changes anything
+    else (or whose commit before is unknown: a new branch, a force push) is tested."""
+    _, tests = step_running(workflow, "build", r"\bpytest\b")
+    assert "steps.changes.outputs.beyond_content != 'no'" in tests["if"]
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    first = commit(tmp_path, "content/news/a.md", "---\ntitle: 甲\n---\n")
+    commit(tmp_path, "content/news/a.md", "---\ntitle: 乙\n---\n")
+    content = commit(tmp_path, "content/events/b.md", "---\ntitle: 丙\n---\n")
+    assert changes_of_push(workflow, tmp_path, first) == "beyond_content=no\n"
+    commit(tmp_path, "mkdocs.yml", "site_name: 站\n")
+    assert changes_of_push(workflow, tmp_path, content) == "beyond_content=yes\n"
+    commit(tmp_path, "generator/x.py", "")
+    assert changes_of_push(workflow, tmp_path, first) == "beyond_content=yes\n"
+    assert changes_of_push(workflow, tmp_path, "0" * 40) == "beyond_content=yes\n"
+    assert changes_of_push(workflow, tmp_path, "1" * 40) == "beyond_content=yes\n"
 
 
 def test_pages_artifact_flow_with_site_url_from_pages(workflow):  # type: ignore[no-untyped-def]
