@@ -126,6 +126,22 @@ def test_an_old_endless_series_reaches_today_and_keeps_ten_years() -> None:
     assert views.by_event["hourly"][0].start >= sh(2025, 4, 18)
 
 
+def test_a_series_until_a_far_year_is_shown_as_an_endless_one() -> None:
+    """UNTIL=20991231 written for "no end": month grids and sessions to the horizon, as an
+    endless series (each month to 2099 had its grid: 880 pages for one weekly class); a
+    series that really ends in a few years keeps every session to its last."""
+    base = sample_site()
+    weekly = replace(base.events["meiri-daka"], rrule="FREQ=WEEKLY;UNTIL=20991231T000000Z")
+    three_years = replace(weekly, id="three", rrule="FREQ=WEEKLY;UNTIL=20290419T000000Z")
+    site = replace(base, events={**base.events, "meiri-daka": weekly, "three": three_years})
+    views = derive(site)
+    far = views.by_event["meiri-daka"]
+    assert far[-1].start <= sh(2027, 4, 21, 23)
+    assert far[-1].start > sh(2027, 4, 13)  # weekly to the horizon, as an endless one
+    assert views.by_event["three"][-1].start.date() == date(2029, 4, 18)  # type: ignore[union-attr]
+    assert views.months[-1] == (2029, 4)
+
+
 def test_minutely_rule_stops() -> None:
     base = sample_site()
     event = replace(base.events["meiri-daka"], rrule="FREQ=MINUTELY", start=sh(2026, 4, 1, 20))

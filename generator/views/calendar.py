@@ -30,6 +30,11 @@ ARCHIVE = timedelta(days=3653)
 """How far before the window an endless series is expanded for the month grids of earlier
 years (ten years of a daily one is 3,650 sessions, well inside ``MAX_ITERATIONS``)."""
 
+FAR_AHEAD = timedelta(days=1827)
+"""A series that ends more than five years past the horizon is shown as an endless one, to
+the horizon: ``UNTIL=20991231`` is how some editors and apps write "no end", and expanded to
+its last session it made a month grid for every month to 2099 (880 pages for one weekly class)."""
+
 MAX_ITERATIONS = 20_000
 """Safety stop for one rule's expansion (a FREQ=MINUTELY rule would otherwise run for long)."""
 MAX_PASSED = 1_000_000
@@ -152,13 +157,19 @@ class Window:
         had its neighbours and not it, and a calendar app scrolled back shows them); one that
         ends (a count, an until, extra dates alone) to its last, however far ahead (a monthly
         series until December, past a horizon ending in November, was one session short of
-        the calendar apps, its page's 另有 N 场 too); an endless one to the horizon, and back
-        ``ARCHIVE_DAYS`` at most (an hourly one over the window alone)."""
+        the calendar apps, its page's 另有 N 场 too), unless that is ``FAR_AHEAD`` of the
+        horizon; an endless one to the horizon, and back ``ARCHIVE_DAYS`` at most (an hourly
+        one over the window alone)."""
         if not event.recurring:
             return tuple(expand(event, self.start, self.end))
         first = as_day(event.start)
         if series_ends(event):
             start, end = min(self.start, first), None
+            occurrences = sorted(expand(event, start, end), key=self.order)
+            if occurrences and as_day(occurrences[-1].start) > self.end + FAR_AHEAD:
+                shown = self.end + timedelta(days=1)
+                occurrences = [o for o in occurrences if as_day(o.start) < shown]
+            return tuple(occurrences)
         elif "FREQ=HOURLY" in (event.rrule or "").upper():
             start, end = self.start, self.end
         else:
