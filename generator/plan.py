@@ -24,6 +24,11 @@ class PageSpec:
     description: str = ""
     source: str = ""
     """Content file the page was made from (relative to the site root), if any."""
+    updated: str = ""
+    """The day (``YYYY-MM-DD``) the page's content last changed, for the sitemap's
+    ``<lastmod>``; "" where no such day is known (a listing that changes with the day): no
+    ``<lastmod>`` then. Never the build's day: crawlers would read every page as changed on
+    every build and stop trusting the dates (Google's sitemap guide)."""
 
     @property
     def src_uri(self) -> str:

@@ -10,6 +10,7 @@ import time
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+from urllib.robotparser import RobotFileParser
 
 import pytest
 from buildtools import (
@@ -77,6 +78,26 @@ def test_every_local_stylesheet_and_script_a_page_names_is_built(built: Path) ->
     assert any("javascripts/bundle" in a for a in assets)
     assert "assets/stylesheets/calendar.css" in assets
     assert [a for a in assets if not (built / a).is_file()] == []
+
+
+def test_robots_txt_names_the_sitemap(built: Path) -> None:
+    """Crawlers find the sitemap from robots.txt (read here with the standard library's
+    parser), at site_url: under a base path too, where it counts once the site is served at
+    a domain's root."""
+    robots = RobotFileParser()
+    robots.parse((built / "robots.txt").read_text(encoding="utf-8").splitlines())
+    assert robots.site_maps() == ["https://example.org/repo/sitemap.xml"]
+    assert (built / "sitemap.xml").is_file()
+    assert robots.can_fetch("Googlebot", "https://example.org/repo/events/salon/")
+
+
+def test_an_editors_robots_txt_is_published_as_written(tmp_path: Path) -> None:
+    site = copy_site(FIXTURE_SITE, tmp_path / "site")
+    own = "User-agent: *\nDisallow: /repo/news/\n"
+    (site / "content" / "robots.txt").write_text(own, encoding="utf-8")
+    result = yizhan(site, "build", "--strict")
+    assert result.returncode == 0, result.stderr
+    assert (site / "site" / "robots.txt").read_text(encoding="utf-8") == own
 
 
 def test_editor_sources_are_not_published_as_pages(built: Path) -> None:

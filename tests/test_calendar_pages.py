@@ -15,7 +15,7 @@ from ical_clients import icaljs_occurrences, rie_occurrences, show
 from sitetools import site_from
 
 from generator import i18n
-from generator.model import Override, Site
+from generator.model import EventHistory, Override, Site
 from generator.outputs import ical, jsondata
 from generator.pages import events, subscribe
 from generator.plan import PageSpec
@@ -169,6 +169,20 @@ def test_event_page(specs: dict[str, PageSpec]) -> None:
     outlook = parse_qs(urlsplit(data["event_links"]["outlook"]).query)
     assert outlook["startdt"] == ["2026-04-25T14:30:00+08:00"]
     assert data["registration"]["url"] == "https://example.org/reg"
+
+
+def test_an_activity_page_is_dated_in_the_sitemap_by_its_last_change(site: Site) -> None:
+    """The sitemap's <lastmod> of an activity is the day of its last change of time, place or
+    status (its iCalendar LAST-MODIFIED, from Git), in the site's zone; none without history,
+    rather than the build's day."""
+    changed = datetime(2026, 3, 9, 17, 30, tzinfo=UTC)  # 10 March, 01:30 in Shanghai
+    history = {**site.history, "taiji": EventHistory("taiji@x", 2, changed)}
+    dated = replace(site, history=history)
+    spec = events.event_page(dated, derive_views(dated), dated.events["taiji"])
+    assert spec.updated == "2026-03-10"
+    plain = replace(site, history={k: EventHistory(v.uid) for k, v in site.history.items()})
+    spec = events.event_page(plain, derive_views(plain), plain.events["taiji"])
+    assert spec.updated == ""
 
 
 def test_add_to_calendar_links_stay_short_enough_to_open(site: Site) -> None:

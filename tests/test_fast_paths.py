@@ -18,6 +18,7 @@ import re
 import shutil
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 from buildtools import FIXTURE_SITE, copy_site, set_fast, tree_digest, yizhan
@@ -261,12 +262,39 @@ def test_lean_pages_have_the_content_mkdocs_renders(
             assert ours.group(1) == theirs.group(1), rel
             compared += 1
     assert compared > 20
-    # Both list the same pages in the sitemap, each with its date as MkDocs gives it.
-    urls = re.compile(r"<url>\s*<loc>(.*?)</loc>\s*(?:<lastmod>(.*?)</lastmod>)?\s*</url>")
-    ours_map = sorted(urls.findall((reference / "sitemap.xml").read_text(encoding="utf-8")))
-    theirs_map = sorted(urls.findall((tmp_path / "mkdocs-out" / "sitemap.xml").read_text("utf-8")))
-    assert ours_map == theirs_map
-    assert len(ours_map) > 20 and all(re.fullmatch(r"\d{4}-\d\d-\d\d", d) for _, d in ours_map)
+    # Both list the same pages in the sitemap, each with the same <lastmod>.
+    ours_map = sitemap_dates(reference)
+    theirs_map = sitemap_dates(tmp_path / "mkdocs-out")
+    assert ours_map == theirs_map and len(ours_map) > 20
+
+
+def sitemap_dates(out: Path) -> dict[str, str | None]:
+    """A built sitemap's pages (path under site_url) and their <lastmod>, read as XML."""
+    root = ElementTree.fromstring((out / "sitemap.xml").read_bytes())
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    found: dict[str, str | None] = {}
+    for url in root.findall("s:url", ns):
+        loc = url.findtext("s:loc", namespaces=ns) or ""
+        found[loc.removeprefix("https://example.org/repo/")] = url.findtext("s:lastmod", None, ns)
+    return found
+
+
+def test_sitemap_dates_pages_by_their_content_not_the_build(
+    reference: Path, tmp_path: Path
+) -> None:
+    """A page's <lastmod> is the day its content changed (an article's date, the newest
+    article of a list), not the build's day on every page: crawlers then recrawl what changed
+    and trust the dates. A page with no such day (the home page, listings of upcoming
+    activities, free pages) has no <lastmod>."""
+    build_day = "2026-11-22"  # SOURCE_DATE_EPOCH of the fixture builds
+    dates = sitemap_dates(reference)
+    assert dates["news/garbage/"] == "2026-11-10"
+    assert dates["news/escape/"] == "2026-11-12"
+    assert dates["news/"] == "2026-11-12"  # the newest published article's
+    assert dates[""] is None and dates["events/"] is None and dates["about/"] is None
+    assert build_day not in dates.values()
+    # a sitemap's date is a W3C date (https://www.sitemaps.org/protocol.html#lastmoddef)
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d", d) for d in dates.values() if d)
 
 
 def test_links_to_lean_pages_are_not_called_excluded(site: Path, tmp_path: Path) -> None:

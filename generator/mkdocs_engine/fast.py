@@ -33,7 +33,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
-from mkdocs.utils import get_build_date, get_build_timestamp
+from mkdocs.utils import get_build_timestamp
 
 from .. import build
 from ..lean import search
@@ -445,8 +445,8 @@ LEAN_LINKS = LeanLinkNotices()
 
 
 def add_to_sitemap(site_dir: Path, setup: Setup, specs: Iterable[PageSpec]) -> None:
-    """Add the lean pages to MkDocs' sitemap.xml (and .gz), as MkDocs lists its own pages
-    (their date too: the build's, ``SOURCE_DATE_EPOCH`` when set)."""
+    """Add the lean pages to MkDocs' sitemap.xml (and .gz), as MkDocs lists its own pages,
+    each with the day its content changed (``PageSpec.updated``), if known."""
     sitemap = site_dir / "sitemap.xml"
     if not sitemap.exists():
         return
@@ -454,10 +454,10 @@ def add_to_sitemap(site_dir: Path, setup: Setup, specs: Iterable[PageSpec]) -> N
     site_url = str(setup.config.get("site_url") or "")
     if not site_url:
         return
-    day = get_build_date()  # MkDocs' own entries' <lastmod>
     entries = "".join(
         f"\n    <url>\n         <loc>{xml_escape(site_url + spec.path)}</loc>"
-        f"\n         <lastmod>{day}</lastmod>\n    </url>"
+        + (f"\n         <lastmod>{spec.updated}</lastmod>" if spec.updated else "")
+        + "\n    </url>"
         for spec in specs
     )
     end = text.rfind("</urlset>")

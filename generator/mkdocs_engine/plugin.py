@@ -28,6 +28,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_build_date
 from mkdocs.utils.templates import TemplateContext
 
 from .. import anchors, heap, i18n, memo
@@ -305,6 +306,10 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
         spec = self.by_uri.get(page.file.src_uri)
+        # the sitemap's <lastmod>: a day the content changed, else none (MkDocs gives every
+        # page the build's day; a plugin that dates pages itself is left its date)
+        if page.update_date == get_build_date():
+            page.update_date = spec.updated if spec is not None else ""
         if spec is not None:
             page.meta["template"] = spec.template
             # Material's templates print titles unescaped; ours are editor text, so escape them once
@@ -352,8 +357,9 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
                     raise ContentError(reserved, self.language)
             except ContentError as error:
                 raise PluginError(str(error)) from None
-            files.extend(plan.files)
-            output.write_files(Path(config.site_dir), plan.files, file_cache, self.prelink)
+            written = [*plan.files, *robots_file(config.site_url or "", self.content_files)]
+            files.extend(written)
+            output.write_files(Path(config.site_dir), written, file_cache, self.prelink)
 
         if self.fast is None:
             write_outputs()
@@ -417,6 +423,18 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
             shutil.rmtree(self.temp_dir, ignore_errors=True)
         self.final_site_dir = None
         self.temp_dir = ""
+
+
+def robots_file(site_url: str, content_files: frozenset[str]) -> list[FileSpec]:
+    """``robots.txt`` naming MkDocs' sitemap, so crawlers find every page (an editor's own
+    ``content/robots.txt`` is published instead, as it is). Crawlers read it only at a host's
+    root: under a base path (``https://org.github.io/repo/``) it is written all the same, and
+    counts once the site is served at the root of its own domain. No ``site_url``, no
+    sitemap address: none."""
+    if not site_url or "robots.txt" in content_files:
+        return []
+    sitemap = site_url.rstrip("/") + "/sitemap.xml"
+    return [FileSpec("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n".encode())]
 
 
 TEMPLATE_FRAME = re.compile(r'^\s*File "([^"]+)", line (\d+)', re.MULTILINE)

@@ -638,7 +638,18 @@ def event_page(site: Site, views: Views, event: Event) -> PageSpec:
         data=data,
         description=description,
         source=event.source.path,
+        updated=changed_day(site, event),
     )
+
+
+def changed_day(site: Site, event: Event) -> str:
+    """The sitemap's day of an activity's page: the day of its last change of time, place or
+    status the repository records (its iCalendar ``LAST-MODIFIED``), in the site's zone; ""
+    without history."""
+    history = site.history.get(event.id)
+    if history is None or history.last_modified is None:
+        return ""
+    return history.last_modified.astimezone(ZoneInfo(site.config.timezone)).date().isoformat()
 
 
 def dated_card(site: Site, event: Event, occ: Occurrence) -> dict[str, Any]:

@@ -145,6 +145,7 @@ def article_page(
         data=data,
         description=description,
         source=item.source.path,
+        updated=item.date.date().isoformat(),
     )
 
 
@@ -221,7 +222,13 @@ def index_page(site: Site, views: Views, page: NewsPage) -> PageSpec:
         "feed": urls.rss(),
         "labels": labels(language),
     }
-    return PageSpec(path=page.path, template="yizhan/news_index.html", title=title, data=data)
+    return PageSpec(
+        path=page.path,
+        template="yizhan/news_index.html",
+        title=title,
+        data=data,
+        updated=newest_day(page.items) if page.number == 1 else "",
+    )
 
 
 def tag_pages(site: Site, tag: Tag) -> Iterator[PageSpec]:
@@ -248,6 +255,7 @@ def tag_pages(site: Site, tag: Tag) -> Iterator[PageSpec]:
             template="yizhan/news_tag.html",
             title=title,
             data=data,
+            updated=newest_day(chunk) if number == 1 else "",
         )
 
 
@@ -263,6 +271,13 @@ def tags_page(site: Site, views: Views) -> PageSpec:
         "labels": labels(language),
     }
     return PageSpec(path=urls.news_tags(), template="yizhan/news_tags.html", title=title, data=data)
+
+
+def newest_day(items: Sequence[NewsItem]) -> str:
+    """The sitemap's day of the first page of a list of articles: its newest one's (a new
+    article comes in there). Later pages shift with every new article, whatever their own
+    articles' dates: they have none (``PageSpec.updated``)."""
+    return max(item.date for item in items).date().isoformat() if items else ""
 
 
 def pages(site: Site, views: Views) -> Iterator[PageSpec]:
