@@ -3,6 +3,7 @@ its reproducibility."""
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import subprocess
@@ -859,18 +860,19 @@ def test_the_first_news_card_image_is_fetched_at_once_the_rest_lazily(tmp_path: 
     assert home and all('loading="lazy"' in img for img in home)
 
 
-@pytest.mark.parametrize("spelling", ["images/dot.svg", "/images/dot.svg", "../images/dot.svg"])
+@pytest.mark.parametrize("spelling", ["images/dot.png", "/images/dot.png", "../images/dot.png"])
 def test_an_image_field_leads_to_the_published_file_however_it_is_written(
     tmp_path: Path, spelling: str
 ) -> None:
     """SPEC's ``image``: from the content root, or from the file with ``./`` / ``../``. An
     article's card, cover, sharing image and feeds, and an activity's sharing image and
-    structured data, all lead to the file MkDocs published (``content/images/dot.svg`` at
-    ``images/dot.svg``), never to a ``content/`` path that does not exist."""
+    structured data, all lead to the file MkDocs published (``content/images/dot.png`` at
+    ``images/dot.png``), never to a ``content/`` path that does not exist."""
     import json
     from urllib.parse import urljoin
 
     site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    (site / "content" / "images" / "dot.png").write_bytes(PNG)
     (site / "content" / "news" / "cover.md").write_text(
         f"---\ntitle: 封面新闻\ndate: 2026-11-20\nimage: {spelling}\n---\n正文。\n",
         encoding="utf-8",
@@ -881,8 +883,8 @@ def test_an_image_field_leads_to_the_published_file_however_it_is_written(
     )
     result = yizhan(site, "build", "--strict")
     assert result.returncode == 0, result.stderr
-    out, published = site / "site", "https://example.org/repo/images/dot.svg"
-    assert (out / "images" / "dot.svg").is_file()
+    out, published = site / "site", "https://example.org/repo/images/dot.png"
+    assert (out / "images" / "dot.png").is_file()
 
     def og_image(rel: str) -> str:
         html = (out / rel).read_text(encoding="utf-8")
@@ -908,6 +910,57 @@ def test_an_image_field_leads_to_the_published_file_however_it_is_written(
     entry = next(e for e in feed["items"] if e["title"] == "封面新闻")
     assert entry["image"] == published
     assert f'src="{published}"' in (out / "rss.xml").read_text(encoding="utf-8")
+
+
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg=="
+)
+"""A 1x1 picture, as a photo an editor gives."""
+
+
+def test_link_previews_get_no_svg_picture(tmp_path: Path) -> None:
+    """WeChat's, Facebook's and X's link previews draw no SVG: og:image is the first picture
+    they can draw (an article's raster picture in its text after an SVG cover), or none (an
+    activity whose poster is SVG); schema.org data, which Google reads SVG in, keeps it."""
+    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    (site / "content" / "images" / "photo.png").write_bytes(PNG)
+    (site / "content" / "news" / "cover.md").write_text(
+        "---\ntitle: 封面新闻\ndate: 2026-11-20\nimage: images/dot.svg\n---\n"
+        "正文。\n\n![图](../images/dot.svg)\n\n![照片](../images/photo.png)\n",
+        encoding="utf-8",
+    )
+    (site / "content" / "events" / "poster.md").write_text(
+        "---\ntitle: 海报活动\nstart: 2026-12-20 10:00\nimage: images/dot.svg\n---\n说明。\n",
+        encoding="utf-8",
+    )
+    result = yizhan(site, "build", "--strict")
+    assert result.returncode == 0, result.stderr
+    out = site / "site"
+
+    def head_meta(rel: str) -> dict[str, str]:
+        parser = MetaReader()
+        parser.feed((out / rel).read_text(encoding="utf-8"))
+        return parser.meta
+
+    article = head_meta("news/cover/index.html")
+    assert article["og:image"] == "https://example.org/repo/images/photo.png"
+    assert "og:image" not in head_meta("events/poster/index.html")
+    event = (out / "events" / "poster" / "index.html").read_text(encoding="utf-8")
+    (block,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', event, re.S)
+    assert json.loads(block)["image"] == "https://example.org/repo/images/dot.svg"
+
+
+class MetaReader(HTMLParser):
+    """The page's <meta property> values, as a preview's crawler reads them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.meta: dict[str, str] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "meta" and found.get("property"):
+            self.meta[found["property"] or ""] = found.get("content") or ""
 
 
 def test_ctrl_c_ends_the_command_with_status_130_and_no_traceback() -> None:

@@ -26,7 +26,7 @@ from ..views.calendar import (
     occurrence_length,
     original_starts,
 )
-from ..views.text import asset_url, summary_of
+from ..views.text import asset_url, shareable, summary_of
 from .jsonld import jsonld
 from .news import DESCRIPTION_CHARS
 
@@ -627,7 +627,8 @@ def event_page(site: Site, views: Views, event: Event) -> PageSpec:
                 "outlook": outlook_link(site, event, lead) if lead and upcoming else "",
             },
             "jsonld": event_jsonld(site, event, lead, image, description),
-            "meta": {"type": "website", "image": image} if image else {},
+            # link previews draw no SVG (``shareable``); structured data keeps it
+            "meta": {"type": "website", "image": image} if image and shareable(image) else {},
         }
     )
     return PageSpec(

@@ -134,7 +134,7 @@ def article_page(
         "older": {"title": older.title, "url": urls.news(older.slug)} if older else None,
         "index_url": urls.news_index(),
         "labels": labels(language),
-        "meta": {"type": "article", "image": cover.shared},
+        "meta": {"type": "article", "image": cover.card},
         "jsonld": article_jsonld(site, item, description, cover.shared),
     }
     return PageSpec(

@@ -525,32 +525,55 @@ IMAGE_IN_TEXT = re.compile(r"!\[[^\]\n]*\]\(\s*<?([^()\s<>]+)")
 """A Markdown image's target: ``![海报](../../images/a.jpg "title")``."""
 
 
-def text_image(site_url: str, source: Source, body: str, leading: bool = False) -> str:
-    """The first image of a text (``leading``: only one that opens it), as ``asset_url``
-    gives a cover: site-relative, or the absolute URL written; "" for none or pasted data."""
-    match = IMAGE_IN_TEXT.match(body.lstrip()) if leading else IMAGE_IN_TEXT.search(body)
-    if match is None or match[1].lower().startswith("data:"):
-        return ""
-    return site_relative(absolute_url(match[1], site_url, source.docs_path, ""), site_url)
+def text_image(
+    site_url: str,
+    source: Source,
+    body: str,
+    leading: bool = False,
+    accept: Callable[[str], bool] = lambda url: True,
+) -> str:
+    """The first image of a text (``leading``: only one that opens it; ``accept``: the first
+    it accepts), as ``asset_url`` gives a cover: site-relative, or the absolute URL written;
+    "" for none or pasted data."""
+    matches = [IMAGE_IN_TEXT.match(body.lstrip())] if leading else IMAGE_IN_TEXT.finditer(body)
+    for match in matches:
+        if match is None or match[1].lower().startswith("data:"):
+            continue
+        url = site_relative(absolute_url(match[1], site_url, source.docs_path, ""), site_url)
+        if accept(url):
+            return url
+    return ""
+
+
+def shareable(url: str) -> bool:
+    """Whether link previews can show the picture: WeChat's, Facebook's, X's and most others
+    draw no SVG (https://developers.facebook.com/docs/sharing/webmasters/images/), and a card
+    whose picture fails shows none or a broken one. Any other picture, even one whose address
+    names no format, is offered."""
+    return not urlsplit(url).path.lower().endswith((".svg", ".svgz"))
 
 
 @dataclass(frozen=True)
 class Cover:
     """An article's pictures: ``shown`` above its text (its ``image``, unless the text opens
     with that very picture, as a WeChat article copied whole does: shown once, not twice, on
-    the page and in the feeds), and ``shared``, the picture of its link cards, structured
-    data and JSON Feed entry (its ``image``, else the first picture of its text: an article
-    of a picture alone had a card without one)."""
+    the page and in the feeds), ``shared``, the picture of its structured data and JSON Feed
+    entry (its ``image``, else the first picture of its text: an article of a picture alone
+    had a card without one), and ``card``, that of its link previews (``og:image``): the
+    first of those that previews can draw (``shareable``), or none."""
 
     shown: str
     shared: str
+    card: str
 
     @classmethod
     def of(cls, site_url: str, source: Source, image: str, body: str) -> Cover:
         cover = asset_url(site_url, source, image)
+        card = cover if cover and shareable(cover) else ""
+        card = card or text_image(site_url, source, body, accept=shareable)
         if cover and cover == text_image(site_url, source, body, leading=True):
-            return cls(shown="", shared=cover)
-        return cls(shown=cover, shared=cover or text_image(site_url, source, body))
+            return cls(shown="", shared=cover, card=card)
+        return cls(shown=cover, shared=cover or text_image(site_url, source, body), card=card)
 
 
 def site_relative(url: str, site_url: str) -> str:
