@@ -421,7 +421,8 @@ def moved_slugs(site: Site) -> dict[str, str]:
         for old in history.former_slugs:
             # a generated page's address (events/past/) is the page's, not a redirect's:
             # an activity once named past.md blocked every build after its rename
-            reserved = old in urls.RESERVED_SLUGS["events"]
+            # (nor a name Windows cannot have: ``events/con/`` broke every checkout there)
+            reserved = old in urls.RESERVED_SLUGS["events"] or old in urls.WINDOWS_NAMES
             if old not in taken and old not in moved and urls.is_valid_slug(old) and not reserved:
                 moved[old] = event_id
     return moved

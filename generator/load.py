@@ -20,7 +20,7 @@ from typing import Any, Literal, overload
 import orjson
 import yaml
 
-from . import memo, parallel
+from . import memo, parallel, urls
 from .problems import ContentError, Origin, Problem, problem
 
 Kind = Literal["news", "event", "branch", "club", "venue", "timeline"]
@@ -170,6 +170,7 @@ def load_content(
     walked = list(walk(base, (), links))
     for parts, code, target in links:
         problems.append(problem(Origin(content_file(prefix, parts)[0]), code, target=target))
+    problems.extend(windows_names(prefix, [parts for _, parts in walked]))
     for path, parts in walked:
         name = misnamed(parts) or saved_as_text(path, parts)
         if name is not None:
@@ -204,6 +205,23 @@ def load_content(
         if helper is not None:
             parallel.cancel(helper)
     return Loaded(tuple(documents), tuple(problems), frozenset("/".join(p) for _, p in walked))
+
+
+def windows_names(prefix: str, walked: list[tuple[str, ...]]) -> list[Problem]:
+    """A warning for each file or folder whose name Windows cannot have (``urls.is_windows_name``):
+    made on a Mac or by a script, it broke every checkout of the repository on Windows and the
+    build of its page there (``events/con.md`` is ``events/con/``). A folder is told once."""
+    found: dict[str, Problem] = {}
+    for parts in walked:
+        at = next((n for n, name in enumerate(parts) if urls.is_windows_name(name)), None)
+        if at is not None:
+            path = (
+                "/".join((prefix, *parts[: at + 1])) if prefix != "." else "/".join(parts[: at + 1])
+            )
+            if path not in found:
+                found[path] = problem(Origin(path), "file.windows-name", severity="warning",
+                                      name=parts[at])  # fmt: skip
+    return list(found.values())
 
 
 def content_file(prefix: str, parts: tuple[str, ...]) -> tuple[str, Kind | Literal["skip"] | None]:

@@ -42,6 +42,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "phones can hardly open the page; check the body, and save images in images/ to "
         "link them with ![caption](path)",
     ),
+    "file.windows-name": (
+        "“{name}”这个名字在 Windows 上不能用（CON、PRN、AUX、NUL、COM1–9、LPT1–9 是 Windows "
+        "留给设备的名字，带扩展名也不行；名字结尾的“.”或空格会被 Windows 去掉）：同事在 Windows "
+        "电脑上取出（git clone）仓库会失败，网站里同名的文件夹也建不起来。请给它换一个名字",
+        "the name “{name}” cannot be used on Windows (CON, PRN, AUX, NUL, COM1–9 and LPT1–9 "
+        "are kept for devices, with any extension too; Windows drops a dot or space at a "
+        "name's end): a colleague's checkout (git clone) on Windows fails, and so does the "
+        "site's folder of that name. Give it another name",
+    ),
     "file.unreadable": ("无法读取文件：{error}", "cannot read file: {error}"),
     "frontmatter.unclosed": (
         "front matter 缺少结尾的 ---",
@@ -254,6 +263,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "slug“{value}”只能包含小写字母、数字和连字符（连字符不能连写，也不能在开头或结尾）",
         "slug “{value}” may only contain lowercase letters, digits and single hyphens between them",
     ),
+    "field.slug-windows": (
+        "slug“{value}”是 Windows 留给设备的名字（CON、PRN、AUX、NUL、COM1–9、LPT1–9）：网站的"
+        "这个文件夹在 Windows 电脑上建不起来，同事在 Windows 上预览或取出发布的网站都会失败；"
+        "请换一个 slug",
+        "slug “{value}” is a name Windows keeps for a device (CON, PRN, AUX, NUL, COM1–9, "
+        "LPT1–9): the site's folder of that name cannot be made on Windows, so a colleague's "
+        "preview or checkout of the published site there fails; choose another slug",
+    ),
     "field.lat-lon": ("坐标超出范围", "coordinate out of range"),
     "field.rrule": ("重复规则无法解析：{error}", "recurrence rule does not parse: {error}"),
     "field.rrule-words": (
@@ -299,11 +316,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "只有重复活动才能写 overrides",
         "overrides need a recurring activity (rrule or rdate)",
     ),
+    "news.far-ahead": (
+        "日期 {value} 在一年多以后（今天是 {today}）：新闻要到那一天才会发布，在那之前网站上"
+        "看不到它。年份是不是写错了？",
+        "the date {value} is over a year ahead (today is {today}): the article is published "
+        "on that day, and until then the site does not show it. Is the year a slip?",
+    ),
     "ref.draft-link": (
-        "链接的{kind}“{value}”是草稿（draft: true），发布的网站上这条大事记不会带链接："
-        "要带链接，先发布它（删掉 draft: true）；不打算发布就删掉这一行 link",
-        "the linked {kind} “{value}” is a draft (draft: true), so the published milestone "
-        "has no link: publish it (remove draft: true) for the link, or remove this link",
+        "链接的{kind}“{title}”（{path}）是草稿（draft: true），发布的网站上这条大事记不会带链接："
+        "要带链接，先发布它（在那个文件里删掉 draft: true）；不打算发布就删掉这一行 link",
+        "the linked {kind} “{title}” ({path}) is a draft (draft: true), so the published "
+        "milestone has no link: publish it (remove draft: true in that file) for the link, or "
+        "remove this link",
     ),
     "ref.unknown": ("引用的{kind}“{value}”不存在{hint}", "unknown {kind} “{value}”{hint}"),
     "ref.parent-loop": (

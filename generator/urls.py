@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cache
 from urllib.parse import quote, urljoin
 
@@ -28,9 +29,51 @@ def pinyin_slug(text: str) -> str:
     from pypinyin import Style, lazy_pinyin
 
     words = lazy_pinyin(text, style=Style.NORMAL, errors="default")
-    raw = "-".join(w for w in words if w)
-    slug = re.sub(r"[^a-z0-9]+", "-", raw.lower()).strip("-")
-    return within_name_limit(slug) or "x"
+    raw = latin_ascii("-".join(w for w in words if w).lower())
+    slug = re.sub(r"[^a-z0-9]+", "-", raw).strip("-")
+    return windows_safe(within_name_limit(slug) or "x")
+
+
+LATIN_LETTERS = str.maketrans(
+    {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "d", "ð": "d", "ł": "l", "þ": "th", "ı": "i"}
+)
+"""Latin letters that are not a letter and an accent, as ASCII writes them."""
+
+
+def latin_ascii(text: str) -> str:
+    """``text`` with its accented Latin letters as ASCII ones (``café`` -> ``cafe``, ``straße``
+    -> ``strasse``): a slug dropped them, and ``Müller`` was ``m-ller``. Only accents go (NFD,
+    not NFKD): a full-width ``２０２６`` is left as it was, so no other slug moves."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFD", text.translate(LATIN_LETTERS))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+WINDOWS_NAMES = frozenset(
+    {
+        "con",
+        "prn",
+        "aux",
+        "nul",
+        *(f"com{n}" for n in range(1, 10)),
+        *(f"lpt{n}" for n in range(1, 10)),
+    }
+)
+"""Names Windows keeps for its devices, in any case and with any extension: no file or folder
+may have one (``git checkout`` fails on ``events/con/``, as MkDocs' build of a preview there)."""
+
+
+def is_windows_name(name: str) -> bool:
+    """Whether ``name`` (a file's or folder's) is one Windows cannot have: a device's name
+    (``con``, ``aux.png``, ``LPT1.md``), or one that ends with a dot or a space, which Windows
+    drops (``通知.md `` saved on a Mac cannot be checked out there)."""
+    return name.split(".", 1)[0].rstrip(" ").lower() in WINDOWS_NAMES or name.endswith((".", " "))
+
+
+def windows_safe(slug: str) -> str:
+    """``slug`` as a folder Windows can have: a device's name gets ``-1`` (``Aux`` -> ``aux-1``)."""
+    return f"{slug}-1" if slug in WINDOWS_NAMES else slug
 
 
 LONGEST_SLUG = 240

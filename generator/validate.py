@@ -449,6 +449,8 @@ class Checker:
         if len(value) > urls.LONGEST_SLUG:
             self.report(node, "field.slug-long", "slug", n=urls.LONGEST_SLUG)
             return urls.slugify(default_id)
+        if value in urls.WINDOWS_NAMES:  # the editor's address, kept: it may be published
+            self.warn(node, "field.slug-windows", "slug", value=value)
         return value
 
     def mapping(self, key: str, kind: str) -> Checker | None:
@@ -644,6 +646,7 @@ def validate(
     events = {k: resolve_event(refs, e, problems) for k, e in events.items()}
     between()
     news = {k: resolve_news(refs, n, problems) for k, n in news.items()}
+    tell_far_ahead(news.values(), by_kind.get("news", []), config, problems)
     milestones = [resolve_milestone(refs, m, problems) for m in milestones]
     tell_draft_links(milestones, events, news, refs, problems)
 
@@ -1694,8 +1697,33 @@ def tell_draft_links(
             line = refs.lines.get((m.source.path, f"{m.source.line}:link"), m.source.line)
             problems.append(
                 problem(Origin(m.source.path, line), "ref.draft-link", "link", "warning",
-                        kind=m.link_kind, value=m.link)
+                        kind=m.link_kind, title=target.title, path=target.source.path)
             )  # fmt: skip
+
+
+FAR_AHEAD = timedelta(days=366)
+"""How far ahead an article's date is more likely a slip of the year than a schedule."""
+
+
+def tell_far_ahead(
+    news: Iterable[NewsItem], docs: Iterable[Document], config: SiteConfig, problems: list[Problem]
+) -> None:
+    """Warn of each article dated over a year ahead, at its ``date``: it is left out as
+    scheduled until then (``is_published``), and a slip of the year (``2062-05-01`` for
+    ``2026-05-01``) hid it with no word. Articles a few days or months ahead, scheduled on
+    purpose, are not told. Depends on the day, so it is not part of ``make_once``."""
+    latest = config.today + FAR_AHEAD
+    fronts = {doc.path: doc.front for doc in docs}
+    for n in news:
+        if n.date.date() <= latest:
+            continue
+        front = fronts.get(n.source.path)
+        key = front.key("date") if front is not None else None
+        line = key.line if key is not None else n.source.line
+        problems.append(
+            problem(Origin(n.source.path, line), "news.far-ahead", "date", "warning",
+                    value=n.date.date().isoformat(), today=config.today.isoformat())
+        )  # fmt: skip
 
 
 def drop_hidden_link(m: Milestone, events: dict[str, Event], news: list[NewsItem]) -> Milestone:
@@ -1761,6 +1789,7 @@ def revalidate(doc: Document, site: Site) -> tuple[Event | NewsItem | None, list
             entity = replace(entity, categories=respelt(entity.categories, spelt))
     else:
         entity = resolve_news(refs, make_news(ctx, doc, checker), problems)
+        tell_far_ahead([entity], [doc], site.config, problems)
         if entity.tags:
             spelt = site_spellings(t for n in site.news if n.id != doc.id for t in n.tags)
             entity = replace(entity, tags=respelt(entity.tags, spelt))

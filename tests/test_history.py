@@ -336,3 +336,15 @@ def test_a_former_address_a_generated_page_has_gets_no_redirect(repo: Repo) -> N
     assert not [f.path for f in history.redirect_files(site) if f.path.startswith("events/past/")]
     paths = [f.path for f in ical.files(site, derive_views(site))]
     assert "events/past/event.ics" not in paths
+
+
+def test_a_former_address_windows_cannot_have_gets_no_redirect(repo: Repo) -> None:
+    """An activity committed as ``con.md`` (told: Windows cannot have that name) and renamed
+    as asked: its redirect would have been the folder ``events/con/`` again."""
+    repo.commit({"content/events/con.md": SALON})
+    repo.git("mv", "content/events/con.md", "content/events/con-salon.md")
+    repo.clock += 3600
+    repo.git("commit", "-q", "-m", "rename")
+    site = load(repo.root)
+    assert "con" in site.history["con-salon"].former_slugs
+    assert not [f.path for f in history.redirect_files(site) if f.path.startswith("events/con/")]
