@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlsplit
 from . import anchors, load, scaffold, validate
 from .links import (
     Written,
+    case_twin,
     line_of,
     missing_asset,
     missing_targets,
@@ -68,16 +69,31 @@ def missing_links(site: Site, files: frozenset[str], root: Path) -> list[Problem
         no_image = not told and missing_asset(entity.image, source.docs_path, files)
         if missing or no_image:  # the body's lines are the file's: read it for them (rare)
             text, _ = load.read_text(root / source.path, source.path)
-            found.extend(link_problem(source.path, text or "", url, source.line) for url in missing)
+            found.extend(
+                link_problem(source.path, text or "", url, source.line, 1, source.docs_path, files)
+                for url in missing
+            )
             if no_image:
-                found.append(image_problem(source.path, text or "", entity.image, source.line))
+                found.append(
+                    image_problem(
+                        source.path, text or "", entity.image, source.line, source.docs_path, files
+                    )
+                )
     texts: dict[str, str] = {}
     for m in site.milestones:  # a milestone's body, written relative to its timeline file
         missing = missing_targets(m.body, m.source.docs_path, files) if m.body else []
         if missing and m.source.path not in texts:
             texts[m.source.path] = load.read_text(root / m.source.path, m.source.path)[0] or ""
         found.extend(
-            link_problem(m.source.path, texts[m.source.path], url, m.source.line, m.source.line)
+            link_problem(
+                m.source.path,
+                texts[m.source.path],
+                url,
+                m.source.line,
+                m.source.line,
+                m.source.docs_path,
+                files,
+            )
             for url in missing
         )
     return found
@@ -105,9 +121,16 @@ def placeholder_problems(site: Site, root: Path) -> list[Problem]:
     return found
 
 
-def image_problem(path: str, text: str, value: str, default_line: int) -> Problem:
-    """``field.missing-file`` at the ``image:`` line of the front matter of ``text``."""
+def image_problem(
+    path: str, text: str, value: str, default_line: int, docs_path: str, files: frozenset[str]
+) -> Problem:
+    """``field.missing-file`` at the ``image:`` line of the front matter of ``text`` (of the
+    docs file ``docs_path``), or ``field.file-case`` when a file of ``files`` is named so but
+    for letter case."""
     line = first_line(text, lambda t: t.startswith("image:") and value in t, default_line)
+    if fixed := case_twin(value, docs_path, files, rooted=True):
+        return problem(Origin(path, line), "field.file-case", "image", "warning", value=value,
+                       fixed=fixed)  # fmt: skip
     return problem(Origin(path, line), "field.missing-file", "image", "warning", value=value)
 
 
@@ -141,7 +164,7 @@ def free_pages_missing_links(free: Mapping[str, FreePage], files: frozenset[str]
     """``missing_links`` for the free pages: ``check`` sees what ``build --strict`` would stop
     on."""
     return [
-        link_problem(page.path, page.text, url, 1)
+        link_problem(page.path, page.text, url, 1, docs_path=docs_path, files=files)
         for docs_path, page in free.items()
         for url in missing_targets(page.text, docs_path, files)
     ]
@@ -257,11 +280,23 @@ def entities_of(site: Site) -> list[NewsItem | Event | Branch | Club | Venue]:
     ]  # fmt: skip
 
 
-def link_problem(path: str, text: str, url: str, default_line: int, start: int = 1) -> Problem:
-    """``link.missing`` at the first line of ``text`` (the file at ``path``) naming ``url``,
-    from line ``start`` on (a milestone's, in a list of them)."""
+def link_problem(
+    path: str,
+    text: str,
+    url: str,
+    default_line: int,
+    start: int = 1,
+    docs_path: str = "",
+    files: frozenset[str] = frozenset(),
+) -> Problem:
+    """``link.missing`` at the first line of ``text`` (the file at ``path``, docs file
+    ``docs_path``) naming ``url``, from line ``start`` on (a milestone's, in a list of them);
+    ``link.file-case`` when a file of ``files`` is named so but for letter case."""
     line = line_of(text, url, start, default_line)
     if "\\" in url:  # Windows' separator: say what to write
         fixed = url.replace("\\", "/")
         return problem(Origin(path, line), "link.backslash", "body", "warning", fixed=fixed)
+    if twin := case_twin(url, docs_path, files):
+        return problem(Origin(path, line), "link.file-case", "body", "warning", url=url,
+                       fixed=twin)  # fmt: skip
     return problem(Origin(path, line), "link.missing", "body", "warning", url=url)

@@ -11,6 +11,7 @@ import posixpath
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import unquote
 
 from .urls import url_escaped
@@ -187,6 +188,34 @@ def missing_targets(markdown: str, source: str, known: frozenset[str]) -> list[s
             if resolved not in known and url not in found:
                 found.append(url)
     return found
+
+
+def case_twin(url: str, source: str, known: frozenset[str], rooted: bool = False) -> str | None:
+    """What to write for ``url`` (written in docs file ``source``, missing) when a file of
+    ``known`` has its path but for letter case (``images/Salon.jpg`` for ``images/salon.jpg``),
+    else None. Windows' disks ignore case, so the editor's preview showed the picture and the
+    published site, on a host where case counts, did not: "no such file" was all it said of a
+    file the editor could see. ``rooted``: a front-matter path, from the docs folder unless
+    it starts with ``./`` or ``../`` (``missing_asset``)."""
+    path, rest = split_rest(url)
+    path = unquote(path)
+    relative = not rooted or path.startswith(("./", "../"))
+    folder = posixpath.dirname(source)
+    resolved = posixpath.normpath(posixpath.join(folder, path) if relative else path.lstrip("/"))
+    twin = by_lower_case(known).get(resolved.lower())
+    if twin is None or twin == resolved:
+        return None
+    written = posixpath.relpath(twin, folder or ".") if relative else twin
+    if relative and path.startswith("./") and not written.startswith("."):
+        written = f"./{written}"
+    return url_escaped(written) + rest
+
+
+@lru_cache(maxsize=1)
+def by_lower_case(known: frozenset[str]) -> dict[str, str]:
+    """Docs paths by their lower case (made once per build's set of files, when a link is
+    missing: rare)."""
+    return {path.lower(): path for path in sorted(known, reverse=True)}
 
 
 CODE = re.compile(r"^ {0,3}(```|~~~).*?^ {0,3}\1[^\n]*$|`[^`\n]+`", re.M | re.S)

@@ -238,6 +238,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "文件不存在：{value}（路径从内容文件夹算起；以 ./ 或 ../ 开头时相对于本文件）",
         "no such file: {value} (paths start at the content folder; with ./ or ../ at this file)",
     ),
+    "field.file-case": (
+        "文件名的大小写不对：文件叫 {fixed}，这里写的是 {value}。Windows 不分大小写，本机预览"
+        "看得到；发布的网站分大小写，会找不到它：写成 {fixed}",
+        "the file's name differs in case: it is {fixed}, written here as {value}. Windows "
+        "ignores case, so the preview there shows it; the published site does not, and misses "
+        "it: write {fixed}",
+    ),
+    "link.file-case": (
+        "链接里文件名的大小写不对：{url} 应写成 {fixed}。Windows 不分大小写，本机预览能打开；"
+        "发布的网站分大小写，会找不到这个文件",
+        "the link's file name differs in case: write {url} as {fixed}. Windows ignores case, "
+        "so the preview there opens it; the published site does not, and misses the file",
+    ),
     "field.partial-date": (
         "无法识别的日期“{value}”（应为 YYYY、YYYY-MM 或 YYYY-MM-DD）",
         "unrecognised date “{value}” (expected YYYY, YYYY-MM or YYYY-MM-DD)",

@@ -459,6 +459,39 @@ def test_a_missing_image_is_a_warning_at_its_line(tmp_path: Path) -> None:
     assert yizhan(site, "check").returncode == 0
 
 
+def test_a_file_named_in_another_case_is_told_with_the_name_to_write(tmp_path: Path) -> None:
+    """``images/Dot.SVG`` for ``images/dot.svg``: a Windows disk ignores case, so the editor's
+    preview showed it and the published site did not; "no such file" named a file the editor
+    could see. Now the warning says the file's own name, for a cover and for a link alike."""
+    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    write_tree(
+        site,
+        {
+            "content/news/2026/case.md": "---\ntitle: 封面\ndate: 2026-11-02\n"
+            'image: images/Dot.SVG\n---\n正文 ![图](../../Images/dot.svg "图")\n'
+            "[关于](./../../About.md#a)\n",
+            "content/events/case.md": "---\ntitle: 甲\nstart: 2026-12-01 14:00\n"
+            "image: ../IMAGES/dot.svg\n---\n",
+        },
+    )
+    result = yizhan(site, "check")
+    told = [line for line in result.stderr.splitlines() if "case.md" in line]
+    assert told == [
+        "content/events/case.md:4: image: 文件名的大小写不对：文件叫 ../images/dot.svg，这里写的是 "
+        "../IMAGES/dot.svg。Windows 不分大小写，本机预览看得到；发布的网站分大小写，会找不到它："
+        "写成 ../images/dot.svg [警告 field.file-case]",
+        "content/news/2026/case.md:4: image: 文件名的大小写不对：文件叫 images/dot.svg，这里写的是 "
+        "images/Dot.SVG。Windows 不分大小写，本机预览看得到；发布的网站分大小写，会找不到它："
+        "写成 images/dot.svg [警告 field.file-case]",
+        "content/news/2026/case.md:6: 正文: 链接里文件名的大小写不对：../../Images/dot.svg "
+        "应写成 ../../images/dot.svg。Windows 不分大小写，本机预览能打开；发布的网站分大小写，"
+        "会找不到这个文件 [警告 link.file-case]",
+        "content/news/2026/case.md:7: 正文: 链接里文件名的大小写不对：./../../About.md#a "
+        "应写成 ../../about.md#a。Windows 不分大小写，本机预览能打开；发布的网站分大小写，"
+        "会找不到这个文件 [警告 link.file-case]",
+    ]
+
+
 def test_links_to_missing_files_are_reported_at_their_line_with_every_other_problem(
     tmp_path: Path,
 ) -> None:
