@@ -329,6 +329,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "只有重复活动才能写 overrides",
         "overrides need a recurring activity (rrule or rdate)",
     ),
+    "event.far-day": (
+        "开始日期 {value} 离今天（{today}）太远：月历从最早一场活动的月份排到最晚一场的月份，"
+        "每个月一页，中间的月份全是空的。年份是不是写错了？",
+        "the start {value} is far from today ({today}): the month grids run from the earliest "
+        "activity's month to the latest one's, a page a month, the months between empty. Is "
+        "the year a slip?",
+    ),
     "news.far-ahead": (
         "日期 {value} 在一年多以后（今天是 {today}）：新闻要到那一天才会发布，在那之前网站上"
         "看不到它。年份是不是写错了？",

@@ -647,6 +647,7 @@ def validate(
     between()
     news = {k: resolve_news(refs, n, problems) for k, n in news.items()}
     tell_far_ahead(news.values(), by_kind.get("news", []), config, problems)
+    tell_far_days(events.values(), by_kind.get("event", []), config, problems)
     milestones = [resolve_milestone(refs, m, problems) for m in milestones]
     tell_draft_links(milestones, events, news, refs, problems)
 
@@ -1726,6 +1727,38 @@ def tell_far_ahead(
         )  # fmt: skip
 
 
+EVENT_AHEAD = timedelta(days=731)
+EVENT_BEFORE = timedelta(days=30 * 365)
+"""How far from today an activity's start is more likely a slip of the year than a plan or an
+archive: the month grids run from the first activity's month to the last one's."""
+
+
+def tell_far_days(
+    events: Iterable[Event], docs: Iterable[Document], config: SiteConfig, problems: list[Problem]
+) -> None:
+    """Warn of each activity starting over two years ahead or thirty years ago, at its
+    ``start``: a slip of the year (``2072-03-18`` for ``2027-03-18``) made a month grid for
+    every month to it (550 pages on the demo) with no word. Depends on the day, so it is not
+    part of ``make_once``."""
+    earliest, latest = config.today - EVENT_BEFORE, config.today + EVENT_AHEAD
+    fronts = {doc.path: doc.front for doc in docs}
+    # a start that could not be read stands in as 1970-01-01: its error says enough
+    unread = {p.origin.path for p in problems if p.field == "start" and p.severity == "error"}
+    for event in events:
+        if event.source.path in unread:
+            continue
+        day = event.start.date() if isinstance(event.start, datetime) else event.start
+        if earliest <= day <= latest:
+            continue
+        front = fronts.get(event.source.path)
+        key = front.key("start") if front is not None else None
+        line = key.line if key is not None else event.source.line
+        problems.append(
+            problem(Origin(event.source.path, line), "event.far-day", "start", "warning",
+                    value=day.isoformat(), today=config.today.isoformat())
+        )  # fmt: skip
+
+
 def drop_hidden_link(m: Milestone, events: dict[str, Event], news: list[NewsItem]) -> Milestone:
     """A milestone linking to a draft or scheduled item keeps its text but loses the link."""
     if m.link_kind == "event" and m.link not in events:
@@ -1782,6 +1815,7 @@ def revalidate(doc: Document, site: Site) -> tuple[Event | NewsItem | None, list
     entity: Event | NewsItem
     if kind == "event":
         entity = resolve_event(refs, make_event(ctx, doc, checker), problems)
+        tell_far_days([entity], [doc], site.config, problems)
         if entity.categories:  # as the site spells them (``one_spelling_per_address``)
             spelt = site_spellings(
                 c for e in site.events.values() if e.id != doc.id for c in e.categories

@@ -1462,6 +1462,35 @@ def test_an_articles_date_over_a_year_ahead_is_told_and_a_schedule_is_not(tmp_pa
     assert [p.code for p in drafts] == ["news.far-ahead"]
 
 
+def test_an_activity_years_away_is_told_and_a_plan_or_an_archive_is_not(tmp_path: Path) -> None:
+    """A slip of the year (``2072`` for ``2027``, ``1926`` for ``2026``) made a month grid for
+    every month between it and the other activities (550 empty pages on the demo), with no
+    word; an activity planned a year or so ahead or held ten years ago is not told. A start
+    that could not be read is told by its own error alone. The preview's check tells it alike."""
+    event = "---\ntitle: 甲\n# 年份\nstart: {}\n---\n"
+    files: dict[str, str | bytes] = {
+        "content/events/ahead.md": event.format("2072-03-18 19:00"),
+        "content/events/before.md": event.format("1926-05-01"),
+        "content/events/plan.md": event.format("2028-06-30 14:00"),
+        "content/events/archive.md": event.format("2006-03-01 09:00"),
+    }
+    site, problems = site_from(tmp_path, files)
+    told = [(p.code, p.severity, p.origin.path, p.origin.line, p.field) for p in problems]
+    assert told == [
+        ("event.far-day", "warning", "content/events/ahead.md", 4, "start"),
+        ("event.far-day", "warning", "content/events/before.md", 4, "start"),
+    ]
+    assert "2072-03-18 离今天（2026-11-22）太远" in problems[0].message()
+    loaded = load.load_content(tmp_path, "content")
+    ahead = next(d for d in loaded.documents if d.id == "ahead")
+    assert validate.revalidate(ahead, site)[1] == problems[:1]
+    (tmp_path / "content/events/ahead.md").write_text(event.format("2072-02-30"), "utf-8")
+    _, unread = site_from(tmp_path, {})
+    assert [(p.code, p.origin.path) for p in unread if "ahead" in p.origin.path] == [
+        ("field.date", "content/events/ahead.md")
+    ]
+
+
 def test_names_windows_cannot_have_are_told_and_derived_addresses_avoid_them(
     tmp_path: Path,
 ) -> None:
