@@ -1145,7 +1145,7 @@ def as_kind(
     (a date alone on a timed rule stays a date when ``keep_dates``: it cancels that day; an
     extra day, ``rdate: 2026-12-12``, is at the activity's usual time ``at``)."""
     if all_day:
-        return value.date() if isinstance(value, datetime) else value
+        return day_of(value)
     if is_plain_date(value) and not keep_dates:
         return datetime.combine(value, at, zone)
     return value
@@ -1188,7 +1188,7 @@ def event_end(c: Checker, start: Moment | None, all_day: bool, zone: ZoneInfo) -
     if end is None or start is None:
         return end
     if all_day:
-        end = end.date() if isinstance(end, datetime) else end
+        end = day_of(end)
         if end < start:
             c.report(end_node, "event.end-before-start", "end")
             return None
@@ -1448,9 +1448,9 @@ def closes_after_start(deadline: Moment | None, start: Moment | None) -> bool:
     a date alone closes at the end of that day)."""
     if deadline is None or start is None:
         return False
-    start_day = start.date() if isinstance(start, datetime) else start
+    start_day = day_of(start)
     if not isinstance(deadline, datetime) or not isinstance(start, datetime):
-        day = deadline.date() if isinstance(deadline, datetime) else deadline
+        day = day_of(deadline)
         return day > start_day
     return deadline > start
 
@@ -1489,7 +1489,7 @@ def match_occurrence(
     original: Moment, start: Moment, all_day: bool, rrule: str | None, rdates: tuple[Moment, ...]
 ) -> Moment | None:
     """The occurrence an override names: its exact start, or the one on that day."""
-    day = original.date() if isinstance(original, datetime) else original
+    day = day_of(original)
     candidates: list[Moment] = [start, *rdates]
     if rrule:
         if isinstance(start, datetime):
@@ -1706,6 +1706,11 @@ FAR_AHEAD = timedelta(days=366)
 """How far ahead an article's date is more likely a slip of the year than a schedule."""
 
 
+def day_of(value: date | datetime) -> date:
+    """The day of a date or of a datetime (in its own zone)."""
+    return value.date() if isinstance(value, datetime) else value
+
+
 def tell_far_ahead(
     news: Iterable[NewsItem], docs: Iterable[Document], config: SiteConfig, problems: list[Problem]
 ) -> None:
@@ -1714,17 +1719,9 @@ def tell_far_ahead(
     ``2026-05-01``) hid it with no word. Articles a few days or months ahead, scheduled on
     purpose, are not told. Depends on the day, so it is not part of ``make_once``."""
     latest = config.today + FAR_AHEAD
-    fronts = {doc.path: doc.front for doc in docs}
-    for n in news:
-        if n.date.date() <= latest:
-            continue
-        front = fronts.get(n.source.path)
-        key = front.key("date") if front is not None else None
-        line = key.line if key is not None else n.source.line
-        problems.append(
-            problem(Origin(n.source.path, line), "news.far-ahead", "date", "warning",
-                    value=n.date.date().isoformat(), today=config.today.isoformat())
-        )  # fmt: skip
+    dated = ((n.source, n.date.date()) for n in news)
+    far = [(source, day) for source, day in dated if day > latest]
+    tell_far(far, docs, config, problems, "news.far-ahead", "date")
 
 
 EVENT_AHEAD = timedelta(days=731)
@@ -1741,20 +1738,29 @@ def tell_far_days(
     every month to it (550 pages on the demo) with no word. Depends on the day, so it is not
     part of ``make_once``."""
     earliest, latest = config.today - EVENT_BEFORE, config.today + EVENT_AHEAD
-    fronts = {doc.path: doc.front for doc in docs}
     # a start that could not be read stands in as 1970-01-01: its error says enough
     unread = {p.origin.path for p in problems if p.field == "start" and p.severity == "error"}
-    for event in events:
-        if event.source.path in unread:
-            continue
-        day = event.start.date() if isinstance(event.start, datetime) else event.start
-        if earliest <= day <= latest:
-            continue
-        front = fronts.get(event.source.path)
-        key = front.key("start") if front is not None else None
-        line = key.line if key is not None else event.source.line
+    started = ((e.source, day_of(e.start)) for e in events if e.source.path not in unread)
+    far = [(source, day) for source, day in started if not earliest <= day <= latest]
+    tell_far(far, docs, config, problems, "event.far-day", "start")
+
+
+def tell_far(
+    far: list[tuple[Source, date]],
+    docs: Iterable[Document],
+    config: SiteConfig,
+    problems: list[Problem],
+    code: str,
+    key_name: str,
+) -> None:
+    """A warning ``code`` for each file's day in ``far``, at its ``key_name``'s line."""
+    fronts = {doc.path: doc.front for doc in docs}
+    for source, day in far:
+        front = fronts.get(source.path)
+        key = front.key(key_name) if front is not None else None
+        line = key.line if key is not None else source.line
         problems.append(
-            problem(Origin(event.source.path, line), "event.far-day", "start", "warning",
+            problem(Origin(source.path, line), code, key_name, "warning",
                     value=day.isoformat(), today=config.today.isoformat())
         )  # fmt: skip
 
