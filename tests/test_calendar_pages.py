@@ -154,7 +154,8 @@ def test_event_page(specs: dict[str, PageSpec]) -> None:
     spec = specs["events/dushu-shalong/"]
     data = spec.data
     assert spec.template == "yizhan/event.html" and spec.source == "content/events/dushu-shalong.md"
-    assert data["rule"] == "每月最后一个周六，共 11 场"  # COUNT=12, one of them excluded
+    # COUNT=12, one excluded, one cancelled (the dates list marks it): ten held
+    assert data["rule"] == "每月最后一个周六，共 10 场"
     assert data["dates"][0]["iso"].startswith("2026-04-25T14:30")
     assert any(d["status"] == "cancelled" for d in data["dates"])
     assert data["place"]["venue"]["url"] == "venues/hong-e-fuwuzhan/"
@@ -677,3 +678,44 @@ def test_a_session_moved_to_a_day_alone_is_at_its_time_in_the_page_and_the_apps(
     assert "2026-12-22T11:00:00Z" in apps
     page = {p.path: p for p in events.pages(site, views)}["events/talk/"].data
     assert [d["when"] for d in page["dates"]][1] == "2026年12月22日 周二 19:00–20:00"
+
+
+def test_a_series_count_leaves_out_the_sessions_called_off(tmp_path: Path) -> None:
+    """COUNT=4 with one date excluded and one session cancelled by an override holds two
+    sessions, as both calendar apps show them: the page said 共 3 场, counting the one its
+    dates list marks 已取消. Every session called off: no count at all (not 共 0 场)."""
+    text = """\
+        ---
+        title: 四场系列课
+        start: 2026-12-15 19:00
+        duration: 1h
+        rrule: FREQ=WEEKLY;COUNT=4
+        exdate: 2026-12-22
+        overrides:
+          - date: 2026-12-29
+            status: cancelled
+        ---
+    """
+    site, problems = site_from(
+        tmp_path, {"content/events/course.md": text}, today=date(2026, 12, 8)
+    )
+    assert problems == []
+    views = derive_views(site)
+    feed = tmp_path / "course.ics"
+    feed.write_bytes(
+        {f.path: f.content for f in ical.files(site, views)}["events/course/event.ics"]
+    )
+    since, until = date(2026, 12, 1), date(2027, 2, 1)
+    for occurrences in (
+        rie_occurrences(feed.read_bytes(), since, until),
+        icaljs_occurrences(feed, since, until),
+    ):
+        assert len([o for o in occurrences if o[2] != "CANCELLED"]) == 2
+    page = {p.path: p for p in events.pages(site, views)}["events/course/"].data
+    assert page["rule"] == "每周，共 2 场"
+    course = site.events["course"]
+    off = tuple(
+        Override(recurrence_id=o.start, status="cancelled")
+        for o in views.calendar.by_event["course"]
+    )
+    assert events.rule_text(replace(course, overrides=off), "zh") == "每周"

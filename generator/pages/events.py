@@ -21,10 +21,12 @@ from ..views import Views
 from ..views.calendar import (
     Occurrence,
     as_day,
+    key_of,
     later,
     local_day,
     occurrence_length,
     original_starts,
+    resolve_overrides,
 )
 from ..views.text import asset_url, shareable, summary_of
 from .jsonld import jsonld
@@ -774,14 +776,27 @@ def rule_text(event: Event, language: str) -> str:
     if in_months:  # a weekly rule kept to some months: 每周六（7月、8月）
         text += f"（{in_months}）" if zh else f" ({in_months})"
     extra = []
-    if parts.get("COUNT"):  # the sessions held: an excluded date is none (COUNT counts it)
-        extra.append(say("count", language, n=sum(1 for _ in original_starts(event))))
+    held = held_sessions(event) if parts.get("COUNT") else 0
+    if held:
+        extra.append(say("count", language, n=held))
     elif parts.get("UNTIL"):
         day = until_day(event, parts["UNTIL"])
         if day is not None:
             extra.append(say("until", language, when=i18n.read_date(day, language)))
     sep = "，" if i18n.lang_key(language) == "zh" else ", "
     return sep.join([text, *extra])
+
+
+def held_sessions(event: Event) -> int:
+    """How many sessions a series with a COUNT holds: an excluded date is none (COUNT counts
+    it), nor is a session an override calls off (a resident told 共 4 场 counted the one the
+    dates list marks 已取消)."""
+    called_off = {
+        key
+        for key, (override, _) in resolve_overrides(event).items()
+        if override.status == "cancelled"
+    }
+    return sum(1 for start in original_starts(event) if key_of(start) not in called_off)
 
 
 READ_PARTS = {"FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY", "BYMONTH", "COUNT", "UNTIL", "WKST"}
