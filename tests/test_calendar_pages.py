@@ -9,9 +9,11 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
+import icalendar
 import pytest
+import recurring_ical_events
 from calendar_sample import sample_site, sh
-from ical_clients import icaljs_occurrences, rie_occurrences, show
+from ical_clients import icaljs_occurrences, icaljs_read, rie_occurrences, show
 from sitetools import site_from
 
 from generator import i18n
@@ -719,3 +721,67 @@ def test_a_series_count_leaves_out_the_sessions_called_off(tmp_path: Path) -> No
         for o in views.calendar.by_event["course"]
     )
     assert events.rule_text(replace(course, overrides=off), "zh") == "每周"
+
+
+def test_a_night_across_a_clock_change_ends_when_the_calendar_apps_say(
+    tmp_path: Path,
+) -> None:
+    """22:00 to 06:00 each Saturday in London: on the nights the clocks change, both calendar
+    apps end the session at 06:00 on the clock (seven hours in March, nine in October), as
+    they read a series' DTEND; the page and events.json said 07:00 and 05:00 (eight hours
+    of elapsed time)."""
+    sessions = """\
+        ---
+        title: Night shift
+        start: {start}
+        end: {end}
+        rrule: FREQ=WEEKLY;COUNT=3
+        timezone: Europe/London
+        ---
+    """
+    site, problems = site_from(
+        tmp_path,
+        {
+            "content/events/spring.md": sessions.format(
+                start="2027-03-20 22:00", end="2027-03-21 06:00"
+            ),
+            "content/events/autumn.md": sessions.format(
+                start="2027-10-23 22:00", end="2027-10-24 06:00"
+            ),
+        },
+        today=date(2026, 12, 8),
+    )
+    assert problems == []
+    views = derive_views(site)
+    written = {f.path: f.content for f in ical.files(site, views)}
+    feed = tmp_path / "all.ics"
+    feed.write_bytes(written["calendar.ics"])
+    ours = {
+        (o.start.astimezone(UTC), o.end.astimezone(UTC))  # type: ignore[union-attr]
+        for event_id in ("spring", "autumn")
+        for o in views.calendar.by_event[event_id]
+    }
+    read = recurring_ical_events.of(icalendar.Calendar.from_ical(feed.read_bytes()))
+    rie = {
+        (e["DTSTART"].dt.astimezone(UTC), e["DTEND"].dt.astimezone(UTC))
+        for e in read.between(date(2027, 1, 1), date(2028, 1, 1))
+    }
+    icaljs = {
+        (
+            datetime.fromisoformat(str(o["start"])),  # type: ignore[index]
+            datetime.fromisoformat(str(o["end"])),  # type: ignore[index]
+        )
+        for o in icaljs_read(feed, date(2028, 1, 1))["occurrences"]  # type: ignore[attr-defined]
+    }
+    assert ours == rie == icaljs
+    london = ZoneInfo("Europe/London")
+    assert {end.astimezone(london).strftime("%H:%M") for _, end in ours} == {"06:00"}
+    out = next(jsondata.files(site, views)).content
+    data = json.loads(out)
+    changed = next(e for e in data["events"] if e["id"] == "spring")["upcoming"][1]
+    assert (changed["start"], changed["end"]) == (
+        "2027-03-27T22:00:00+00:00",
+        "2027-03-28T06:00:00+01:00",
+    )
+    page = {p.path: p for p in events.pages(site, views)}["events/spring/"].data
+    assert page["dates"][1]["when"].startswith("2027年3月27日 周六 22:00 – 3月28日 周日 06:00")

@@ -58,12 +58,12 @@ from ..views.calendar import (
     Feed,
     as_day,
     calendar_feeds,
-    later,
     occurrence_length,
     original_starts,
     override_venue,
     resolve_overrides,
     rule_start,
+    session_end,
     to_rule_time,
 )
 from ..views.text import absolute_url, cut, pages_by_source
@@ -782,7 +782,7 @@ def event_end(event: Event, start: datetime | date) -> datetime | date | None:
         return as_day(start) + occurrence_length(event) + timedelta(days=1)
     if event.end is None:
         return None
-    return later(start, occurrence_length(event))
+    return session_end(event, start)
 
 
 def ical_time(event: Event, value: datetime | date) -> datetime | date:

@@ -22,11 +22,10 @@ from ..views.calendar import (
     Occurrence,
     as_day,
     key_of,
-    later,
     local_day,
-    occurrence_length,
     original_starts,
     resolve_overrides,
+    session_end,
 )
 from ..views.text import asset_url, shareable, summary_of
 from .jsonld import jsonld
@@ -182,7 +181,7 @@ def moved_in_time(event: Event, occ: Occurrence) -> bool:
         return False
     if rescheduled(occ):
         return True
-    return occ.end is not None and occ.end != later(occ.start, occurrence_length(event))
+    return occ.end is not None and occ.end != session_end(event, occ.start)
 
 
 def rescheduled(occ: Occurrence) -> bool:

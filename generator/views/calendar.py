@@ -434,6 +434,36 @@ def later(start: datetime | date, length: timedelta) -> datetime | date:
     return start + length
 
 
+def session_end(event: Event, start: datetime | date) -> datetime | date:
+    """Where an occurrence of ``event`` starting at ``start`` ends (all-day: its last day).
+
+    As long on the activity's clock as the editor's start and end: 22:00 to 06:00 stays so
+    on the night London's clocks go forward (seven hours), as every calendar app reads a
+    series' DTEND (ical.js and recurring-ical-events alike; the page said 07:00, eight
+    hours on). Where a clock change skips or repeats either end's time (a session at 01:30
+    that night), clock times say nothing sure and the apps disagree: it lasts its length in
+    elapsed time (``later``)."""
+    length = occurrence_length(event)
+    if not isinstance(start, datetime) or not isinstance(event.start, datetime):
+        return later(start, length)
+    if not isinstance(event.end, datetime):
+        return start
+    zone = ZoneInfo(event.timezone)
+    first, last = event.start.astimezone(zone), event.end.astimezone(zone)
+    local = start.astimezone(zone)
+    wall = local.replace(tzinfo=None) + (last.replace(tzinfo=None) - first.replace(tzinfo=None))
+    end = wall.replace(tzinfo=zone)
+    if all(map(plain_clock, (first, last, local, end))):
+        return end.astimezone(start.tzinfo)
+    return later(start, length)
+
+
+def plain_clock(value: datetime) -> bool:
+    """Whether ``value``'s clock time happens exactly once in its zone (a clock change
+    neither skips it nor repeats it)."""
+    return value.replace(fold=0).utcoffset() == value.replace(fold=1).utcoffset()
+
+
 def key_of(value: datetime | date) -> datetime | date:
     """Comparable key of an original start: UTC instant for timed, the date for all-day."""
     if isinstance(value, datetime):
@@ -472,10 +502,9 @@ def resolve_recurrence_id(event: Event, value: datetime | date) -> datetime | da
 def base_occurrence(
     event: Event, start: datetime | date, recurrence_id: datetime | date | None
 ) -> Occurrence:
-    length = occurrence_length(event)
     end: datetime | date | None = None
     if event.end is not None:
-        end = later(start, length)
+        end = session_end(event, start)
     return Occurrence(
         event_id=event.id,
         start=start,
@@ -498,7 +527,7 @@ def apply_override(
     if override.end is not None:
         end: datetime | date | None = override.end
     elif base.end is not None:
-        end = later(start, occurrence_length(event))
+        end = session_end(event, start)
     else:
         end = None
     venue = override_venue(event, override)
