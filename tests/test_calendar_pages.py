@@ -785,3 +785,41 @@ def test_a_night_across_a_clock_change_ends_when_the_calendar_apps_say(
     )
     page = {p.path: p for p in events.pages(site, views)}["events/spring/"].data
     assert page["dates"][1]["when"].startswith("2027年3月27日 周六 22:00 – 3月28日 周日 06:00")
+
+
+def test_an_activity_without_an_end_is_added_as_its_feed_shows_it(tmp_path: Path) -> None:
+    """``start`` alone: its event.ics has no DTEND, which both calendar apps read as ending
+    when it starts (RFC 5545 3.6.1); the Google and Outlook links gave it an hour, an end
+    the editor never wrote, so the same activity read 14:00-15:00 added from the page and
+    14:00 subscribed. Now the links end as it starts, like events.json and the page."""
+    site, problems = site_from(
+        tmp_path,
+        {
+            "content/events/talk.md": """\
+                ---
+                title: 讲座
+                start: 2026-12-20 14:00
+                ---
+            """,
+        },
+        today=date(2026, 12, 8),
+    )
+    assert problems == []
+    views = derive_views(site)
+    feed = tmp_path / "talk.ics"
+    feed.write_bytes({f.path: f.content for f in ical.files(site, views)}["events/talk/event.ics"])
+    (read,) = icaljs_read(feed, date(2028, 1, 1))["occurrences"]  # type: ignore[misc]
+    (item,) = recurring_ical_events.of(icalendar.Calendar.from_ical(feed.read_bytes())).between(
+        date(2026, 12, 1), date(2027, 1, 1)
+    )
+    assert b"\r\nDTEND" not in feed.read_bytes() and b"\r\nDURATION:" not in feed.read_bytes()
+    assert item["DTEND"].dt == item["DTSTART"].dt
+    assert read["start"] == read["end"] == "2026-12-20T06:00:00Z"
+    page = {p.path: p for p in events.pages(site, views)}["events/talk/"].data
+    google = parse_qs(urlsplit(page["event_links"]["google"]).query)
+    assert google["dates"] == ["20261220T060000Z/20261220T060000Z"]
+    outlook = parse_qs(urlsplit(page["event_links"]["outlook"]).query)
+    assert outlook["startdt"] == outlook["enddt"] == ["2026-12-20T14:00:00+08:00"]
+    assert page["when"] == "2026年12月20日 周日 14:00"
+    data = json.loads(next(jsondata.files(site, views)).content)
+    assert data["events"][0]["end"] is None and data["events"][0]["upcoming"][0]["end"] is None

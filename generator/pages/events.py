@@ -42,8 +42,6 @@ PAST_ON_CATEGORY_PAGE = 20
 UPCOMING_LIMIT = 60
 CATEGORY_UPCOMING_LIMIT = 40
 PAST_PAGE_LIMIT = 80
-DEFAULT_LENGTH = timedelta(hours=1)
-"""Length given to "add to calendar" links of an activity without an end."""
 
 TEXT: dict[str, tuple[str, str]] = {
     "events": ("近期活动", "Upcoming activities"),
@@ -863,13 +861,15 @@ def until_day(event: Event, until: str) -> date | None:
 
 
 def span_for_links(event: Event, occ: Occurrence) -> tuple[datetime | date, datetime | date]:
-    """(start, exclusive end) of an occurrence; a timed one without an end lasts an hour."""
+    """(start, exclusive end) of an occurrence; a timed one without an end ends as it starts,
+    as its ``event.ics`` does (a DTSTART without DTEND: RFC 5545 3.6.1, and every calendar
+    app): the links gave it an hour, so a resident's calendar said 14:00-15:00 added from
+    the page and 14:00 subscribed, an end the editor never wrote."""
     if occ.all_day:
         last = occ.end if isinstance(occ.end, date) else occ.start
         return as_day(occ.start), as_day(last) + timedelta(days=1)
     assert isinstance(occ.start, datetime)
-    end = occ.end if isinstance(occ.end, datetime) else occ.start + DEFAULT_LENGTH
-    return occ.start, end
+    return occ.start, occ.end if isinstance(occ.end, datetime) else occ.start
 
 
 def utc_stamp(value: datetime) -> str:
