@@ -215,6 +215,28 @@ def test_properties_every_client_needs(feeds: dict[str, Path]) -> None:
             assert "RDATE" not in sub
 
 
+def test_each_feed_has_a_vtimezone_for_every_tzid_it_uses_and_no_other(
+    feeds: dict[str, Path],
+) -> None:
+    """An all-day activity's event.ics (VALUE=DATE) and a Paris one's carried the site's
+    Asia/Shanghai VTIMEZONE that no TZID named (noise validators flag); ical.js registers
+    exactly the zones the feed names."""
+    for path, feed in feeds.items():
+        cal = icalendar.Calendar.from_ical(feed.read_bytes())
+        named = {
+            str(prop.params["TZID"])
+            for event in cal.walk("VEVENT")
+            for name in ("DTSTART", "DTEND", "RECURRENCE-ID", "EXDATE", "RDATE")
+            for prop in (
+                event.get(name) if isinstance(event.get(name), list) else [event.get(name)]
+            )
+            if prop is not None and "TZID" in prop.params
+        }
+        assert {str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")} == named, path
+    assert icaljs_read(feeds["events/yixiao/event.ics"], UNTIL)["zones"] == []
+    assert icaljs_read(feeds["events/bali-jiaoliu/event.ics"], UNTIL)["zones"] == ["Europe/Paris"]
+
+
 def test_cancelled_and_postponed_stay_in_the_feed(feeds: dict[str, Path]) -> None:
     cal = icalendar.Calendar.from_ical(feeds["calendar.ics"].read_bytes())
     by_uid = {str(e["UID"]): e for e in cal.walk("VEVENT") if "RECURRENCE-ID" not in e}

@@ -212,8 +212,11 @@ class FeedWriter:
         return self.head_bytes
 
     def zones_of(self, feed: Feed) -> set[str]:
-        """Every TZID the feed's events use (always the site zone: X-WR-TIMEZONE names it)."""
-        zones = {self.site.config.timezone}
+        """Every TZID the feed's events use, and no other: all-day activities use none
+        (``VALUE=DATE``), so a feed of them alone has no VTIMEZONE. (X-WR-TIMEZONE names the
+        site zone by its IANA name, which is how the apps reading it look it up; a VTIMEZONE
+        no TZID names is one some validators flag.)"""
+        zones: set[str] = set()
         for event_id in feed.event_ids:
             event = self.site.events[event_id]
             if not event.all_day:
