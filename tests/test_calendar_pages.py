@@ -788,10 +788,10 @@ def test_a_night_across_a_clock_change_ends_when_the_calendar_apps_say(
 
 
 def test_an_activity_without_an_end_is_added_as_its_feed_shows_it(tmp_path: Path) -> None:
-    """``start`` alone: its event.ics has no DTEND, which both calendar apps read as ending
-    when it starts (RFC 5545 3.6.1); the Google and Outlook links gave it an hour, an end
-    the editor never wrote, so the same activity read 14:00-15:00 added from the page and
-    14:00 subscribed. Now the links end as it starts, like events.json and the page."""
+    """``start`` alone: its event.ics ends it as it starts (``DURATION:P0D``, which every
+    calendar app reads alike); the Google and Outlook links gave it an hour, an end the
+    editor never wrote, so the same activity read 14:00-15:00 added from the page and 14:00
+    subscribed. Now the links end as it starts, like events.json and the page."""
     site, problems = site_from(
         tmp_path,
         {
@@ -812,7 +812,9 @@ def test_an_activity_without_an_end_is_added_as_its_feed_shows_it(tmp_path: Path
     (item,) = recurring_ical_events.of(icalendar.Calendar.from_ical(feed.read_bytes())).between(
         date(2026, 12, 1), date(2027, 1, 1)
     )
-    assert b"\r\nDTEND" not in feed.read_bytes() and b"\r\nDURATION:" not in feed.read_bytes()
+    # Said outright: without it khal (a real terminal calendar) gave it an hour, as the
+    # links did, where ical.js and recurring-ical-events read no DTEND as no length.
+    assert b"\r\nDTEND" not in feed.read_bytes() and b"\r\nDURATION:P0D\r\n" in feed.read_bytes()
     assert item["DTEND"].dt == item["DTSTART"].dt
     assert read["start"] == read["end"] == "2026-12-20T06:00:00Z"
     page = {p.path: p for p in events.pages(site, views)}["events/talk/"].data

@@ -288,6 +288,10 @@ class FeedWriter:
         return text
 
 
+NO_LENGTH = timedelta(0)
+"""The DURATION of an activity with a start alone: it ends as it starts (as its page, its
+"add to calendar" links and events.json say). Without DTEND or DURATION, RFC 5545 3.6.1 says
+as much, and ical.js and recurring-ical-events read it so, but khal gives it an hour."""
 FOOTER = b"END:VCALENDAR\r\n"
 FOLD_LIMIT = 75
 """icalendar folds a content line before the character that would make it 75 octets long."""
@@ -485,10 +489,13 @@ def override_place(site: Site, event: Event, override: Override) -> str:
 def add_times(
     item: VEvent, event: Event, start: datetime | date, end: datetime | date | None
 ) -> None:
-    """DTSTART/DTEND: in the activity's zone with a TZID, or VALUE=DATE with an exclusive end."""
+    """DTSTART/DTEND: in the activity's zone with a TZID, or VALUE=DATE with an exclusive end;
+    a timed occurrence without an end, DURATION:P0D (see ``NO_LENGTH``)."""
     item.add("dtstart", ical_time(event, start))
     if end is not None:
         item.add("dtend", ical_time(event, end))
+    elif not event.all_day:
+        item.add("duration", NO_LENGTH)
 
 
 # --- events: the fast path -------------------------------------------------------------------
@@ -648,6 +655,8 @@ def occurrence_lines(
     }
     if end is not None:
         lines["DTEND"] = time_line("DTEND", ical_time(event, end))
+    elif not event.all_day:
+        lines["DURATION"] = NO_LENGTH_LINE
     if place:
         lines["LOCATION"] = common_text_line("LOCATION", place)
     return lines
@@ -687,6 +696,9 @@ def text_line(name: str, value: str) -> bytes:
 
 common_text_line = lru_cache(maxsize=4096)(text_line)
 """``text_line`` for values many activities share (status, venue, a title held every week)."""
+
+
+NO_LENGTH_LINE = content_line("DURATION", "", vDuration(NO_LENGTH).to_ical())
 
 
 @lru_cache(maxsize=64)
