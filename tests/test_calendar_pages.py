@@ -17,6 +17,7 @@ from ical_clients import icaljs_occurrences, icaljs_read, rie_occurrences, show
 from sitetools import site_from
 
 from generator import i18n
+from generator.history import default_history
 from generator.model import EventHistory, Override, Site
 from generator.outputs import ical, jsondata
 from generator.pages import events, subscribe
@@ -785,6 +786,21 @@ def test_a_night_across_a_clock_change_ends_when_the_calendar_apps_say(
     )
     page = {p.path: p for p in events.pages(site, views)}["events/spring/"].data
     assert page["dates"][1]["when"].startswith("2027年3月27日 周六 22:00 – 3月28日 周日 06:00")
+    assert page["dates"][1]["moved"] == ""  # as the editor wrote it: nothing moved
+    # khal reads a series' DTEND as elapsed time (RFC 5545 3.8.5.3: 07:00 that night): the
+    # session a clock change falls in is written out whole, with its own DTEND, which every
+    # app reads alike; the other sessions are the rule's.
+    cal = icalendar.Calendar.from_ical(written["events/spring/event.ics"])
+    (night,) = [v for v in cal.walk("VEVENT") if "RECURRENCE-ID" in v]
+    assert night.decoded("RECURRENCE-ID") == datetime(2027, 3, 27, 22, 0, tzinfo=london)
+    assert night.decoded("DTEND") == datetime(2027, 3, 28, 6, 0, tzinfo=london)
+    assert str(night["SUMMARY"]) == "Night shift" and night["STATUS"] == "CONFIRMED"
+    autumn = site.events["autumn"]
+    history = site.history.get("autumn") or default_history("autumn", site.config.uid_base)
+    assert ical.vevents_bytes(site, autumn, history) == b"".join(
+        ical.serialise(c) for c in ical.build_vevents(site, autumn, history)
+    )
+    assert ical.vevents_bytes(site, autumn, history).count(b"RECURRENCE-ID") == 1
 
 
 def test_an_activity_without_an_end_is_added_as_its_feed_shows_it(tmp_path: Path) -> None:

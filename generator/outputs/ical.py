@@ -58,6 +58,8 @@ from ..views.calendar import (
     Feed,
     as_day,
     calendar_feeds,
+    key_of,
+    later,
     occurrence_length,
     original_starts,
     override_venue,
@@ -425,11 +427,42 @@ def build_vevents(site: Site, event: Event, history: EventHistory) -> list[VEven
     if event.contact:
         master.add("contact", event.contact)
     out = [master]
-    for override, original in sorted(
-        resolve_overrides(event).values(), key=lambda x: sort_key(x[1])
-    ):
+    for override, original in feed_overrides(event, site.config.today):
         out.append(build_override(site, event, history, override, original, page_url, stamp))
     return out
+
+
+def feed_overrides(event: Event, today: date) -> list[tuple[Override, datetime | date]]:
+    """The overrides an activity's feeds write (with the original start each changes), in
+    order: the editor's, and one for each session a clock change falls in (see
+    ``clock_change_sessions``)."""
+    found = resolve_overrides(event)
+    for original in clock_change_sessions(event, today):
+        found.setdefault(
+            key_of(original), (Override(original, end=session_end(event, original)), original)
+        )
+    return sorted(found.values(), key=lambda x: sort_key(x[1]))
+
+
+def clock_change_sessions(event: Event, today: date) -> list[datetime]:
+    """Original starts of a series' sessions a clock change of its zone falls in, from the
+    start of last year as far as its VTIMEZONE goes (the end of the year after next; an old
+    daily series is not expanded from its first session): 22:00 to 06:00 in London on the
+    night the clocks go forward. Calendar apps read a series' DTEND two ways there: ical.js
+    and recurring-ical-events keep its clock times (06:00, as the page says), khal its
+    elapsed length (07:00, as RFC 5545 3.8.5.3 has it); a RECURRENCE-ID with the session's
+    own DTEND is read alike by all."""
+    if event.all_day or not event.recurring or not isinstance(event.end, datetime):
+        return []
+    last = max(today.year, event.start.year) + 2
+    if not zone_transitions(event.timezone, max(event.start.year, today.year - 1), last):
+        return []  # perf: most zones (Asia/Shanghai) have none
+    length = occurrence_length(event)
+    return [
+        start
+        for start in original_starts(event, date(today.year - 1, 1, 1), date(last, 12, 31))
+        if isinstance(start, datetime) and session_end(event, start) != later(start, length)
+    ]
 
 
 def build_override(
@@ -616,9 +649,7 @@ def vevent_lines(
     if event.contact:
         master["CONTACT"] = text_line("CONTACT", event.contact)
     overrides = []
-    for override, original in sorted(
-        resolve_overrides(event).values(), key=lambda x: sort_key(x[1])
-    ):
+    for override, original in feed_overrides(event, site.config.today):
         start = override.start if override.start is not None else original
         item = {
             **shared,
