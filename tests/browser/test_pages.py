@@ -309,6 +309,46 @@ def test_phone_menu_and_search_buttons_work_from_the_keyboard(built_site, browse
         visit.close()
 
 
+def test_phone_search_closed_leaves_the_focus_on_its_button(built_site, browser, pages):  # type: ignore[no-untyped-def]
+    """At 360 px a search closed by Escape fades out over 0.3 s: a Tab in that time landed in
+    its field, which opened the search again (or lost the focus). Its back arrow left the focus
+    on the page's body, so the next Tab started past the header. The fade is frozen here, so
+    the Tab comes during it however fast the machine. Enter on the button that opens the search
+    again, its field still holding the last query, opened that query's first result."""
+    visit = Visit(browser, 360)
+    try:
+        url = built_site.base_url + pages["month"]
+        page = visit.open(url)
+        search = page.get_by_role("button", name="搜索", exact=True)
+        search.focus()
+        page.keyboard.press("Enter")
+        settle(page)
+        page.keyboard.type("志愿")
+        page.locator(".md-search-result__item").first.wait_for(timeout=20_000)
+        page.keyboard.press("Escape")
+        page.evaluate("document.getAnimations().forEach(a => a.pause())")
+        assert search.evaluate("e => e === document.activeElement")
+        page.keyboard.press("Tab")
+        assert not page.locator("#__search").is_checked()
+        assert page.evaluate(SKIPPED_TO), page.evaluate(FOCUSED)
+        page.evaluate("document.getAnimations().forEach(a => a.finish())")
+
+        search.focus()
+        page.keyboard.press("Enter")
+        settle(page)
+        assert page.url == url
+        assert page.locator("#__search").is_checked()
+        assert page.locator("input.md-search__input").evaluate("e => e === document.activeElement")
+        page.locator(".md-search__form label.md-search__icon").click()  # the back arrow
+        settle(page)
+        assert not page.locator("#__search").is_checked()
+        assert search.evaluate("e => e === document.activeElement"), page.evaluate(FOCUSED)
+        assert search.get_attribute("aria-expanded") == "false"
+        assert not visit.errors, visit.errors
+    finally:
+        visit.close()
+
+
 def test_desktop_search_results_are_a_stop_only_while_shown(built_site, browser):  # type: ignore[no-untyped-def]
     """Material's result list scrolls in a wrapper in the tab order: Tab from the search field
     (which closes the search) landed on it, closed to no height, with or without results."""
@@ -377,6 +417,20 @@ def test_search_finds_a_word_inside_a_chinese_phrase(built_site, browser, pages)
         assert any(pages["article"] in href for href in hrefs), hrefs
         page.screenshot(path=str(SCREENSHOTS / "search-1280.png"))
         assert not [u for u in visit.requests if not is_local(u)]
+    finally:
+        visit.close()
+
+
+def test_search_reads_text_that_comes_without_a_key(built_site, browser):  # type: ignore[no-untyped-def]
+    """Text pasted, spoken or picked from an input method's candidates arrives with no keyup,
+    the only event Material's search reads: the field said 志愿 and no search ran."""
+    visit = Visit(browser, 1280)
+    try:
+        page = visit.open(built_site.base_url)
+        page.locator("input.md-search__input").click()
+        page.keyboard.insert_text("志愿")  # an input event alone, as a paste sends
+        page.locator(".md-search-result__item").first.wait_for(timeout=20_000)
+        assert "志愿" in page.inner_text(".md-search-result__list")
     finally:
         visit.close()
 

@@ -60,7 +60,11 @@
     var target = e.target;
     var toggle = target.classList && target.classList.contains("yz-toggle") && toggleOf(target);
     if (toggle && (e.key === "Enter" || e.key === " ")) {
+      // Not on to Material's listener (on the window, after this one): by then the search is
+      // open with the focus in its field, so it took this Enter as the field's and opened the
+      // first result of the query left from before.
       e.preventDefault();
+      e.stopPropagation();
       target.closest("label").click();
       var query = document.querySelector(".md-search__input");
       if (toggle.id === "__search" && toggle.checked && query) query.focus();
@@ -76,6 +80,34 @@
   });
   document.addEventListener("change", function (e) {
     if (e.target.id === "__drawer" || e.target.id === "__search") sync();
+    // A search closed by its back arrow (a tap, a screen reader's double tap) or by Tab left
+    // the focus on the page's body or in the hidden field: the next Tab started from there.
+    // On a phone it goes back to the search button, as after Escape.
+    var away = document.activeElement;
+    if (e.target.id === "__search" && !e.target.checked &&
+        (!away || away === document.body || away.closest(".md-search"))) {
+      var button = buttonFor(e.target);
+      if (button) button.focus();
+    }
   });
   sync();
 })();
+
+/* Material's search reads its field on keyup only. Text that arrives without one (a word
+   pasted, a phone's voice input, a candidate picked from a Chinese input method's bar, which
+   on some keyboards sends no key event) was not searched until another key was pressed: the
+   field said 志愿 and the results "type to start searching". Each change of the field's text
+   is passed on as a keyup, once the input method has committed it; Material ignores a value
+   it has already searched. */
+document.addEventListener("input", function (e) {
+  var field = e.target;
+  if (!e.isComposing && field.classList && field.classList.contains("md-search__input")) {
+    field.dispatchEvent(new KeyboardEvent("keyup"));
+  }
+});
+document.addEventListener("compositionend", function (e) {
+  var field = e.target;
+  if (field.classList && field.classList.contains("md-search__input")) {
+    field.dispatchEvent(new KeyboardEvent("keyup"));
+  }
+});
