@@ -13,7 +13,9 @@ repository: ONE ``git log`` over the events folder (renames followed) and ONE ``
 
 Without Git, outside a repository or for an uncommitted file: UID from the current id,
 SEQUENCE 0. A shallow checkout is a problem (``history.shallow``) unless history is switched off:
-it would silently reset every SEQUENCE, and calendars would ignore the next change.
+it would silently reset every SEQUENCE, and calendars would ignore the next change. So is a
+repository Git will not read (``history.unreadable``): a checkout owned by another user (Git's
+"dubious ownership", a CI container or a mounted folder), or a ``.git`` with no ``git`` to read it.
 """
 
 from __future__ import annotations
@@ -87,6 +89,10 @@ class Repository:
     shallow: bool
     lineages: tuple[Lineage, ...] = ()
     blobs: Mapping[str, str] = field(default_factory=dict)
+    unreadable: str = ""
+    """Why Git would not read the repository there is (git's own words), "" if it did."""
+    top: str = ""
+    """The folder of that repository (its ``.git``'s)."""
 
 
 LAST_READ: tuple[tuple[str, str, str, bytes, bool], Repository] | None = None
@@ -101,7 +107,8 @@ def read_repository(root: Path, events_dir: str) -> Repository | None:
     global LAST_READ
     git = GitRunner(root)
     if not git.available():
-        return None
+        top = git.unread_repository()
+        return Repository(git, False, unreadable=git.failure, top=top) if top else None
     shallow = git.is_shallow()
     key = (str(root.resolve()), events_dir, git.prefix, git.head, shallow)
     last = LAST_READ
@@ -142,6 +149,13 @@ def derive_history(
         return defaults, []
     if repo.shallow:
         return defaults, [problem(Origin("mkdocs.yml", 1), "history.shallow", "git_history")]
+    if repo.unreadable:
+        return defaults, [
+            problem(
+                Origin("mkdocs.yml", 1), "history.unreadable", "git_history",
+                reason=repo.unreadable, path=repo.top,
+            )
+        ]  # fmt: skip
     git, lineages, blobs = repo.git, repo.lineages, repo.blobs
 
     # perf (issue 5): most working copies equal their last commit; parse each text once.
@@ -296,6 +310,10 @@ class GitRunner:
         self.prefix = ""
         self.head = b""
         """The commit checked out (``available``)."""
+        self.failure = ""
+        """What git said when it last failed (its first line), or why it could not run."""
+        self.outside = True
+        """Whether ``available`` found no repository for Git (not: one without a commit)."""
 
     def run(self, *args: str, stdin: bytes | None = None) -> bytes | None:
         env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
@@ -308,17 +326,38 @@ class GitRunner:
                 env=env,
                 check=False,
             )
-        except OSError:
+        except OSError as error:
+            self.failure = f"git: {error.strerror or error}"
             return None
-        return done.stdout if done.returncode == 0 else None
+        if done.returncode != 0:
+            said = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            self.failure = said[0].removeprefix("fatal: ") if said else f"git {args[0]}"
+            return None
+        return done.stdout
 
     def available(self) -> bool:
         prefix = self.run("rev-parse", "--show-prefix")
+        self.outside = prefix is None
         head = self.run("rev-parse", "--verify", "-q", "HEAD") if prefix is not None else None
         if prefix is None or head is None:
             return False
         self.prefix, self.head = prefix.decode("utf-8").strip(), head.strip()
         return True
+
+    def unread_repository(self) -> str:
+        """After ``available`` found no repository: the folder of one there is all the same
+        (a ``.git`` here or above) that Git would not or could not read, else "". Git refuses
+        a checkout another user owns ("dubious ownership": a CI container, a mounted folder),
+        and an image without Git cannot read one: building on would silently reset every
+        activity's SEQUENCE and LAST-MODIFIED, and the UID of every renamed one."""
+        if not self.outside:
+            return ""
+        folder = self.root.resolve()
+        for above in (folder, *folder.parents):
+            if (above / ".git").exists():
+                self.failure = self.failure or "git rev-parse"
+                return str(above)
+        return ""
 
     def is_shallow(self) -> bool:
         out = self.run("rev-parse", "--is-shallow-repository")

@@ -372,6 +372,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the Git checkout is shallow, so calendar SEQUENCE/UID cannot be derived; fetch full "
         "history (fetch-depth: 0 in GitHub Actions) or set git_history: false in mkdocs.yml",
     ),
+    "history.unreadable": (
+        "Git 读不了网站所在的仓库（{reason}），无法计算日历的 UID/SEQUENCE/LAST-MODIFIED；"
+        "仓库属于另一个用户时（CI 容器、挂载的目录）运行 git config --global --add "
+        "safe.directory {path}，没有安装 Git 就先安装，或在 mkdocs.yml 中设置 git_history: false",
+        "Git cannot read the repository the site is in ({reason}), so calendar UID/SEQUENCE/"
+        "LAST-MODIFIED cannot be derived; if another user owns the checkout (a CI container, a "
+        "mounted folder) run git config --global --add safe.directory {path}, install Git if it "
+        "is missing, or set git_history: false in mkdocs.yml",
+    ),
     "config.missing": (
         "找不到配置文件（请在网站仓库的根目录运行，或用 -f 指定 mkdocs.yml 的路径）",
         "no configuration file (run this in the site's folder, or give -f path/to/mkdocs.yml)",

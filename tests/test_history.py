@@ -220,6 +220,31 @@ def test_shallow_clone_is_a_problem_unless_history_is_off(
     assert problems == []
 
 
+def test_a_repository_git_will_not_read_is_a_problem_not_a_reset(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A checkout another user owns (a CI container, a folder mounted into Docker): Git
+    refuses it ("dubious ownership"), and an image without Git cannot read it. Building on as
+    if there were no repository reset every SEQUENCE to 0, and subscribed calendars ignored
+    the next change."""
+    repo.commit({"content/events/salon.md": SALON})
+    repo.commit({"content/events/salon.md": SALON.replace("14:00", "15:00")})
+    site, _ = load_tree(repo.root)
+    monkeypatch.setenv("GIT_TEST_ASSUME_DIFFERENT_OWNER", "1")  # git's own switch for this
+    _, problems = history.derive_history(repo.root, "content/events", site, True)
+    assert [p.code for p in problems] == ["history.unreadable"]
+    told = problems[0].message("zh")
+    assert "dubious ownership" in told and f"safe.directory {repo.root}" in told
+    _, problems = history.derive_history(repo.root, "content/events", site, False)
+    assert problems == []
+
+    monkeypatch.delenv("GIT_TEST_ASSUME_DIFFERENT_OWNER")
+    monkeypatch.setenv("PATH", str(repo.root / "no-git-here"))
+    _, problems = history.derive_history(repo.root / "content", "events", site, True)
+    assert [p.code for p in problems] == ["history.unreadable"]
+    assert f"safe.directory {repo.root}" in problems[0].message("en")
+
+
 def test_one_log_and_one_cat_file_process(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
     for index in range(5):
         repo.commit({f"content/events/e{index}.md": SALON.replace("14:00", f"1{index}:00")})

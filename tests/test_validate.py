@@ -16,6 +16,7 @@ BROKEN = Path(__file__).parent / "fixtures" / "broken"
 # Codes covered by other test modules (history, build) rather than the broken content tree.
 ELSEWHERE = {
     "history.shallow",
+    "history.unreadable",  # test_history
     "file.timeline-md",  # test_a_milestone_written_as_a_markdown_file_is_told
     # test_names_windows_cannot_have_are_told_and_derived_addresses_avoid_them (a file so
     # named in the fixture would break this repository's own checkout on Windows)
