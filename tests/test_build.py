@@ -1530,6 +1530,38 @@ def test_a_build_keeps_the_sites_hidden_files_and_refuses_to_replace_git_or_the_
     assert list((site / "overrides").iterdir()) == []
 
 
+def test_a_site_dir_that_is_a_link_is_built_where_it_leads_and_stays_a_link(
+    tmp_path: Path,
+) -> None:
+    """``site -> /var/www/html``: MkDocs writes through such a link; yizhan built the whole
+    site, then stopped with a traceback and published nothing. The folder the link leads to
+    is replaced (its hidden files kept) and the link still leads there; a ``site_dir`` that
+    is a file is refused before anything is built."""
+    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    set_fast(site, "true")  # the second build links the first one's files at its start
+    served = tmp_path / "www" / "html"
+    served.mkdir(parents=True)
+    (served / "old.html").write_text("old", encoding="utf-8")
+    (served / ".htaccess").write_text("Options -Indexes\n", encoding="utf-8")
+    (site / "site").symlink_to(served, target_is_directory=True)
+    built = yizhan(site, "build")
+    assert built.returncode == 0 and "Traceback" not in built.stderr, built.stderr
+    assert (site / "site").is_symlink() and (site / "site").resolve() == served
+    assert (served / "index.html").is_file() and (served / ".htaccess").is_file()
+    assert not (served / "old.html").exists()
+    assert not [p.name for p in site.iterdir() if p.name.startswith(".site")]
+    first = tree_digest(served)
+    assert yizhan(site, "build").returncode == 0
+    assert tree_digest(served) == first and (site / "site").is_symlink()
+
+    (site / "site").unlink()
+    (site / "site").write_text("not a folder", encoding="utf-8")
+    built = yizhan(site, "build")
+    assert built.returncode != 0 and "Traceback" not in built.stderr, built.stderr
+    assert "site_dir" in built.stderr and "不是文件夹" in built.stderr
+    assert (site / "site").read_text(encoding="utf-8") == "not a folder"
+
+
 class HeadMeta(HTMLParser):
     """A page's <meta> descriptions and JSON-LD, read as a link preview's crawler reads them."""
 

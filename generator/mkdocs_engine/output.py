@@ -69,6 +69,13 @@ def inside(root: Path, folder: str, path: str, known: dict[str, Path]) -> Path:
     return target
 
 
+def followed(site: Path) -> Path:
+    """The folder ``site`` names: where it is a symbolic link (to a web server's folder), the
+    one it leads to. MkDocs writes through such a link; a build replacing the link itself
+    by renames would cut the web server off its site, so it replaces what the link leads to."""
+    return Path(os.path.realpath(site)) if site.is_symlink() else site
+
+
 def swap_in(built: Path, final: Path) -> None:
     """Replace ``final`` with ``built`` by renames, so readers never see a half-written site."""
     if final.is_symlink() or final.is_file():

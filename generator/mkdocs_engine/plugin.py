@@ -145,6 +145,10 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         options = self.build_options(config)
         # issue 5: costly pure results (QR codes) are kept in .cache/yizhan/memo/ between builds
         memo.use(memo_folder(options))
+        if self.command == "build":
+            # a link (site -> /var/www/html) leads to the folder the build replaces: the
+            # staging folders go beside that one, on its file system, and the link stays
+            config.site_dir = str(output.followed(Path(config.site_dir)))
         # not into a folder MkDocs keeps (``mkdocs serve --dirty``): it must start empty
         if self.config.fast is not False and not self.dirty:
             # serve's rebuilds too (perf, issue 5): publishing 21,000 unchanged pages there
@@ -514,6 +518,11 @@ def refuse_site_dir(final: Path, config: MkDocsConfig) -> None:
     them with the site."""
     root = Path(config.config_file_path).resolve().parent
     final = final.resolve()
+    if final.exists() and not final.is_dir():
+        raise PluginError(
+            f"mkdocs.yml: site_dir: {final} 不是文件夹，生成的网站放不进去 / "
+            "is not a folder the site can be built into"
+        )
     kept = [root / ".git"]
     if config.theme.custom_dir:
         kept.append(Path(config.theme.custom_dir).resolve())
