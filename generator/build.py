@@ -64,13 +64,37 @@ def memo_folder(options: BuildOptions) -> Path | None:
 
 
 def build_clock(now: datetime | None = None) -> datetime:
-    """The build's instant: SOURCE_DATE_EPOCH when set (reproducible builds), else the clock."""
+    """The build's instant: SOURCE_DATE_EPOCH when set (reproducible builds), else the clock
+    (also when it is not an instant: ``load_site`` tells that, ``epoch_problem``)."""
     if now is not None:
         return now.astimezone(UTC)
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), UTC)
-    return datetime.now(UTC)
+    return epoch_instant(os.environ.get("SOURCE_DATE_EPOCH", "")) or datetime.now(UTC)
+
+
+def epoch_instant(value: str) -> datetime | None:
+    """The instant a SOURCE_DATE_EPOCH names (whole seconds since 1970, UTC); None if it
+    names none (blank, a fraction, a sign, a year past 9999)."""
+    value = value.strip()
+    if not (value.isascii() and value.isdigit()):
+        return None
+    try:
+        return datetime.fromtimestamp(int(value), UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def epoch_problem() -> Problem | None:
+    """A SOURCE_DATE_EPOCH that is set but names no instant. Building on the clock would
+    quietly give up reproducibility (reproducible-builds.org: a malformed value fails the
+    build), and MkDocs reads the same variable with ``int()``: a traceback, or for ``-1`` a
+    1969 build date beside yizhan's today. A blank one counts as unset
+    (``mkdocs_engine.plugin`` drops it for MkDocs)."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if not value.strip() or epoch_instant(value) is not None:
+        return None
+    return problem(
+        Origin("mkdocs.yml"), "config.source-date-epoch", "SOURCE_DATE_EPOCH", value=value
+    )
 
 
 def site_config(options: BuildOptions, now: datetime | None = None) -> SiteConfig:
@@ -126,6 +150,9 @@ def load_site(
     (the live preview gives a build up there when newer saves came in, issue 5)."""
     config = site_config(options, now)
     problems: list[Problem] = []
+    epoch = epoch_problem() if now is None else None
+    if epoch is not None:
+        problems.append(epoch)
     if options.timezone and validate.resolve_zone(options.timezone) is None:
         problems.append(
             problem(

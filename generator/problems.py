@@ -394,6 +394,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "settings): feeds, calendars and shared links would point at the old address; write "
         'site_url: !ENV [SITE_URL, "{published}"] in mkdocs.yml',
     ),
+    "config.source-date-epoch": (
+        "环境变量 SOURCE_DATE_EPOCH 是“{value}”，不是一个时刻：它应是自 1970-01-01 00:00 UTC 起的"
+        "整秒数（如 git log -1 --format=%ct 给出的 1795312800）；请改正它，或删掉它按当前时间生成",
+        "the environment variable SOURCE_DATE_EPOCH is “{value}”, which is no instant: it must be "
+        "whole seconds since 1970-01-01 00:00 UTC (such as 1795312800, from "
+        "git log -1 --format=%ct); correct it, or unset it to build at the current time",
+    ),
     "config.directory-urls": (
         "yizhan 生成的页面按目录式网址（events/x/）互相链接：use_directory_urls: false 时，"
         "直接打开文件（file://）浏览会打不开这些链接，订阅里指向普通页面（about.md）的链接也会失效；"

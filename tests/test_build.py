@@ -1364,6 +1364,31 @@ def test_a_site_without_directory_urls_is_told(tmp_path: Path) -> None:
     assert "config.directory-urls" in yizhan(site, "build").stderr
 
 
+def test_a_source_date_epoch_that_names_no_instant_is_told_and_a_blank_one_is_unset(
+    tmp_path: Path,
+) -> None:
+    """``SOURCE_DATE_EPOCH: ${{ … }}`` of a CI template can come out empty, or as a fraction:
+    yizhan built on the clock (quietly not reproducible) while MkDocs, reading the same
+    variable with ``int()``, stopped both ``yizhan build`` and ``mkdocs build`` with a
+    traceback at the first page. A blank value is unset for both; any other that is not
+    whole seconds since 1970 is an error of ``check`` and ``build``, the site left as it was."""
+    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    for command in (yizhan, mkdocs):
+        built = command(site, "build", SOURCE_DATE_EPOCH="")
+        assert built.returncode == 0 and "Traceback" not in built.stderr, built.stderr
+    before = tree_digest(site / "site")
+    for value in ("1795312800.5", "-1", "99999999999999999", "昨天"):
+        for command in (yizhan, mkdocs):
+            built = command(site, "build", SOURCE_DATE_EPOCH=value)
+            assert built.returncode != 0 and "Traceback" not in built.stderr, built.stderr
+            assert f"mkdocs.yml:1: SOURCE_DATE_EPOCH: 环境变量 SOURCE_DATE_EPOCH 是“{value}”" in (
+                built.stderr
+            )
+        assert "config.source-date-epoch" in yizhan(site, "check", SOURCE_DATE_EPOCH=value).stderr
+    assert tree_digest(site / "site") == before
+    assert yizhan(site, "check", SOURCE_DATE_EPOCH=" ").returncode == 0
+
+
 def test_a_literal_site_url_other_than_where_pages_publishes_is_told(tmp_path: Path) -> None:
     """The Pages workflow gives ``check`` and ``build`` the published address in ``SITE_URL``;
     a literal ``site_url`` ignores it, so a site moved to a custom domain kept publishing feeds

@@ -26,6 +26,8 @@ ELSEWHERE = {
     "config.site-url-env",  # test_build: test_a_literal_site_url_other_than_where_pages_publishes_is_told
     "config.directory-urls",  # test_build: test_a_site_without_directory_urls_is_told
     "config.missing",
+    # test_build: test_a_source_date_epoch_that_names_no_instant_is_told_and_a_blank_one_is_unset
+    "config.source-date-epoch",
     "url.reserved",
     "link.missing",
     "link.anchor",  # test_anchors

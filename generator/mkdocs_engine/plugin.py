@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import logging
+import os
 import re
 import shutil
 import traceback
@@ -142,6 +143,10 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         # jieba (Material's Chinese search segmentation) reports its dictionary loading on stderr.
         logging.getLogger("jieba").setLevel(logging.WARNING)
+        if not os.environ.get("SOURCE_DATE_EPOCH", "x").strip():
+            # unset, as yizhan reads it (a CI template's empty value): MkDocs' ``int("")``
+            # stopped the build with a traceback at its first page
+            del os.environ["SOURCE_DATE_EPOCH"]
         options = self.build_options(config)
         # issue 5: costly pure results (QR codes) are kept in .cache/yizhan/memo/ between builds
         memo.use(memo_folder(options))
