@@ -841,6 +841,38 @@ def test_a_replaced_site_is_deleted_at_the_lowest_priority(
     assert int(report.read_text(encoding="utf-8")) == min(19, os.nice(0) + 19)
 
 
+def test_the_new_site_takes_the_old_ones_place_in_one_step(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two renames (the old site aside, the new one in) left no site at all when the build
+    was killed between them; on Linux the two folders are exchanged in one step, the old
+    site's hidden files (a gh-pages worktree's .git) kept."""
+    import os
+    import sys
+
+    from generator.mkdocs_engine import output
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("an exchange in one step is Linux's")
+    final, built = tmp_path / "site", tmp_path / ".site.building-1-ab"
+    for folder, text in ((final, "旧"), (built, "新")):
+        folder.mkdir()
+        (folder / "index.html").write_text(text, encoding="utf-8")
+    (final / ".git").write_text("gitdir: ../.git/worktrees/site", encoding="utf-8")
+    moved: list[tuple[str, str]] = []
+    replace = os.replace
+
+    def recording(src: str | Path, dst: str | Path) -> None:
+        moved.append((str(src), str(dst)))
+        replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", recording)
+    output.swap_in(built, final)
+    assert (final / "index.html").read_text(encoding="utf-8") == "新"
+    assert (final / ".git").read_text(encoding="utf-8").startswith("gitdir:")
+    assert [src for src, _ in moved if src == str(final)] == []  # never moved aside
+
+
 @pytest.mark.parametrize("fast", ["false", "true"])
 def test_the_site_is_readable_by_a_web_server_of_another_user(tmp_path: Path, fast: str) -> None:
     """nginx runs as www-data, and ``cp -a`` or ``rsync -a`` keep modes: every folder of the

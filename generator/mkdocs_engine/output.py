@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import glob
 import os
 import secrets
@@ -82,6 +83,11 @@ def swap_in(built: Path, final: Path) -> None:
         raise ValueError(f"site_dir is not a folder: {final}")
     old = final.with_name(f".{final.name}.old-{os.getpid()}")
     kept = keep_hidden(final, built)
+    if final.exists() and exchange(built, final):
+        # One step: a build killed now leaves the old site in the staging folder, which the
+        # next build deletes. With two renames, one killed between them left no site at all.
+        discard([built, *final.parent.glob(f".{final.name}.old-*")])
+        return
     if final.exists():
         os.replace(final, old)
     try:
@@ -93,6 +99,25 @@ def swap_in(built: Path, final: Path) -> None:
             os.replace(old, final)
         raise
     discard(final.parent.glob(f".{final.name}.old-*"))  # this one, and any left before
+
+
+RENAME_EXCHANGE = 2
+AT_FDCWD = -100
+
+
+def exchange(first: Path, second: Path) -> bool:
+    """Swap two folders in one step (Linux's ``renameat2`` with ``RENAME_EXCHANGE``); False
+    where the system or its file system cannot (macOS, Windows, an old kernel or libc)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):  # a libc without it (glibc before 2.28, some musl)
+        return False
+    names = [os.fsencode(first), os.fsencode(second)]
+    done = renameat2(AT_FDCWD, names[0], AT_FDCWD, names[1], RENAME_EXCHANGE)
+    return bool(done == 0)
 
 
 def keep_hidden(final: Path, built: Path) -> list[str]:
