@@ -4,6 +4,7 @@ its reproducibility."""
 from __future__ import annotations
 
 import base64
+import gzip
 import json
 import re
 import subprocess
@@ -15,6 +16,7 @@ from urllib.robotparser import RobotFileParser
 
 import pytest
 from buildtools import (
+    EPOCH,
     FIXTURE_SITE,
     assert_reaped,
     copy_site,
@@ -713,6 +715,36 @@ def test_a_site_repository_with_only_content_and_the_plugin_builds(tmp_path: Pat
     assert 'src="https://org.github.io/site/images/a.svg"' in (site / "rss.xml").read_text(
         encoding="utf-8"
     ).replace("&quot;", '"')
+
+
+@pytest.mark.parametrize("fast", ["false", "true"])
+@pytest.mark.parametrize("content", [{}, {"index.md": "# 欢迎\n"}, {"about.md": "# 关于\n"}])
+def test_a_new_site_with_no_dated_page_builds(
+    tmp_path: Path, fast: str, content: dict[str, str]
+) -> None:
+    """README's "Your own site" starts from an empty content folder, then an index.md: no
+    page has a day of its own yet. MkDocs dates its compressed sitemap by the newest page's
+    day and failed on none ("Invalid isoformat string: ''"), so the new site did not build."""
+    write_tree(
+        tmp_path,
+        {
+            "mkdocs.yml": "site_name: 新驿站\nsite_url: https://org.github.io/site/\n"
+            f"theme:\n  name: material\nplugins:\n  - yizhan:\n      fast: {fast}\n",
+            "docs/.keep": "",
+            **{f"docs/{name}": text for name, text in content.items()},
+        },
+    )
+    result = yizhan(tmp_path, "build")
+    assert result.returncode == 0, result.stderr
+    site = tmp_path / "site"
+    plain = (site / "sitemap.xml").read_bytes()
+    assert b"<loc>https://org.github.io/site/events/</loc>" in plain
+    assert b"<lastmod>" not in plain  # no page has a day of its own: none is told
+    packed = (site / "sitemap.xml.gz").read_bytes()
+    assert gzip.decompress(packed) == plain
+    # the archive's time is the build's (SOURCE_DATE_EPOCH's day), as MkDocs gives a site
+    day = int(EPOCH) // 86400 * 86400
+    assert day <= int.from_bytes(packed[4:8], "little") <= int(EPOCH)
 
 
 def test_a_symlink_cannot_publish_files_from_outside_the_site(tmp_path: Path) -> None:

@@ -318,7 +318,8 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         # the sitemap's <lastmod>: a day the content changed, else none (MkDocs gives every
         # page the build's day; a plugin that dates pages itself is left its date)
         if page.update_date == get_build_date():
-            page.update_date = spec.updated if spec is not None else ""
+            updated = spec.updated if spec is not None else ""
+            page.update_date = updated or Undated(page.update_date)
         if spec is not None:
             page.meta["template"] = spec.template
             # Material's templates print titles unescaped; ours are editor text, so escape them once
@@ -618,6 +619,18 @@ def default_nav(language: str, docs_dir: str) -> list[Any]:
         if page.name != "index.md":
             nav.append(page.name)
     return nav
+
+
+class Undated(str):
+    """A page's sitemap day when its content has none: the build's day, which MkDocs' sitemap
+    template leaves out (it is false) but still reads, as the newest of all pages' days, for the
+    mtime of ``sitemap.xml.gz`` (an empty day there fails the build of a site none of whose
+    pages has a day yet: a new site, or one with only free pages)."""
+
+    __slots__ = ()
+
+    def __bool__(self) -> bool:
+        return False
 
 
 def mkdocs_outputs(config: MkDocsConfig, files: Files) -> set[str]:
