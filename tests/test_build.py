@@ -747,6 +747,74 @@ def test_a_new_site_with_no_dated_page_builds(
     assert day <= int.from_bytes(packed[4:8], "little") <= int(EPOCH)
 
 
+def article_text(site: Path, page: str) -> str:
+    """A built page's article as a resident reads it: tags dropped, spaces collapsed."""
+    import html
+
+    raw = (site / page / "index.html").read_text(encoding="utf-8")
+    article = re.search(r"<article.*?</article>", raw, re.S)
+    assert article is not None, page
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", article.group(0)))).strip()
+
+
+@pytest.mark.parametrize(("language", "fast"), [("zh", "false"), ("en", "true")])
+def test_a_growing_new_site_says_plainly_what_it_has_not_got_yet(
+    tmp_path: Path, language: str, fast: str
+) -> None:
+    """README's "Your own site", stage by stage: with nothing yet, the home page showed
+    “0个 党组织 / 0个 社团 / 0场 2026年活动” and headings with nothing under them, the
+    directories “共 0 个党组织。”, the timeline its title alone. With one branch and one club
+    of no category, the English home read “1 Branches”, “1 Clubs”, and the club directory
+    put the only club under “Other” (其他)."""
+    en = language == "en"
+    write_tree(
+        tmp_path,
+        {
+            "mkdocs.yml": "site_name: 新驿站\nsite_url: https://org.github.io/site/\n"
+            f"theme:\n  name: material\n  language: {language}\n"
+            f"plugins:\n  - yizhan:\n      fast: {fast}\n",
+            "docs/.keep": "",
+        },
+    )
+    assert yizhan(tmp_path, "build").returncode == 0
+    site = tmp_path / "site"
+    home = article_text(site, ".")
+    assert "0" not in home  # no figure of nothing
+    for heading in ["Branches", "Clubs", "At a glance"] if en else ["党组织", "社团", "数说驿站"]:
+        assert heading not in home, heading
+    expected = {
+        "branches": "No branches yet." if en else "暂无党组织。",
+        "clubs": "No clubs yet." if en else "暂无社团。",
+        "venues": "No venues yet." if en else "暂无阵地。",
+        "timeline": "No milestones yet." if en else "暂无大事记。",
+    }
+    for page, words in expected.items():
+        text = article_text(site, page)
+        assert words in text and "0" not in text, (page, text)
+    # one branch, one club of no category: the figures, and the directory without "Other"
+    write_tree(
+        tmp_path,
+        {
+            "docs/branches/first.md": "---\nname: 第一党支部\n---\n",
+            "docs/clubs/calligraphy.md": "---\nname: 书法社\n---\n",
+        },
+    )
+    assert yizhan(tmp_path, "build").returncode == 0
+    home = article_text(site, ".")
+    year = time.gmtime(int(EPOCH)).tm_year
+    if en:
+        assert "1 Branch 1 Club" in home
+    else:
+        assert "1 个 党组织 1 个 社团" in home
+    assert ("Activit" if en else f"{year}年活动") not in home  # none this year: no figure
+    assert "第一党支部" in home and "书法社" in home
+    clubs = article_text(site, "clubs")
+    assert ("1 club." if en else "共 1 个社团。") in clubs and "书法社" in clubs
+    assert ("Other" if en else "其他") not in clubs
+    for page in site.rglob("*.html"):  # no heading is left empty, at either stage
+        assert not re.search(r"<h[1-6][^>]*>\s*</h[1-6]>", page.read_text(encoding="utf-8"))
+
+
 def test_a_symlink_cannot_publish_files_from_outside_the_site(tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("top secret", encoding="utf-8")

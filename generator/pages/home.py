@@ -26,10 +26,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "branches": ("党组织", "Branches"),
     "clubs": ("社团", "Clubs"),
     "figures": ("数说驿站", "At a glance"),
-    "fig_branches": ("党组织", "Branches"),
-    "fig_members": ("党员", "Party members"),
-    "fig_clubs": ("社团", "Clubs"),
-    "fig_events": ("{year}年活动", "Activities in {year}"),
+    # English labels: "one|other", chosen by the figure ("1 Branch", "3 Branches")
+    "fig_branches": ("党组织", "Branch|Branches"),
+    "fig_members": ("党员", "Party member|Party members"),
+    "fig_clubs": ("社团", "Club|Clubs"),
+    "fig_events": ("{year}年活动", "Activity in {year}|Activities in {year}"),
     "unit_branches": ("个", ""),
     "unit_members": ("名", ""),
     "unit_clubs": ("个", ""),
@@ -77,13 +78,21 @@ def figures(site: Site, views: Views) -> list[dict[str, str]]:
     ]
     return [
         {
-            "label": say(label, language, year=year),
+            "label": plural(say(label, language, year=year), value),
             "value": i18n.read_number(value, language),
             "unit": say(unit, language),
             "url": url,
         }
         for label, unit, value, url in rows
+        if value  # "0个 社团" tells a resident nothing: a new site has no figures yet
     ]
+
+
+def plural(label: str, value: int) -> str:
+    """The form of a figure's ``one|other`` label its value takes (a label without ``|``,
+    Chinese, is the same for every number)."""
+    one, _, other = label.partition("|")
+    return one if value == 1 or not other else other
 
 
 def glance(site: Site) -> dict[str, list[dict[str, str]]]:

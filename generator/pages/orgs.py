@@ -55,6 +55,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "branches_intro_count": ("共 {n} 个党组织。", "{n} branch[|es]."),
     "clubs_intro": ("共 {n} 个社团。", "{n} club[|s]."),
     "venues_intro": ("共 {n} 处阵地。", "{n} venue[|s]."),
+    "branches_none": ("暂无党组织。", "No branches yet."),
+    "clubs_none": ("暂无社团。", "No clubs yet."),
+    "venues_none": ("暂无阵地。", "No venues yet."),
+    "timeline_none": ("暂无大事记。", "No milestones yet."),
     "uncategorised": ("其他", "Other"),
     "more_news": ("全部新闻", "All news"),
     "news_more": ("另有 {n} 篇较早的文章。", "{n} earlier article[|s]."),
@@ -224,7 +228,9 @@ def branches_index(site: Site, views: Views) -> PageSpec:
         title=i18n.label("branches", lang),
         data={
             "intro": (
-                say("branches_intro_count", lang, n=len(site.branches))
+                say("branches_none", lang)
+                if not site.branches
+                else say("branches_intro_count", lang, n=len(site.branches))
                 if views.orgs.members_total is None
                 else say(
                     "branches_intro",
@@ -364,14 +370,19 @@ def clubs_index(site: Site, views: Views) -> PageSpec:
         groups.setdefault(club.category or say("uncategorised", lang), []).append(
             club_link(site, club.id)
         )
+    categorised = any(club.category for club in site.clubs.values())
     return PageSpec(
         path=urls.clubs_index(),
         template="yizhan/clubs.html",
         title=i18n.label("clubs", lang),
         data={
-            "intro": say("clubs_intro", lang, n=len(site.clubs)),
+            "intro": say("clubs_intro", lang, n=len(site.clubs))
+            if site.clubs
+            else say("clubs_none", lang),
+            # clubs of no category are "other" clubs only beside clubs of one
             "groups": [
-                {"name": name, "clubs": groups[name]} for name in sorted(groups, key=name_order)
+                {"name": name if categorised else "", "clubs": groups[name]}
+                for name in sorted(groups, key=name_order)
             ],
             "labels": labels(lang),
         },
@@ -442,7 +453,9 @@ def venues_index(site: Site, views: Views) -> PageSpec:
         template="yizhan/venues.html",
         title=i18n.label("venues", lang),
         data={
-            "intro": say("venues_intro", lang, n=len(site.venues)),
+            "intro": say("venues_intro", lang, n=len(site.venues))
+            if site.venues
+            else say("venues_none", lang),
             "venues": [
                 venue_link(site, v)
                 for v in sorted(site.venues.values(), key=lambda v: (name_order(v.name), v.id))
