@@ -140,6 +140,19 @@ def published_elsewhere(site_url: str) -> bool:
     return bool(published) and published.rstrip("/") != site_url.rstrip("/")
 
 
+def content_missing(options: BuildOptions) -> list[Problem]:
+    """The content folder, when it does not exist: a new site's repository whose content
+    folder was emptied has none (Git keeps no empty folder), and MkDocs then stops with its
+    English “Config value 'docs_dir'” before yizhan runs."""
+    if (options.root / options.content_dir).is_dir():
+        return []
+    return [
+        problem(
+            Origin("mkdocs.yml"), "config.content-missing", "docs_dir", value=options.content_dir
+        )
+    ]
+
+
 def load_site(
     options: BuildOptions,
     now: datetime | None = None,
@@ -176,6 +189,7 @@ def load_site(
                 published=os.environ["SITE_URL"],
             )
         )
+    problems.extend(content_missing(options))
     if not options.directory_urls:
         problems.append(
             problem(Origin("mkdocs.yml"), "config.directory-urls", "use_directory_urls", "warning")
@@ -417,7 +431,7 @@ def options_from_mapping(root: Path, config: Mapping[str, Any], **overrides: Any
     language = theme.get("language", "zh") if isinstance(theme, dict) else "zh"
     values: dict[str, Any] = {
         "root": root,
-        "content_dir": str(config.get("docs_dir") or "content"),
+        "content_dir": str(config.get("docs_dir") or "docs"),  # MkDocs' default
         "site_name": str(config.get("site_name") or "党群服务中心"),
         "site_url": str(config.get("site_url") or ""),
         "language": str(language or "zh"),

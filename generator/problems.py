@@ -385,6 +385,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "找不到配置文件（请在网站仓库的根目录运行，或用 -f 指定 mkdocs.yml 的路径）",
         "no configuration file (run this in the site's folder, or give -f path/to/mkdocs.yml)",
     ),
+    "config.content-missing": (
+        "内容文件夹 {value}/ 不存在：Git 不保存空文件夹，新网站也请至少放一个文件"
+        "（如 {value}/index.md）；内容在别的文件夹时，把 mkdocs.yml 的 docs_dir 写成它的名字",
+        "the content folder {value}/ does not exist: Git keeps no empty folder, so give a new "
+        "site at least one file ({value}/index.md, say); if the content is in another folder, "
+        "write its name as docs_dir in mkdocs.yml",
+    ),
     "config.site-url-env": (
         "site_url 是 {value}，但网站发布在 {published}（环境变量 SITE_URL，发布流程按 GitHub Pages "
         "的设置给出）：订阅源、日历和分享链接会指向旧网址；请在 mkdocs.yml 里写 "

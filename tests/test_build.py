@@ -747,6 +747,41 @@ def test_a_new_site_with_no_dated_page_builds(
     assert day <= int.from_bytes(packed[4:8], "little") <= int(EPOCH)
 
 
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_a_site_without_its_content_folder_is_told_in_its_language(
+    tmp_path: Path, language: str
+) -> None:
+    """A new site's content emptied and pushed has no content folder in the clone (Git keeps
+    no empty folder): check said the content was clean, then the build stopped on MkDocs'
+    English “Config value 'docs_dir': … isn't an existing directory”."""
+    write_tree(
+        tmp_path,
+        {
+            "mkdocs.yml": "site_name: 新驿站\nsite_url: https://org.github.io/site/\n"
+            f"docs_dir: content\ntheme:\n  name: material\n  language: {language}\n"
+            "plugins:\n  - yizhan\n",
+        },
+    )
+    told = "does not exist" if language == "en" else "不存在"
+    for command in ("check", "build"):
+        result = yizhan(tmp_path, command)
+        assert result.returncode == 1, command
+        assert "mkdocs.yml:1: docs_dir: " in result.stderr, result.stderr
+        assert told in result.stderr and "content/index.md" in result.stderr
+        assert "config.content-missing" in result.stderr and "Config value" not in result.stderr
+    assert not (tmp_path / "content").exists() and not (tmp_path / "site").exists()
+    # with no docs_dir, the content folder is MkDocs' default docs/ for check and new too
+    config = (tmp_path / "mkdocs.yml").read_text(encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(config.replace("docs_dir: content\n", ""), "utf-8")
+    write_tree(tmp_path, {"docs/news/a.md": "---\ntitle: 通知\ndate: 2026-11-01\nsatus: x\n---\n"})
+    result = yizhan(tmp_path, "check")
+    assert result.returncode == 1 and "docs/news/a.md:4: satus" in result.stderr, result.stderr
+    assert yizhan(tmp_path, "new", "news", "第二篇").returncode == 0
+    assert (
+        list((tmp_path / "docs" / "news").glob("*.md"))[1:] and not (tmp_path / "content").exists()
+    )
+
+
 def article_text(site: Path, page: str) -> str:
     """A built page's article as a resident reads it: tags dropped, spaces collapsed."""
     import html

@@ -28,6 +28,7 @@ ELSEWHERE = {
     "config.missing",
     # test_build: test_a_source_date_epoch_that_names_no_instant_is_told_and_a_blank_one_is_unset
     "config.source-date-epoch",
+    "config.content-missing",  # test_build: test_a_site_without_its_content_folder_is_told…
     "url.reserved",
     "link.missing",
     "link.anchor",  # test_anchors

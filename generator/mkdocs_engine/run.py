@@ -10,7 +10,8 @@ from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError
 
-from ..build import read_options
+from ..build import content_missing, read_options
+from ..problems import format_problems
 from .plugin import template_problem
 
 
@@ -123,8 +124,14 @@ def build(config_file: Path, site_dir: Path | None, strict: bool, drafts: bool) 
     """Build once; True on success. Messages go to the log (problems included)."""
     setup_logging()
     # a missing or broken mkdocs.yml is told at its line (ContentError)
-    language = read_options(config_file).language
+    options = read_options(config_file)
+    language = options.language
     setup_logging(language=language)
+    missing = content_missing(options)
+    if missing:  # told before MkDocs stops on it in English
+        logging.getLogger("mkdocs").error(format_problems(missing, language))
+        logging.getLogger("mkdocs").error(abort_text("Aborted with a BuildError!", language))
+        return False
     overrides: dict[str, object] = {"strict": strict}
     if site_dir is not None:
         overrides["site_dir"] = str(site_dir.resolve())
