@@ -260,7 +260,7 @@ def write_new(content: Path, kind: str, title: str, today: date, language: str =
     text = templates[kind].format(
         title=yaml_text(title), today=today.isoformat(), year=today.year, **rule_example(today)
     )
-    path.write_text(with_site_ids(text, content), encoding="utf-8")
+    path.write_text(with_site_ids(text, content, language), encoding="utf-8")
     return path
 
 
@@ -297,25 +297,41 @@ EXAMPLE_IDS = {"caizhi": "branches", "lvshi": "branches", "nbswq-dgw": "branches
                "guangying": "clubs", "yizhan": "venues"}  # fmt: skip
 """The ids the templates' comments give as examples, and the folder of their kind."""
 COMMENTED_REFERENCE = re.compile(
-    r"^(# (?:branch|club|venue|parent): )(\[?[a-z0-9, -]+?\]?)( +)(?=#)", re.M
+    r"^(# (?:branch|club|venue|parent): )(\[?[a-z0-9, -]+?\]?)( +)(#[^\n]*)$", re.M
 )
+NONE_YET = {
+    "branches": (
+        "；网站还没有党组织，先用 yizhan new branch 新建",
+        "; no branch yet: yizhan new branch",
+    ),
+    "clubs": ("；网站还没有社团，先用 yizhan new club 新建", "; no club yet: yizhan new club"),
+    "venues": ("；网站还没有阵地，先用 yizhan new venue 新建", "; no venue yet: yizhan new venue"),
+}
+"""What a reference line says when the site has nothing of its kind to name."""
 
 
-def with_site_ids(text: str, content: Path) -> str:
+def with_site_ids(text: str, content: Path, language: str = "zh") -> str:
     """The template with its example ids replaced by ids the site has (the first ones, by
-    name), so a line uncommented as it is names something that exists."""
+    name), so a line uncommented as it is names something that exists; with none of a kind,
+    the line is left empty and says so (the example, uncommented, named another site's)."""
     found = {folder: sorted(p.stem for p in (content / folder).rglob("*.md"))
              for folder in set(EXAMPLE_IDS.values())}  # fmt: skip
 
     def site_ids(match: re.Match[str]) -> str:
         written = [name.strip() for name in match.group(2).strip("[]").split(",")]
-        ids = []
+        ids, missing = [], ""
         for position, example in enumerate(written):
-            have = found.get(EXAMPLE_IDS.get(example, ""), [])
-            ids.append(have[min(position, len(have) - 1)] if have else example)
+            folder = EXAMPLE_IDS.get(example, "")
+            have = found.get(folder, [])
+            if have:
+                ids.append(have[min(position, len(have) - 1)])
+            elif folder:
+                missing = NONE_YET[folder][1 if language.startswith("en") else 0]
+            else:
+                ids.append(example)
         value = ", ".join(dict.fromkeys(ids))
-        value = f"[{value}]" if match.group(2).startswith("[") else value
+        value = f"[{value}]" if match.group(2).startswith("[") and value else value
         width = len(match.group(2)) + len(match.group(3))  # the comments stay in a column
-        return match.group(1) + value + " " * max(2, width - len(value))
+        return match.group(1) + value + " " * max(2, width - len(value)) + match.group(4) + missing
 
     return COMMENTED_REFERENCE.sub(site_ids, text)

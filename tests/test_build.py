@@ -613,6 +613,41 @@ def test_every_field_new_explains_is_accepted_by_check(tmp_path: Path, language:
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_new_on_a_new_site_names_no_other_sites_ids(tmp_path: Path, language: str) -> None:
+    """On a site with no branch, club or venue yet, ``yizhan new``'s reference lines named the
+    demo's (``# parent: nbswq-dgw``): uncommented, ``check`` found them unknown. They are
+    left empty and say what to make first; uncommented, ``check`` passes."""
+    site = tmp_path / "s"
+    (site / "content").mkdir(parents=True)
+    config = (FIXTURE_SITE / "mkdocs.yml").read_text(encoding="utf-8")
+    (site / "mkdocs.yml").write_text(config.replace("language: zh", f"language: {language}"))
+    made = []
+    for kind in ("event", "branch", "club"):
+        result = yizhan(site, "new", kind, f"第一个 {kind}")
+        assert result.returncode == 0, result.stderr
+        made.append(site / result.stdout.strip())
+    lines = [
+        line
+        for path in made
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if re.match(r"# (branch|club|venue|parent): ", line)
+    ]
+    assert len(lines) == 6, lines  # an event's three, a branch's parent, a club's two
+    values = [re.sub(r"^# \w+: (.*?) +#.*$", r"\1", line) for line in lines]
+    # no example id of another site's; the club made after the branch names it
+    assert values == ["", "", "", "", "di-yi-ge-branch", ""], values
+    hint = {"zh": "先用 yizhan new venue 新建", "en": "no venue yet: yizhan new venue"}[language]
+    assert any(hint in line for line in lines)
+    for path in made:
+        text = path.read_text(encoding="utf-8")
+        text = re.sub(r"^# (branch|club|venue|parent): ", r"\1: ", text, flags=re.M)
+        path.write_text(text, encoding="utf-8")
+    write_the_texts(site)
+    result = yizhan(site, "check")
+    assert result.returncode == 0, result.stderr
+
+
 def test_new_gives_long_and_unspellable_titles_a_file_of_their_own(tmp_path: Path) -> None:
     """A 200-character title gets a short id (its pinyin would pass file systems' limit);
     titles with nothing to spell (punctuation, emoji) get the kind and the day, numbered;
