@@ -38,7 +38,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "venues": ("阵地", "Venues"),
     "categories": ("活动分类", "Categories"),
     "copy_address": ("复制地址", "Copy address"),
-    "copied": ("已复制", "Copied"),
     "webcal": ("一键订阅", "Subscribe"),
     "qr": ("二维码", "QR code"),
     "qr_alt": ("订阅地址的二维码：{url}", "QR code of the address {url}"),

@@ -111,3 +111,85 @@ document.addEventListener("compositionend", function (e) {
     field.dispatchEvent(new KeyboardEvent("keyup"));
   }
 });
+
+/* "Copy address" of a feed (yizhan/_calendar.html, feed_item): the button copies the address
+   field of its feed. The Clipboard API first; where it is missing (an insecure page, an old
+   WebView) or refuses (WeChat's browser may), execCommand("copy") on the selected field;
+   where that fails too, the address stays selected in its field (readonly, selectable) and
+   the resident is asked to press and hold it. Each outcome is said in a polite live region
+   next to the button, made when the page loads so a screen reader follows its changes (a
+   button whose text changes is not read out). Here, not inline: one copy for every page. */
+(function () {
+  var en = /^en/i.test(document.documentElement.lang || "");
+  var copied = en ? "Copied" : "已复制";
+  var hold = en ? "Press and hold the address to copy it" : "请长按地址复制";
+  function noteOf(button) {
+    var line = button.closest("p");
+    var note = line.nextElementSibling;
+    if (!note || !note.classList.contains("yz-copy-note")) {
+      note = document.createElement("p");
+      note.className = "yz-copy-note";
+      note.setAttribute("role", "status");
+      line.after(note);
+    }
+    return note;
+  }
+  function say(note, text) {
+    // Emptied first: the same words again (a second click) are a change to announce.
+    note.textContent = "";
+    setTimeout(function () { note.textContent = text; }, 100);
+  }
+  function select(field) {
+    field.focus();
+    field.select();
+    field.setSelectionRange(0, field.value.length); // iOS selects nothing with select() alone
+  }
+  function fallback(button, field, note) {
+    select(field);
+    var done = false;
+    try {
+      done = document.execCommand("copy");
+    } catch (e) {
+      done = false;
+    }
+    if (done) {
+      button.focus();
+      say(note, copied);
+    } else {
+      say(note, hold); // the address stays selected, for the long press
+    }
+  }
+  function setUp() {
+    document.querySelectorAll(".yz-feed .yz-copy").forEach(function (button) {
+      noteOf(button);
+      button.hidden = false;
+    });
+  }
+  document.addEventListener("click", function (e) {
+    var button = e.target.closest && e.target.closest(".yz-feed .yz-copy");
+    if (!button) return;
+    var field = button.closest(".yz-feed").querySelector("input");
+    var note = noteOf(button);
+    var clipboard = navigator.clipboard;
+    if (!clipboard || !clipboard.writeText) {
+      fallback(button, field, note);
+      return;
+    }
+    var pending;
+    try {
+      pending = clipboard.writeText(field.value);
+    } catch (err) {
+      pending = Promise.reject(err);
+    }
+    pending.then(
+      function () { say(note, copied); },
+      function () { fallback(button, field, note); }
+    );
+  });
+  // The address selects itself when it takes the focus (a tap, Tab): ready to copy.
+  document.addEventListener("focusin", function (e) {
+    if (e.target.matches && e.target.matches(".yz-feed input")) e.target.select();
+  });
+  if (window.document$) document$.subscribe(setUp);
+  else setUp();
+})();
