@@ -89,6 +89,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "moved_both": ("时间有调整，地点改为{name}", "rescheduled, moved to {name}"),
     "more_dates": ("另有 {n} 场，见月历", "{n} more, see the calendar"),
     "more_in_cell": ("另有 {n} 项", "{n} more"),
+    "more_on_day": ("另有 {n} 项：{day}", "{n} more on {day}"),
     "ended": ("本活动已结束", "This activity has ended"),
     "all_day": ("全天", "all day"),
     "all_day_until": ("全天，至{day}", "all day, until {day}"),

@@ -4,12 +4,14 @@ headless Chromium on the fixture site (its day: 2026-11-22), built in Chinese an
 Copying: the Clipboard API where it works; execCommand("copy") where it is missing or refused
 (an insecure page, an old WebView, WeChat's browser); else the address selected in its field
 and a request to press and hold it. Each outcome is said in a polite live region, in the
-site's language."""
+site's language. The month grid: a table named by its month, weekday headers with full names,
+today as the current date, and each cell's "N more" naming its day."""
 
 from __future__ import annotations
 
 import functools
 import http.server
+import re
 import sys
 import threading
 from collections.abc import Iterator
@@ -154,3 +156,51 @@ def test_a_refused_copy_selects_the_address_and_asks_for_a_long_press(
     serious = [v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")]
     assert not serious, serious
     assert not page.errors, page.errors
+
+
+@pytest.mark.parametrize(
+    ("lang", "month", "weekdays", "more"),
+    [
+        ("zh", "2026年11月", ["周一", "周二", "周三", "周四", "周五", "周六", "周日"],
+         "另有 1 项：2026年11月22日 周日"),
+        ("en", "November 2026", ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+         "Saturday", "Sunday"], "1 more on Sun 22 Nov 2026"),
+    ],
+)  # fmt: skip
+def test_the_month_grid_reads_as_a_table_of_days(
+    served: str, browser: Any, lang: str, month: str, weekdays: list[str], more: str
+) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(served + f"{lang}/events/2026/11/", wait_until="networkidle")
+        table = page.get_by_role("table", name=month)
+        assert table.count() == 1
+        headers = table.get_by_role("columnheader")
+        assert headers.count() == 7
+        for day in weekdays:
+            assert table.get_by_role("columnheader", name=day, exact=True).count() == 1
+        # (aria-current is in no tree Chromium's DevTools protocol gives: read on the cell)
+        today = table.get_by_role("cell", name=re.compile(r"^22 "))
+        assert today.count() == 1
+        assert today.get_attribute("aria-current") == "date"
+        assert table.locator("[aria-current]").count() == 1
+        link = table.get_by_role("link", name=more, exact=True)
+        assert link.count() == 1
+        target = link.get_attribute("href")
+        assert page.locator(f".yz-month__agenda h2{target} time").get_attribute("datetime") == (
+            "2026-11-22"
+        )
+        # Tab goes through the cells' links in the order they are read, "N more" last of its day.
+        links = table.get_by_role("link")
+        count = links.count()
+        links.first.focus()
+        where = (
+            "[...document.querySelectorAll('.yz-month__grid a')].indexOf(document.activeElement)"
+        )
+        reached = [page.evaluate(where)]
+        while len(reached) < count:
+            page.keyboard.press("Tab")
+            reached.append(page.evaluate(where))
+        assert reached == list(range(count))
+    finally:
+        page.close()
