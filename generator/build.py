@@ -227,6 +227,7 @@ def load_site(
     problems.extend(checks.free_pages_html_in_meta(free))
     writings = checks.writings_of(site, free, options.root)
     problems.extend(checks.missing_places(site, free, writings, options.heading_ids))
+    problems.extend(checks.image_alt_problems(writings))
     problems.extend(
         checks.rooted_link_problems(site, free, writings, loaded.files, options.site_url)
     )

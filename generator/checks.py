@@ -21,6 +21,7 @@ from .links import (
     page_address,
     rooted_links,
     split_rest,
+    without_code,
 )
 from .model import Branch, Club, Event, NewsItem, Site, Venue
 from .problems import Origin, Problem, problem
@@ -263,6 +264,48 @@ def rooted_link_problems(
                         url=url,
                         base=base,
                         fixed=url_escaped(fixed) + rest,
+                    )
+                )
+    return found
+
+
+# ``![](a.jpg)``: python-markdown writes alt="", which tells a screen reader to pass the
+# picture by as a decoration; an ``<img>`` without alt has its file name read out instead. An
+# ``<img alt="">`` says the picture is a decoration: not told.
+BARE_IMAGE = re.compile(r"!\[\s*\]\(\s*<?([^\s()<>]+)")
+HTML_IMAGE = re.compile(r"<img\b[^>]*>", re.I)
+HTML_SRC = re.compile(r"\bsrc\s*=\s*[\"']?([^\"'\s>]+)", re.I)
+HTML_ALT = re.compile(r"\salt\s*=", re.I)
+
+
+def image_alt_problems(writings: Mapping[str, list[Written]]) -> list[Problem]:
+    """A warning for each picture of a text with no words for it, at its line: written
+    ``![](…)`` or as an ``<img>`` without ``alt``. A screen reader says nothing of the first and
+    reads the second's file name (WeChat's are long hashes); nothing better can be made up."""
+    found: list[Problem] = []
+    for texts in writings.values():
+        for written in texts:
+            if "![" not in written.markdown and "<img" not in written.markdown.lower():
+                continue
+            markdown = without_code(written.markdown)
+            untold = [(m.start(), m[0], m[1]) for m in BARE_IMAGE.finditer(markdown)]
+            for tag in HTML_IMAGE.finditer(markdown):
+                src = HTML_SRC.search(tag[0])
+                if src and not HTML_ALT.search(tag[0]):
+                    untold.append((tag.start(), tag[0], src[1]))
+            if not untold:
+                continue
+            whole = written.whole() if written.whole else written.markdown
+            lines = whole.split("\n")
+            at = sum(len(line) + 1 for line in lines[: written.start - 1])
+            for _, written_as, url in sorted(untold):
+                # the markup, not the address: ``image:`` may name the same file above
+                found_at = whole.find(written_as, at)
+                line = whole.count("\n", 0, found_at) + 1 if found_at >= 0 else written.start
+                at = found_at + len(written_as) if found_at >= 0 else at
+                found.append(
+                    problem(
+                        Origin(written.path, line), "body.image-alt", "body", "warning", url=url
                     )
                 )
     return found

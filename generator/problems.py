@@ -204,6 +204,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "链接的文件不存在：{url}（相对于本文件；访问者会打开一个不存在的网页）",
         "link to a file that does not exist: {url} (relative to this file; visitors would get a missing page)",
     ),
+    "body.image-alt": (
+        "图片 {url} 没有说明文字，读屏软件的用户不知道图里是什么：在 ![ ] 的方括号里写上图片的内容，"
+        '如 ![志愿者在社区宣传垃圾分类]({url})；只作装饰的图片请写成 <img src="{url}" alt="">',
+        "the picture {url} has no description, so screen reader users cannot tell what it shows: "
+        "write it between the brackets of ![ ], e.g. ![Volunteers at the street fair]({url}); "
+        'for a picture that is only decoration, write <img src="{url}" alt="">',
+    ),
     "body.placeholder": (
         "正文还是模板里的“{value}”：请写上内容，或删掉这一句（不然它会原样发布）",
         "the text is still the template's “{value}”: write it, or delete that line (else it "

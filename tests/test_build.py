@@ -430,6 +430,50 @@ def test_a_link_with_windows_separators_says_what_to_write(tmp_path: Path) -> No
     ), result.stderr
 
 
+def test_a_picture_without_words_is_a_warning_at_its_line(tmp_path: Path) -> None:
+    """A picture of a text written ``![](…)`` (python-markdown writes ``alt=""``: a screen reader
+    passes it by as a decoration) or as an ``<img>`` without ``alt`` (its file name is read out)
+    is a warning at its own line, not at the ``image:`` naming the same file; ``alt=""``
+    written on purpose, words in the brackets and a picture shown as code are not told."""
+    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    write_tree(
+        site,
+        {
+            "content/news/tupian.md": """\
+            ---
+            title: 图片
+            date: 2026-11-02
+            image: ../images/dot.svg
+            ---
+            正文。
+
+            ![](../images/dot.svg)
+            <img src="../images/dot.svg" width="20">
+            <img alt="" src="../images/dot.svg"> ![点](../images/dot.svg)
+            `![](../images/dot.svg)` ![ ](<../images/dot.svg>)
+            """,
+            "content/about.md": "# 关于\n\n<IMG SRC='images/dot.svg'>\n",
+        },
+    )
+    result = yizhan(site, "check")
+    assert result.returncode == 1
+    told = [line.split(": 图片")[0] for line in result.stderr.splitlines() if "image-alt" in line]
+    assert told == [
+        "content/about.md:3: 正文",
+        "content/news/tupian.md:8: 正文",
+        "content/news/tupian.md:9: 正文",
+        "content/news/tupian.md:11: 正文",
+    ], result.stderr
+    assert "![志愿者在社区宣传垃圾分类](../images/dot.svg)" in result.stderr
+    assert '<img src="../images/dot.svg" alt="">' in result.stderr
+    config = site / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("language: zh", "language: en"), "utf-8"
+    )
+    english = yizhan(site, "check")
+    assert "the picture images/dot.svg has no description" in english.stderr, english.stderr
+
+
 def test_a_missing_image_is_a_warning_at_its_line(tmp_path: Path) -> None:
     """``image:`` is read from the content folder (``./``, ``../``: from the file): one that
     names no file is a warning, so ``check`` stops a cover a visitor would see broken."""
