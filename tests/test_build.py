@@ -1160,10 +1160,20 @@ def test_an_image_field_leads_to_the_published_file_however_it_is_written(
         f"---\ntitle: 海报活动\nstart: 2026-12-20 10:00\nimage: {spelling}\n---\n说明。\n",
         encoding="utf-8",
     )
+    branch = site / "content" / "branches" / "caizhi.md"
+    text = branch.read_text(encoding="utf-8")
+    branch.write_text(text.replace("members: 38\n", f"members: 38\nimage: {spelling}\n"), "utf-8")
     result = yizhan(site, "build", "--strict")
     assert result.returncode == 0, result.stderr
     out, published = site / "site", "https://example.org/repo/images/dot.png"
     assert (out / "images" / "dot.png").is_file()
+    # a branch's picture under its name (the h1 right above): a screen reader read it twice
+    page = (out / "branches" / "caizhi" / "index.html").read_text(encoding="utf-8")
+    found = re.search(r'<img class="yz-cover" src="([^"]+)" alt="([^"]*)">', page)
+    assert (
+        found and urljoin("https://example.org/repo/branches/caizhi/", found.group(1)) == published
+    )
+    assert found.group(2) == ""
 
     def og_image(rel: str) -> str:
         html = (out / rel).read_text(encoding="utf-8")
