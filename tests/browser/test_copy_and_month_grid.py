@@ -9,11 +9,8 @@ today as the current date, and each cell's "N more" naming its day."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +18,7 @@ from typing import Any
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
-from buildtools import FIXTURE_SITE, copy_site, yizhan
+from buildtools import FIXTURE_SITE, copy_site, serving, yizhan
 from conftest import AXE_JS
 from sitetools import write_tree
 
@@ -37,11 +34,6 @@ REFUSING_API = """Object.defineProperty(Navigator.prototype, "clipboard", {get()
 NO_EXEC_COPY = "document.execCommand = function () { return false; };"
 
 
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The server's root: the site in Chinese under ``zh/``, in English under ``en/``."""
@@ -54,15 +46,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         config.write_text(text.replace("language: zh", f"language: {lang}"), encoding="utf-8")
         result = yizhan(site, "build", "-d", str(tmp / "out" / lang))
         assert result.returncode == 0, result.stderr
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(tmp / "out"))
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(tmp / "out") as address:
+        yield f"{address}"
 
 
 @pytest.fixture

@@ -3,21 +3,13 @@ width of a line, not a character a line (Chromium at 360 px)."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import sys
-import threading
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
-from buildtools import FIXTURE_SITE, copy_site, yizhan
+from buildtools import FIXTURE_SITE, copy_site, serving, yizhan
 from sitetools import write_tree
-
-
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
 def test_a_deep_branch_tree_keeps_its_names_readable_at_360_px(
@@ -34,18 +26,14 @@ def test_a_deep_branch_tree_keeps_its_names_readable_at_360_px(
     write_tree(site, chain)
     result = yizhan(site, "build", "-d", str(tmp_path / "out" / "repo"))
     assert result.returncode == 0, result.stderr
-    handler = functools.partial(Quiet, directory=str(tmp_path / "out"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     page = browser.new_page(viewport={"width": 360, "height": 800})
     try:
-        page.goto(f"http://127.0.0.1:{server.server_address[1]}/repo/branches/")
-        deepest = page.locator(".yz-tree a", has_text="第5层支部联合党支部").first
-        box = deepest.bounding_box()
+        with serving(tmp_path / "out") as root:
+            page.goto(f"{root}repo/branches/")
+            deepest = page.locator(".yz-tree a", has_text="第5层支部联合党支部").first
+            box = deepest.bounding_box()
         assert box is not None
         assert box["height"] < 30, box  # the name on one line, not a character a line
         assert box["x"] < 140 and box["x"] + box["width"] <= 360, box
     finally:
         page.close()
-        server.shutdown()
-        server.server_close()

@@ -9,11 +9,8 @@ fixture, finds results from several of them.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import sys
-import threading
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,22 +19,15 @@ from typing import Any
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
-from buildtools import FIXTURE_SITE, copy_site, set_fast, yizhan
+from buildtools import FIXTURE_SITE, copy_site, serving, set_fast, yizhan
 
 
 def serve_build(root: Path, site: Path, **env: str) -> Iterator[str]:
     result = yizhan(site, "build", "-d", str(root / "repo"), **env)
     assert result.returncode == 0, result.stderr
     assert (root / "repo" / "pagefind" / "pagefind.js").is_file()
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
-    handler.log_message = lambda *a: None  # type: ignore[attr-defined]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/repo/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(root) as address:
+        yield f"{address}repo/"
 
 
 @pytest.fixture(scope="module")

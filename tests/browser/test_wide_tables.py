@@ -4,10 +4,7 @@ to the tab order. Chromium at 360 px, the fixture site with one article of two t
 
 from __future__ import annotations
 
-import functools
-import http.server
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +12,7 @@ from typing import Any
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
-from buildtools import FIXTURE_SITE, copy_site, yizhan
+from buildtools import FIXTURE_SITE, copy_site, serving, yizhan
 from conftest import AXE_JS
 from sitetools import write_tree
 
@@ -39,11 +36,6 @@ date: 2026-11-01
 """
 
 
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("wide")
@@ -51,15 +43,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     write_tree(site, {"content/news/baobiao.md": ARTICLE})
     result = yizhan(site, "build", "-d", str(tmp / "out" / "repo"))
     assert result.returncode == 0, result.stderr
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(tmp / "out"))
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/repo/news/baobiao/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(tmp / "out") as address:
+        yield f"{address}repo/news/baobiao/"
 
 
 def test_a_wide_table_is_reached_and_scrolled_by_keyboard(served: str, browser: Any) -> None:
