@@ -657,6 +657,29 @@ def test_a_new_tag_gets_its_page_and_a_tag_no_article_has_loses_it_before_the_fu
         assert differ == ["sitemap.xml", "sitemap.xml.gz"]
 
 
+def test_a_page_whose_day_of_change_moves_holds_the_sitemap_for_the_full_build(
+    preview: Any,
+) -> None:
+    """An article's date is its page's <lastmod> (and the news index's): after the refresh,
+    sitemap.xml waits for the full rebuild, which says the new day; it was served as it was."""
+    source = preview.config_file.parent / "content/news/garbage.md"
+    text = source.read_text(encoding="utf-8")
+    assert "date: 2026-11-10\n" in text
+    source.write_text(text.replace("date: 2026-11-10\n", "date: 2026-11-12\n"), "utf-8")
+    assert preview.refresh(preview.site_relative({str(source)}))
+    server = preview.server
+    server.show_refreshed(preview.held_back, preview.taken_away)
+    try:
+        assert server.early_file("/repo/news/garbage/") is not None
+        assert server.early_file("/repo/sitemap.xml") is None  # waits for the full build
+    finally:
+        server.end_early()
+    preview.full_build(preview.load_config(new_folder()))
+    sitemap = (Path(preview.server.root) / "sitemap.xml").read_text(encoding="utf-8")
+    entry = re.search(r"<loc>[^<]*/news/garbage/</loc>\s*<lastmod>([^<]*)</lastmod>", sitemap)
+    assert entry is not None and entry.group(1) == "2026-11-12"
+
+
 def test_a_new_activity_where_a_file_is_served_already_waits_for_the_full_build(
     preview: Any,
 ) -> None:

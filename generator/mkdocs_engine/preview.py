@@ -610,11 +610,16 @@ class Preview:
             refreshed = refresh.refresh(previous, rels, outputs)
             if refreshed is None or self.takes_occupied_place(refreshed.pages):
                 return ""
-            # A new page goes into the sitemap, in the plan's order, and a page gone out of
-            # it: left to the full build.
+            # A new page goes into the sitemap, in the plan's order, a page gone out of it,
+            # and a page's new day of change (its <lastmod>): left to the full build.
             added = any(self.is_new(spec) for spec in refreshed.pages)
+            redated = any(
+                spec.src_uri in previous.pages
+                and previous.pages[spec.src_uri].updated != spec.updated
+                for spec in refreshed.pages
+            )
             root = Path(self.server.root)
-            held = added or refreshed.gone_pages
+            held = added or redated or refreshed.gone_pages
             self.held_back = [str(root / name) for name in SITEMAPS] if held else []
             made = time.perf_counter() - started
             # Taken away before the pages and files are written: one of them may take the
