@@ -385,10 +385,35 @@ def entity_pages(site: Site, docs_paths: Iterable[str]) -> dict[str, str]:
     return found
 
 
+def rewrite_srcset(value: str, rewrite: Callable[[str], str]) -> str:
+    """A ``srcset`` (``a.png 1x, b.png 2x``) with each candidate's URL rewritten, read as
+    HTML reads it (https://html.spec.whatwg.org/#parse-a-srcset-attribute): a URL is a run
+    without spaces, its trailing commas end the candidate; descriptors run to the next comma."""
+    candidates: list[str] = []
+    pos, size = 0, len(value)
+    while pos < size:
+        while pos < size and (value[pos].isspace() or value[pos] == ","):
+            pos += 1
+        start = pos
+        while pos < size and not value[pos].isspace():
+            pos += 1
+        url, descriptor = value[start:pos], ""
+        if not url:
+            break
+        if url.endswith(","):
+            url = url.rstrip(",")
+        else:
+            comma = value.find(",", pos)
+            end = size if comma < 0 else comma
+            descriptor, pos = value[pos:end].strip(), end + 1
+        candidates.append(rewrite(url) + (" " + descriptor if descriptor else ""))
+    return ", ".join(candidates)
+
+
 class LinkRewriter(HTMLParser):
     """Copies HTML as it is, re-writing only start tags whose URL attributes change."""
 
-    URL_ATTRS = frozenset({"href", "src", "poster", "cite"})
+    URL_ATTRS = frozenset({"href", "src", "poster", "cite", "srcset"})
 
     def __init__(self, rewrite: Callable[[str], str]) -> None:
         super().__init__(convert_charrefs=False)
@@ -405,7 +430,9 @@ class LinkRewriter(HTMLParser):
             if value is None:
                 parts.append(name)
                 continue
-            if name in self.URL_ATTRS:
+            if name == "srcset":  # an <img>'s or <picture> <source>'s pictures for each size
+                value = rewrite_srcset(value, self.rewrite)
+            elif name in self.URL_ATTRS:
                 value = self.rewrite(value)
             parts.append(f'{name}="{html.escape(value, quote=True)}"')
         self.out.append("<" + " ".join(parts) + closing + ">")
