@@ -161,6 +161,17 @@ def test_pictures_for_each_screen_size_have_absolute_urls() -> None:
     )
 
 
+def test_a_link_to_an_article_written_with_escapes_leads_to_its_page() -> None:
+    # GitHub's web editor writes a link to 垃圾分类.md %-escaped; MkDocs reads the escapes and
+    # the page linked to the article, the feeds to news/2026/%E5…/, a missing page.
+    target = article("垃圾分类", 3, slug="lajifenlei")
+    escaped = "%E5%9E%83%E5%9C%BE%E5%88%86%E7%B1%BB.md"
+    linking = article("jian", 7, body=f"见[上期]({escaped}#报名)与[上期](垃圾分类.md)。")
+    feeds = build(make_site((target, linking)))
+    found = content_urls(feeds["rss.xml"], SITE_URL + "news/jian/")
+    assert found == [SITE_URL + "news/lajifenlei/#报名", SITE_URL + "news/lajifenlei/"]
+
+
 def test_no_xml_illegal_control_characters(feeds):  # type: ignore[no-untyped-def]
     for content in feeds.values():
         assert not re.search(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]", content)

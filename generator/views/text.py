@@ -15,7 +15,7 @@ from functools import lru_cache
 from html.parser import HTMLParser
 from posixpath import dirname, normpath
 from typing import TYPE_CHECKING
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import markdown
 
@@ -332,7 +332,9 @@ def absolute_url(
     if resolved == ".":
         resolved = ""
     if resolved.endswith(".md"):
-        known = (pages_by_source or {}).get(resolved)
+        # ``%``-escapes read, as MkDocs reads them: a link copied from GitHub's web editor
+        # (``%E5%9E%83….md``) led the page to the article and the feeds to a missing page.
+        known = (pages_by_source or {}).get(unquote(resolved))
         resolved = known if known is not None else page_path_of_markdown(resolved)
     elif target.endswith("/") and resolved:
         resolved += "/"
