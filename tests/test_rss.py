@@ -172,6 +172,18 @@ def test_a_link_to_an_article_written_with_escapes_leads_to_its_page() -> None:
     assert found == [SITE_URL + "news/lajifenlei/#报名", SITE_URL + "news/lajifenlei/"]
 
 
+def test_a_summary_leaves_footnotes_out() -> None:
+    # The mark's number was glued to the text (增长 30%1) and a short text ended with the
+    # note and its way back (见报告。 ↩).
+    body = "今年接待量增长 30%[^1]，创历史新高。\n\n[^1]: 见年度报告。\n"
+    feeds = build(make_site((article("fn", 7, body=body),)))
+    (entry,) = feedparser.parse(feeds["rss.xml"]).entries
+    assert entry.summary == "今年接待量增长 30%，创历史新高。"
+    assert "见年度报告。" in entry.content[0].value  # the full text keeps its notes
+    (item,) = json.loads(feeds["feed.json"])["items"]
+    assert item["summary"] == "今年接待量增长 30%，创历史新高。"
+
+
 def test_no_xml_illegal_control_characters(feeds):  # type: ignore[no-untyped-def]
     for content in feeds.values():
         assert not re.search(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]", content)

@@ -164,7 +164,10 @@ def plain_html(text: str) -> str | None:
 
 
 class TextExtractor(HTMLParser):
-    """Collects the visible text of an HTML fragment; block ends become spaces."""
+    """Collects the visible text of an HTML fragment; block ends become spaces.
+
+    Footnotes are left out, their marks and their notes: a summary read ``研究表明1，…`` (the
+    mark's number glued to the text) and ended ``见报告。 ↩`` when the text was short."""
 
     SKIP = frozenset({"script", "style", "template"})
     BLOCKS = frozenset(
@@ -195,16 +198,29 @@ class TextExtractor(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.skipping = 0
+        self.skipped = ""
+        """The tag whose element is being left out (``skipping`` counts its nesting)."""
+
+    @staticmethod
+    def footnote(tag: str, attrs: list[tuple[str, str | None]]) -> bool:
+        """A footnote's mark or its notes, as python-markdown's footnotes extension writes
+        them (``<sup id="fnref:1">``, ``<div class="footnote">``)."""
+        found = dict(attrs)
+        if tag == "sup":
+            return (found.get("id") or "").startswith("fnref")
+        return tag == "div" and "footnote" in (found.get("class") or "").split()
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self.SKIP:
-            self.skipping += 1
+        if self.skipping:
+            self.skipping += tag == self.skipped
+        elif tag in self.SKIP or self.footnote(tag, attrs):
+            self.skipped, self.skipping = tag, 1
         elif tag in self.BLOCKS:
             self.parts.append(BLOCK_BREAK)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in self.SKIP:
-            self.skipping = max(0, self.skipping - 1)
+        if self.skipping:
+            self.skipping -= tag == self.skipped
         elif tag in self.BLOCKS:
             self.parts.append(BLOCK_BREAK)
 
