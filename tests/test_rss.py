@@ -184,6 +184,16 @@ def test_a_summary_leaves_footnotes_out() -> None:
     assert item["summary"] == "今年接待量增长 30%，创历史新高。"
 
 
+def test_an_article_of_pictures_alone_is_summed_up_by_their_words() -> None:
+    # A reader showing summaries showed an empty item.
+    body = "![社区志愿者合影](../images/a.png)\n\n![义诊现场](../images/b.png)\n"
+    feeds = build(make_site((article("pics", 7, body=body),)))
+    (entry,) = feedparser.parse(feeds["rss.xml"]).entries
+    assert entry.summary == "社区志愿者合影；义诊现场"
+    (item,) = json.loads(feeds["feed.json"])["items"]
+    assert item["summary"] == "社区志愿者合影；义诊现场"
+
+
 def test_no_xml_illegal_control_characters(feeds):  # type: ignore[no-untyped-def]
     for content in feeds.values():
         assert not re.search(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]", content)

@@ -545,8 +545,20 @@ def body_minutes(body: str) -> str:
 
 def summary_of(item: NewsItem | Event | Branch | Club | Venue, limit: int) -> str:
     """The editor's ``summary``, or the body's text cut by characters: what a page's
-    description (search results, a shared link's preview) and a feed's summary say."""
-    return cut(item.summary or body_text(item.body), limit)
+    description (search results, a shared link's preview) and a feed's summary say. A body
+    that is only pictures is described by their words (a feed reader showed an empty item)."""
+    return cut(item.summary or body_text(item.body) or pictures_text(item.body), limit)
+
+
+PICTURE_ALT_RE = re.compile(r'<img\b[^>]*?\balt="([^"]+)"')
+
+
+def pictures_text(body: str) -> str:
+    """The words of a body's pictures (their ``alt``), one after another."""
+    if "<" not in body and "![" not in body:
+        return ""
+    words = (html.unescape(alt).strip() for alt in PICTURE_ALT_RE.findall(render_html(body)))
+    return "；".join(dict.fromkeys(w for w in words if w))
 
 
 def asset_url(site_url: str, source: Source, value: str) -> str:
