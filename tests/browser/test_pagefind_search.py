@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sys
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -67,6 +68,91 @@ def test_search_finds_every_page_with_a_place_name(served_with_places: str, brow
     found = {href.rstrip("/").rsplit("/", 1)[-1] for href in hrefs}
     assert {"houzai-a", "houzai-b", "houzai-c"} <= found, hrefs
     assert not found & {"decoy-a", "decoy-b"}, hrefs
+
+
+RUNS = 25
+"""Articles on one word, more than the 10 results the search box shows at first."""
+
+
+@pytest.fixture(scope="module")
+def served_with_runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    site = copy_site(FIXTURE_SITE, tmp_path_factory.mktemp("runs") / "site")
+    set_fast(site, "true")
+    for n in range(1, RUNS + 1):
+        (site / "content" / "news" / f"run-{n}.md").write_text(
+            f"---\ntitle: 第 {n} 期楼宇夜跑\ndate: 2026-10-{n:02d}\n---\n白领夜跑第 {n} 站。\n",
+            encoding="utf-8",
+        )
+    yield from serve_build(tmp_path_factory.mktemp("served-runs"), site)
+
+
+def results_of(page: Any, query: str) -> Any:
+    """``query`` typed into the open search box, once its first results are shown."""
+    page.keyboard.type(query)
+    page.wait_for_selector(".md-search-result__item a", timeout=15000)
+    return page.locator(".md-search-result__item a")
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_scrolling_the_results_shows_every_one(
+    served_with_runs: str, browser: Any, width: int
+) -> None:
+    """Pagefind's box said "25 个符合条件的结果" and listed 10, with no way to the others; now
+    scrolling to the end of the list shows the next ones, as Material's own search does."""
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    try:
+        page.goto(served_with_runs, wait_until="networkidle")
+        if width < 960:  # a phone: the header's search button opens the box
+            page.click("label.md-header__button[for=__search]")
+        else:
+            page.click("input.md-search__input")
+        links = results_of(page, "夜跑")
+        said = int(page.inner_text(".md-search-result__meta").split()[0])
+        assert said >= RUNS
+        assert links.count() < said  # a first page of results only
+        while (shown := links.count()) < said:
+            page.eval_on_selector(".md-search__scrollwrap", "w => w.scrollTo(0, w.scrollHeight)")
+            page.wait_for_function(
+                f"document.querySelectorAll('.md-search-result__item').length > {shown}",
+                timeout=15000,
+            )
+        hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
+        assert len(hrefs) == len(set(hrefs)) == said, hrefs
+        assert {f"/repo/news/run-{n}/" for n in range(1, RUNS + 1)} <= set(hrefs)
+    finally:
+        page.close()
+
+
+def test_arrow_keys_and_enter_choose_a_result(served_with_runs: str, browser: Any) -> None:
+    """As in Material's search box: arrow keys move from the box through the results and
+    back, Enter in the box opens the first result (it did nothing), Enter on one opens it."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    try:
+        page.goto(served_with_runs, wait_until="networkidle")
+        page.click("input.md-search__input")
+        links = results_of(page, "夜跑")
+        first, second = links.nth(0).get_attribute("href"), links.nth(1).get_attribute("href")
+        focused = "document.activeElement.getAttribute('href')"
+        page.keyboard.press("ArrowDown")
+        assert page.evaluate(focused) == first
+        page.keyboard.press("ArrowDown")
+        assert page.evaluate(focused) == second
+        page.keyboard.press("ArrowUp")
+        page.keyboard.press("ArrowUp")
+        assert page.evaluate("document.activeElement.classList.contains('md-search__input')")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert page.url == urllib.parse.urljoin(served_with_runs, first)
+        page.goto(served_with_runs, wait_until="networkidle")
+        page.click("input.md-search__input")
+        results_of(page, "夜跑")
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("ArrowDown")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert page.url == urllib.parse.urljoin(served_with_runs, second)
+    finally:
+        page.close()
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,12 @@
   var list = box.querySelector(".md-search-result__list");
   var form = box.querySelector("form");
   var toggle = document.getElementById("__search");
+  var wrap = box.querySelector(".md-search__scrollwrap");
   var root = new URL(".", typeof __md_scope !== "undefined" ? __md_scope : location.href);
   var engine = null;
   var latest = 0;
+  var shown = { ticket: 0, results: [], next: 0, busy: false };
+  var PAGE = 10; /* results fetched at a time, more as the list is scrolled (as Material's) */
 
   /* A large site's index comes in parts (pagefind/shards/index.json lists them): each is
    * merged into the main one, and a query fetches only the chunks it needs from each. */
@@ -68,9 +71,30 @@
     return li;
   }
 
+  /* The next PAGE results of the current query, each fetching its own fragment. */
+  function more() {
+    var ticket = shown.ticket;
+    if (shown.busy || shown.next >= shown.results.length) return Promise.resolve();
+    shown.busy = true;
+    var batch = shown.results.slice(shown.next, shown.next + PAGE);
+    shown.next += batch.length;
+    return Promise.all(batch.map(function (r) { return r.data(); })).then(function (datas) {
+      if (ticket !== latest) return;
+      shown.busy = false;
+      datas.forEach(function (d) { list.appendChild(item(d)); });
+      if (nearEnd()) more();
+    });
+  }
+
+  function nearEnd() {
+    /* shown and scrolled to its last results (a hidden box has no height: nothing loads) */
+    return wrap.clientHeight > 0 && wrap.scrollTop + wrap.clientHeight >= wrap.scrollHeight - 64;
+  }
+
   function search() {
     var query = input.value.trim();
     var ticket = ++latest;
+    shown = { ticket: ticket, results: [], next: 0, busy: false };
     if (!query) {
       list.textContent = "";
       meta.textContent = meta.dataset.yzMeta;
@@ -81,21 +105,40 @@
     }).then(function (found) {
       if (!found || ticket !== latest) return null;
       meta.textContent = say(found.results.length);
-      return Promise.all(found.results.slice(0, 10).map(function (r) { return r.data(); }));
-    }).then(function (datas) {
-      if (!datas || ticket !== latest) return;
       list.textContent = "";
-      datas.forEach(function (d) { list.appendChild(item(d)); });
+      shown.results = found.results;
+      return more();
     }).catch(function () {
-      meta.textContent = meta.dataset.yzNone;
+      if (ticket === latest) meta.textContent = meta.dataset.yzNone;
     });
   }
 
+  /* Material's keys in its search box: arrows move between the box and the results (the
+   * last shown loads the next ones), Enter in the box opens the first result. */
+  function onKey(e) {
+    if (!toggle || !toggle.checked || e.ctrlKey || e.metaKey || e.altKey) return;
+    var links = Array.prototype.slice.call(list.querySelectorAll(".md-search-result__link"));
+    var stops = [input].concat(links);
+    var at = stops.indexOf(document.activeElement);
+    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      if (at < 0 && !box.contains(document.activeElement)) return;
+      e.preventDefault();
+      var step = e.key === "ArrowUp" ? -1 : 1;
+      stops[(Math.max(0, at) + step + stops.length) % stops.length].focus();
+      if (nearEnd()) more();
+    } else if (e.key === "Enter" && document.activeElement === input && links.length) {
+      e.preventDefault();
+      links[0].click();
+    }
+  }
+
+  wrap.addEventListener("scroll", function () { if (nearEnd()) more(); }, { passive: true });
   if (toggle) toggle.addEventListener("change", function () { if (toggle.checked) input.focus(); });
   input.addEventListener("focus", function () { if (toggle) toggle.checked = true; load(); });
   input.addEventListener("input", search);
   form.addEventListener("reset", function () { setTimeout(search, 0); });
   form.addEventListener("submit", function (e) { e.preventDefault(); });
+  document.addEventListener("keydown", onKey);
   document.addEventListener("keydown", function (e) {
     if (e.key === "Escape" && toggle && toggle.checked) { toggle.checked = false; input.blur(); }
     /* Material's shortcuts to the search box (f, s, /), which its own search wires up */
