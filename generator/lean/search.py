@@ -42,6 +42,11 @@ from .prelink import Prelink
 log = logging.getLogger("mkdocs.plugins.yizhan.search")
 
 ROOT_SELECTOR = "article.md-content__inner"
+EXCLUDE_SELECTORS = (".yz-event__add", "#yz-feeds")
+"""Buttons, not text, left out of the index by Pagefind itself (no byte on the pages): an
+activity's "加入日历 下载 .ics 文件 订阅此活动 添加到 Outlook · 添加到 Google 日历" made every
+activity a result for 日历, 订阅 or Google, with that line as its excerpt; and the heading
+"订阅" above an organisation's feeds (a list left out already) ended its excerpts."""
 BUNDLE = "pagefind"
 IGNORE = ' data-pagefind-ignore="all"'
 BODY = " data-pagefind-body"
@@ -284,8 +289,8 @@ class Indexing:
 
     site_dir: Path
     bundles: list[Bundle]
-    options: Mapping[str, str]
-    """Pagefind's index settings (``root_selector``, ``force_language``)."""
+    options: Mapping[str, object]
+    """Pagefind's index settings (``root_selector``, ``exclude_selectors``, ``force_language``)."""
     futures: list[Future[bool]] = field(default_factory=list)
     local: threading.local = field(default_factory=threading.local)
     """Each runner's ``Service``."""
@@ -448,7 +453,7 @@ class Service:
             with contextlib.suppress(OSError):
                 os.setpriority(os.PRIO_PROCESS, thread, value)
 
-    def index(self, site: Path, output: Path, options: Mapping[str, str]) -> None:
+    def index(self, site: Path, output: Path, options: Mapping[str, object]) -> None:
         made = self.send({"type": "NewIndex", "config": dict(options)})
         index_id = made["index_id"]
         try:
@@ -538,6 +543,8 @@ def start_index(
     force = "en" if language.startswith("en") else "zh"
     # The command line's options (the index's cache key): the service takes the same settings.
     options = ["--root-selector", ROOT_SELECTOR, "--force-language", force]
+    for selector in EXCLUDE_SELECTORS:
+        options += ["--exclude-selectors", selector]
     groups = group_pages(pages)
     bundles = []
     for name in sorted(groups, key=lambda n: (n != "", n)):
@@ -553,7 +560,11 @@ def start_index(
     if cache is not None:
         prune_parts(cache / SEARCH_CACHE, {b.name or "main" for b in bundles})
     write_shard_list(main, [b.name for b in bundles if b.name])
-    settings = {"root_selector": ROOT_SELECTOR, "force_language": force}
+    settings = {
+        "root_selector": ROOT_SELECTOR,
+        "exclude_selectors": list(EXCLUDE_SELECTORS),
+        "force_language": force,
+    }
     indexing = Indexing(site_dir, bundles, settings)
     indexing.start()
     return indexing

@@ -190,6 +190,32 @@ def test_search_finds_a_chinese_word_inside_a_compound(served: str, browser: Any
     assert sum(fetched.values()) < 1_000_000
 
 
+def answer_to(base: str, browser: Any, query: str) -> str:
+    """What the search box says for ``query`` once it has answered."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(base, wait_until="networkidle")
+        page.click("input.md-search__input")
+        page.keyboard.type(query)
+        page.wait_for_function(
+            "(m => m.textContent.trim() !== m.dataset.yzMeta)"
+            "(document.querySelector('.md-search-result__meta'))",
+            timeout=15000,
+        )
+        return str(page.inner_text(".md-search-result__meta")).strip()
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("query", ["Outlook", "Google", "下载"])
+def test_an_activitys_calendar_buttons_are_not_searched(
+    served: str, browser: Any, query: str
+) -> None:
+    """Every activity's "加入日历" buttons (下载 .ics 文件, 订阅此活动, 添加到 Outlook, 添加到
+    Google 日历) made it a result for these words, with the buttons' text as its excerpt."""
+    assert answer_to(served, browser, query) == "没有找到符合条件的结果"
+
+
 @pytest.mark.parametrize("key", ["/", "s", "f"])
 def test_material_search_shortcuts_focus_the_box(served: str, browser: Any, key: str) -> None:
     """f, s and / focus the search box, as with Material's own search; typed in a field,
