@@ -213,7 +213,26 @@ def test_an_activitys_calendar_buttons_are_not_searched(
 ) -> None:
     """Every activity's "加入日历" buttons (下载 .ics 文件, 订阅此活动, 添加到 Outlook, 添加到
     Google 日历) made it a result for these words, with the buttons' text as its excerpt."""
-    assert answer_to(served, browser, query) == "没有找到符合条件的结果"
+    assert answer_to(served, browser, query).startswith("没有找到符合条件的结果。")
+
+
+def test_the_answer_says_where_ended_activities_are(served: str, browser: Any) -> None:
+    """Ended activities are not searched (``indexed_page``): a search for one said only "no
+    results". The count now says so, with a link to the past activities under the base path."""
+    page = browser.new_page(viewport={"width": 390, "height": 800})
+    try:
+        page.goto(served, wait_until="networkidle")
+        page.click("label.md-header__button[for=__search]")
+        page.keyboard.type("Outlook")
+        link = page.locator(".md-search-result__meta a")
+        link.wait_for(timeout=15000)
+        assert "已结束的活动不在搜索结果中" in page.inner_text(".md-search-result__meta")
+        assert link.get_attribute("href") == urllib.parse.urljoin(served, "events/past/")
+        with page.expect_navigation():
+            link.click()
+        assert page.title().startswith("往期活动")
+    finally:
+        page.close()
 
 
 @pytest.mark.parametrize("key", ["/", "s", "f"])

@@ -52,6 +52,23 @@
     return meta.dataset.yzOther.replace("#", count);
   }
 
+  /* Activities that have ended are not indexed (generator/lean/search.py indexed_page): the
+   * count says where they are, so a search for one is not just "no results". In this shared
+   * file rather than on every page. */
+  var PAST = /^en/.test(document.documentElement.lang)
+    ? ["Activities that have ended are not searched: see ", "past activities", "."]
+    : ["已结束的活动不在搜索结果中，请看", "往期活动", "。"];
+
+  function answer(count) {
+    meta.textContent = say(count) + (/^en/.test(document.documentElement.lang) ? ". " : "。");
+    var past = document.createElement("a");
+    past.href = new URL("events/past/", root).href;
+    past.textContent = PAST[1];
+    meta.appendChild(document.createTextNode(PAST[0]));
+    meta.appendChild(past);
+    meta.appendChild(document.createTextNode(PAST[2]));
+  }
+
   function item(data) {
     var li = document.createElement("li");
     li.className = "md-search-result__item";
@@ -104,7 +121,7 @@
       return pagefind.debouncedSearch(query, {}, 200);
     }).then(function (found) {
       if (!found || ticket !== latest) return null;
-      meta.textContent = say(found.results.length);
+      answer(found.results.length);
       list.textContent = "";
       shown.results = found.results;
       return more();
