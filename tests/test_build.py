@@ -1201,6 +1201,34 @@ def test_an_image_field_leads_to_the_published_file_however_it_is_written(
     assert f'src="{published}"' in (out / "rss.xml").read_text(encoding="utf-8")
 
 
+def test_a_cover_on_another_site_is_its_address_as_written(tmp_path: Path) -> None:
+    """``image: https://mmbiz.qpic.cn/…`` (a WeChat article's cover, pasted) was made a path of
+    this site (``https://example.org/mmbiz.qpic.cn/…``): a broken cover, og:image, schema.org
+    image and feed image, and the text's first picture, the same one, was shown twice."""
+    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    remote = "https://mmbiz.qpic.cn/mmbiz_jpg/AbC123/640?wx_fmt=jpeg"
+    for name, spelling in (("wx.md", remote), ("proto.md", remote.removeprefix("https:"))):
+        (site / "content" / "news" / name).write_text(
+            f"---\ntitle: 转载{name}\ndate: 2026-11-20\nimage: {spelling}\n---\n"
+            f"![开幕式现场]({remote})\n\n正文。\n",
+            encoding="utf-8",
+        )
+    assert yizhan(site, "build").returncode == 0
+    out = site / "site"
+    page = (out / "news" / "wx" / "index.html").read_text(encoding="utf-8")
+    assert f'<meta property="og:image" content="{remote.replace("&", "&amp;")}">' in page
+    assert page.count("mmbiz.qpic.cn") == page.count(remote), page  # no other spelling of it
+    assert 'class="yz-cover"' not in page  # the text opens with it: shown once
+    (block,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    assert json.loads(block)["image"] == [remote]
+    feed = json.loads((out / "feed.json").read_text(encoding="utf-8"))
+    images = {e["url"].rsplit("/", 2)[-2]: e.get("image") for e in feed["items"]}
+    assert images["wx"] == images["proto"] == remote  # a feed's address has its scheme
+    assert "example.org/mmbiz" not in (out / "rss.xml").read_text(encoding="utf-8")
+    news = (out / "news" / "index.html").read_text(encoding="utf-8")
+    assert "example.org/mmbiz" not in news and "/mmbiz.qpic.cn" not in news.replace("//mmbiz", "")
+
+
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg=="
 )

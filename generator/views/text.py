@@ -572,7 +572,9 @@ def asset_url(site_url: str, source: Source, value: str) -> str:
     """
     if not value:
         return ""
-    if not value.startswith(("./", "../")):
+    # an address (``https://mmbiz.qpic.cn/…``) as written: made ``/https://…``, then a path of
+    # this site, it was a broken cover, og:image and feed image (``field.remote-image`` tells)
+    if not value.startswith(("./", "../", "//")) and not SCHEME_RE.match(value):
         value = "/" + value.lstrip("/")
     resolved = absolute_url(value, site_url, source.docs_path, "")
     return site_relative(resolved, site_url)
