@@ -228,6 +228,8 @@ def load_site(
     writings = checks.writings_of(site, free, options.root)
     problems.extend(checks.missing_places(site, free, writings, options.heading_ids))
     problems.extend(checks.image_alt_problems(writings))
+    problems.extend(checks.remote_problems(writings))
+    problems.extend(checks.remote_cover_problems(site, options.root))
     problems.extend(
         checks.rooted_link_problems(site, free, writings, loaded.files, options.site_url)
     )

@@ -293,21 +293,134 @@ def image_alt_problems(writings: Mapping[str, list[Written]]) -> list[Problem]:
                 src = HTML_SRC.search(tag[0])
                 if src and not HTML_ALT.search(tag[0]):
                     untold.append((tag.start(), tag[0], src[1]))
-            if not untold:
-                continue
-            whole = written.whole() if written.whole else written.markdown
-            lines = whole.split("\n")
-            at = sum(len(line) + 1 for line in lines[: written.start - 1])
-            for _, written_as, url in sorted(untold):
-                # the markup, not the address: ``image:`` may name the same file above
-                found_at = whole.find(written_as, at)
-                line = whole.count("\n", 0, found_at) + 1 if found_at >= 0 else written.start
-                at = found_at + len(written_as) if found_at >= 0 else at
-                found.append(
-                    problem(
-                        Origin(written.path, line), "body.image-alt", "body", "warning", url=url
-                    )
+            untold.sort()
+            lines = lines_of(written, [(start, markup) for start, markup, _ in untold])
+            found.extend(
+                problem(Origin(written.path, line), "body.image-alt", "body", "warning", url=url)
+                for line, (_, _, url) in zip(lines, untold, strict=True)
+            )
+    return found
+
+
+def lines_of(written: Written, markups: list[tuple[int, str]]) -> list[int]:
+    """The line of the file of ``written`` of each markup of its text (where it starts in the
+    text, and as written: not its address, which ``image:`` may name above), in order; two of
+    one place (a tag's two addresses) share it."""
+    if not markups:
+        return []
+    whole = written.whole() if written.whole else written.markdown
+    at = sum(len(line) + 1 for line in whole.split("\n")[: written.start - 1])
+    lines: list[int] = []
+    previous = -1
+    for start, markup in markups:
+        if start == previous:
+            lines.append(lines[-1])
+            continue
+        previous = start
+        found_at = whole.find(markup, at)
+        lines.append(whole.count("\n", 0, found_at) + 1 if found_at >= 0 else written.start)
+        at = found_at + len(markup) if found_at >= 0 else at
+    return lines
+
+
+# What makes a page fetch from another site: pages must load with none (mainland China blocks
+# or slows many, and WeChat refuses its pictures to other sites).
+REMOTE = re.compile(r"(?:https?:)?//", re.I)
+MARKDOWN_IMAGE = re.compile(r"!\[[^\]\n]*\]\(\s*<?([^()\s<>]+)")
+HTML_LOADING = re.compile(
+    r"<(img|iframe|script|video|audio|source|embed|object|link)\b[^>]*>", re.I
+)
+HTML_ANY = re.compile(r"<[a-z][a-z0-9-]*\b[^>]*>", re.I)
+ATTRIBUTE = re.compile(
+    r"(?<![\w-])(src|data-src|data|href|poster)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))",
+    re.I,
+)
+CSS_URL = re.compile(r"url\(\s*(?:&quot;|[\"'])?((?:https?:)?//[^\"'()\s&]+)", re.I)
+"""``background-image: url(https://mmbiz.qpic.cn/…)`` in a style a layout tool wrote."""
+
+
+def host_of(url: str) -> str:
+    return urlsplit(url if not url.startswith("//") else f"https:{url}").hostname or url
+
+
+def remote_problems(writings: Mapping[str, list[Written]]) -> list[Problem]:
+    """A warning for each thing in a text that a page would fetch from another site, at its
+    line, as a WeChat article copied into the site brings them: its pictures
+    (``body.remote-image``: WeChat's refuse other sites), pictures it loads as it scrolls
+    (``<img data-src>`` and no ``src``, ``body.lazy-image``: never shown), video players
+    (``<iframe>``, ``body.embed``) and scripts (``body.script``). A link to another site is
+    no such thing: it is fetched when a reader follows it."""
+    found: list[Problem] = []
+    for docs_path, texts in writings.items():
+        folder = posixpath.relpath("images", posixpath.dirname(docs_path) or ".")
+        for written in texts:
+            lower = written.markdown.lower()
+            if "//" not in lower and "data-src" not in lower and "<script" not in lower:
+                continue  # perf (issue 5): most texts
+            told = remote_things(without_code(written.markdown), folder)
+            lines = lines_of(written, [(start, markup) for start, markup, _, _ in told])
+            found.extend(
+                problem(Origin(written.path, line), code, "body", "warning", **params)
+                for line, (_, _, code, params) in zip(lines, told, strict=True)
+            )
+    return found
+
+
+def remote_things(markdown: str, folder: str) -> list[tuple[int, str, str, dict[str, str]]]:
+    """``remote_problems``' finds in ``markdown``: where each starts, its markup, its code and
+    its message's words, in order."""
+    told: list[tuple[int, str, str, dict[str, str]]] = []
+
+    def picture(start: int, markup: str, url: str) -> None:
+        params = {"url": url, "host": host_of(url), "folder": folder}
+        told.append((start, markup, "body.remote-image", params))
+
+    for image in MARKDOWN_IMAGE.finditer(markdown):
+        if REMOTE.match(image[1]):
+            picture(image.start(), image[0], image[1])
+    for tag in HTML_LOADING.finditer(markdown):
+        name = tag[1].lower()
+        found = {a[1].lower(): a[2] or a[3] or a[4] for a in ATTRIBUTE.finditer(tag[0])}
+        if name == "script":
+            told.append((tag.start(), tag[0], "body.script", {}))
+        elif name == "img" and not found.get("src") and found.get("data-src"):
+            lazy = {"url": found["data-src"], "folder": folder}
+            told.append((tag.start(), tag[0], "body.lazy-image", lazy))
+        elif name == "img":
+            if REMOTE.match(found.get("src", "")):
+                picture(tag.start(), tag[0], found["src"])
+        elif url := next((v for v in found.values() if REMOTE.match(v)), ""):
+            link = f"https:{url}" if url.startswith("//") else url
+            params = {"tag": name, "host": host_of(url), "url": link}
+            told.append((tag.start(), tag[0], "body.embed", params))
+    for tag in HTML_ANY.finditer(markdown):
+        if "url(" in tag[0].lower():
+            for css in CSS_URL.finditer(tag[0]):
+                picture(tag.start(), tag[0], css[1])
+    return sorted(told, key=lambda found: found[0])
+
+
+def remote_cover_problems(site: Site, root: Path) -> list[Problem]:
+    """``field.remote-image`` for each ``image:`` that names another site's picture
+    (``https://mmbiz.qpic.cn/…``, a WeChat article's cover), at its line."""
+    found: list[Problem] = []
+    for entity in entities_of(site):
+        if entity.image and REMOTE.match(entity.image):
+            source = entity.source
+            text = load.read_text(root / source.path, source.path)[0] or ""
+            lines = text.split("\n")
+            written = (n for n, t in enumerate(lines, 1) if t.startswith("image:"))
+            line = next(written, source.line)
+            found.append(
+                problem(
+                    Origin(source.path, line),
+                    "field.remote-image",
+                    "image",
+                    "warning",
+                    value=entity.image,
+                    host=host_of(entity.image),
                 )
+            )
     return found
 
 

@@ -211,6 +211,37 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "write it between the brackets of ![ ], e.g. ![Volunteers at the street fair]({url}); "
         'for a picture that is only decoration, write <img src="{url}" alt="">',
     ),
+    "body.remote-image": (
+        "图片 {url} 在别的网站（{host}）上{why}。请把图片下载下来放进 content/images/，"
+        "再用相对于本文件的路径引用，如 ![说明]({folder}/文件名.jpg)",
+        "the picture {url} is on another site ({host}){why}. Download it into content/images/ "
+        "and link it relative to this file, e.g. ![caption]({folder}/name.jpg)",
+    ),
+    "body.lazy-image": (
+        "这张图片只写了 data-src，没有 src：这是公众号“滑到才加载”的写法，要靠微信自己的脚本"
+        "才显示，在网站上读者看到的是一片空白。请把图片 {url} 下载下来放进 content/images/，"
+        "写成 ![说明]({folder}/文件名.jpg)",
+        "this picture has a data-src and no src: WeChat's way to load a picture when it is "
+        "scrolled to, which needs WeChat's own scripts; on the site readers see nothing. "
+        "Download {url} into content/images/ and write ![caption]({folder}/name.jpg)",
+    ),
+    "body.embed": (
+        "<{tag}> 从别的网站（{host}）加载内容：每位读者打开这一页都要去连那个网站，境内可能很慢"
+        "或被拦截，整个页面跟着变慢。请改成链接，如 [观看视频]({url})；视频文件也可以放进 "
+        'content/ 文件夹，用 <video src="…" controls></video> 播放',
+        "<{tag}> loads from another site ({host}): every reader who opens this page connects "
+        "to it, which may be slow or blocked in mainland China, and the whole page waits. "
+        "Write a link instead, e.g. [Watch the video]({url}); a video file can also go into "
+        'the content/ folder, played with <video src="…" controls></video>',
+    ),
+    "body.script": (
+        "正文里不能放 <script>：它会在每位读者的浏览器里运行，从公众号或排版工具复制来的脚本"
+        "在网站上不起作用，还可能让页面出错或去连别的网站。请删掉它；确实需要的功能请网站维护人员"
+        "加到主题里",
+        "no <script> in a text: it runs in every reader's browser; one copied from WeChat or "
+        "a layout tool does nothing on the site and may break the page or connect to other "
+        "sites. Delete it; a feature the site needs goes into its theme (ask its maintainer)",
+    ),
     "body.placeholder": (
         "正文还是模板里的“{value}”：请写上内容，或删掉这一句（不然它会原样发布）",
         "the text is still the template's “{value}”: write it, or delete that line (else it "
@@ -244,6 +275,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "field.missing-file": (
         "文件不存在：{value}（路径从内容文件夹算起；以 ./ 或 ../ 开头时相对于本文件）",
         "no such file: {value} (paths start at the content folder; with ./ or ../ at this file)",
+    ),
+    "field.remote-image": (
+        "封面图 {value} 在别的网站（{host}）上{why}。请把图片下载下来放进 content/images/，"
+        "写成 image: images/文件名.jpg",
+        "the cover {value} is on another site ({host}){why}. Download it into content/images/ "
+        "and write image: images/name.jpg",
     ),
     "field.file-case": (
         "文件名的大小写不对：文件叫 {fixed}，这里写的是 {value}。Windows 不分大小写，本机预览"
@@ -458,6 +495,29 @@ RULE_ERRORS: tuple[tuple[re.Pattern[str], str, str], ...] = (
 )
 
 
+WECHAT_IMAGE_HOSTS = (".qpic.cn", ".qlogo.cn")
+"""Where WeChat keeps an official account's pictures (``mmbiz.qpic.cn``)."""
+
+
+def remote_why(host: str, english: bool) -> str:
+    """Why a picture on ``host`` fails the site's readers: WeChat's refuses other sites."""
+    if f".{host}".endswith(WECHAT_IMAGE_HOSTS):
+        return (
+            ": WeChat refuses its pictures to other sites, so readers see “此图片来自微信公众平台 "
+            "未经允许不可引用” (not allowed to be quoted) or nothing"
+            if english
+            else "：微信不允许别的网站引用公众号的图片，读者看到的是“此图片来自微信公众平台 "
+            "未经允许不可引用”或一片空白"
+        )
+    return (
+        ": each reader who opens the page fetches it from there, which may be slow or blocked "
+        "in mainland China, and it is gone when that site moves or deletes it"
+        if english
+        else "：读者每打开一次这一页都要去那个网站取图，境内可能很慢或打不开；对方删掉或改了地址，"
+        "这里就空了"
+    )
+
+
 def rule_error(error: str, english: bool) -> str:
     for pattern, zh, en in RULE_ERRORS:
         if match := pattern.search(error):
@@ -513,6 +573,8 @@ class Problem:
         if self.code == "field.rrule-words" and params.get("rule"):
             rule = params["rule"]
             params["rule"] = f"; it means {rule}" if english else f"，它应写成 {rule}"
+        if "host" in params and self.code.endswith("remote-image"):
+            params["why"] = remote_why(params["host"], english)
         suggestion = params.pop("suggestion", "")
         if suggestion:
             params["hint"] = (

@@ -474,6 +474,84 @@ def test_a_picture_without_words_is_a_warning_at_its_line(tmp_path: Path) -> Non
     assert "the picture images/dot.svg has no description" in english.stderr, english.stderr
 
 
+def test_what_a_pasted_wechat_article_fetches_from_other_sites_is_told_at_its_line(
+    tmp_path: Path,
+) -> None:
+    """A WeChat article copied into the site brings pictures on WeChat's host, which refuses
+    other sites (readers saw "未经允许不可引用"), pictures that only WeChat's script shows
+    (``data-src``), video players and scripts: each makes the page fetch from another site or
+    shows nothing, and was published without a word. Each is a warning at its line, in every
+    text (an article, a free page, a milestone); links to other sites, a picture shown as code
+    and a picture of the site's own are not."""
+    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    wx = "https://mmbiz.qpic.cn/mmbiz_jpg/AbC123/640?wx_fmt=jpeg"
+    write_tree(
+        site,
+        {
+            "content/news/2026/wx.md": f"""\
+            ---
+            title: 转载
+            date: 2026-11-02
+            image: {wx}
+            ---
+            ![开幕]({wx})
+
+            <section style="background-image: url(&quot;//mmbiz.qpic.cn/b/0?wx_fmt=png&quot;);">
+            <p>原文见<a href="https://mp.weixin.qq.com/s/AbCd">公众号</a>。</p>
+            </section>
+            <img data-src="https://mmbiz.qpic.cn/mmbiz_png/Xy/640" alt="合影" class="rich_pages">
+            <img alt="站内" src="../../images/dot.svg"> `![代码](https://a.example/x.png)`
+            <iframe src="https://v.qq.com/txp/iframe/player.html?vid=x01" allowfullscreen>
+            </iframe><iframe src="//player.bilibili.com/player.html?bvid=BV1"></iframe>
+            <script src="https://res.wx.qq.com/open/js/jweixin-1.6.0.js"></script>
+            <script>var x = 1;</script>
+            ![海报](http://img.example.com/a.jpg) <IMG SRC='https://a.example/b.png' alt="b">
+            """,
+            "content/about.md": "# 关于\n\n![驿站](https://a.example/c.png)\n",
+            "content/timeline/wx.yml": "- date: 2026-01\n  title: 甲\n"
+            "  body: |\n    说明。\n    ![照片](https://a.example/d.png)\n",
+        },
+    )
+    result = yizhan(site, "check")
+    assert result.returncode == 1
+    told = [
+        (line.split(": ", 1)[0], line.rsplit(" ", 1)[-1].rstrip("]"))
+        for line in result.stderr.splitlines()
+        if "remote-image" in line or ".lazy-image" in line or ".embed" in line or ".script" in line
+    ]
+    assert told == [
+        ("content/about.md:3", "body.remote-image"),
+        ("content/news/2026/wx.md:4", "field.remote-image"),
+        ("content/news/2026/wx.md:6", "body.remote-image"),
+        ("content/news/2026/wx.md:8", "body.remote-image"),
+        ("content/news/2026/wx.md:11", "body.lazy-image"),
+        ("content/news/2026/wx.md:13", "body.embed"),
+        ("content/news/2026/wx.md:14", "body.embed"),
+        ("content/news/2026/wx.md:15", "body.script"),
+        ("content/news/2026/wx.md:16", "body.script"),
+        ("content/news/2026/wx.md:17", "body.remote-image"),
+        ("content/news/2026/wx.md:17", "body.remote-image"),
+        ("content/timeline/wx.yml:5", "body.remote-image"),
+    ], result.stderr
+    err = result.stderr
+    assert "图片 //mmbiz.qpic.cn/b/0?wx_fmt=png 在别的网站（mmbiz.qpic.cn）上：微信不允许" in err
+    assert "（img.example.com）上：读者每打开一次这一页都要去那个网站取图" in err
+    assert "![说明](../../images/文件名.jpg)" in err and "![说明](images/文件名.jpg)" in err
+    assert "如 [观看视频](https://player.bilibili.com/player.html?bvid=BV1)" in err
+    assert "写成 image: images/文件名.jpg [警告 field.remote-image]" in err
+    assert "mp.weixin" not in err and "a.example/x.png" not in err and "dot.svg" not in err
+    config = site / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("language: zh", "language: en"), "utf-8"
+    )
+    english = yizhan(site, "check").stderr
+    assert (
+        "the cover https://mmbiz.qpic.cn/mmbiz_jpg/AbC123/640?wx_fmt=jpeg is on another "
+        "site (mmbiz.qpic.cn): WeChat refuses its pictures to other sites" in english
+    ), english
+    assert "this picture has a data-src and no src" in english
+
+
 def test_a_missing_image_is_a_warning_at_its_line(tmp_path: Path) -> None:
     """``image:`` is read from the content folder (``./``, ``../``: from the file): one that
     names no file is a warning, so ``check`` stops a cover a visitor would see broken."""
@@ -500,7 +578,7 @@ def test_a_missing_image_is_a_warning_at_its_line(tmp_path: Path) -> None:
         "content/news/2026/wrong-up.md:4: image: 文件不存在：../images/dot.svg"
         "（路径从内容文件夹算起；以 ./ 或 ../ 开头时相对于本文件） [警告 field.missing-file]",
     ]
-    for name in ("cover.md", "wrong-up.md"):
+    for name in ("cover.md", "wrong-up.md", "web.md"):  # web.md's: field.remote-image
         (news / name).unlink()
     assert yizhan(site, "check").returncode == 0
 
