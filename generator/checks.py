@@ -339,6 +339,11 @@ CSS_URL = re.compile(r"url\(\s*(?:&quot;|[\"'])?((?:https?:)?//[^\"'()\s&]+)", r
 """``background-image: url(https://mmbiz.qpic.cn/…)`` in a style a layout tool wrote."""
 
 
+ON_A_DISK = re.compile(r"file:|[a-z]:[\\/]", re.I)
+"""``C:\\Users\\…\\a.png``, ``file:///D:/照片/a.jpg``: a file of the editor's own computer, as
+Typora and Word write a picture dropped in (nobody else's computer has it)."""
+
+
 def host_of(url: str) -> str:
     return urlsplit(url if not url.startswith("//") else f"https:{url}").hostname or url
 
@@ -348,14 +353,15 @@ def remote_problems(writings: Mapping[str, list[Written]]) -> list[Problem]:
     line, as a WeChat article copied into the site brings them: its pictures
     (``body.remote-image``: WeChat's refuse other sites), pictures it loads as it scrolls
     (``<img data-src>`` and no ``src``, ``body.lazy-image``: never shown), video players
-    (``<iframe>``, ``body.embed``) and scripts (``body.script``). A link to another site is
+    (``<iframe>``, ``body.embed``) and scripts (``body.script``); and pictures on the
+    editor's own disk (``body.local-image``), which no reader has. A link to another site is
     no such thing: it is fetched when a reader follows it."""
     found: list[Problem] = []
     for docs_path, texts in writings.items():
         folder = posixpath.relpath("images", posixpath.dirname(docs_path) or ".")
         for written in texts:
             lower = written.markdown.lower()
-            if "//" not in lower and "data-src" not in lower and "<script" not in lower:
+            if not any(mark in lower for mark in ("//", "data-src", "<script", ":\\", ":/")):
                 continue  # perf (issue 5): most texts
             told = remote_things(without_code(written.markdown), folder)
             lines = lines_of(written, [(start, markup) for start, markup, _, _ in told])
@@ -375,9 +381,14 @@ def remote_things(markdown: str, folder: str) -> list[tuple[int, str, str, dict[
         params = {"url": url, "host": host_of(url), "folder": folder}
         told.append((start, markup, "body.remote-image", params))
 
+    def on_disk(start: int, markup: str, url: str) -> None:
+        told.append((start, markup, "body.local-image", {"url": url, "folder": folder}))
+
     for image in MARKDOWN_IMAGE.finditer(markdown):
         if REMOTE.match(image[1]):
             picture(image.start(), image[0], image[1])
+        elif ON_A_DISK.match(image[1]):
+            on_disk(image.start(), image[0], image[1])
     for tag in HTML_LOADING.finditer(markdown):
         name = tag[1].lower()
         found = {a[1].lower(): a[2] or a[3] or a[4] for a in ATTRIBUTE.finditer(tag[0])}
@@ -389,6 +400,8 @@ def remote_things(markdown: str, folder: str) -> list[tuple[int, str, str, dict[
         elif name == "img":
             if REMOTE.match(found.get("src", "")):
                 picture(tag.start(), tag[0], found["src"])
+            elif ON_A_DISK.match(found.get("src", "")):
+                on_disk(tag.start(), tag[0], found["src"])
         elif url := next((v for v in found.values() if REMOTE.match(v)), ""):
             link = f"https:{url}" if url.startswith("//") else url
             params = {"tag": name, "host": host_of(url), "url": link}
@@ -402,10 +415,12 @@ def remote_things(markdown: str, folder: str) -> list[tuple[int, str, str, dict[
 
 def remote_cover_problems(site: Site, root: Path) -> list[Problem]:
     """``field.remote-image`` for each ``image:`` that names another site's picture
-    (``https://mmbiz.qpic.cn/…``, a WeChat article's cover), at its line."""
+    (``https://mmbiz.qpic.cn/…``, a WeChat article's cover), ``field.local-image`` for one on
+    the editor's own disk (``C:\\Users\\…``), at its line."""
     found: list[Problem] = []
     for entity in entities_of(site):
-        if entity.image and REMOTE.match(entity.image):
+        remote = REMOTE.match(entity.image)
+        if entity.image and (remote or ON_A_DISK.match(entity.image)):
             source = entity.source
             text = load.read_text(root / source.path, source.path)[0] or ""
             lines = text.split("\n")
@@ -414,11 +429,11 @@ def remote_cover_problems(site: Site, root: Path) -> list[Problem]:
             found.append(
                 problem(
                     Origin(source.path, line),
-                    "field.remote-image",
+                    "field.remote-image" if remote else "field.local-image",
                     "image",
                     "warning",
                     value=entity.image,
-                    host=host_of(entity.image),
+                    **({"host": host_of(entity.image)} if remote else {}),
                 )
             )
     return found

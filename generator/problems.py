@@ -217,6 +217,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the picture {url} is on another site ({host}){why}. Download it into content/images/ "
         "and link it relative to this file, e.g. ![caption]({folder}/name.jpg)",
     ),
+    "body.local-image": (
+        "图片 {url} 是你自己电脑上的文件，读者的电脑和手机上没有它，网站上只会显示一个破图标。"
+        "请把图片复制到 content/images/，再用相对于本文件的路径引用，如 ![说明]({folder}/文件名.jpg)",
+        "the picture {url} is a file on your own computer, which no reader has: the site "
+        "shows a broken picture. Copy it into content/images/ and link it relative to this "
+        "file, e.g. ![caption]({folder}/name.jpg)",
+    ),
     "body.lazy-image": (
         "这张图片只写了 data-src，没有 src：这是公众号“滑到才加载”的写法，要靠微信自己的脚本"
         "才显示，在网站上读者看到的是一片空白。请把图片 {url} 下载下来放进 content/images/，"
@@ -281,6 +288,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "写成 image: images/文件名.jpg",
         "the cover {value} is on another site ({host}){why}. Download it into content/images/ "
         "and write image: images/name.jpg",
+    ),
+    "field.local-image": (
+        "封面图 {value} 是你自己电脑上的文件，读者的电脑和手机上没有它，网站上只会显示一个破图标。"
+        "请把图片复制到 content/images/，写成 image: images/文件名.jpg",
+        "the cover {value} is a file on your own computer, which no reader has: the site shows "
+        "a broken picture. Copy it into content/images/ and write image: images/name.jpg",
     ),
     "field.file-case": (
         "文件名的大小写不对：文件叫 {fixed}，这里写的是 {value}。Windows 不分大小写，本机预览"

@@ -552,6 +552,37 @@ def test_what_a_pasted_wechat_article_fetches_from_other_sites_is_told_at_its_li
     assert "this picture has a data-src and no src" in english
 
 
+def test_a_picture_on_the_editors_own_disk_is_told_at_its_line(tmp_path: Path) -> None:
+    """Typora and Word write a picture dropped into a text as its path on the editor's disk
+    (``C:\\Users\\…\\image.png``, ``file:///D:/…``): no reader has it, and ``check`` said
+    nothing (read as an address, it was neither missing nor another site's)."""
+    site = copy_site(FIXTURE_SITE, tmp_path / "s")
+    write_tree(
+        site,
+        {
+            "content/news/disk.md": """\
+            ---
+            title: 本机图片
+            date: 2026-11-02
+            image: C:/Users/me/Desktop/a.jpg
+            ---
+            ![截图](C:\\Users\\me\\AppData\\Roaming\\Typora\\typora-user-images\\b.png)
+            <img alt="合影" src="file:///D:/照片/c.jpg">
+            见 C:/Windows 说明与[本站](../about.md)。
+            """,
+        },
+    )
+    result = yizhan(site, "check")
+    told = [line.split(": ", 1)[0] + " " + line.rsplit(" ", 1)[-1] for line in
+            result.stderr.splitlines() if "local-image" in line]  # fmt: skip
+    assert told == [
+        "content/news/disk.md:4 field.local-image]",
+        "content/news/disk.md:6 body.local-image]",
+        "content/news/disk.md:7 body.local-image]",
+    ], result.stderr
+    assert "如 ![说明](../images/文件名.jpg)" in result.stderr
+
+
 def test_a_missing_image_is_a_warning_at_its_line(tmp_path: Path) -> None:
     """``image:`` is read from the content folder (``./``, ``../``: from the file): one that
     names no file is a warning, so ``check`` stops a cover a visitor would see broken."""

@@ -45,6 +45,8 @@ ELSEWHERE = {
     "body.embed",  # the same
     "body.script",  # the same
     "field.remote-image",  # the same
+    "body.local-image",  # test_build: test_a_picture_on_the_editors_own_disk_is_told_at_its…
+    "field.local-image",  # the same
     "link.rooted",  # test_build: test_a_link_from_the_sites_root_is_told_with_the_path_that_works
     "field.missing-file",  # test_build: test_a_missing_image_is_a_warning_at_its_line
     "field.file-case",  # test_build: test_a_file_named_in_another_case_is_told_with_the_name…
