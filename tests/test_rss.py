@@ -194,6 +194,18 @@ def test_an_article_of_pictures_alone_is_summed_up_by_their_words() -> None:
     assert item["summary"] == "社区志愿者合影；义诊现场"
 
 
+def test_an_editors_script_is_left_out_of_the_feeds() -> None:
+    # Pasted from a WeChat article: copied into content:encoded and content_html as written.
+    body = "活动圆满结束。\n\n<script>alert('x')</script>\n\n<SCRIPT src=\"https://a.example/t.js\"></SCRIPT>\n\n感谢参与。\n"
+    feeds = build(make_site((article("js", 7, body=body),)))
+    root = ET.fromstring(feeds["rss.xml"])
+    (encoded,) = [e.text or "" for e in root.iter(f"{{{rss.CONTENT}}}encoded")]
+    (item,) = json.loads(feeds["feed.json"])["items"]
+    for html_text in (encoded, item["content_html"]):
+        assert "活动圆满结束。" in html_text and "感谢参与。" in html_text
+        assert "script" not in html_text.lower() and "alert" not in html_text
+
+
 def test_no_xml_illegal_control_characters(feeds):  # type: ignore[no-untyped-def]
     for content in feeds.values():
         assert not re.search(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]", content)
