@@ -451,11 +451,17 @@ def session_end(event: Event, start: datetime | date) -> datetime | date:
     zone = ZoneInfo(event.timezone)
     first, last = event.start.astimezone(zone), event.end.astimezone(zone)
     local = start.astimezone(zone)
+    elapsed = later(start, length)
+    assert isinstance(elapsed, datetime)
+    if first.utcoffset() == last.utcoffset() and local.utcoffset() == (
+        elapsed.astimezone(zone).utcoffset()
+    ):  # perf (every session of a district): no clock change within either, both agree
+        return elapsed
     wall = local.replace(tzinfo=None) + (last.replace(tzinfo=None) - first.replace(tzinfo=None))
     end = wall.replace(tzinfo=zone)
     if all(map(plain_clock, (first, last, local, end))):
         return end.astimezone(start.tzinfo)
-    return later(start, length)
+    return elapsed
 
 
 def plain_clock(value: datetime) -> bool:
