@@ -26,7 +26,7 @@ from .links import (
 from .model import Branch, Club, Event, NewsItem, Site, Venue
 from .problems import Origin, Problem, problem
 from .urls import url_escaped
-from .views.text import pages_by_source
+from .views.text import IMAGE_IN_TEXT, pages_by_source
 
 
 def unread_ids(loaded: load.Loaded, content_dir: str) -> set[tuple[str, str]]:
@@ -326,7 +326,6 @@ def lines_of(written: Written, markups: list[tuple[int, str]]) -> list[int]:
 # What makes a page fetch from another site: pages must load with none (mainland China blocks
 # or slows many, and WeChat refuses its pictures to other sites).
 REMOTE = re.compile(r"(?:https?:)?//", re.I)
-MARKDOWN_IMAGE = re.compile(r"!\[[^\]\n]*\]\(\s*<?([^()\s<>]+)")
 HTML_LOADING = re.compile(
     r"<(img|iframe|script|video|audio|source|embed|object|link)\b[^>]*>", re.I
 )
@@ -384,7 +383,7 @@ def remote_things(markdown: str, folder: str) -> list[tuple[int, str, str, dict[
     def on_disk(start: int, markup: str, url: str) -> None:
         told.append((start, markup, "body.local-image", {"url": url, "folder": folder}))
 
-    for image in MARKDOWN_IMAGE.finditer(markdown):
+    for image in IMAGE_IN_TEXT.finditer(markdown):
         if REMOTE.match(image[1]):
             picture(image.start(), image[0], image[1])
         elif ON_A_DISK.match(image[1]):
@@ -423,9 +422,7 @@ def remote_cover_problems(site: Site, root: Path) -> list[Problem]:
         if entity.image and (remote or ON_A_DISK.match(entity.image)):
             source = entity.source
             text = load.read_text(root / source.path, source.path)[0] or ""
-            lines = text.split("\n")
-            written = (n for n, t in enumerate(lines, 1) if t.startswith("image:"))
-            line = next(written, source.line)
+            line = first_line(text, lambda t: t.startswith("image:"), source.line)
             found.append(
                 problem(
                     Origin(source.path, line),
