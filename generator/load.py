@@ -215,9 +215,7 @@ def windows_names(prefix: str, walked: list[tuple[str, ...]]) -> list[Problem]:
     for parts in walked:
         at = next((n for n, name in enumerate(parts) if urls.is_windows_name(name)), None)
         if at is not None:
-            path = (
-                "/".join((prefix, *parts[: at + 1])) if prefix != "." else "/".join(parts[: at + 1])
-            )
+            path = content_file(prefix, parts[: at + 1])[0]
             if path not in found:
                 found[path] = problem(Origin(path), "file.windows-name", severity="warning",
                                       name=parts[at])  # fmt: skip
