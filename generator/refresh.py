@@ -379,10 +379,8 @@ def activity_pages(
     ]
     zone = ZoneInfo(views.calendar.zone)
     months = {(day.year, day.month) for occ in occurrences for day in occ.days(zone)}
-    months.update(ranged_months(previous.views.calendar.months, views.calendar.months, shrunk))
-    grown.update(
-        f"{urls.events_month(*m)}index.md"
-        for m in set(views.calendar.months) - set(previous.views.calendar.months)
+    months.update(
+        ranged_months(previous.views.calendar.months, views.calendar.months, grown, shrunk)
     )
     categories = {category for event in versions for category in event.categories}
     organisers.update(key for event in versions for key in (*event.branches, *event.clubs))
@@ -400,17 +398,22 @@ def activity_pages(
 
 
 def ranged_months(
-    before: tuple[tuple[int, int], ...], now: tuple[tuple[int, int], ...], shrunk: set[str]
+    before: tuple[tuple[int, int], ...],
+    now: tuple[tuple[int, int], ...],
+    grown: set[str],
+    shrunk: set[str],
 ) -> set[tuple[int, int]]:
     """The months whose grid is new or links other months than before (an activity in a
     month after the last grid, or none left in the first one, moves an end of the range);
-    the pages of months out of the range now go into ``shrunk``."""
+    the pages of months new to the range go into ``grown``, those out of it now into
+    ``shrunk``."""
 
     def links(months: tuple[tuple[int, int], ...]) -> dict[tuple[int, int], tuple[object, object]]:
         padded = [None, *months, None]
         return {m: (padded[i], padded[i + 2]) for i, m in enumerate(months)}
 
     old, new = links(before), links(now)
+    grown.update(f"{urls.events_month(*m)}index.md" for m in new.keys() - old.keys())
     shrunk.update(f"{urls.events_month(*m)}index.md" for m in old.keys() - new.keys())
     return {m for m, around in new.items() if old.get(m) != around}
 
