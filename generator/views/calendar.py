@@ -164,11 +164,9 @@ class Window:
             return tuple(expand(event, self.start, self.end))
         first = as_day(event.start)
         if series_ends(event):
-            start, end = min(self.start, first), None
-            occurrences = sorted(expand(event, start, end), key=self.order)
+            occurrences = sorted(expand(event, min(self.start, first), None), key=self.order)
             if occurrences and as_day(occurrences[-1].start) > self.end + FAR_AHEAD:
-                shown = self.end + timedelta(days=1)
-                occurrences = [o for o in occurrences if as_day(o.start) < shown]
+                occurrences = [o for o in occurrences if as_day(o.start) <= self.end]
             return tuple(occurrences)
         elif "FREQ=HOURLY" in (event.rrule or "").upper():
             start, end = self.start, self.end
