@@ -357,11 +357,11 @@ def remote_problems(writings: Mapping[str, list[Written]]) -> list[Problem]:
     no such thing: it is fetched when a reader follows it."""
     found: list[Problem] = []
     for docs_path, texts in writings.items():
-        folder = posixpath.relpath("images", posixpath.dirname(docs_path) or ".")
         for written in texts:
             lower = written.markdown.lower()
             if not any(mark in lower for mark in ("//", "data-src", "<script", ":\\", ":/")):
                 continue  # perf (issue 5): most texts
+            folder = posixpath.relpath("images", posixpath.dirname(docs_path) or ".")
             told = remote_things(without_code(written.markdown), folder)
             lines = lines_of(written, [(start, markup) for start, markup, _, _ in told])
             found.extend(
