@@ -25,7 +25,7 @@ from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -43,7 +43,7 @@ from ..build import (
     reserved_by_content,
     start_plan,
 )
-from ..lean import icons, prelink
+from ..lean import icons, prelink, search
 from ..lean.cache import FileCache
 from ..lean.prelink import Prelink
 from ..lean.render import JSON_DUMPS, MKDOCS_BYTECODE
@@ -135,12 +135,27 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         """Set by ``yizhan serve``: whether newer saves make this build not worth finishing."""
         self.failure = ""
         """Why the last build failed ("" if it did not), for the preview's pages."""
+        self.env: jinja2.Environment | None = None
+        self.search_text = ""
+        """What the page being rendered shows around its body, given to Material's search."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
         self.dirty = dirty
 
-    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+    @event_priority(100)  # before Material's search fills in its language's separator
+    def separate_chinese_from_latin(self, config: MkDocsConfig) -> MkDocsConfig:
+        """The search separator a site leaves unset, Chinese with Latin letters and digits
+        split (``CHINESE_SEPARATOR``)."""
+        plugin = config.plugins.get("material/search") or config.plugins.get("search")
+        settings = getattr(plugin, "config", None)
+        if settings is not None and "separator" in settings and not settings["separator"]:
+            languages = settings.get("lang") or [config.theme.get("language") or "zh"]
+            if any(str(lang).startswith("zh") for lang in languages):
+                settings["separator"] = CHINESE_SEPARATOR
+        return config
+
+    def plan_the_site(self, config: MkDocsConfig) -> MkDocsConfig:
         # jieba (Material's Chinese search segmentation) reports its dictionary loading on stderr.
         logging.getLogger("jieba").setLevel(logging.WARNING)
         if not os.environ.get("SOURCE_DATE_EPOCH", "x").strip():
@@ -205,6 +220,8 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         if self.command == "build":
             self.redirect_output(config)
         return config
+
+    on_config = CombinedEvent(separate_chinese_from_latin, plan_the_site)
 
     def stop_if_superseded(self) -> None:
         """Give the build up between its stages when newer saves came in (``yizhan serve``
@@ -301,6 +318,7 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         # pre-rendered HTML and are written for autoescape off, so they keep it off.
         env.autoescape = autoescape_ours
         env.globals["yz_icons"] = self.sprite
+        self.env = env
         env.policies["json.dumps_kwargs"] = JSON_DUMPS  # the lean renderer's, same bytes
         env.bytecode_cache = MKDOCS_BYTECODE  # issue 5: serve's rebuilds compile nothing again
         if self.prelink is not None:  # MkDocs cleaned its output folder: now it gets them
@@ -339,12 +357,34 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         # as the lean renderer's pages: no line break inside a Chinese sentence
         return join_cjk_lines(html)
 
-    def on_page_context(
+    @event_priority(100)  # before Material's search (priority 0) reads the page
+    def index_what_the_page_shows(
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
+        """Material's search indexes ``page.content``, the Markdown body alone: a branch's
+        secretary, a club's leader, an activity's time and place, shown by the page's template
+        around the body, were found by Pagefind on a fast site and by nothing on a small one.
+        Until Material has read the page, its content starts with that text (SEARCH_TEXT)."""
         spec = self.by_uri.get(page.file.src_uri)
         context["yz"] = spec.data if spec is not None else {}  # type: ignore[typeddict-unknown-key]
+        self.search_text = ""
+        searched = spec is not None and search.indexed(spec.template)
+        if searched and self.env is not None and material_indexes(config, self.fast):
+            self.search_text = self.env.get_template(SEARCH_TEXT).render(context)
+            page.content = self.search_text + (page.content or "")
         return context
+
+    @event_priority(-100)  # after every plugin that reads the page
+    def show_the_body_alone(
+        self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
+        """The page's template shows that text itself: the body goes back to what it was."""
+        text, self.search_text = self.search_text, ""
+        if text and page.content is not None and page.content.startswith(text):
+            page.content = page.content[len(text) :]
+        return context
+
+    on_page_context = CombinedEvent(index_what_the_page_shows, show_the_body_alone)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         # issue 5: the same compact whitespace as the lean renderer's pages
@@ -579,6 +619,14 @@ def localise_footnote_links(config: MkDocsConfig, language: str) -> None:
         settings.setdefault("BACKLINK_TITLE", i18n.label("footnote_back", language))
 
 
+CHINESE_SEPARATOR = r"[\s\u200b\u3000\-、。，．？！；]+|\b(?=[\u3400-\u9fff])|\b(?=[A-Za-z0-9])"
+r"""Material's separator for Chinese, and also a split where Chinese meets Latin letters or
+digits. Its index has them apart (jieba's segments are set off by zero-width spaces), but a
+query was split at spaces only: 红E, 12月 or 5G were one word no page held, and found nothing.
+``\b`` before a Chinese character follows a letter or digit; before a letter or digit, a
+character that is neither (lookbehind, ``(?<=…)``, breaks search on Safari before 16.4)."""
+
+
 def warn_if_chinese_search_cannot_segment(config: MkDocsConfig) -> None:
     """Material segments Chinese only when jieba imports, and says nothing when it does not:
     search for 分类 would then miss 垃圾分类."""
@@ -589,6 +637,17 @@ def warn_if_chinese_search_cannot_segment(config: MkDocsConfig) -> None:
         and importlib.util.find_spec("jieba") is None
     ):
         log.warning("搜索需要 jieba 才能切分中文（pip install jieba）/ Chinese search needs jieba")
+
+
+SEARCH_TEXT = "yizhan/_search_text.html"
+
+
+def material_indexes(config: MkDocsConfig, lean: fast.FastPath | None) -> bool:
+    """Whether Material's search (or MkDocs' own) indexes the pages MkDocs renders: not on the
+    fast path, where Pagefind does (``fast.unplug_material_index``)."""
+    plugin = config.plugins.get("material/search") or config.plugins.get("search")
+    enabled = plugin is not None and getattr(plugin, "config", {}).get("enabled", True)
+    return bool(enabled) and lean is None
 
 
 def autoescape_ours(template_name: str | None) -> bool:

@@ -421,6 +421,31 @@ def test_search_finds_a_word_inside_a_chinese_phrase(built_site, browser, pages)
         visit.close()
 
 
+@pytest.mark.parametrize(
+    ("query", "pattern", "shown"),
+    [
+        ("许文涛", "branches/*/", "许文涛"),  # a branch's secretary, in its facts list
+        ("韩静怡", "clubs/*/", "韩静怡"),  # a club's leader
+        ("红E", "venues/*/", "红E大厦"),  # a venue's name, Chinese and a Latin letter
+    ],
+)
+def test_search_finds_what_a_page_shows_around_its_text(built_site, browser, query, pattern, shown):  # type: ignore[no-untyped-def]
+    """Material's index held a generated page's Markdown body alone, and split a query at
+    spaces only: a secretary's or a leader's name, or 红E, found nothing on a small site."""
+    path = page_with(built_site, pattern, shown)
+    visit = Visit(browser, 1280)
+    try:
+        page = visit.open(built_site.base_url)
+        box = page.locator("input.md-search__input")
+        box.click()
+        box.fill(query)
+        box.press("End")  # Material reads the query on keyup
+        result = page.locator(f'.md-search-result__item > a[href$="/{path}"]')
+        result.first.wait_for(timeout=20_000)
+    finally:
+        visit.close()
+
+
 @pytest.mark.parametrize("name", ["home", "article", "activity", "month", "subscribe"])
 def test_key_page_reads_in_materials_dark_scheme(built_site, browser, pages, name):  # type: ignore[no-untyped-def]
     """A site whose palette offers Material's dark scheme (slate) switches the body to it: our

@@ -132,6 +132,72 @@ def test_search_index_segments_chinese_with_jieba(built_site):  # type: ignore[n
     assert not any("垃圾分类进" in t for t in tokens)
 
 
+def search_entries(site: BuiltSite) -> dict[str, str]:
+    """Material's search index: each page's text (its sections joined, no zero-width spaces)."""
+    index = json.loads((site.dir / "search" / "search_index.json").read_text("utf-8"))
+    texts: dict[str, str] = {}
+    for doc in index["docs"]:
+        page = doc["location"].split("#", 1)[0]
+        texts[page] = texts.get(page, "") + doc["title"] + " " + doc["text"]
+    return {page: text.replace("\u200b", "") for page, text in texts.items()}
+
+
+def page_holding(site: BuiltSite, pattern: str, text: str) -> tuple[str, str]:
+    """The site path and HTML of the first built page matching ``pattern`` that holds ``text``."""
+    for html in sorted(site.dir.glob(pattern + "index.html")):
+        page = html.read_text(encoding="utf-8")
+        if text in page:
+            return html.parent.relative_to(site.dir).as_posix() + "/", page
+    raise AssertionError(f"no page of {pattern} holds {text}")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "shown", "once"),
+    [
+        ("branches/*/", "许文涛", True),  # a secretary: the branch's facts list
+        ("clubs/*/", "韩静怡", True),  # a club's leader
+        ("venues/*/", "08:30—17:30", True),  # a venue's hours
+        ("events/*/", "学习沙龙", False),  # an activity's category
+        ("events/*/", "2026年12月19日", False),  # an activity's time (白领沙龙's year-end session)
+        ("timeline/", "护航电商", False),  # a milestone: the timeline page had no text at all
+    ],
+)
+def test_search_index_holds_what_the_page_shows(built_site, pattern, shown, once):  # type: ignore[no-untyped-def]
+    """Material's index held the Markdown body alone: a branch's secretary, a club's leader or
+    an activity's time, which the page shows around its body, found nothing on a small site."""
+    path, html = page_holding(built_site, pattern, shown)
+    assert shown in search_entries(built_site)[path]
+    if once:  # what the template shows is not also put in the page's body
+        assert html.count(shown) == 1
+
+
+def test_search_index_leaves_out_buttons_and_lists_of_other_pages(built_site):  # type: ignore[no-untyped-def]
+    path, _ = page_holding(built_site, "events/*/", "加入日历")
+    text = search_entries(built_site)[path]
+    assert "加入日历" not in text and "订阅此活动" not in text and "下载 .ics" not in text
+    path, _ = page_holding(built_site, "clubs/*/", "韩静怡")
+    text = search_entries(built_site)[path]
+    assert "订阅" not in text  # its feeds
+    assert "近期活动" not in text  # the list of its activities (their own pages are results)
+
+
+def test_search_separator_splits_chinese_from_latin_letters_and_digits(built_site):  # type: ignore[no-untyped-def]
+    """Material splits a query at its separator only (jieba runs at build time, on the index):
+    红E, a name the index holds as 红 and E, was one word no page had."""
+    index = json.loads((built_site.dir / "search" / "search_index.json").read_text("utf-8"))
+    separator = re.compile(index["config"]["separator"], re.ASCII)  # JavaScript's \b and \w
+    assert [t for t in separator.split("红E大厦 12月 5G网络 WiFi") if t] == [
+        "红",
+        "E",
+        "大厦",
+        "12",
+        "月",
+        "5G",
+        "网络",
+        "WiFi",
+    ]
+
+
 @pytest.mark.parametrize("feed", ["rss.xml", "branches/*/rss.xml", "clubs/*/rss.xml"])
 def test_built_feeds_parse_with_absolute_links(built_site, feed):  # type: ignore[no-untyped-def]
     paths = sorted(built_site.dir.glob(feed))
