@@ -22,7 +22,7 @@ from generator.model import EventHistory, Override, Site
 from generator.outputs import ical, jsondata
 from generator.pages import events, subscribe
 from generator.plan import PageSpec
-from generator.views import derive_views
+from generator.views import Views, derive_views
 
 
 @pytest.fixture(scope="module")
@@ -649,32 +649,38 @@ def test_a_night_continuing_into_a_month_says_which_day_it_began(tmp_path: Path)
     assert listed("events/2027/01/") == {"2027-01-01": "12月31日 周四 21:00–1月1日 周五 00:30"}
 
 
+def one_activity(tmp_path: Path, name: str, text: str) -> tuple[Site, Views, Path]:
+    """A site of the one activity ``content/events/<name>.md`` (today 2026-12-08), its views,
+    and its ``event.ics`` written to a file for the calendar clients."""
+    site, problems = site_from(
+        tmp_path, {f"content/events/{name}.md": text}, today=date(2026, 12, 8)
+    )
+    assert problems == []
+    views = derive_views(site)
+    feed = tmp_path / f"{name}.ics"
+    feed.write_bytes(
+        {f.path: f.content for f in ical.files(site, views)}[f"events/{name}/event.ics"]
+    )
+    return site, views, feed
+
+
 def test_a_session_moved_to_a_day_alone_is_at_its_time_in_the_page_and_the_apps(
     tmp_path: Path,
 ) -> None:
     """``start: 2026-12-22`` moving the 21 December session of a 19:00 series: the page
     and both calendar clients said 00:00–01:00; now all three say 19:00–20:00."""
-    site, problems = site_from(
-        tmp_path,
-        {
-            "content/events/talk.md": """\
-                ---
-                title: 讲座
-                start: 2026-12-14 19:00
-                duration: 1h
-                rrule: FREQ=WEEKLY;BYDAY=MO;COUNT=3
-                overrides:
-                  - date: 2026-12-21
-                    start: 2026-12-22
-                ---
-            """,
-        },
-        today=date(2026, 12, 8),
-    )
-    assert problems == []
-    views = derive_views(site)
-    feed = tmp_path / "talk.ics"
-    feed.write_bytes({f.path: f.content for f in ical.files(site, views)}["events/talk/event.ics"])
+    text = """\
+        ---
+        title: 讲座
+        start: 2026-12-14 19:00
+        duration: 1h
+        rrule: FREQ=WEEKLY;BYDAY=MO;COUNT=3
+        overrides:
+          - date: 2026-12-21
+            start: 2026-12-22
+        ---
+    """
+    site, views, feed = one_activity(tmp_path, "talk", text)
     since, until = date(2026, 12, 1), date(2027, 1, 1)
     apps = {start for _, start, _ in rie_occurrences(feed.read_bytes(), since, until)}
     assert apps == {start for _, start, _ in icaljs_occurrences(feed, since, until)}
@@ -699,15 +705,7 @@ def test_a_series_count_leaves_out_the_sessions_called_off(tmp_path: Path) -> No
             status: cancelled
         ---
     """
-    site, problems = site_from(
-        tmp_path, {"content/events/course.md": text}, today=date(2026, 12, 8)
-    )
-    assert problems == []
-    views = derive_views(site)
-    feed = tmp_path / "course.ics"
-    feed.write_bytes(
-        {f.path: f.content for f in ical.files(site, views)}["events/course/event.ics"]
-    )
+    site, views, feed = one_activity(tmp_path, "course", text)
     since, until = date(2026, 12, 1), date(2027, 2, 1)
     for occurrences in (
         rie_occurrences(feed.read_bytes(), since, until),
@@ -808,22 +806,9 @@ def test_an_activity_without_an_end_is_added_as_its_feed_shows_it(tmp_path: Path
     calendar app reads alike); the Google and Outlook links gave it an hour, an end the
     editor never wrote, so the same activity read 14:00-15:00 added from the page and 14:00
     subscribed. Now the links end as it starts, like events.json and the page."""
-    site, problems = site_from(
-        tmp_path,
-        {
-            "content/events/talk.md": """\
-                ---
-                title: 讲座
-                start: 2026-12-20 14:00
-                ---
-            """,
-        },
-        today=date(2026, 12, 8),
+    site, views, feed = one_activity(
+        tmp_path, "talk", "---\ntitle: 讲座\nstart: 2026-12-20 14:00\n---\n"
     )
-    assert problems == []
-    views = derive_views(site)
-    feed = tmp_path / "talk.ics"
-    feed.write_bytes({f.path: f.content for f in ical.files(site, views)}["events/talk/event.ics"])
     (read,) = icaljs_read(feed, date(2028, 1, 1))["occurrences"]  # type: ignore[misc]
     (item,) = recurring_ical_events.of(icalendar.Calendar.from_ical(feed.read_bytes())).between(
         date(2026, 12, 1), date(2027, 1, 1)
