@@ -69,6 +69,35 @@ def test_a_part_kept_again_replaces_an_index_that_changed_and_drops_other_keys(
     assert (root / "k1" / "pagefind-entry.json").read_text(encoding="utf-8") == "新"
 
 
+def test_an_index_pruned_while_it_is_published_is_a_miss(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A save that goes back to what the build before last indexed finds that index kept,
+    while the last build's Pagefind, still running, keeps its own and drops the others: the
+    files went away under the publishing build, which failed, and the preview went on serving
+    the site before the save. Now it is a miss (Pagefind indexes the part again) that leaves
+    no file of it in the site."""
+    root = tmp_path / "cache" / "search" / "main"
+    cache = search.BundleCache(root, "k0", tmp_path / "cache")
+    cache.keep(index_files(tmp_path / "a", "旧"))
+    placed = search.place
+    other = search.BundleCache(root, "k1", tmp_path / "cache")
+    newer = index_files(tmp_path / "b", "新")
+
+    ended: list[bool] = []
+
+    def pruned_meanwhile(source: Path, target: Path) -> None:
+        placed(source, target)
+        if not ended:
+            ended.append(True)
+            other.keep(newer)  # the other build's Pagefind ends: k0 goes
+
+    monkeypatch.setattr(search, "place", pruned_meanwhile)
+    output = tmp_path / "site" / "pagefind"
+    assert cache.publish(output) is None
+    assert [p for p in output.rglob("*") if p.is_file()] == []
+
+
 def article(i: int) -> str:
     words = "党群服务中心 志愿服务 社区活动 青年 读书会 健康讲座 " * 20
     return (

@@ -693,12 +693,25 @@ class BundleCache:
                 prelinked.release([p for p in prelinked.linked if in_part(p, folder)])
             return None
         made: set[Path] = set()
-        for rel in stamps:
-            target = output / rel
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            place(self.root / self.key / rel, target)
+        placed: list[Path] = []
+        try:
+            for rel in stamps:
+                target = output / rel
+                if target.parent not in made:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    made.add(target.parent)
+                place(self.root / self.key / rel, target)
+                placed.append(target)
+        except FileNotFoundError:
+            # Pruned while it was published: in ``yizhan serve`` the last build's Pagefind
+            # runs on after that build is served, and keeping its own index drops the others
+            # (``keep``), this one too when a save went back to it. A miss, not a failed build
+            # (the preview then kept serving the site before the save); nothing of it stays.
+            for target in placed:
+                target.unlink(missing_ok=True)
+            if prelinked is not None:
+                prelinked.release([p for p in prelinked.linked if in_part(p, folder)])
+            return None
         return paths
 
     def stamps(self) -> dict[str, Stamp] | None:
