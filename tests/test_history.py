@@ -348,15 +348,21 @@ def test_git_is_read_again_only_when_another_commit_is_checked_out(
     assert len(logs) == 2
 
 
+def committed_then_renamed(repo: Repo, name: str) -> Site:
+    """The site after the activity ``content/events/<name>.md`` was committed, then renamed
+    ``<name>-salon.md`` in a commit an hour later."""
+    repo.commit({f"content/events/{name}.md": SALON})
+    repo.git("mv", f"content/events/{name}.md", f"content/events/{name}-salon.md")
+    repo.clock += 3600
+    repo.git("commit", "-q", "-m", "rename")
+    return load(repo.root)
+
+
 def test_a_former_address_a_generated_page_has_gets_no_redirect(repo: Repo) -> None:
     """An activity committed as ``past.md`` (told: /events/past/ is the past page's) then
     renamed: the past page keeps its address, no redirect claims it, and the site builds
     (every build after the rename had stopped on url.reserved, whatever the editor did)."""
-    repo.commit({"content/events/past.md": SALON})
-    repo.git("mv", "content/events/past.md", "content/events/past-salon.md")
-    repo.clock += 3600
-    repo.git("commit", "-q", "-m", "rename")
-    site = load(repo.root)
+    site = committed_then_renamed(repo, "past")
     assert "past" in site.history["past-salon"].former_slugs
     assert not [f.path for f in history.redirect_files(site) if f.path.startswith("events/past/")]
     paths = [f.path for f in ical.files(site, derive_views(site))]
@@ -366,10 +372,6 @@ def test_a_former_address_a_generated_page_has_gets_no_redirect(repo: Repo) -> N
 def test_a_former_address_windows_cannot_have_gets_no_redirect(repo: Repo) -> None:
     """An activity committed as ``con.md`` (told: Windows cannot have that name) and renamed
     as asked: its redirect would have been the folder ``events/con/`` again."""
-    repo.commit({"content/events/con.md": SALON})
-    repo.git("mv", "content/events/con.md", "content/events/con-salon.md")
-    repo.clock += 3600
-    repo.git("commit", "-q", "-m", "rename")
-    site = load(repo.root)
+    site = committed_then_renamed(repo, "con")
     assert "con" in site.history["con-salon"].former_slugs
     assert not [f.path for f in history.redirect_files(site) if f.path.startswith("events/con/")]
